@@ -1,0 +1,44 @@
+# build-cv: `make pdf` builds out/cv.pdf from data/cv.yaml; `make test` runs every check.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DATA   ?= data/cv.yaml
+OUT    ?= out
+
+.PHONY: pdf tex test lint format bench doctor clean
+
+pdf: $(STAMP) tex
+	$(VENV)/bin/build-cv build $(DATA) --out $(OUT)
+
+tex:
+	@command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1 \
+	  && kpsewhich moderncv.cls xeCJK.sty ctexhook.sty fontawesome5.sty pzdr.tfm >/dev/null 2>&1 \
+	  && fc-list ':family=Noto Sans CJK SC' | grep -q . \
+	  || bash scripts/install-tex.sh
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: $(STAMP) tex lint
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP) tex
+	$(PY) bench/bench.py
+
+doctor: $(STAMP)
+	$(VENV)/bin/build-cv doctor
+
+clean:
+	rm -rf $(OUT) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,5 @@
+import sys
+
+from build_cv.cli import main
+
+sys.exit(main())

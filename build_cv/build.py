@@ -1,0 +1,229 @@
+"""The pipeline: load -> validate -> render -> compile -> check -> publish.
+
+Nothing is written to the output directory until the PDF has been compiled and checked,
+so a failed build leaves the previous PDF exactly as it was. What a failure leaves for
+inspection goes to `<stem>.failed.tex` / `<stem>.failed.pdf` beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from build_cv import doctor
+from build_cv.check import Expectations, Report, preflight
+from build_cv.compile import DEFAULT_TIMEOUT, compile_tex
+from build_cv.errors import (
+    BuildCVError,
+    CheckFailedError,
+    CheckFailure,
+    InputError,
+    Location,
+    StrictWarningsError,
+    TexError,
+    Warning_,
+)
+from build_cv.latex import strip_markup
+from build_cv.load import Loaded, PathKey, format_path, load_yaml
+from build_cv.model import CV
+from build_cv.output import locked, write_atomic
+from build_cv.render import SECTION_LABEL, render_tex, source_at
+from build_cv.validate import validate
+
+
+@dataclass
+class Limits:
+    """Command-line overrides of the CV's `design.checks`; None keeps the CV's value."""
+
+    min_pages: int | None = None
+    max_pages: int | None = None
+    max_size_mb: float | None = None
+
+
+@dataclass
+class BuildResult:
+    pdf: Path
+    tex: Path
+    report: Report
+    warnings: list[Warning_] = field(default_factory=list)
+    sha256: str = ""
+
+
+def output_paths(data: Path, out_dir: Path) -> tuple[Path, Path]:
+    return out_dir / f"{data.stem}.pdf", out_dir / f"{data.stem}.tex"
+
+
+def source_date_epoch(cv: CV) -> int:
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env:
+        if not env.isdigit():
+            raise InputError(f"SOURCE_DATE_EPOCH={env!r} is not a number of seconds")
+        return int(env)
+    u = cv.updated
+    return int(datetime(u.year, u.month, u.day, tzinfo=UTC).timestamp())
+
+
+def expectations(cv: CV, limits: Limits) -> Expectations:
+    checks = cv.design.checks
+    return Expectations(
+        min_pages=limits.min_pages or checks.min_pages,
+        max_pages=limits.max_pages or checks.max_pages,
+        paper=cv.design.paper,
+        max_size_mb=limits.max_size_mb or checks.max_size_mb,
+        name=cv.person.name,
+        native_name=cv.person.native_name,
+        email=cv.person.email,
+        section_titles=[s.title for s in cv.sections],
+        metadata={
+            "Title": cv.pdf_title,
+            "Author": cv.person.name,
+            "Subject": cv.subject,
+            "Keywords": ", ".join(cv.keywords),
+        },
+    )
+
+
+def load_cv(data: Path) -> tuple[Loaded, CV]:
+    loaded = load_yaml(data)
+    return loaded, validate(loaded)
+
+
+def build(
+    data: Path,
+    out_dir: Path,
+    *,
+    limits: Limits | None = None,
+    strict: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    verify_reproducible: bool = False,
+) -> BuildResult:
+    loaded, cv = load_cv(data)
+    design, warnings = doctor.ensure(cv.design)
+    cv = cv.model_copy(update={"design": design})
+    tex = render_tex(cv)
+    pdf_path, tex_path = output_paths(data, out_dir)
+    epoch = source_date_epoch(cv)
+    try:
+        with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
+            warnings += glyph_warnings(loaded, cv, [g.char for g in compiled.missing])
+            report = preflight(compiled.pdf, expectations(cv, limits or Limits()))
+            pdf_bytes = compiled.pdf.read_bytes()
+            aux = compiled.aux
+    except TexError as exc:
+        _keep_failed(out_dir, data, tex=tex)
+        exc.tex_file = out_dir / f"{data.stem}.failed.tex"
+        path = source_at(tex, exc.problem.tex_line or 0)
+        if path is not None:
+            loc = loaded.locate(path)
+            exc.problem.source = f"{loc} ({format_path(path)})"
+        raise
+    digest = hashlib.sha256(pdf_bytes).hexdigest()
+    if strict and warnings:
+        raise StrictWarningsError(warnings)
+    if not report.ok(strict):
+        failed_pdf = _keep_failed(out_dir, data, tex=tex, pdf=pdf_bytes)
+        failures = [CheckFailure(r.name, f"{r.value}, {r.limit}" if r.limit else r.value)
+                    for r in report.failed(strict)]  # fmt: skip
+        extra = []
+        overflow = overflowing_section(aux, [s.title for s in cv.sections], report)
+        if overflow:
+            extra.append(overflow)
+        extra.append(f"The PDF was kept for inspection as {failed_pdf}; {pdf_path} is unchanged.")
+        raise CheckFailedError(failures, extra)
+    if verify_reproducible:
+        _verify_reproducible(tex, epoch, timeout, digest)
+    with locked(out_dir):
+        write_atomic(tex_path, tex.encode("utf-8"))
+        write_atomic(pdf_path, pdf_bytes)
+        for stale in (out_dir / f"{data.stem}.failed.pdf", out_dir / f"{data.stem}.failed.tex"):
+            stale.unlink(missing_ok=True)
+    return BuildResult(pdf_path, tex_path, report, warnings, digest)
+
+
+def _verify_reproducible(tex: str, epoch: int, timeout: float, digest: str) -> None:
+    with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as again:
+        second = hashlib.sha256(again.pdf.read_bytes()).hexdigest()
+    if second != digest:
+        raise CheckFailedError(
+            [CheckFailure("reproducible", f"two builds differ: sha256 {digest[:16]}… vs {second[:16]}…")]
+        )
+
+
+def _keep_failed(out_dir: Path, data: Path, *, tex: str, pdf: bytes | None = None) -> Path:
+    with locked(out_dir):
+        write_atomic(out_dir / f"{data.stem}.failed.tex", tex.encode("utf-8"))
+        target = out_dir / f"{data.stem}.failed.pdf"
+        if pdf is not None:
+            write_atomic(target, pdf)
+    return target
+
+
+_LABEL = re.compile(r"\\newlabel\{" + re.escape(SECTION_LABEL) + r"(\d+)(-end)?\}\{\{[^{}]*\}\{(\d+)\}")
+
+
+def overflowing_section(aux: str, titles: list[str], report: Report) -> str | None:
+    """Name the first section whose content reaches past the last allowed page."""
+    pages = report.get("pages") if any(r.name == "pages" for r in report.results) else None
+    m = re.search(r"at most (\d+) allowed", pages.limit) if pages and pages.status == "fail" else None
+    if m is None:
+        return None
+    allowed = int(m.group(1))
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    for label in _LABEL.finditer(aux):
+        (ends if label.group(2) else starts)[int(label.group(1))] = int(label.group(3))
+    for i, title in enumerate(titles):
+        if ends.get(i, 0) > allowed:
+            start = starts.get(i, 0)
+            where = "starts" if start > allowed else "runs"
+            return (
+                f"Section '{title}' (pages {start}-{ends[i]}) {where} past page {allowed}, "
+                "the last allowed page."
+            )
+    return None
+
+
+def glyph_warnings(loaded: Loaded, cv: CV, chars: list[str]) -> list[Warning_]:
+    """One warning per character no font has, naming the fields that contain it."""
+    warnings = []
+    strings = list(_strings(cv.model_dump(mode="python", exclude_defaults=False), ()))
+    for ch in chars:
+        paths = [p for p, s in strings if ch in s]
+        name = f"U+{ord(ch):04X}"
+        if not paths:
+            warnings.append(Warning_(f"no font has the character {ch!r} ({name})"))
+            continue
+        for path in paths[:5]:
+            warnings.append(
+                Warning_(
+                    f"{format_path(path)}: no font has the character {ch!r} ({name}); "
+                    "it is missing from the PDF",
+                    _location(loaded, path),
+                )
+            )
+    return warnings
+
+
+def _location(loaded: Loaded, path: PathKey) -> Location:
+    loc = loaded.locate(path)
+    return Location(loc.file, loc.line, loc.column)
+
+
+def _strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(node, str):
+        yield path, strip_markup(node)
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, (*path, k))
+    elif isinstance(node, list | tuple):
+        for i, v in enumerate(node):
+            yield from _strings(v, (*path, i))
+
+
+__all__ = ["BuildCVError", "BuildResult", "Limits", "build"]

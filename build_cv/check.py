@@ -1,0 +1,349 @@
+"""Preflight a PDF the way job portals will judge it, before the applicant uploads it.
+
+Portals (Interfolio, AcademicJobsOnline, university and grant systems) reject or mangle
+PDFs with unembedded or bitmap fonts, unextractable text, encryption, portfolios, wrong
+paper, too many pages or too many bytes, and never say why. Each check here reports the
+value found and the limit, works on any PDF, and only reads the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject, IndirectObject
+
+from build_cv.errors import InputError
+
+Status = Literal["pass", "warn", "fail"]
+
+PAPER_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
+BASE14 = {
+    "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
+    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic",
+    "Symbol", "ZapfDingbats",
+}  # fmt: skip
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_URI = re.compile(r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$")
+
+
+@dataclass
+class Expectations:
+    """What the PDF should satisfy; None means `not checked`."""
+
+    min_pages: int = 1
+    max_pages: int | None = None
+    paper: str | None = None
+    max_size_mb: float = 10.0
+    name: str | None = None
+    native_name: str | None = None
+    email: str | None = None
+    section_titles: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    pdfa: bool = False
+
+
+@dataclass
+class CheckResult:
+    name: str
+    status: Status
+    value: str
+    limit: str = ""
+
+    def line(self) -> str:
+        limit = f" ({self.limit})" if self.limit else ""
+        return f"{self.status.upper():4}  {self.name:<11} {self.value}{limit}"
+
+
+@dataclass
+class Report:
+    pdf: Path
+    results: list[CheckResult]
+
+    def failed(self, strict: bool = False) -> list[CheckResult]:
+        bad = {"fail", "warn"} if strict else {"fail"}
+        return [r for r in self.results if r.status in bad]
+
+    def ok(self, strict: bool = False) -> bool:
+        return not self.failed(strict)
+
+    def text(self) -> str:
+        return "\n".join([f"Preflight of {self.pdf}:", *(r.line() for r in self.results)])
+
+    def to_json(self, strict: bool = False) -> str:
+        return json.dumps(
+            {
+                "pdf": str(self.pdf),
+                "ok": self.ok(strict),
+                "checks": [asdict(r) for r in self.results],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def get(self, name: str) -> CheckResult:
+        return next(r for r in self.results if r.name == name)
+
+
+def preflight(pdf: Path, exp: Expectations) -> Report:
+    try:
+        size = pdf.stat().st_size
+        reader = PdfReader(pdf)
+    except FileNotFoundError:
+        raise InputError(f"{pdf}: no such file") from None
+    except (PdfReadError, ValueError, OSError) as exc:
+        raise InputError(f"{pdf}: not a readable PDF ({exc})") from None
+
+    results = [_check_size(size, exp), _check_version(reader)]
+    encryption = _check_encryption(reader)
+    results.append(encryption)
+    if encryption.status == "fail" and not _try_decrypt(reader):
+        results.append(CheckResult("content", "fail", "not checked: the file is encrypted"))
+        return Report(pdf, results)
+    try:
+        results += [
+            _check_structure(reader),
+            _check_pages(reader, exp),
+            _check_paper(reader, exp),
+            *_check_fonts(reader),
+            _check_text(reader, exp),
+            _check_metadata(reader, exp),
+            _check_links(reader),
+        ]
+        if exp.pdfa:
+            results.append(_check_pdfa(reader))
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        results.append(CheckResult("structure", "fail", f"the PDF is damaged: {exc}"))
+    return Report(pdf, results)
+
+
+def _check_size(size: int, exp: Expectations) -> CheckResult:
+    mb = size / 1_000_000
+    status: Status = "pass" if mb <= exp.max_size_mb else "fail"
+    shown = f"{size / 1000:.0f} kB" if mb < 1 else f"{mb:.1f} MB"
+    return CheckResult("size", status, shown, f"at most {exp.max_size_mb:g} MB allowed")
+
+
+def _check_version(reader: PdfReader) -> CheckResult:
+    version = reader.pdf_header.removeprefix("%PDF-")
+    if not re.fullmatch(r"\d\.\d", version):
+        return CheckResult("version", "fail", f"no valid PDF header ({reader.pdf_header!r})")
+    status: Status = "pass" if version <= "1.7" else "warn"
+    return CheckResult("version", status, f"PDF {version}", "1.4 to 1.7 is safest for portals")
+
+
+def _check_encryption(reader: PdfReader) -> CheckResult:
+    if reader.is_encrypted:
+        return CheckResult("encryption", "fail", "the file is encrypted", "portals need it open")
+    return CheckResult("encryption", "pass", "not encrypted")
+
+
+def _try_decrypt(reader: PdfReader) -> bool:
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:
+        return False
+
+
+def _check_structure(reader: PdfReader) -> CheckResult:
+    root = reader.trailer["/Root"].get_object()
+    if "/Collection" in root:
+        return CheckResult("structure", "fail", "a PDF portfolio (collection)", "a plain PDF")
+    return CheckResult("structure", "pass", "a plain PDF document")
+
+
+def _check_pages(reader: PdfReader, exp: Expectations) -> CheckResult:
+    n = len(reader.pages)
+    noun = "page" if n == 1 else "pages"
+    if exp.max_pages is not None and n > exp.max_pages:
+        return CheckResult("pages", "fail", f"{n} {noun}", f"at most {exp.max_pages} allowed")
+    if n < exp.min_pages:
+        return CheckResult("pages", "fail", f"{n} {noun}", f"at least {exp.min_pages} required")
+    limit = f"{exp.min_pages} to {exp.max_pages} allowed" if exp.max_pages else ""
+    return CheckResult("pages", "pass", f"{n} {noun}", limit)
+
+
+def paper_name(width: float, height: float) -> str:
+    for name, (w, h) in PAPER_SIZES.items():
+        if abs(width - w) < 2 and abs(height - h) < 2:
+            return name
+    return f"{width:.0f}x{height:.0f} pt"
+
+
+def _check_paper(reader: PdfReader, exp: Expectations) -> CheckResult:
+    sizes = []
+    for page in reader.pages:
+        box = page.mediabox
+        w, h = float(box.width), float(box.height)
+        if int(page.get("/Rotate", 0) or 0) % 180:
+            w, h = h, w
+        sizes.append(paper_name(w, h))
+    found = sorted(set(sizes))
+    shown = ", ".join(s if s.endswith("pt") else s.upper() for s in found)
+    if exp.paper is None:
+        return CheckResult("paper", "pass" if len(found) == 1 else "warn", shown)
+    want = exp.paper.upper()
+    if found != [exp.paper]:
+        return CheckResult("paper", "fail", shown, f"{want} expected on every page")
+    return CheckResult("paper", "pass", shown, f"{want} expected")
+
+
+def _fonts(reader: PdfReader) -> Iterator[DictionaryObject]:
+    seen: set[int] = set()
+
+    def walk(resources: Any, depth: int = 0) -> Iterator[DictionaryObject]:
+        resources = _resolve(resources)
+        if not isinstance(resources, DictionaryObject) or depth > 8:
+            return
+        for ref in _resolve(resources.get("/Font", DictionaryObject())).values():
+            font = _resolve(ref)
+            key = id(font) if not isinstance(ref, IndirectObject) else ref.idnum
+            if key in seen or not isinstance(font, DictionaryObject):
+                continue
+            seen.add(key)
+            yield font
+            for desc in _resolve(font.get("/DescendantFonts", [])) or []:
+                if isinstance(_resolve(desc), DictionaryObject):
+                    yield _resolve(desc)
+            yield from walk(font.get("/Resources"), depth + 1)
+        for xobj in _resolve(resources.get("/XObject", DictionaryObject())).values():
+            yield from walk(_resolve(xobj).get("/Resources"), depth + 1)
+
+    for page in reader.pages:
+        yield from walk(page.get("/Resources"))
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _check_fonts(reader: PdfReader) -> list[CheckResult]:
+    unembedded, type3, unsubset, names = [], [], [], set()
+    for font in _fonts(reader):
+        subtype = str(font.get("/Subtype", ""))
+        base = str(font.get("/BaseFont", "(unnamed)")).lstrip("/")
+        if subtype == "/Type0":
+            continue  # judged through its descendant
+        names.add(base)
+        if subtype == "/Type3":
+            type3.append(base)
+            continue
+        desc = _resolve(font.get("/FontDescriptor"))
+        embedded = isinstance(desc, DictionaryObject) and any(
+            k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")
+        )
+        if not embedded:
+            unembedded.append(base)
+        elif not _SUBSET.match(base) and base not in BASE14:
+            unsubset.append(base)
+    results = []
+    if unembedded:
+        results.append(
+            CheckResult("fonts", "fail", f"not embedded: {', '.join(sorted(set(unembedded)))}",
+                        "every font must be embedded")  # fmt: skip
+        )
+    elif unsubset:
+        results.append(
+            CheckResult("fonts", "warn", f"embedded but not subset: {', '.join(sorted(unsubset))}",
+                        "subset fonts keep files small")  # fmt: skip
+        )
+    else:
+        results.append(CheckResult("fonts", "pass", f"all {len(names)} fonts embedded"))
+    if type3:
+        results.append(
+            CheckResult("type3", "fail", f"Type 3 bitmap fonts: {', '.join(sorted(set(type3)))}",
+                        "outline fonts only")  # fmt: skip
+        )
+    else:
+        results.append(CheckResult("type3", "pass", "no Type 3 bitmap fonts"))
+    return results
+
+
+def normalize(text: str) -> str:
+    """Extraction-friendly form: compatibility forms folded, quotes plain, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(str.maketrans({"’": "'", "‘": "`", "“": '"', "”": '"', "\u00a0": " "}))
+    return " ".join(text.split())
+
+
+def extract_text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _check_text(reader: PdfReader, exp: Expectations) -> CheckResult:
+    text = normalize(extract_text(reader))
+    if len(text) < 20:
+        return CheckResult("text", "fail", "no extractable text", "portals parse the text")
+    wanted = [
+        s for s in [exp.name, exp.native_name, exp.email, *exp.section_titles] if s
+    ]
+    flat = text.replace(" ", "")
+    missing = [s for s in wanted if normalize(s).replace(" ", "") not in flat]
+    if missing:
+        return CheckResult(
+            "text", "fail", f"missing from the text: {'; '.join(missing)}",
+            "name, email and every section title must be extractable",
+        )  # fmt: skip
+    found = f"{len(text)} characters extractable"
+    if wanted:
+        found += f"; name, email and {len(exp.section_titles)} section titles found"
+    return CheckResult("text", "pass", found)
+
+
+def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
+    info = reader.metadata or {}
+    got = {k: str(info.get(f"/{k}", "") or "") for k in
+           ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")}  # fmt: skip
+    problems = [f"{k} is empty" for k in ("Title", "Author", "Subject", "Keywords") if not got[k]]
+    for key, want in exp.metadata.items():
+        if got.get(key) and normalize(got[key]) != normalize(want):
+            problems.append(f"{key} is {got[key]!r}, expected {want!r}")
+    if problems:
+        return CheckResult("metadata", "fail", "; ".join(problems), "set from the CV data")
+    shown = f"Title {got['Title']!r}, Author {got['Author']!r}"
+    extra = [f"{k} {got[k]!r}" for k in ("Creator", "Producer") if got[k]]
+    return CheckResult("metadata", "pass", ", ".join([shown, *extra]))
+
+
+def _check_links(reader: PdfReader) -> CheckResult:
+    bad, count = [], 0
+    for page in reader.pages:
+        for annot in _resolve(page.get("/Annots", [])) or []:
+            annot = _resolve(annot)
+            if str(annot.get("/Subtype")) != "/Link":
+                continue
+            action = _resolve(annot.get("/A"))
+            if not isinstance(action, DictionaryObject) or str(action.get("/S")) != "/URI":
+                continue
+            count += 1
+            uri = str(action.get("/URI", ""))
+            if not _URI.match(uri):
+                bad.append(uri)
+    if bad:
+        return CheckResult("links", "fail", f"malformed: {', '.join(map(repr, bad[:5]))}",
+                           "http(s):// or mailto: URIs")  # fmt: skip
+    return CheckResult("links", "pass", f"{count} link(s), all well-formed")
+
+
+def _check_pdfa(reader: PdfReader) -> CheckResult:
+    root = reader.trailer["/Root"].get_object()
+    xmp = reader.xmp_metadata
+    raw = xmp.stream.get_data().decode("utf-8", "replace") if xmp is not None else ""
+    has_id = "pdfaid:part" in raw or "pdfaid:part=" in raw
+    intents = _resolve(root.get("/OutputIntents", [])) or []
+    problems = []
+    if not has_id:
+        problems.append("no XMP pdfaid identification")
+    if not intents:
+        problems.append("no OutputIntent")
+    if problems:
+        return CheckResult("pdfa", "fail", "; ".join(problems), "PDF/A-2b markers")
+    return CheckResult("pdfa", "pass", "XMP pdfaid and OutputIntent present")

@@ -1,0 +1,149 @@
+"""Command line: the only place where errors become messages and exit codes.
+
+Exit codes: 0 success, 1 a failed build or check, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from build_cv import doctor
+from build_cv.build import Limits, build, expectations, load_cv
+from build_cv.check import Expectations, preflight
+from build_cv.compile import DEFAULT_TIMEOUT
+from build_cv.errors import BuildCVError
+
+DEFAULT_DATA = Path("data/cv.yaml")
+DEFAULT_OUT = Path("out")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"build-cv: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be positive")
+    return value
+
+
+def _add_limits(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--min-pages", type=_positive_int, help="fewest pages allowed")
+    p.add_argument("--max-pages", type=_positive_int, help="page budget")
+    p.add_argument("--max-size-mb", type=_positive_float, help="file size limit (default 10)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as failures")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = _Parser(prog="build-cv", description="Typeset a CV from YAML into a checked PDF.")
+    sub = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    b = sub.add_parser("build", help="build the PDF from CV data")
+    b.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="CV YAML file")
+    b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    b.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT,
+                   help="seconds TeX may run (default %(default)s)")  # fmt: skip
+    b.add_argument("--verify-reproducible", action="store_true",
+                   help="build twice and fail unless the PDFs are byte-identical")  # fmt: skip
+    _add_limits(b)
+
+    c = sub.add_parser("check", help="preflight any PDF before uploading it")
+    c.add_argument("pdf", type=Path)
+    c.add_argument("--data", type=Path, help="CV YAML whose name, metadata and limits to expect")
+    c.add_argument("--paper", choices=["a4", "letter"], help="expected paper size")
+    c.add_argument("--json", action="store_true", help="print the report as JSON")
+    c.add_argument("--pdfa", action="store_true", help="also require PDF/A markers")
+    _add_limits(c)
+
+    sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+        return _doctor()
+    except BuildCVError as exc:
+        print(f"build-cv: {exc.render()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("build-cv: interrupted; the previous PDF is untouched", file=sys.stderr)
+        return 130
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(args.min_pages, args.max_pages, args.max_size_mb)
+
+
+def _build(args: argparse.Namespace) -> int:
+    result = build(
+        args.data,
+        args.out,
+        limits=_limits(args),
+        strict=args.strict,
+        timeout=args.timeout,
+        verify_reproducible=args.verify_reproducible,
+    )
+    for w in result.warnings:
+        print(f"build-cv: warning: {w}", file=sys.stderr)
+    print(result.report.text())
+    note = " (reproducible: verified by a second build)" if args.verify_reproducible else ""
+    print(f"Wrote {result.pdf} and {result.tex}; sha256 {result.sha256}{note}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.data is not None:
+        _, cv = load_cv(args.data)
+        exp = expectations(cv, _limits(args))
+    else:
+        exp = Expectations(
+            min_pages=args.min_pages or 1,
+            max_pages=args.max_pages,
+            max_size_mb=args.max_size_mb or 10.0,
+        )
+    if args.paper:
+        exp.paper = args.paper
+    exp.pdfa = args.pdfa
+    report = preflight(args.pdf, exp)
+    print(report.to_json(args.strict) if args.json else report.text())
+    if not report.ok(args.strict):
+        if not args.json:
+            for r in report.failed(args.strict):
+                detail = f"{r.value}, {r.limit}" if r.limit else r.value
+                print(f"build-cv: check failed: {r.name}: {detail}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _doctor() -> int:
+    text, ok = doctor.report()
+    print(text)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

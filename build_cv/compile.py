@@ -1,0 +1,114 @@
+"""Compile generated LaTeX to PDF with latexmk + XeLaTeX, sandboxed and time-limited.
+
+The run happens in a private temporary directory that TeX may not leave:
+`-no-shell-escape`, `openin_any=p` / `openout_any=p` (Debian's default lets TeX read any
+file, /etc/shadow included when root), `-norc` so no latexmkrc (Perl) is ever read, and
+no standard input. The PDF dates come from SOURCE_DATE_EPOCH so output is reproducible.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_cv.errors import TexError, TexProblem, TexTimeoutError, ToolMissingError
+from build_cv.texlog import MissingGlyph, first_error, missing_glyphs
+
+JOB = "cv"
+DEFAULT_TIMEOUT = 120.0
+INSTALL_HINT = (
+    "Run `make pdf` (it installs TeX on Debian/Ubuntu) or "
+    "`sudo scripts/install-tex.sh`; see `build-cv doctor`."
+)
+
+
+@dataclass
+class Compiled:
+    """A finished run: the PDF and auxiliary files still live in `build_dir` until cleanup."""
+
+    build_dir: Path
+    pdf: Path
+    log: str
+    missing: list[MissingGlyph] = field(default_factory=list)
+
+    @property
+    def aux(self) -> str:
+        path = self.build_dir / f"{JOB}.aux"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+def tex_environment(source_date_epoch: int, build_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXMF", "TEXINPUTS"))}
+    env.update(
+        SOURCE_DATE_EPOCH=str(source_date_epoch),
+        FORCE_SOURCE_DATE="1",
+        openin_any="p",
+        openout_any="p",
+        shell_escape="f",
+        TEXMFOUTPUT=str(build_dir),
+        max_print_line="1000",
+        error_line="254",
+        half_error_line="238",
+    )
+    return env
+
+
+def require_tools() -> None:
+    for tool in ("latexmk", "xelatex"):
+        if shutil.which(tool) is None:
+            raise ToolMissingError(f"`{tool}`", INSTALL_HINT)
+
+
+@contextmanager
+def compile_tex(
+    tex: str, *, source_date_epoch: int, timeout: float = DEFAULT_TIMEOUT
+) -> Iterator[Compiled]:
+    """Compile `tex`; yields the result while its build directory still exists."""
+    require_tools()
+    with tempfile.TemporaryDirectory(prefix="build-cv-") as tmp:
+        build_dir = Path(tmp)
+        (build_dir / f"{JOB}.tex").write_text(tex, encoding="utf-8")
+        _run_latexmk(build_dir, source_date_epoch, timeout)
+        log_path = build_dir / f"{JOB}.log"
+        log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+        pdf = build_dir / f"{JOB}.pdf"
+        problem = first_error(log)
+        if problem is not None or not pdf.exists():
+            raise TexError(problem or TexProblem("TeX produced no PDF"))
+        yield Compiled(build_dir=build_dir, pdf=pdf, log=log, missing=missing_glyphs(log))
+
+
+def _run_latexmk(build_dir: Path, source_date_epoch: int, timeout: float) -> None:
+    cmd = [
+        "latexmk",
+        "-norc",
+        "-xelatex",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        "-no-shell-escape",
+        "-silent",
+        f"{JOB}.tex",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=build_dir,
+        env=tex_environment(source_date_epoch, build_dir),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise TexTimeoutError(timeout) from None

@@ -1,0 +1,174 @@
+"""Typed errors that carry a location; only the CLI turns them into messages and exit codes.
+
+Every stage raises one of these instead of letting a library exception escape, so the user
+sees `file:line: field: what is wrong` and never a traceback or a TeX log dump.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a YAML file: the file, a 1-based line and column, and the field path."""
+
+    file: Path
+    line: int | None = None
+    column: int | None = None
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = str(self.file)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+
+class BuildCVError(Exception):
+    """Base class; `exit_code` follows the CLI contract (1 build/check failed, 2 bad input)."""
+
+    exit_code = 1
+
+    def render(self) -> str:
+        return str(self)
+
+
+class InputError(BuildCVError):
+    """The user's input (a file, a flag) is wrong: exit 2."""
+
+    exit_code = 2
+
+
+class YamlSyntaxError(InputError):
+    def __init__(self, location: Location, problem: str, source_line: str) -> None:
+        super().__init__(problem)
+        self.location = location
+        self.problem = problem
+        self.source_line = source_line
+
+    def render(self) -> str:
+        caret = " " * max((self.location.column or 1) - 1, 0) + "^"
+        return (
+            f"{self.location}: YAML syntax error: {self.problem}\n"
+            f"    {self.source_line}\n    {caret}"
+        )
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        field_part = f" {self.location.field}:" if self.location.field else ""
+        return f"{self.location}:{field_part} {self.message}"
+
+
+class SchemaError(InputError):
+    """All validation problems of one file, reported together."""
+
+    def __init__(self, problems: list[SchemaProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the CV data")
+        self.problems = problems
+
+    def render(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the CV data:"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class ToolMissingError(BuildCVError):
+    """A program, LaTeX package or font the build needs is not installed."""
+
+    def __init__(self, what: str, how_to_install: str) -> None:
+        super().__init__(f"{what} is not installed")
+        self.what = what
+        self.how_to_install = how_to_install
+
+    def render(self) -> str:
+        return f"{self.what} is not installed. {self.how_to_install}"
+
+
+@dataclass
+class TexProblem:
+    message: str
+    tex_line: int | None = None
+    tex_context: str = ""
+    source: str = ""
+
+
+class TexError(BuildCVError):
+    """TeX stopped with an error; carries the first error only, never the whole log."""
+
+    def __init__(self, problem: TexProblem, tex_file: Path | None = None) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+        self.tex_file = tex_file
+
+    def render(self) -> str:
+        p = self.problem
+        lines = [f"TeX failed: {p.message}"]
+        if p.tex_line is not None:
+            where = f"{self.tex_file}:{p.tex_line}" if self.tex_file else f"line {p.tex_line}"
+            lines.append(f"  in the generated LaTeX at {where}")
+        if p.tex_context:
+            lines.append(f"    {p.tex_context}")
+        if p.source:
+            lines.append(f"  which comes from {p.source}")
+        lines.append("  The previous PDF, if any, was left untouched.")
+        return "\n".join(lines)
+
+
+class TexTimeoutError(BuildCVError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"TeX did not finish within {seconds:g} s")
+        self.seconds = seconds
+
+    def render(self) -> str:
+        return (
+            f"TeX did not finish within {self.seconds:g} s and was stopped (it was waiting for "
+            "input or looping, usually because of a raw LaTeX field). The previous PDF, if "
+            "any, was left untouched. Raise the limit with --timeout if the CV is just large."
+        )
+
+
+@dataclass
+class Warning_:
+    """A problem that does not stop the build unless --strict is given."""
+
+    message: str
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class StrictWarningsError(BuildCVError):
+    def __init__(self, warnings: list[Warning_]) -> None:
+        super().__init__("warnings treated as errors (--strict)")
+        self.warnings = warnings
+
+    def render(self) -> str:
+        body = "\n".join(f"  {w}" for w in self.warnings)
+        return f"build failed because of warnings (--strict):\n{body}"
+
+
+@dataclass
+class CheckFailure:
+    name: str
+    detail: str
+
+
+class CheckFailedError(BuildCVError):
+    def __init__(self, failures: list[CheckFailure], extra: list[str] | None = None) -> None:
+        super().__init__("PDF check failed")
+        self.failures = failures
+        self.extra = extra or []
+
+    def render(self) -> str:
+        lines = [f"PDF check failed: {f.name}: {f.detail}" for f in self.failures]
+        return "\n".join([*lines, *self.extra])

@@ -1,0 +1,106 @@
+"""Turning data strings into LaTeX that typesets them literally.
+
+pylatex's `escape_latex` covers the ten special characters, but a few of its choices
+typeset something other than what was typed under XeLaTeX, so those are overridden:
+- `^` becomes `\\^{}` there, a circumflex *accent* (U+02C6 when extracted), not `^`;
+- a newline becomes `\\newline`, which breaks inside moving arguments (titles, metadata).
+TeX also merges some character pairs into ligatures (`''` into a closing quote, `<<` into
+a guillemet, `--` into a dash); an empty group between the two keeps them as typed.
+
+Markup (`**bold**`, `*italic*`, `[text](url)`) is parsed on the raw string and each piece
+escaped on its own, so no character of the data can ever reach TeX as a control sequence.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from pylatex import Command
+from pylatex.utils import NoEscape, bold, escape_latex, italic
+
+_OVERRIDES = {
+    "^": r"\textasciicircum{}",
+    "`": r"\textasciigrave{}",
+    "\n": " ",
+    "\t": " ",
+    "\r": " ",
+}
+_LIGATURE_CHARS = "'<>,!?"
+
+
+def escape(text: str) -> NoEscape:
+    """Escape plain text so that every character is typeset as itself."""
+    if isinstance(text, NoEscape):
+        return text
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        piece = _OVERRIDES.get(ch)
+        if piece is None:
+            piece = str(escape_latex(ch))
+        out.append(piece)
+        if ch in _LIGATURE_CHARS and i + 1 < len(text) and text[i + 1] in "'`<>,":
+            out.append("{}")
+    return NoEscape("".join(out))
+
+
+_URL_SAFE = "/:?&=+,;@!$'()*-._%#"
+
+
+def escape_url(url: str) -> NoEscape:
+    r"""Make a URL safe inside `\href{...}` within another command's argument.
+
+    Characters TeX would act on are percent-encoded first (so `\`, `{`, `}`, `^`, space
+    never reach TeX; `~` becomes its equivalent `%7E`), then `%`, `#`, `&`, `_`, `$` are
+    backslash-escaped, which hyperref turns back into the literal characters in the target.
+    """
+    encoded = quote(url, safe=_URL_SAFE)
+    out = []
+    for ch in encoded:
+        out.append("\\" + ch if ch in "%#&_$" else ch)
+    return NoEscape("".join(out))
+
+
+_TOKEN = re.compile(
+    r"\\(?P<escaped>[*\[\]\\])"
+    r"|\*\*(?P<bold>.+?)\*\*"
+    r"|\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*"
+    r"|\[(?P<text>[^\]]+)\]\((?P<url>(?:https?://|mailto:)[^\s)]+)\)",
+    re.DOTALL,
+)
+
+
+def markup(text: str) -> NoEscape:
+    r"""Convert the small inline markup to LaTeX; everything else is escaped text.
+
+    A backslash before `*`, `[`, `]` or `\` makes it literal. An unmatched marker is text.
+    """
+    out: list[str] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        out.append(escape(text[pos : m.start()]))
+        if m.group("escaped") is not None:
+            out.append(escape(m.group("escaped")))
+        elif m.group("bold") is not None:
+            out.append(bold(markup(m.group("bold")), escape=False))
+        elif m.group("italic") is not None:
+            out.append(italic(markup(m.group("italic")), escape=False))
+        else:
+            out.append(href(m.group("url"), markup(m.group("text"))))
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return NoEscape("".join(out))
+
+
+def href(url: str, label: NoEscape) -> NoEscape:
+    return NoEscape(Command("href", arguments=[escape_url(url), label]).dumps())
+
+
+def strip_markup(text: str) -> str:
+    """The text a reader sees once markup is applied (for checks and metadata)."""
+    def plain(m: re.Match[str]) -> str:
+        if m.group("escaped") is not None:
+            return m.group("escaped")
+        return strip_markup(m.group("bold") or m.group("italic") or m.group("text") or "")
+
+    return _TOKEN.sub(plain, text)

@@ -1,0 +1,117 @@
+"""Load YAML while keeping where every value came from.
+
+Validation errors and TeX errors must point at `file:line`, so the loader composes the YAML
+node graph itself (safe tags only) and records the position of every mapping key and
+sequence item under its path, e.g. ("sections", 2, "entries", 0, "start").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from build_cv.errors import InputError, Location, YamlSyntaxError
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Plain Python data plus a map from each value's path to its (line, column), 1-based."""
+
+    path: Path
+    data: Any
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: PathKey) -> Location:
+        """The location of the deepest existing prefix of `path` (a missing key points at its parent)."""
+        for end in range(len(path), -1, -1):
+            pos = self.positions.get(tuple(path[:end]))
+            if pos is not None:
+                return Location(self.path, pos[0], pos[1], format_path(path))
+        return Location(self.path, None, None, format_path(path))
+
+
+def format_path(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+class _Builder:
+    """Turns composed nodes into Python objects, recording positions as it goes."""
+
+    def __init__(self) -> None:
+        self.positions: dict[PathKey, tuple[int, int]] = {}
+        self._constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            self._constructor.flatten_mapping(node)
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._constructor.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    raise _KeyProblem(key_node, "a mapping key must be a plain value")
+                if key in result:
+                    raise _KeyProblem(key_node, f"duplicate key {key!r}")
+                child = (*path, key if isinstance(key, str | int) else str(key))
+                self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, child)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._constructor.construct_object(node, deep=True)
+
+
+class _KeyProblem(Exception):
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+        self.message = message
+
+
+def load_yaml(path: Path) -> Loaded:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return load_yaml_text(text, path)
+
+
+def load_yaml_text(text: str, path: Path) -> Loaded:
+    lines = text.splitlines()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            raise InputError(f"{path}: the file is empty")
+        builder = _Builder()
+        data = builder.build(node, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise _syntax_error(path, lines, mark, problem) from None
+    except _KeyProblem as exc:
+        raise _syntax_error(path, lines, exc.node.start_mark, exc.message) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: YAML error: {exc}") from None
+    return Loaded(path=path, data=data, positions=builder.positions)
+
+
+def _syntax_error(path: Path, lines: list[str], mark: Any, problem: str) -> YamlSyntaxError:
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    source = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    return YamlSyntaxError(Location(path, line, column), problem, source)

@@ -1,0 +1,373 @@
+"""The CV schema: strict pydantic models that also produce the JSON Schema for editors.
+
+Strict means an unknown key is an error (a typo must never silently drop data from a CV
+that goes to a hiring committee). String fields come in three kinds, which the renderer
+treats differently and the JSON Schema documents through `x-build-cv`:
+- `Text`: plain text, every character typeset literally;
+- `Markup`: plain text plus `**bold**`, `*italic*` and `[text](url)`;
+- `RawLatex`: passed to TeX as it is; only where a field's name says `latex`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _printable(value: str) -> str:
+    for ch in value:
+        if ch in "\n\t":
+            continue
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cs", "Co", "Cn"):
+            raise ValueError(
+                f"contains the control or unassigned character U+{ord(ch):04X}, "
+                "which cannot be typeset"
+            )
+    return value
+
+
+Text = Annotated[
+    str,
+    AfterValidator(_printable),
+    Field(json_schema_extra={"x-build-cv": "text"}),
+]
+Markup = Annotated[
+    str,
+    AfterValidator(_printable),
+    Field(json_schema_extra={"x-build-cv": "markup"}),
+]
+RawLatex = Annotated[str, Field(json_schema_extra={"x-build-cv": "raw-latex"})]
+NonEmptyText = Annotated[Text, Field(min_length=1)]
+
+_URL = re.compile(r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$")
+_EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
+_ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+
+
+def _matches(pattern: re.Pattern[str], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"{value!r} is not {what}")
+        return value
+
+    return AfterValidator(check)
+
+
+Url = Annotated[
+    str,
+    AfterValidator(_printable),
+    _matches(_URL, "an http(s):// or mailto: URL without spaces"),
+]
+Email = Annotated[str, _matches(_EMAIL, "an email address")]
+ArxivId = Annotated[str, _matches(_ARXIV, "an arXiv id such as 2405.14430")]
+Doi = Annotated[str, _matches(_DOI, "a DOI such as 10.1145/3437801.3441578")]
+Tag = Annotated[str, _matches(_TAG, "a tag (lower-case letters, digits, '-' and '_')")]
+Handle = Annotated[str, _matches(_HANDLE, "a user name (letters, digits and '-')")]
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+class YearMonth(BaseModel):
+    """A CV date: a year, or a year and a month. Day precision is noise on a CV."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    month: int | None = None
+
+    def key(self) -> tuple[int, int]:
+        return (self.year, self.month or 0)
+
+    def __str__(self) -> str:
+        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+
+    def display(self) -> str:
+        return f"{self.year}" if self.month is None else f"{_MONTHS[self.month - 1][:3]} {self.year}"
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, YearMonth):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("must be a date written YYYY or YYYY-MM")
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, date):
+        raise ValueError(f"{value.isoformat()}: write YYYY or YYYY-MM (a CV date has no day)")
+    if not isinstance(value, str):
+        raise ValueError("must be a date written YYYY or YYYY-MM")
+    m = _DATE.match(value.strip())
+    if not m:
+        raise ValueError(f"{value!r} is not a date written YYYY or YYYY-MM")
+    year, month = int(m.group(1)), int(m.group(2)) if m.group(2) else None
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"{value!r}: month {month} is not between 01 and 12")
+    return YearMonth(year=year, month=month)
+
+
+CvDate = Annotated[
+    YearMonth,
+    BeforeValidator(_parse_date),
+    PlainSerializer(str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2})?$"}),
+]
+EndDate = Annotated[
+    YearMonth | Literal["present"],
+    BeforeValidator(lambda v: v if v == "present" else _parse_date(v)),
+    PlainSerializer(str),
+    WithJsonSchema({"type": "string", "pattern": r"^(\d{4}(-\d{2})?|present)$"}),
+]
+
+
+class Dated(Strict):
+    start: CvDate | None = None
+    end: EndDate | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Dated:
+        if isinstance(self.end, YearMonth):
+            if self.start is None:
+                raise ValueError("has an `end` but no `start`")
+            if self.end.key() < self.start.key():
+                raise ValueError(f"`start` {self.start} is after `end` {self.end}")
+        return self
+
+
+class Entry(Strict):
+    tags: list[Tag] = Field(default_factory=list, description="Variant tags (selection comes later).")
+
+
+class Link(Strict):
+    label: NonEmptyText
+    url: Url
+
+
+# ---- entry kinds -----------------------------------------------------------------------
+
+
+class Experience(Entry, Dated):
+    position: NonEmptyText
+    organization: NonEmptyText
+    location: Text | None = None
+    summary: Markup | None = None
+    highlights: list[Markup] = Field(default_factory=list)
+
+
+class Education(Entry, Dated):
+    degree: NonEmptyText
+    institution: NonEmptyText
+    location: Text | None = None
+    advisors: list[NonEmptyText] = Field(default_factory=list)
+    dissertation: Text | None = None
+    dissertation_url: Url | None = None
+    honours: list[Markup] = Field(default_factory=list)
+    details: list[Markup] = Field(default_factory=list)
+
+
+class Project(Entry, Dated):
+    title: NonEmptyText
+    organization: Text | None = None
+    summary: Markup | None = None
+    highlights: list[Markup] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+
+
+class Publication(Entry):
+    title: NonEmptyText
+    authors: list[NonEmptyText] = Field(min_length=1)
+    venue: NonEmptyText
+    year: int = Field(ge=1900, le=2100)
+    details: Text | None = Field(None, description="Volume, issue, pages, place.")
+    equal_contribution: list[NonEmptyText] = Field(
+        default_factory=list, description="Authors marked * for equal contribution."
+    )
+    arxiv: ArxivId | None = None
+    doi: Doi | None = None
+    url: Url | None = None
+    pdf: Url | None = None
+
+    @model_validator(mode="after")
+    def _marked_are_authors(self) -> Publication:
+        unknown = [a for a in self.equal_contribution if a not in self.authors]
+        if unknown:
+            raise ValueError(f"equal_contribution names {unknown} who are not in `authors`")
+        return self
+
+
+class Patent(Strict):
+    number: Annotated[str, _matches(re.compile(r"^[A-Z]{2}[0-9A-Z.\-/]+$"), "a patent number")]
+    first_inventor: bool = False
+
+
+class PatentGroup(Entry):
+    organization: NonEmptyText
+    patents: list[Patent] = Field(min_length=1)
+
+
+class Item(Entry):
+    label: Text = ""
+    text: Markup
+
+
+class Reference(Entry):
+    name: NonEmptyText
+    position: Markup | None = None
+    email: Email | None = None
+    phone: Text | None = None
+    url: Url | None = None
+
+
+# ---- sections --------------------------------------------------------------------------
+
+
+class SectionBase(Strict):
+    title: NonEmptyText
+    intro: Markup | None = None
+
+
+class ExperienceSection(SectionBase):
+    kind: Literal["experience"]
+    entries: list[Experience]
+
+
+class EducationSection(SectionBase):
+    kind: Literal["education"]
+    entries: list[Education]
+
+
+class ProjectSection(SectionBase):
+    kind: Literal["projects"]
+    entries: list[Project]
+
+
+class PublicationSection(SectionBase):
+    kind: Literal["publications"]
+    numbered: bool = True
+    entries: list[Publication]
+
+
+class PatentSection(SectionBase):
+    kind: Literal["patents"]
+    entries: list[PatentGroup]
+
+
+class ItemSection(SectionBase):
+    kind: Literal["items"]
+    entries: list[Item]
+
+
+class ListSection(SectionBase):
+    kind: Literal["list"]
+    columns: Literal[1, 2] = 1
+    entries: list[Markup]
+
+
+class ReferenceSection(SectionBase):
+    kind: Literal["references"]
+    entries: list[Reference]
+
+
+class RawSection(SectionBase):
+    """An escape hatch: LaTeX passed through unescaped. TeX still runs sandboxed."""
+
+    kind: Literal["raw"]
+    latex: RawLatex
+
+
+Section = Annotated[
+    ExperienceSection
+    | EducationSection
+    | ProjectSection
+    | PublicationSection
+    | PatentSection
+    | ItemSection
+    | ListSection
+    | ReferenceSection
+    | RawSection,
+    Field(discriminator="kind"),
+]
+
+# ---- header, design, checks -------------------------------------------------------------
+
+
+class Person(Strict):
+    name: NonEmptyText
+    native_name: Text | None = Field(None, description="The name in another script, e.g. 方佳瑞.")
+    headline: Text | None = None
+    email: Email | None = None
+    phone: Text | None = None
+    location: Text | None = None
+    homepage: Url | None = None
+    github: Handle | None = None
+    linkedin: Handle | None = None
+    orcid: Annotated[str, _matches(re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"), "an ORCID")] | None = None
+    author_names: list[NonEmptyText] = Field(
+        default_factory=list,
+        description="Other spellings of the name in author lists; all are bolded.",
+    )
+
+
+class Checks(Strict):
+    """Limits for the PDF preflight; the command line can override each."""
+
+    min_pages: int = Field(1, ge=1)
+    max_pages: int | None = Field(None, ge=1)
+    max_size_mb: float = Field(10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Checks:
+        if self.max_pages is not None and self.max_pages < self.min_pages:
+            raise ValueError(f"max_pages {self.max_pages} is below min_pages {self.min_pages}")
+        return self
+
+
+class Design(Strict):
+    style: Literal["classic", "casual", "banking", "oldstyle", "fancy"] = "classic"
+    color: Literal["blue", "orange", "green", "red", "purple", "grey", "black", "burgundy"] = "blue"
+    paper: Literal["a4", "letter"] = "a4"
+    font_size: Literal[10, 11, 12] = 11
+    icons: bool = Field(True, description="moderncv `symbols` (needs fontawesome5).")
+    page_numbers: bool = True
+    checks: Checks = Field(default_factory=Checks)
+    preamble_latex: RawLatex | None = Field(None, description="Raw LaTeX added to the preamble.")
+
+
+class CV(Strict):
+    person: Person
+    updated: date = Field(description="When the content was last updated; also the PDF date.")
+    title: Text | None = Field(None, description="PDF Title; default `<name> - Curriculum Vitae`.")
+    subject: Text = "Curriculum Vitae"
+    keywords: list[NonEmptyText] = Field(default_factory=list)
+    summary: Markup | None = None
+    sections: list[Section] = Field(default_factory=list)
+    design: Design = Field(default_factory=Design)
+
+    @property
+    def pdf_title(self) -> str:
+        return self.title or f"{self.person.name} - Curriculum Vitae"

@@ -1,0 +1,103 @@
+"""Render the validated CV into moderncv LaTeX through Jinja2 templates.
+
+Escaping is not left to the template author: the environment's `finalize` hook escapes
+every value a template prints, unless it is already LaTeX (`NoEscape`), which only the
+filters `md`, `url` and `raw` produce. A forgotten filter therefore prints text, never code.
+
+The templates mark each entry with a `% build-cv source: <path>` comment, so a TeX error
+at a line of the generated file can be traced back to the YAML entry it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pylatex.utils import NoEscape
+
+from build_cv.latex import escape, escape_url, markup
+from build_cv.load import PathKey
+from build_cv.model import CV, YearMonth
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "tex_templates"
+SOURCE_MARK = "% build-cv source: "
+SECTION_LABEL = "buildcv-section-"
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, NoEscape):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a template printed a boolean; this is a template bug")
+    return escape(str(value))
+
+
+def _date_range(start: YearMonth | None, end: YearMonth | str | None) -> str:
+    if start is None:
+        return ""
+    if end is None:
+        return start.display()
+    last = "present" if end == "present" else end.display()  # type: ignore[union-attr]
+    return f"{start.display()} – {last}"
+
+
+def _raw(value: str) -> NoEscape:
+    return NoEscape(value)
+
+
+def _environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        block_start_string=r"\BLOCK{",
+        block_end_string="}",
+        variable_start_string=r"\VAR{",
+        variable_end_string="}",
+        comment_start_string="((#",
+        comment_end_string="#))",
+        line_statement_prefix="%%",
+        line_comment_prefix="%#",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    env.filters.update(md=markup, url=escape_url, raw=_raw, daterange=_date_range)
+    return env
+
+
+def render_tex(cv: CV, templates: Path = TEMPLATES) -> str:
+    """The complete .tex document for `cv`."""
+    template = _environment(templates).get_template("cv.tex.j2")
+    owner_names = {cv.person.name, *cv.person.author_names}
+    epoch = datetime(cv.updated.year, cv.updated.month, cv.updated.day, tzinfo=UTC)
+    return template.render(
+        cv=cv,
+        person=cv.person,
+        design=cv.design,
+        owner_names=owner_names,
+        updated=epoch.strftime("%B %-d, %Y"),
+        section_label=SECTION_LABEL,
+    )
+
+
+_MARK = re.compile(re.escape(SOURCE_MARK) + r"(\S+)")
+_PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def source_at(tex: str, line: int) -> PathKey | None:
+    """The data path of the nearest entry marker at or above 1-based `line`."""
+    lines = tex.splitlines()
+    for text in reversed(lines[: max(line, 0)]):
+        m = _MARK.search(text)
+        if m:
+            return tuple(
+                int(p.group(2)) if p.group(2) else p.group(1) for p in _PART.finditer(m.group(1))
+            )
+    return None

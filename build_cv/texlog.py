@@ -1,0 +1,55 @@
+"""Read the few facts we need out of a TeX log: the first error and missing glyphs.
+
+TeX logs are long and cryptic; the user gets the first error, its line in the generated
+file and the line's text, never the log itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from build_cv.errors import TexProblem
+
+_FILE_LINE_ERROR = re.compile(r"^\./?[^:\n]*\.tex:(\d+): (.+)$", re.MULTILINE)
+_BANG_ERROR = re.compile(r"^! (.+)$", re.MULTILINE)
+_CONTEXT = re.compile(r"^l\.(\d+) (.*)$", re.MULTILINE)
+_MISSING = re.compile(r"Missing character: There is no (.+?) \(U\+([0-9A-F]{4,6})\) in font ([^!\n]+)!")
+_MISSING_OLD = re.compile(r"Missing character: There is no (.) in font ([^!\n]+)!")
+
+
+@dataclass(frozen=True)
+class MissingGlyph:
+    char: str
+    font: str
+
+
+def first_error(log: str) -> TexProblem | None:
+    m = _FILE_LINE_ERROR.search(log) or _BANG_ERROR.search(log)
+    if m is None:
+        if "Emergency stop" in log or "no legal \\end found" in log:
+            return TexProblem("TeX stopped early (emergency stop)")
+        return None
+    if m.re is _FILE_LINE_ERROR:
+        line: int | None = int(m.group(1))
+        message = m.group(2)
+    else:
+        line = None
+        message = m.group(1)
+    message = message.strip().removeprefix("LaTeX Error: ")
+    context = ""
+    ctx = _CONTEXT.search(log, m.end())
+    if ctx is not None:
+        line = line or int(ctx.group(1))
+        context = ctx.group(2).strip()
+    return TexProblem(message=message[:300], tex_line=line, tex_context=context[:200])
+
+
+def missing_glyphs(log: str) -> list[MissingGlyph]:
+    seen: dict[str, MissingGlyph] = {}
+    for m in _MISSING.finditer(log):
+        ch = chr(int(m.group(2), 16))
+        seen.setdefault(ch, MissingGlyph(ch, m.group(3).strip()))
+    for m in _MISSING_OLD.finditer(log):
+        seen.setdefault(m.group(1), MissingGlyph(m.group(1), m.group(2).strip()))
+    return list(seen.values())

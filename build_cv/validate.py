@@ -1,0 +1,151 @@
+"""Validate loaded YAML into the CV model, turning pydantic errors into located problems.
+
+pydantic reports every error at once, with a `loc` path; this module maps each path to
+the YAML line it came from, names the field the way the user wrote it
+(`sections[2].entries[0].start`) and, for misspelled keys or values, suggests the nearest
+valid one. The user never sees pydantic's own dump.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from build_cv.errors import SchemaError, SchemaProblem
+from build_cv.load import Loaded, PathKey
+from build_cv.model import CV
+
+
+def validate(loaded: Loaded) -> CV:
+    if not isinstance(loaded.data, dict):
+        raise SchemaError(
+            [SchemaProblem(loaded.locate(()), "the top level must be a mapping with `person:`")]
+        )
+    try:
+        return CV.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems = [_problem(loaded, err) for err in exc.errors(include_url=False)]
+        problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0))
+        raise SchemaError(problems) from None
+
+
+def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
+    path = _data_path(loaded.data, tuple(err["loc"]))
+    location = loaded.locate(path)
+    kind = err["type"]
+    message = str(err["msg"])
+    if kind == "extra_forbidden":
+        key = path[-1]
+        message = f"unknown key `{key}`"
+        hint = _suggest(str(key), _field_names(loaded.data, path[:-1]))
+        if hint:
+            message += f" (did you mean `{hint}`?)"
+    elif kind == "missing":
+        message = f"`{path[-1]}` is required here"
+    elif kind == "union_tag_invalid":
+        location = loaded.locate((*path, "kind"))
+        tag = err.get("ctx", {}).get("tag", "")
+        options = _kinds()
+        message = f"unknown kind `{tag}`; expected one of: {', '.join(options)}"
+        hint = _suggest(str(tag), options)
+        if hint:
+            message += f" (did you mean `{hint}`?)"
+    elif kind == "union_tag_not_found":
+        message = f"a section needs `kind:`, one of: {', '.join(_kinds())}"
+    elif kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        message = f"{_show(err.get('input'))} is not allowed; expected {expected}"
+        options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
+        hint = _suggest(str(err.get("input")), [o for o in options if o])
+        if hint:
+            message += f" (did you mean `{hint}`?)"
+    elif message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    return SchemaProblem(location, message)
+
+
+def _show(value: Any) -> str:
+    return f"`{value}`" if isinstance(value, str | int | float) else "this value"
+
+
+def _suggest(word: str, options: list[str]) -> str | None:
+    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
+    """Drop pydantic's union-tag and validator steps that have no counterpart in the YAML."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(part, str) and isinstance(node, dict) and node.get("kind") == part:
+            continue
+        elif isinstance(part, str | int) and not (isinstance(part, str) and "[" in part):
+            path.append(part)
+            node = None
+    return tuple(path)
+
+
+def _kinds() -> list[str]:
+    section_union = get_args(CV.model_fields["sections"].annotation)[0]
+    return [
+        get_args(m.model_fields["kind"].annotation)[0] for m in _union_members(section_union)
+    ]
+
+
+def _union_members(annotation: Any) -> list[Any]:
+    if get_origin(annotation) is typing.Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (typing.Union, types.UnionType):
+        return [a for a in get_args(annotation) if a is not type(None)]
+    return [annotation]
+
+
+def _field_names(data: Any, path: PathKey) -> list[str]:
+    """The keys allowed at `path`, found by walking the model types alongside the data."""
+    annotation: Any = CV
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            item = _strip_optional(annotation)
+            if get_origin(item) is not list:
+                return []
+            annotation = get_args(item)[0]
+        else:
+            model = _resolve(annotation, node)
+            if model is None or part not in model.model_fields:
+                return []
+            annotation = model.model_fields[part].annotation
+        node = node[part] if isinstance(node, dict | list) else None
+    model = _resolve(annotation, node)
+    return list(model.model_fields) if model else []
+
+
+def _strip_optional(annotation: Any) -> Any:
+    members = _union_members(annotation)
+    return members[0] if len(members) == 1 else annotation
+
+
+def _resolve(annotation: Any, node: Any) -> Any:
+    """The model class `node` is validated against, picking a union member by its `kind`."""
+    models = [
+        m for m in _union_members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)
+    ]
+    if len(models) == 1:
+        return models[0]
+    kind = node.get("kind") if isinstance(node, dict) else None
+    for m in models:
+        field = m.model_fields.get("kind")
+        if field is not None and kind in get_args(field.annotation):
+            return m
+    return None

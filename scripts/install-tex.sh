@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the TeX Live subset build-cv needs (measured set: see docs/tex.md).
+# On Debian/Ubuntu it uses apt-get; elsewhere it prints what to install and fails.
+set -euo pipefail
+
+PACKAGES=(
+  latexmk poppler-utils
+  texlive-xetex texlive-latex-extra texlive-fonts-recommended
+  texlive-fonts-extra
+  texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk
+  fonts-ebgaramond-extra
+)
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  cat >&2 <<MSG
+build-cv: no apt-get here, so TeX cannot be installed automatically.
+Install a TeX Live (2022 or newer) with: xelatex, latexmk, moderncv, fontawesome5,
+xeCJK (and ctex), pzdr.tfm (fonts-recommended), plus Noto Sans/Serif CJK SC fonts
+and poppler-utils. On Debian/Ubuntu the packages are:
+  ${PACKAGES[*]}
+MSG
+  exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "build-cv: run as root or install sudo to install: ${PACKAGES[*]}" >&2
+    exit 1
+  fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
+echo "build-cv: TeX installed: $(xelatex --version | head -n1)"
