@@ -113,6 +113,7 @@ def build(
         with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
             warnings += glyph_warnings(loaded, cv, [g.char for g in compiled.missing])
             report = preflight(compiled.pdf, expectations(cv, limits or Limits()))
+            report.pdf = pdf_path
             pdf_bytes = compiled.pdf.read_bytes()
             aux = compiled.aux
     except TexError as exc:

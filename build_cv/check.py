@@ -32,7 +32,10 @@ BASE14 = {
     "Symbol", "ZapfDingbats",
 }  # fmt: skip
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
-_URI = re.compile(r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$")
+_URI = re.compile(
+    r"^(https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d+)?([/?#]\S*)?"
+    r"|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$"
+)
 
 
 @dataclass

@@ -4,8 +4,9 @@ pylatex's `escape_latex` covers the ten special characters, but a few of its cho
 typeset something other than what was typed under XeLaTeX, so those are overridden:
 - `^` becomes `\\^{}` there, a circumflex *accent* (U+02C6 when extracted), not `^`;
 - a newline becomes `\\newline`, which breaks inside moving arguments (titles, metadata).
-TeX also merges some character pairs into ligatures (`''` into a closing quote, `<<` into
-a guillemet, `--` into a dash); an empty group between the two keeps them as typed.
+XeLaTeX's TeX ligature mapping also turns `'` and `"` into curly quotes and merges pairs
+(`<<` into a guillemet, `--` into a dash, `,,` into a low quote); quotes get their text
+commands and an empty group between a pair keeps it as typed.
 
 Markup (`**bold**`, `*italic*`, `[text](url)`) is parsed on the raw string and each piece
 escaped on its own, so no character of the data can ever reach TeX as a control sequence.
@@ -22,11 +23,13 @@ from pylatex.utils import NoEscape, bold, escape_latex, italic
 _OVERRIDES = {
     "^": r"\textasciicircum{}",
     "`": r"\textasciigrave{}",
+    "'": r"\textquotesingle{}",
+    '"': r"\textquotedbl{}",
     "\n": " ",
     "\t": " ",
     "\r": " ",
 }
-_LIGATURE_CHARS = "'<>,!?"
+_LIGATURE_CHARS = "<>,"
 
 
 def escape(text: str) -> NoEscape:
@@ -39,25 +42,29 @@ def escape(text: str) -> NoEscape:
         if piece is None:
             piece = str(escape_latex(ch))
         out.append(piece)
-        if ch in _LIGATURE_CHARS and i + 1 < len(text) and text[i + 1] in "'`<>,":
+        if ch in _LIGATURE_CHARS and i + 1 < len(text) and text[i + 1] == ch:
             out.append("{}")
     return NoEscape("".join(out))
 
 
-_URL_SAFE = "/:?&=+,;@!$'()*-._%#"
+_URL_SAFE = "/:?&=+,;@!$'()*-._~%#"
 
 
-def escape_url(url: str) -> NoEscape:
+def escape_url(url: str, strip_scheme: bool = False) -> NoEscape:
     r"""Make a URL safe inside `\href{...}` within another command's argument.
 
     Characters TeX would act on are percent-encoded first (so `\`, `{`, `}`, `^`, space
-    never reach TeX; `~` becomes its equivalent `%7E`), then `%`, `#`, `&`, `_`, `$` are
-    backslash-escaped, which hyperref turns back into the literal characters in the target.
+    never reach TeX), then `%`, `#`, `&`, `_`, `$` are backslash-escaped and `~` becomes
+    `\string~`: hyperref turns both back into the literal characters, in the link target and
+    in visible text alike (moderncv's `\homepage` prints the same argument it links to).
+    `strip_scheme` is for such moderncv commands, which add `https://` themselves.
     """
+    if strip_scheme:
+        url = re.sub(r"^https?://", "", url)
     encoded = quote(url, safe=_URL_SAFE)
     out = []
     for ch in encoded:
-        out.append("\\" + ch if ch in "%#&_$" else ch)
+        out.append("\\" + ch if ch in "%#&_$" else r"\string~" if ch == "~" else ch)
     return NoEscape("".join(out))
 
 

@@ -16,6 +16,7 @@ import yaml
 from build_cv.errors import InputError, Location, YamlSyntaxError
 
 PathKey = tuple[str | int, ...]
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+            raise _KeyProblem(node, f"the tag {node.tag} is not allowed in CV data")
         if isinstance(node, yaml.MappingNode):
             self._constructor.flatten_mapping(node)
             result: dict[Any, Any] = {}

@@ -24,7 +24,7 @@ from build_cv.model import CV, YearMonth
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "tex_templates"
 SOURCE_MARK = "% build-cv source: "
-SECTION_LABEL = "buildcv-section-"
+SECTION_LABEL = "buildcvsection"
 
 
 def _finalize(value: Any) -> Any:
