@@ -202,7 +202,7 @@ class Publication(Entry):
     title: NonEmptyText
     authors: list[NonEmptyText] = Field(min_length=1)
     venue: NonEmptyText
-    year: int = Field(ge=1900, le=2100)
+    year: int = Field(ge=1000, le=2100)
     details: Text | None = Field(None, description="Volume, issue, pages, place.")
     equal_contribution: list[NonEmptyText] = Field(
         default_factory=list, description="Authors marked * for equal contribution."

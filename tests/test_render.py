@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from build_cv.model import CV
+from build_cv.render import render_tex, source_at
+
+
+def make(**extra: Any) -> CV:
+    data: dict[str, Any] = {
+        "person": {"name": "Ada Lovelace", "native_name": "艾达", "email": "ada_l@example.org"},
+        "updated": "2024-06-15",
+        **extra,
+    }
+    return CV.model_validate(data)
+
+
+PUB = {
+    "title": "Notes on the Analytical Engine",
+    "authors": ["Charles Babbage", "Ada Lovelace"],
+    "venue": "Taylor's Memoirs",
+    "year": 1843,
+    "equal_contribution": ["Charles Babbage", "Ada Lovelace"],
+    "arxiv": "2405.14430",
+}
+
+
+def test_owner_is_bolded_and_equal_contribution_marked() -> None:
+    tex = render_tex(make(sections=[{"kind": "publications", "title": "P", "entries": [PUB]}]))
+    assert r"\textbf{Ada Lovelace}\textsuperscript{*}" in tex
+    assert r"Charles Babbage\textsuperscript{*}, " in tex
+    assert "equal contribution" in tex
+    assert r"\href{https://arxiv.org/abs/2405.14430}{arXiv:2405.14430}" in tex
+
+
+def test_author_aliases_are_bolded_too() -> None:
+    cv = make(sections=[{"kind": "publications", "title": "P", "entries": [PUB]}])
+    cv = cv.model_copy(
+        update={"person": cv.person.model_copy(update={"author_names": ["Charles Babbage"]})}
+    )
+    assert r"\textbf{Charles Babbage}" in render_tex(cv)
+
+
+def test_metadata_and_header_come_from_the_data() -> None:
+    tex = render_tex(make(keywords=["HPC", "C++"], subject="CV 50%"))
+    assert r"pdftitle={Ada Lovelace {-} Curriculum Vitae}" in tex
+    assert r"pdfauthor={Ada Lovelace}" in tex
+    assert r"pdfsubject={CV 50\%}" in tex
+    assert r"pdfkeywords={HPC, C++}" in tex
+    assert r"\name{Ada Lovelace}{艾达}" in tex
+    assert r"\email{ada\_l@example.org}" in tex
+
+
+def test_every_data_string_is_escaped_by_default() -> None:
+    evil = r"\input{/etc/passwd} 100% #1"
+    tex = render_tex(
+        make(
+            summary=evil,
+            sections=[
+                {
+                    "kind": "experience",
+                    "title": evil,
+                    "entries": [{"position": evil, "organization": evil, "highlights": [evil]}],
+                }
+            ],
+        )
+    )
+    assert r"\input{/etc/passwd}" not in tex
+    assert tex.count(r"\textbackslash{}input\{/etc/passwd\} 100\% \#1") == 5
+
+
+def test_raw_fields_pass_through_only_where_the_schema_says_raw() -> None:
+    tex = render_tex(
+        make(
+            sections=[{"kind": "raw", "title": "Raw", "latex": r"\textbf{raw}"}],
+            design={"preamble_latex": r"\newcommand{\foo}{bar}"},
+        )
+    )
+    assert r"\textbf{raw}" in tex
+    assert r"\newcommand{\foo}{bar}" in tex
+
+
+def test_phone_and_missing_fields_are_not_printed() -> None:
+    tex = render_tex(make())
+    assert r"\phone" not in tex
+    assert r"\homepage" not in tex
+
+
+@pytest.mark.parametrize("style", ["classic", "casual", "banking", "oldstyle", "fancy"])
+def test_design_options_reach_the_preamble(style: str) -> None:
+    tex = render_tex(make(design={"style": style, "color": "green", "paper": "letter",
+                                  "font_size": 10, "icons": False}))  # fmt: skip
+    assert r"\documentclass[10pt,letterpaper,sans]{moderncv}" in tex
+    assert rf"\moderncvstyle[nosymbols]{{{style}}}" in tex
+    assert r"\moderncvcolor{green}" in tex
+
+
+def test_source_markers_map_tex_lines_to_data_paths(default_cv: CV) -> None:
+    tex = render_tex(default_cv)
+    lines = tex.splitlines()
+    line = next(i for i, t in enumerate(lines, 1) if "a Parallel Framework for Accelerating" in t)
+    path = source_at(tex, line)
+    assert path is not None
+    section = default_cv.sections[path[1]]  # type: ignore[index]
+    assert section.title == "Selected Publications"
+    assert path[2:] == ("entries", 9)
+    assert source_at(tex, 1) is None
+
+
+def test_default_tex_has_every_paper_title_and_patent(default_cv: CV, tmp_path: Path) -> None:
+    tex = render_tex(default_cv)
+    for section in default_cv.sections:
+        for entry in getattr(section, "entries", []):
+            if hasattr(entry, "patents"):
+                for p in entry.patents:
+                    assert p.number in tex
+    assert "RedSync: Reducing Synchronization Traffic" in tex
