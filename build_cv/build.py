@@ -84,7 +84,7 @@ def expectations(cv: CV, limits: Limits) -> Expectations:
             "Title": cv.pdf_title,
             "Author": cv.person.name,
             "Subject": cv.subject,
-            "Keywords": ", ".join(cv.keywords),
+            "Keywords": cv.pdf_keywords,
         },
     )
 
@@ -191,23 +191,26 @@ def overflowing_section(aux: str, titles: list[str], report: Report) -> str | No
 
 
 def glyph_warnings(loaded: Loaded, cv: CV, chars: list[str]) -> list[Warning_]:
-    """One warning per character no font has, naming the fields that contain it."""
-    warnings = []
-    strings = list(_strings(cv.model_dump(mode="python", exclude_defaults=False), ()))
-    for ch in chars:
-        paths = [p for p, s in strings if ch in s]
-        name = f"U+{ord(ch):04X}"
-        if not paths:
-            warnings.append(Warning_(f"no font has the character {ch!r} ({name})"))
+    """One warning per field holding characters no font has, naming field and characters."""
+    if not chars:
+        return []
+    strings = list(_strings(cv.model_dump(mode="python"), ()))
+    warnings, placed = [], set()
+    for path, value in strings:
+        here = [ch for ch in chars if ch in value]
+        if not here:
             continue
-        for path in paths[:5]:
-            warnings.append(
-                Warning_(
-                    f"{format_path(path)}: no font has the character {ch!r} ({name}); "
-                    "it is missing from the PDF",
-                    _location(loaded, path),
-                )
+        placed.update(here)
+        shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in here)
+        warnings.append(
+            Warning_(
+                f"{format_path(path)}: no font has {shown}; missing from the PDF",
+                _location(loaded, path),
             )
+        )
+    for ch in chars:
+        if ch not in placed:
+            warnings.append(Warning_(f"no font has {ch!r} (U+{ord(ch):04X})"))
     return warnings
 
 

@@ -371,3 +371,8 @@ class CV(Strict):
     @property
     def pdf_title(self) -> str:
         return self.title or f"{self.person.name} - Curriculum Vitae"
+
+    @property
+    def pdf_keywords(self) -> str:
+        """Portals index Keywords; an empty field looks unfinished, so it has a default."""
+        return ", ".join(self.keywords or [self.person.name, "curriculum vitae"])
