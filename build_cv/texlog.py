@@ -25,7 +25,8 @@ class MissingGlyph:
 
 
 def first_error(log: str) -> TexProblem | None:
-    m = _FILE_LINE_ERROR.search(log) or _BANG_ERROR.search(log)
+    found = [m for m in (_FILE_LINE_ERROR.search(log), _BANG_ERROR.search(log)) if m]
+    m = min(found, key=lambda match: match.start()) if found else None
     if m is None:
         if "Emergency stop" in log or "no legal \\end found" in log:
             return TexProblem("TeX stopped early (emergency stop)")

@@ -1,0 +1,165 @@
+"""Issue 3 end to end: bad and hostile input through the CLI and real TeX.
+
+Each test asserts the exit code and the message a person reads; none mocks the compiler.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from build_cv.build import BuildResult
+from build_cv.check import extract_text, normalize
+from build_cv.cli import main
+from tests.conftest import FIXTURES
+
+Capture = pytest.CaptureFixture[str]
+
+
+def run(capsys: Capture, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+@pytest.fixture
+def out_with_good_pdf(tmp_path: Path, default_build: BuildResult) -> Path:
+    """An output directory holding a previous good build under the fixtures' stems."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for stem in ("raw_undefined", "raw_loop", "syntax_error", "injection", "emoji"):
+        shutil.copyfile(default_build.pdf, out / f"{stem}.pdf")
+    return out
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_yaml_syntax_error_shows_line_column_and_caret(capsys: Capture, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "build", str(FIXTURES / "syntax_error.yaml"), "--out", str(tmp_path))
+    assert code == 2
+    assert "syntax_error.yaml:4:8: YAML syntax error" in err
+    assert err.rstrip().endswith("^")
+    assert not list(tmp_path.iterdir())
+
+
+def test_schema_errors_are_all_reported_with_suggestions(
+    capsys: Capture, tmp_path: Path, write_cv: object
+) -> None:
+    data = tmp_path / "typos.yaml"
+    data.write_text(
+        "person:\n  name: A\n  emial: a@b.org\nupdated: 2024-06-15\n"
+        "sections:\n  - kind: experience\n    title: W\n    entries:\n"
+        "      - position: p\n        organization: o\n        strat: 2019\n        end: 2018-13\n"
+    )
+    code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "3 problems in the CV data" in err
+    assert "typos.yaml:3:3: person.emial: unknown key `emial` (did you mean `email`?)" in err
+    assert "typos.yaml:11:9: sections[0].entries[0].strat: unknown key `strat`" in err
+    assert "typos.yaml:12:9: sections[0].entries[0].end:" in err and "month 13" in err
+
+
+def test_hostile_text_typesets_literally(capsys: Capture, tmp_path: Path) -> None:
+    marker = Path("/tmp/build-cv-pwned")
+    marker.unlink(missing_ok=True)
+    code, _, err = run(capsys, "build", str(FIXTURES / "injection.yaml"), "--out", str(tmp_path))
+    assert code == 0, err
+    reader = PdfReader(tmp_path / "injection.pdf")
+    text = normalize(extract_text(reader)).replace(" ", "")
+    for typed in [
+        "Specials # $ % & _ { } ~ ^ \\", "C++", "C#", "50%", "a_b", "~/path",
+        r"\input{/etc/passwd}", r"\write18{touch /tmp/build-cv-pwned}",
+        r"\def\x{} ^^5c \catcode`\@=11 \makeatletter",
+        "unbalanced { braces } } { and <script>alert(1)</script>",
+        "quotes '' `` << >> -- --- ,, \"dq\" and it's",
+        r"A_b: 100% \relax{} of $x^2$ & #1", "Proc. of ~Tilde & ^Caret",
+        r"\endinput \end{document} \csname foo\endcsname",
+        "first_last+cv@example.org", "example.org/~bobby/a%20b?x=1&y=2#frag",
+        "Robert'); DROP TABLE cv;-- Tables", "罗伯特", "Zoë Ünïcode",
+    ]:  # fmt: skip
+        assert typed.replace(" ", "") in text, typed
+    assert not marker.exists()
+    uris = {str(a.get_object()["/A"]["/URI"]) for a in reader.pages[0].get("/Annots", [])}
+    assert "https://example.org/~bobby/a%20b?x=1&y=2#frag" in uris
+    assert "https://example.org/q?a=1&b=%41#x" in uris
+    assert "mailto:first_last+cv@example.org" in uris
+    assert reader.metadata is not None
+    assert reader.metadata.author == "Robert'); DROP TABLE cv;-- Tables"
+    assert reader.metadata.get("/Keywords") == "C++, C#, 50%, a_b"
+
+
+def test_raw_latex_cannot_read_files_outside_the_build(capsys: Capture, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "build", str(FIXTURES / "raw_read_file.yaml"), "--out", str(tmp_path))
+    assert code == 0, err
+    text = extract_text(PdfReader(tmp_path / "raw_read_file.pdf"))
+    assert "SANDBOX-HELD" in text and "SANDBOX-HELD-TOO" in text
+    assert "SANDBOX-BROKEN" not in text and "root:" not in text
+
+
+def test_raw_latex_cannot_run_commands_or_write_outside(capsys: Capture, tmp_path: Path) -> None:
+    shell = Path("/tmp/build-cv-pwned-shell")
+    written = Path("/tmp/build-cv-pwned-write.tex")
+    shell.unlink(missing_ok=True)
+    written.unlink(missing_ok=True)
+    code, _, err = run(capsys, "build", str(FIXTURES / "raw_write_file.yaml"), "--out", str(tmp_path))
+    assert code == 1
+    assert "I can't write on file `/tmp/build-cv-pwned-write.tex'" in err
+    assert "raw_write_file.yaml:8:5 (sections[0].latex)" in err
+    assert not shell.exists() and not written.exists()
+
+
+def test_tex_error_names_tex_line_and_yaml_entry(
+    capsys: Capture, out_with_good_pdf: Path
+) -> None:
+    before = sha(out_with_good_pdf / "raw_undefined.pdf")
+    code, _, err = run(
+        capsys, "build", str(FIXTURES / "raw_undefined.yaml"), "--out", str(out_with_good_pdf)
+    )
+    assert code == 1
+    assert "TeX failed: Undefined control sequence." in err
+    failed_tex = out_with_good_pdf / "raw_undefined.failed.tex"
+    line = int(err.split(f"{failed_tex}:")[1].split()[0])
+    assert r"\textbff{typo}" in failed_tex.read_text().splitlines()[line - 1]
+    assert "raw_undefined.yaml:12:5 (sections[1].latex)" in err
+    assert len(err.splitlines()) <= 6  # the first error, never the log
+    assert sha(out_with_good_pdf / "raw_undefined.pdf") == before
+
+
+def test_a_looping_tex_run_is_stopped(capsys: Capture, out_with_good_pdf: Path) -> None:
+    before = sha(out_with_good_pdf / "raw_loop.pdf")
+    code, _, err = run(
+        capsys, "build", str(FIXTURES / "raw_loop.yaml"), "--out", str(out_with_good_pdf),
+        "--timeout", "4",
+    )  # fmt: skip
+    assert code == 1
+    assert "did not finish within 4 s and was stopped" in err
+    assert sha(out_with_good_pdf / "raw_loop.pdf") == before
+
+
+def test_missing_glyph_is_a_warning_naming_field_and_character(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "build", str(FIXTURES / "emoji.yaml"), "--out", str(tmp_path))
+    assert code == 0
+    assert (
+        "warning: " + str(FIXTURES / "emoji.yaml") + ":9:25: sections[0].entries[0].text: "
+        "no font has '🚀' (U+1F680)"
+    ) in err
+
+
+def test_strict_makes_glyph_warnings_errors(capsys: Capture, out_with_good_pdf: Path) -> None:
+    before = sha(out_with_good_pdf / "emoji.pdf")
+    code, _, err = run(
+        capsys, "build", str(FIXTURES / "emoji.yaml"), "--out", str(out_with_good_pdf), "--strict"
+    )
+    assert code == 1
+    assert "build failed because of warnings (--strict)" in err
+    assert "U+1F680" in err
+    assert sha(out_with_good_pdf / "emoji.pdf") == before
