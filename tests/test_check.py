@@ -563,6 +563,22 @@ def test_metadata_is_only_matched_with_data(
     assert "Author 'Someone Else'" in run.line("metadata")
 
 
+def test_info_strings_are_text(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+    """An indirect /Title in the Info dictionary is read through to its string."""
+
+    def indirect_title(writer: PdfWriter) -> None:
+        info = writer._info
+        assert info is not None
+        info[NameObject("/Title")] = writer._add_object(
+            TextStringObject("Jiarui Fang - Curriculum Vitae")
+        )
+
+    run = check(
+        rewrite(default_pdf, tmp_path / "t.pdf", indirect_title), "--data", str(DEFAULT_DATA)
+    )
+    assert run.code == 0, run.err
+
+
 # --- 10. size --------------------------------------------------------------------------
 
 
@@ -738,7 +754,7 @@ def test_directory_is_bad_input(check: CheckCLI, tmp_path: Path) -> None:
     assert str(tmp_path) in run.err
 
 
-def test_bad_option_is_usage_error(check: CheckCLI, default_pdf: Path) -> None:
+def test_bad_option_is_usage_error(default_pdf: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["check", str(default_pdf), "--max-pages", "0"])
     assert exc.value.code == 2
@@ -850,20 +866,4 @@ def test_bug_upper_case_scheme_is_well_formed(
         writer.add_annotation(0, Link(rect=(50, 50, 150, 70), url=uri))
 
     run = check(rewrite(default_pdf, tmp_path / "link.pdf", add_link))
-    assert run.code == 0, run.err
-
-
-def test_info_strings_are_text(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
-    """An indirect /Title in the Info dictionary is read through to its string."""
-
-    def indirect_title(writer: PdfWriter) -> None:
-        info = writer._info
-        assert info is not None
-        info[NameObject("/Title")] = writer._add_object(
-            TextStringObject("Jiarui Fang - Curriculum Vitae")
-        )
-
-    run = check(
-        rewrite(default_pdf, tmp_path / "t.pdf", indirect_title), "--data", str(DEFAULT_DATA)
-    )
     assert run.code == 0, run.err

@@ -1,0 +1,110 @@
+"""Missing tools are named with the package that brings them; icons degrade gracefully.
+
+Tools are hidden for real, by running the CLI with a PATH whose programs are wrappers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEFAULT_DATA, FIXTURES
+
+
+def fake_bin(tmp_path: Path, hide_program: str = "", hide_probe: str = "") -> Path:
+    """A bin/ with wrappers for the probing tools: one program left out, one probe failing."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("xelatex", "latexmk", "kpsewhich", "fc-list"):
+        real = shutil.which(tool)
+        assert real, f"{tool} must be installed for this test"
+        if tool == hide_program:
+            continue
+        script = bin_dir / tool
+        script.write_text(
+            "#!/bin/sh\n"
+            f'case "$*" in *"{hide_probe or "@@never@@"}"*) exit 1;; esac\n'
+            f'exec {real} "$@"\n'
+        )
+        script.chmod(0o755)
+    return bin_dir
+
+
+def run_cli(bin_dir: Path | None, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if bin_dir is not None:
+        real_dirs = [d for d in env["PATH"].split(os.pathsep) if d]
+        env["PATH"] = os.pathsep.join([str(bin_dir), *real_dirs])
+    return subprocess.run(
+        [sys.executable, "-m", "build_cv", *args],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def only_bin(bin_dir: Path) -> Path:
+    """A PATH directory with just our wrappers and the basics that TeX's scripts need."""
+    for tool in ("sh", "perl", "xdvipdfmx", "kpsewhich", "mktexpk", "mktextfm"):
+        real = shutil.which(tool)
+        if real and not (bin_dir / tool).exists():
+            (bin_dir / tool).symlink_to(real)
+    return bin_dir
+
+
+def test_missing_latexmk_is_named_with_its_package(tmp_path: Path) -> None:
+    bin_dir = only_bin(fake_bin(tmp_path, hide_program="latexmk"))
+    env_path = str(bin_dir)
+    proc = subprocess.run(
+        [sys.executable, "-m", "build_cv", "build", str(FIXTURES / "emoji.yaml"),
+         "--out", str(tmp_path / "out")],
+        env={**os.environ, "PATH": env_path}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "latexmk (needed for compiling) is not installed" in proc.stderr
+    assert "apt-get install --no-install-recommends latexmk" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_cjk_font_is_named(tmp_path: Path) -> None:
+    proc = run_cli(fake_bin(tmp_path, hide_probe="Noto Sans CJK SC"), "build",
+                   str(FIXTURES / "emoji.yaml"), "--out", str(tmp_path / "out"))  # fmt: skip
+    assert proc.returncode == 1
+    assert "Noto Sans CJK SC (needed for CJK glyphs) is not installed" in proc.stderr
+    assert "fonts-noto-cjk" in proc.stderr
+
+
+def test_missing_fontawesome_falls_back_to_letters(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run_cli(fake_bin(tmp_path, hide_probe="fontawesome5"), "build",
+                   str(DEFAULT_DATA), "--out", str(out))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "fontawesome5 is missing, so the header uses letters instead of icons" in proc.stderr
+    assert "texlive-fonts-extra" in proc.stderr
+    assert r"\moderncvstyle[nosymbols]{classic}" in (out / "cv.tex").read_text()
+
+
+@pytest.mark.parametrize("hidden", ["moderncv.cls", "pzdr.tfm", "xeCJK.sty", "ctexhook.sty"])
+def test_missing_tex_packages_are_named(tmp_path: Path, hidden: str) -> None:
+    proc = run_cli(fake_bin(tmp_path, hide_probe=hidden), "build",
+                   str(FIXTURES / "emoji.yaml"), "--out", str(tmp_path / "out"))  # fmt: skip
+    assert proc.returncode == 1
+    assert "is not installed. Install the Debian/Ubuntu package `texlive-" in proc.stderr
+
+
+def test_doctor_lists_engines_moderncv_and_fonts() -> None:
+    proc = run_cli(None, "doctor")
+    assert proc.returncode == 0, proc.stdout
+    assert "XeTeX 3.14159265" in proc.stdout
+    assert "moderncv               v2.3.1" in proc.stdout
+    assert "Noto Sans CJK SC       ok" in proc.stdout
+    assert "fontawesome5           ok" in proc.stdout
+
+
+def test_doctor_fails_when_something_required_is_missing(tmp_path: Path) -> None:
+    proc = run_cli(fake_bin(tmp_path, hide_probe="xeCJK"), "doctor")
+    assert proc.returncode == 1
+    assert "xeCJK                  MISSING" in proc.stdout
