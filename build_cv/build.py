@@ -129,8 +129,10 @@ def build(
         raise StrictWarningsError(warnings)
     if not report.ok(strict):
         failed_pdf = _keep_failed(out_dir, data, tex=tex, pdf=pdf_bytes)
-        failures = [CheckFailure(r.name, f"{r.value}, {r.limit}" if r.limit else r.value)
-                    for r in report.failed(strict)]  # fmt: skip
+        failures = [
+            CheckFailure(r.name, f"{r.value}, {r.limit}" if r.limit else r.value)
+            for r in report.failed(strict)
+        ]
         extra = []
         overflow = overflowing_section(aux, [s.title for s in cv.sections], report)
         if overflow:
@@ -152,7 +154,11 @@ def _verify_reproducible(tex: str, epoch: int, timeout: float, digest: str) -> N
         second = hashlib.sha256(again.pdf.read_bytes()).hexdigest()
     if second != digest:
         raise CheckFailedError(
-            [CheckFailure("reproducible", f"two builds differ: sha256 {digest[:16]}… vs {second[:16]}…")]
+            [
+                CheckFailure(
+                    "reproducible", f"two builds differ: sha256 {digest[:16]}… vs {second[:16]}…"
+                )
+            ]
         )
 
 
@@ -165,13 +171,19 @@ def _keep_failed(out_dir: Path, data: Path, *, tex: str, pdf: bytes | None = Non
     return target
 
 
-_LABEL = re.compile(r"\\newlabel\{" + re.escape(SECTION_LABEL) + r"(\d+)(-end)?\}\{\{[^{}]*\}\{(\d+)\}")
+_LABEL = re.compile(
+    r"\\newlabel\{" + re.escape(SECTION_LABEL) + r"(\d+)(-end)?\}\{\{[^{}]*\}\{(\d+)\}"
+)
 
 
 def overflowing_section(aux: str, titles: list[str], report: Report) -> str | None:
     """Name the first section whose content reaches past the last allowed page."""
     pages = report.get("pages") if any(r.name == "pages" for r in report.results) else None
-    m = re.search(r"at most (\d+) allowed", pages.limit) if pages and pages.status == "fail" else None
+    m = (
+        re.search(r"at most (\d+) allowed", pages.limit)
+        if pages and pages.status == "fail"
+        else None
+    )
     if m is None:
         return None
     allowed = int(m.group(1))

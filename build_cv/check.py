@@ -26,11 +26,21 @@ Status = Literal["pass", "warn", "fail"]
 
 PAPER_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 BASE14 = {
-    "Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
-    "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
-    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic",
-    "Symbol", "ZapfDingbats",
-}  # fmt: skip
+    "Courier",
+    "Courier-Bold",
+    "Courier-Oblique",
+    "Courier-BoldOblique",
+    "Helvetica",
+    "Helvetica-Bold",
+    "Helvetica-Oblique",
+    "Helvetica-BoldOblique",
+    "Times-Roman",
+    "Times-Bold",
+    "Times-Italic",
+    "Times-BoldItalic",
+    "Symbol",
+    "ZapfDingbats",
+}
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _URI = re.compile(
     r"^(https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d+)?([/?#]\S*)?"
@@ -156,8 +166,15 @@ def _try_decrypt(reader: PdfReader) -> bool:
         return False
 
 
+def _root(reader: PdfReader) -> DictionaryObject:
+    root = _resolve(reader.trailer["/Root"])
+    if not isinstance(root, DictionaryObject):
+        raise ValueError("the catalog is not a dictionary")
+    return root
+
+
 def _check_structure(reader: PdfReader) -> CheckResult:
-    root = reader.trailer["/Root"].get_object()
+    root = _root(reader)
     if "/Collection" in root:
         return CheckResult("structure", "fail", "a PDF portfolio (collection)", "a plain PDF")
     return CheckResult("structure", "pass", "a plain PDF document")
@@ -250,30 +267,45 @@ def _check_fonts(reader: PdfReader) -> list[CheckResult]:
     results = []
     if unembedded:
         results.append(
-            CheckResult("fonts", "fail", f"not embedded: {', '.join(sorted(set(unembedded)))}",
-                        "every font must be embedded")  # fmt: skip
+            CheckResult(
+                "fonts",
+                "fail",
+                f"not embedded: {', '.join(sorted(set(unembedded)))}",
+                "every font must be embedded",
+            )
         )
     elif unsubset:
         results.append(
-            CheckResult("fonts", "warn", f"embedded but not subset: {', '.join(sorted(unsubset))}",
-                        "subset fonts keep files small")  # fmt: skip
+            CheckResult(
+                "fonts",
+                "warn",
+                f"embedded but not subset: {', '.join(sorted(unsubset))}",
+                "subset fonts keep files small",
+            )
         )
     else:
         results.append(CheckResult("fonts", "pass", f"all {len(names)} fonts embedded"))
     if type3:
         results.append(
-            CheckResult("type3", "fail", f"Type 3 bitmap fonts: {', '.join(sorted(set(type3)))}",
-                        "outline fonts only")  # fmt: skip
+            CheckResult(
+                "type3",
+                "fail",
+                f"Type 3 bitmap fonts: {', '.join(sorted(set(type3)))}",
+                "outline fonts only",
+            )
         )
     else:
         results.append(CheckResult("type3", "pass", "no Type 3 bitmap fonts"))
     return results
 
 
+_PLAIN_QUOTES = str.maketrans({"’": "'", "‘": "`", "“": '"', "”": '"', "\u00a0": " "})
+
+
 def normalize(text: str) -> str:
     """Extraction-friendly form: compatibility forms folded, quotes plain, spaces collapsed."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(str.maketrans({"’": "'", "‘": "`", "“": '"', "”": '"', "\u00a0": " "}))
+    text = text.translate(_PLAIN_QUOTES)
     return " ".join(text.split())
 
 
@@ -285,16 +317,16 @@ def _check_text(reader: PdfReader, exp: Expectations) -> CheckResult:
     text = normalize(extract_text(reader))
     if len(text) < 20:
         return CheckResult("text", "fail", "no extractable text", "portals parse the text")
-    wanted = [
-        s for s in [exp.name, exp.native_name, exp.email, *exp.section_titles] if s
-    ]
+    wanted = [s for s in [exp.name, exp.native_name, exp.email, *exp.section_titles] if s]
     flat = text.replace(" ", "")
     missing = [s for s in wanted if normalize(s).replace(" ", "") not in flat]
     if missing:
         return CheckResult(
-            "text", "fail", f"missing from the text: {'; '.join(missing)}",
+            "text",
+            "fail",
+            f"missing from the text: {'; '.join(missing)}",
             "name, email and every section title must be extractable",
-        )  # fmt: skip
+        )
     found = f"{len(text)} characters extractable"
     if wanted:
         found += f"; name, email and {len(exp.section_titles)} section titles found"
@@ -302,9 +334,11 @@ def _check_text(reader: PdfReader, exp: Expectations) -> CheckResult:
 
 
 def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
-    info = reader.metadata or {}
-    got = {k: str(info.get(f"/{k}", "") or "") for k in
-           ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")}  # fmt: skip
+    info: Any = reader.metadata or {}
+    got = {
+        k: str(info.get(f"/{k}", "") or "")
+        for k in ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")
+    }
     problems = [f"{k} is empty" for k in ("Title", "Author", "Subject", "Keywords") if not got[k]]
     for key, want in exp.metadata.items():
         if got.get(key) and normalize(got[key]) != normalize(want):
@@ -331,13 +365,17 @@ def _check_links(reader: PdfReader) -> CheckResult:
             if not _URI.match(uri):
                 bad.append(uri)
     if bad:
-        return CheckResult("links", "fail", f"malformed: {', '.join(map(repr, bad[:5]))}",
-                           "http(s):// or mailto: URIs")  # fmt: skip
+        return CheckResult(
+            "links",
+            "fail",
+            f"malformed: {', '.join(map(repr, bad[:5]))}",
+            "http(s):// or mailto: URIs",
+        )
     return CheckResult("links", "pass", f"{count} link(s), all well-formed")
 
 
 def _check_pdfa(reader: PdfReader) -> CheckResult:
-    root = reader.trailer["/Root"].get_object()
+    root = _root(reader)
     xmp = reader.xmp_metadata
     raw = xmp.stream.get_data().decode("utf-8", "replace") if xmp is not None else ""
     has_id = "pdfaid:part" in raw or "pdfaid:part=" in raw

@@ -60,10 +60,17 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the PDF from CV data")
     b.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="CV YAML file")
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
-    b.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT,
-                   help="seconds TeX may run (default %(default)s)")  # fmt: skip
-    b.add_argument("--verify-reproducible", action="store_true",
-                   help="build twice and fail unless the PDFs are byte-identical")  # fmt: skip
+    b.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_TIMEOUT,
+        help="seconds TeX may run (default %(default)s)",
+    )
+    b.add_argument(
+        "--verify-reproducible",
+        action="store_true",
+        help="build twice and fail unless the PDFs are byte-identical",
+    )
     _add_limits(b)
 
     c = sub.add_parser("check", help="preflight any PDF before uploading it")

@@ -105,6 +105,7 @@ def href(url: str, label: NoEscape) -> NoEscape:
 
 def strip_markup(text: str) -> str:
     """The text a reader sees once markup is applied (for checks and metadata)."""
+
     def plain(m: re.Match[str]) -> str:
         if m.group("escaped") is not None:
             return m.group("escaped")

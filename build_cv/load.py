@@ -28,7 +28,7 @@ class Loaded:
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     def locate(self, path: PathKey) -> Location:
-        """The location of the deepest existing prefix of `path` (a missing key points at its parent)."""
+        """Where the deepest existing prefix of `path` is (a missing key points at its parent)."""
         for end in range(len(path), -1, -1):
             pos = self.positions.get(tuple(path[:end]))
             if pos is not None:
@@ -67,7 +67,10 @@ class _Builder:
                 if key in result:
                     raise _KeyProblem(key_node, f"duplicate key {key!r}")
                 child = (*path, key if isinstance(key, str | int) else str(key))
-                self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                self.positions[child] = (
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
                 result[key] = self.build(value_node, child)
             return result
         if isinstance(node, yaml.SequenceNode):

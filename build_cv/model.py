@@ -85,9 +85,7 @@ Doi = Annotated[str, _matches(_DOI, "a DOI such as 10.1145/3437801.3441578")]
 Tag = Annotated[str, _matches(_TAG, "a tag (lower-case letters, digits, '-' and '_')")]
 Handle = Annotated[str, _matches(_HANDLE, "a user name (letters, digits and '-')")]
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 class YearMonth(BaseModel):
@@ -105,7 +103,7 @@ class YearMonth(BaseModel):
         return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
 
     def display(self) -> str:
-        return f"{self.year}" if self.month is None else f"{_MONTHS[self.month - 1][:3]} {self.year}"
+        return f"{self.year}" if self.month is None else f"{_MONTHS[self.month - 1]} {self.year}"
 
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
@@ -160,7 +158,9 @@ class Dated(Strict):
 
 
 class Entry(Strict):
-    tags: list[Tag] = Field(default_factory=list, description="Variant tags (selection comes later).")
+    tags: list[Tag] = Field(
+        default_factory=list, description="Variant tags (selection comes later)."
+    )
 
 
 class Link(Strict):
@@ -326,7 +326,9 @@ class Person(Strict):
     homepage: Url | None = None
     github: Handle | None = None
     linkedin: Handle | None = None
-    orcid: Annotated[str, _matches(re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"), "an ORCID")] | None = None
+    orcid: (
+        Annotated[str, _matches(re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"), "an ORCID")] | None
+    ) = None
     author_names: list[NonEmptyText] = Field(
         default_factory=list,
         description="Other spellings of the name in author lists; all are bolded.",

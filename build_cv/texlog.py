@@ -14,7 +14,9 @@ from build_cv.errors import TexProblem
 _FILE_LINE_ERROR = re.compile(r"^\./?[^:\n]*\.tex:(\d+): (.+)$", re.MULTILINE)
 _BANG_ERROR = re.compile(r"^! (.+)$", re.MULTILINE)
 _CONTEXT = re.compile(r"^l\.(\d+) (.*)$", re.MULTILINE)
-_MISSING = re.compile(r"Missing character: There is no (.+?) \(U\+([0-9A-F]{4,6})\) in font ([^!\n]+)!")
+_MISSING = re.compile(
+    r"Missing character: There is no (.+?) \(U\+([0-9A-F]{4,6})\) in font ([^!\n]+)!"
+)
 _MISSING_OLD = re.compile(r"Missing character: There is no (.) in font ([^!\n]+)!")
 
 

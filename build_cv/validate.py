@@ -82,10 +82,9 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             path.append(part)
             node = node[part]
         elif isinstance(part, str) and isinstance(node, dict) and node.get("kind") == part:
@@ -98,9 +97,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
 
 def _kinds() -> list[str]:
     section_union = get_args(CV.model_fields["sections"].annotation)[0]
-    return [
-        get_args(m.model_fields["kind"].annotation)[0] for m in _union_members(section_union)
-    ]
+    return [get_args(m.model_fields["kind"].annotation)[0] for m in _union_members(section_union)]
 
 
 def _union_members(annotation: Any) -> list[Any]:
@@ -126,7 +123,12 @@ def _field_names(data: Any, path: PathKey) -> list[str]:
             if model is None or part not in model.model_fields:
                 return []
             annotation = model.model_fields[part].annotation
-        node = node[part] if isinstance(node, dict | list) else None
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
     model = _resolve(annotation, node)
     return list(model.model_fields) if model else []
 

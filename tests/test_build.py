@@ -13,7 +13,6 @@ from build_cv.check import extract_text, normalize
 from build_cv.cli import main
 from build_cv.latex import strip_markup
 from build_cv.model import CV
-
 from tests.conftest import DEFAULT_DATA
 
 
@@ -103,7 +102,9 @@ def test_source_date_epoch_overrides_the_updated_date(
     assert str(info.get("/CreationDate")).startswith("D:20000101")
 
 
-def test_cli_build_writes_stem_named_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_build_writes_stem_named_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "mine.yaml"
     data.write_text(DEFAULT_DATA.read_text(encoding="utf-8"), encoding="utf-8")
     assert main(["build", str(data), "--out", str(tmp_path / "dist")]) == 0

@@ -17,7 +17,7 @@ from tests.conftest import DEFAULT_DATA, FIXTURES
 
 
 def fake_bin(tmp_path: Path, hide_program: str = "", hide_probe: str = "") -> Path:
-    """A bin/ with wrappers for the probing tools: one program left out, one probe failing."""
+    """A bin/ where one program is left out, and kpsewhich / fc-list never report one file."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for tool in ("xelatex", "latexmk", "kpsewhich", "fc-list"):
@@ -25,13 +25,13 @@ def fake_bin(tmp_path: Path, hide_program: str = "", hide_probe: str = "") -> Pa
         assert real, f"{tool} must be installed for this test"
         if tool == hide_program:
             continue
-        script = bin_dir / tool
-        script.write_text(
-            "#!/bin/sh\n"
-            f'case "$*" in *"{hide_probe or "@@never@@"}"*) exit 1;; esac\n'
-            f'exec {real} "$@"\n'
-        )
-        script.chmod(0o755)
+        if tool in ("kpsewhich", "fc-list"):
+            script = bin_dir / tool
+            hidden = hide_probe or "@@never@@"
+            script.write_text(f'#!/bin/sh\n{real} "$@" | grep -v -F "{hidden}"\nexit 0\n')
+            script.chmod(0o755)
+        else:
+            (bin_dir / tool).symlink_to(real)
     return bin_dir
 
 
@@ -42,8 +42,12 @@ def run_cli(bin_dir: Path | None, *args: str) -> subprocess.CompletedProcess[str
         env["PATH"] = os.pathsep.join([str(bin_dir), *real_dirs])
     return subprocess.run(
         [sys.executable, "-m", "build_cv", *args],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def only_bin(bin_dir: Path) -> Path:
@@ -59,10 +63,20 @@ def test_missing_latexmk_is_named_with_its_package(tmp_path: Path) -> None:
     bin_dir = only_bin(fake_bin(tmp_path, hide_program="latexmk"))
     env_path = str(bin_dir)
     proc = subprocess.run(
-        [sys.executable, "-m", "build_cv", "build", str(FIXTURES / "emoji.yaml"),
-         "--out", str(tmp_path / "out")],
-        env={**os.environ, "PATH": env_path}, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "build_cv",
+            "build",
+            str(FIXTURES / "emoji.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        env={**os.environ, "PATH": env_path},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 1
     assert "latexmk (needed for compiling) is not installed" in proc.stderr
     assert "apt-get install --no-install-recommends latexmk" in proc.stderr
@@ -70,8 +84,13 @@ def test_missing_latexmk_is_named_with_its_package(tmp_path: Path) -> None:
 
 
 def test_missing_cjk_font_is_named(tmp_path: Path) -> None:
-    proc = run_cli(fake_bin(tmp_path, hide_probe="Noto Sans CJK SC"), "build",
-                   str(FIXTURES / "emoji.yaml"), "--out", str(tmp_path / "out"))  # fmt: skip
+    proc = run_cli(
+        fake_bin(tmp_path, hide_probe="Noto Sans CJK SC"),
+        "build",
+        str(FIXTURES / "emoji.yaml"),
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert proc.returncode == 1
     assert "Noto Sans CJK SC (needed for CJK glyphs) is not installed" in proc.stderr
     assert "fonts-noto-cjk" in proc.stderr
@@ -79,8 +98,9 @@ def test_missing_cjk_font_is_named(tmp_path: Path) -> None:
 
 def test_missing_fontawesome_falls_back_to_letters(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    proc = run_cli(fake_bin(tmp_path, hide_probe="fontawesome5"), "build",
-                   str(DEFAULT_DATA), "--out", str(out))  # fmt: skip
+    proc = run_cli(
+        fake_bin(tmp_path, hide_probe="fontawesome5"), "build", str(DEFAULT_DATA), "--out", str(out)
+    )
     assert proc.returncode == 0, proc.stderr
     assert "fontawesome5 is missing, so the header uses letters instead of icons" in proc.stderr
     assert "texlive-fonts-extra" in proc.stderr
@@ -89,8 +109,13 @@ def test_missing_fontawesome_falls_back_to_letters(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("hidden", ["moderncv.cls", "pzdr.tfm", "xeCJK.sty", "ctexhook.sty"])
 def test_missing_tex_packages_are_named(tmp_path: Path, hidden: str) -> None:
-    proc = run_cli(fake_bin(tmp_path, hide_probe=hidden), "build",
-                   str(FIXTURES / "emoji.yaml"), "--out", str(tmp_path / "out"))  # fmt: skip
+    proc = run_cli(
+        fake_bin(tmp_path, hide_probe=hidden),
+        "build",
+        str(FIXTURES / "emoji.yaml"),
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert proc.returncode == 1
     assert "is not installed. Install the Debian/Ubuntu package `texlive-" in proc.stderr
 

@@ -74,16 +74,26 @@ def test_hostile_text_typesets_literally(capsys: Capture, tmp_path: Path) -> Non
     reader = PdfReader(tmp_path / "injection.pdf")
     text = normalize(extract_text(reader)).replace(" ", "")
     for typed in [
-        "Specials # $ % & _ { } ~ ^ \\", "C++", "C#", "50%", "a_b", "~/path",
-        r"\input{/etc/passwd}", r"\write18{touch /tmp/build-cv-pwned}",
+        "Specials # $ % & _ { } ~ ^ \\",
+        "C++",
+        "C#",
+        "50%",
+        "a_b",
+        "~/path",
+        r"\input{/etc/passwd}",
+        r"\write18{touch /tmp/build-cv-pwned}",
         r"\def\x{} ^^5c \catcode`\@=11 \makeatletter",
         "unbalanced { braces } } { and <script>alert(1)</script>",
         "quotes '' `` << >> -- --- ,, \"dq\" and it's",
-        r"A_b: 100% \relax{} of $x^2$ & #1", "Proc. of ~Tilde & ^Caret",
+        r"A_b: 100% \relax{} of $x^2$ & #1",
+        "Proc. of ~Tilde & ^Caret",
         r"\endinput \end{document} \csname foo\endcsname",
-        "first_last+cv@example.org", "example.org/~bobby/a%20b?x=1&y=2#frag",
-        "Robert'); DROP TABLE cv;-- Tables", "罗伯特", "Zoë Ünïcode",
-    ]:  # fmt: skip
+        "first_last+cv@example.org",
+        "example.org/~bobby/a%20b?x=1&y=2#frag",
+        "Robert'); DROP TABLE cv;-- Tables",
+        "罗伯特",
+        "Zoë Ünïcode",
+    ]:
         assert typed.replace(" ", "") in text, typed
     assert not marker.exists()
     uris = {str(a.get_object()["/A"]["/URI"]) for a in reader.pages[0].get("/Annots", [])}
@@ -96,7 +106,9 @@ def test_hostile_text_typesets_literally(capsys: Capture, tmp_path: Path) -> Non
 
 
 def test_raw_latex_cannot_read_files_outside_the_build(capsys: Capture, tmp_path: Path) -> None:
-    code, _, err = run(capsys, "build", str(FIXTURES / "raw_read_file.yaml"), "--out", str(tmp_path))
+    code, _, err = run(
+        capsys, "build", str(FIXTURES / "raw_read_file.yaml"), "--out", str(tmp_path)
+    )
     assert code == 0, err
     text = extract_text(PdfReader(tmp_path / "raw_read_file.pdf"))
     assert "SANDBOX-HELD" in text and "SANDBOX-HELD-TOO" in text
@@ -108,16 +120,16 @@ def test_raw_latex_cannot_run_commands_or_write_outside(capsys: Capture, tmp_pat
     written = Path("/tmp/build-cv-pwned-write.tex")
     shell.unlink(missing_ok=True)
     written.unlink(missing_ok=True)
-    code, _, err = run(capsys, "build", str(FIXTURES / "raw_write_file.yaml"), "--out", str(tmp_path))
+    code, _, err = run(
+        capsys, "build", str(FIXTURES / "raw_write_file.yaml"), "--out", str(tmp_path)
+    )
     assert code == 1
     assert "I can't write on file `/tmp/build-cv-pwned-write.tex'" in err
     assert "raw_write_file.yaml:8:5 (sections[0].latex)" in err
     assert not shell.exists() and not written.exists()
 
 
-def test_tex_error_names_tex_line_and_yaml_entry(
-    capsys: Capture, out_with_good_pdf: Path
-) -> None:
+def test_tex_error_names_tex_line_and_yaml_entry(capsys: Capture, out_with_good_pdf: Path) -> None:
     before = sha(out_with_good_pdf / "raw_undefined.pdf")
     code, _, err = run(
         capsys, "build", str(FIXTURES / "raw_undefined.yaml"), "--out", str(out_with_good_pdf)
@@ -135,9 +147,14 @@ def test_tex_error_names_tex_line_and_yaml_entry(
 def test_a_looping_tex_run_is_stopped(capsys: Capture, out_with_good_pdf: Path) -> None:
     before = sha(out_with_good_pdf / "raw_loop.pdf")
     code, _, err = run(
-        capsys, "build", str(FIXTURES / "raw_loop.yaml"), "--out", str(out_with_good_pdf),
-        "--timeout", "4",
-    )  # fmt: skip
+        capsys,
+        "build",
+        str(FIXTURES / "raw_loop.yaml"),
+        "--out",
+        str(out_with_good_pdf),
+        "--timeout",
+        "4",
+    )
     assert code == 1
     assert "did not finish within 4 s and was stopped" in err
     assert sha(out_with_good_pdf / "raw_loop.pdf") == before

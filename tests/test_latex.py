@@ -15,7 +15,7 @@ from build_cv.latex import escape, escape_url, markup, strip_markup
         ("C++ 50%", r"C++ 50\%"),
         ("a--b", "a{-}{-}b"),
         ("<<x>>", "<{}<x>{}>"),
-        ("it's \"q\"", r"it\textquotesingle{}s \textquotedbl{}q\textquotedbl{}"),
+        ('it\'s "q"', r"it\textquotesingle{}s \textquotedbl{}q\textquotedbl{}"),
         ("line\nbreak", "line break"),
         ("方佳瑞 Ünïcödé", "方佳瑞 Ünïcödé"),
     ],
@@ -31,7 +31,9 @@ def test_no_control_sequence_survives_escaping(attack: str) -> None:
     out = escape(attack)
     # every backslash that remains starts one of our own text commands
     for part in out.split("\\")[1:]:
-        assert part.startswith(("textbackslash{}", "textasciicircum{}", "textasciigrave{}", "{", "}"))
+        assert part.startswith(
+            ("textbackslash{}", "textasciicircum{}", "textasciigrave{}", "{", "}")
+        )
     assert "^^" not in out
 
 
@@ -48,7 +50,9 @@ def test_markup_leaves_unmatched_and_escaped_markers_as_text() -> None:
 
 
 def test_strip_markup_gives_the_visible_text() -> None:
-    assert strip_markup("**[TurboTransformers](https://x.org)**, *fast*") == "TurboTransformers, fast"
+    assert (
+        strip_markup("**[TurboTransformers](https://x.org)**, *fast*") == "TurboTransformers, fast"
+    )
 
 
 def test_urls_are_percent_encoded_then_escaped() -> None:

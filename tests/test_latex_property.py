@@ -22,13 +22,20 @@ from build_cv.check import extract_text, normalize
 from build_cv.errors import SchemaError
 from build_cv.latex import escape, markup
 from build_cv.load import load_yaml_text
-from build_cv.validate import validate
 from build_cv.render import render_tex
+from build_cv.validate import validate
 
 ALLOWED_COMMANDS = {
-    "textbackslash", "textasciicircum", "textasciigrave", "textasciitilde",
-    "textquotesingle", "textquotedbl", "textbf", "textit", "href",
-}  # fmt: skip
+    "textbackslash",
+    "textasciicircum",
+    "textasciigrave",
+    "textasciitilde",
+    "textquotesingle",
+    "textquotedbl",
+    "textbf",
+    "textit",
+    "href",
+}
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 
 any_text = st.text(
@@ -92,9 +99,7 @@ covered = st.characters(
     codec="utf-8",
     categories=("L", "M", "N", "P", "S", "Zs"),
     exclude_characters="\u00ad",
-).filter(
-    lambda c: ord(c) < 0x17F or c in "–—‘’“”€…•" or 0x4E00 <= ord(c) <= 0x62FF
-)
+).filter(lambda c: ord(c) < 0x17F or c in "–—‘’“”€…•" or 0x4E00 <= ord(c) <= 0x62FF)
 covered_text = st.text(covered, min_size=1, max_size=30)
 
 TEXT_FIELDS = 9  # how many fields cv_with() fills with the text
@@ -111,8 +116,14 @@ def cv_with(text: str) -> dict[str, Any]:
             {
                 "kind": "experience",
                 "title": text,
-                "entries": [{"position": text, "organization": text, "location": text,
-                             "highlights": [plain]}],  # fmt: skip
+                "entries": [
+                    {
+                        "position": text,
+                        "organization": text,
+                        "location": text,
+                        "highlights": [plain],
+                    }
+                ],
             },
             {
                 "kind": "publications",

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from build_cv.model import CV, Publication, YearMonth
+from build_cv.model import CV, ExperienceSection, PatentSection, Publication, YearMonth
 
 
 def cv(**sections: Any) -> dict[str, Any]:
@@ -24,8 +24,9 @@ def experience(**entry: Any) -> dict[str, Any]:
 )
 def test_dates_are_year_or_year_month(raw: Any, expected: YearMonth) -> None:
     model = CV.model_validate(cv(**experience(start=raw)))
-    entry = model.sections[0].entries[0]  # type: ignore[union-attr]
-    assert entry.start == expected
+    section = model.sections[0]
+    assert isinstance(section, ExperienceSection)
+    assert section.entries[0].start == expected
 
 
 @pytest.mark.parametrize("raw", ["2019-13", "19-07", "July 2019", "2019-07-01", True, 3.5])
@@ -54,7 +55,13 @@ def test_unknown_keys_are_errors_everywhere() -> None:
 def test_equal_contribution_must_name_authors() -> None:
     with pytest.raises(ValidationError, match="not in `authors`"):
         Publication.model_validate(
-            {"title": "T", "authors": ["A"], "venue": "V", "year": 2020, "equal_contribution": ["B"]}
+            {
+                "title": "T",
+                "authors": ["A"],
+                "venue": "V",
+                "year": 2020,
+                "equal_contribution": ["B"],
+            }
         )
 
 
@@ -63,7 +70,9 @@ def test_control_characters_are_rejected_with_their_code_point() -> None:
         CV.model_validate({"person": {"name": "A\x07B"}, "updated": "2024-01-01"})
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "http://a b", "ftp://x", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "http://a b", "ftp://x", "file:///etc/passwd"]
+)
 def test_only_web_and_mail_urls(url: str) -> None:
     with pytest.raises(ValidationError):
         CV.model_validate({"person": {"name": "A", "homepage": url}, "updated": "2024-01-01"})
@@ -89,7 +98,8 @@ def test_default_data_is_complete(default_cv: CV) -> None:
     assert counts["Project Highlights"] == 8
     assert counts["Selected Publications"] == 14
     assert counts["Selected Preprints"] == 3
-    patents = kinds["Patents"].entries  # type: ignore[union-attr]
-    assert sum(len(g.patents) for g in patents) == 21  # type: ignore[union-attr]
+    patents = kinds["Patents"]
+    assert isinstance(patents, PatentSection)
+    assert sum(len(g.patents) for g in patents.entries) == 21
     assert default_cv.person.phone is None
     assert str(default_cv.updated) == "2024-06-15"

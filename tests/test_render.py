@@ -91,8 +91,17 @@ def test_phone_and_missing_fields_are_not_printed() -> None:
 
 @pytest.mark.parametrize("style", ["classic", "casual", "banking", "oldstyle", "fancy"])
 def test_design_options_reach_the_preamble(style: str) -> None:
-    tex = render_tex(make(design={"style": style, "color": "green", "paper": "letter",
-                                  "font_size": 10, "icons": False}))  # fmt: skip
+    tex = render_tex(
+        make(
+            design={
+                "style": style,
+                "color": "green",
+                "paper": "letter",
+                "font_size": 10,
+                "icons": False,
+            }
+        )
+    )
     assert r"\documentclass[10pt,letterpaper,sans]{moderncv}" in tex
     assert rf"\moderncvstyle[nosymbols]{{{style}}}" in tex
     assert r"\moderncvcolor{green}" in tex

@@ -67,8 +67,10 @@ def test_misspelt_value_and_kind_get_suggestions(problems: list[str]) -> None:
 
 
 def test_date_order_and_missing_field(problems: list[str]) -> None:
-    assert any(p.startswith("cv.yaml:14:9: sections[0].entries[1]") and "after `end`" in p
-               for p in problems)  # fmt: skip
+    assert any(
+        p.startswith("cv.yaml:14:9: sections[0].entries[1]") and "after `end`" in p
+        for p in problems
+    )
     assert any(
         p.startswith("cv.yaml:24:9: sections[2].entries[0].authors:") and "required" in p
         for p in problems
