@@ -137,7 +137,8 @@ def build(
         overflow = overflowing_section(aux, [s.title for s in cv.sections], report)
         if overflow:
             extra.append(overflow)
-        extra.append(f"The PDF was kept for inspection as {failed_pdf}; {pdf_path} is unchanged.")
+        kept = "is unchanged" if pdf_path.exists() else "was not written"
+        extra.append(f"The PDF was kept for inspection as {failed_pdf}; {pdf_path} {kept}.")
         raise CheckFailedError(failures, extra)
     if verify_reproducible:
         _verify_reproducible(tex, epoch, timeout, digest)

@@ -121,3 +121,35 @@ def test_check_with_a_one_page_budget_names_both_counts(
     assert main(["check", str(default_build.pdf), "--max-pages", "1"]) == 1
     err = capsys.readouterr().err
     assert f"{pages} pages, at most 1 allowed" in err
+
+
+def test_page_budget_fails_the_build_and_names_the_overflowing_section(
+    tmp_path: Path, default_build: BuildResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    previous = out / "cv.pdf"
+    previous.write_bytes(b"%PDF-1.5 previous good build")
+    pages = len(PdfReader(default_build.pdf).pages)
+    assert main(["build", str(DEFAULT_DATA), "--out", str(out), "--max-pages", "2"]) == 1
+    err = capsys.readouterr().err
+    assert f"pages: {pages} pages, at most 2 allowed" in err
+    assert "Section 'Project Highlights' (pages 1-3) runs past page 2" in err
+    assert previous.read_bytes() == b"%PDF-1.5 previous good build"
+    kept = out / "cv.failed.pdf"
+    assert f"kept for inspection as {kept}" in err
+    assert len(PdfReader(kept).pages) == pages
+
+
+def test_page_budget_names_a_section_that_starts_past_the_limit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["build", str(DEFAULT_DATA), "--out", str(tmp_path), "--max-pages", "4"]) == 1
+    err = capsys.readouterr().err
+    assert "at most 4 allowed" in err
+    assert "starts past page 4" in err or "runs past page 4" in err
+
+
+def test_verify_reproducible_builds_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(DEFAULT_DATA), "--out", str(tmp_path), "--verify-reproducible"]) == 0
+    assert "reproducible: verified by a second build" in capsys.readouterr().out
