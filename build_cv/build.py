@@ -80,6 +80,7 @@ def expectations(cv: CV, limits: Limits) -> Expectations:
         native_name=cv.person.native_name,
         email=cv.person.email,
         section_titles=[s.title for s in cv.sections],
+        pdfa=cv.design.pdfa,
         metadata={
             "Title": cv.pdf_title,
             "Author": cv.person.name,
@@ -106,9 +107,9 @@ def build(
     loaded, cv = load_cv(data)
     design, warnings = doctor.ensure(cv.design)
     cv = cv.model_copy(update={"design": design})
-    tex = render_tex(cv)
-    pdf_path, tex_path = output_paths(data, out_dir)
     epoch = source_date_epoch(cv)
+    tex = render_tex(cv, epoch)
+    pdf_path, tex_path = output_paths(data, out_dir)
     try:
         with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
             warnings += glyph_warnings(loaded, cv, [g.char for g in compiled.missing])

@@ -378,13 +378,17 @@ def _check_pdfa(reader: PdfReader) -> CheckResult:
     root = _root(reader)
     xmp = reader.xmp_metadata
     raw = xmp.stream.get_data().decode("utf-8", "replace") if xmp is not None else ""
-    has_id = "pdfaid:part" in raw or "pdfaid:part=" in raw
+    part = re.search(r"pdfaid:part(?:>|=[\"'])\s*(\d)", raw)
+    level = re.search(r"pdfaid:conformance(?:>|=[\"'])\s*([ABUabu])", raw)
     intents = _resolve(root.get("/OutputIntents", [])) or []
     problems = []
-    if not has_id:
+    if not part or not level:
         problems.append("no XMP pdfaid identification")
+    elif part.group(1) != "2" or level.group(1).upper() not in "BUA":
+        problems.append(f"XMP says PDF/A-{part.group(1)}{level.group(1).upper()}")
     if not intents:
         problems.append("no OutputIntent")
     if problems:
-        return CheckResult("pdfa", "fail", "; ".join(problems), "PDF/A-2b markers")
-    return CheckResult("pdfa", "pass", "XMP pdfaid and OutputIntent present")
+        return CheckResult("pdfa", "fail", "; ".join(problems), "PDF/A-2b markers expected")
+    found = f"PDF/A-{part.group(1)}{level.group(1).lower()}" if part and level else ""
+    return CheckResult("pdfa", "pass", f"{found} XMP identification and an OutputIntent")

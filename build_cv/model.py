@@ -356,6 +356,7 @@ class Design(Strict):
     font_size: Literal[10, 11, 12] = 11
     icons: bool = Field(True, description="moderncv `symbols` (needs fontawesome5).")
     page_numbers: bool = True
+    pdfa: bool = Field(False, description="Write PDF/A-2b (XMP metadata, sRGB OutputIntent).")
     checks: Checks = Field(default_factory=Checks)
     preamble_latex: RawLatex | None = Field(None, description="Raw LaTeX added to the preamble.")
 

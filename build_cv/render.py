@@ -10,6 +10,7 @@ at a line of the generated file can be traced back to the YAML entry it came fro
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,11 @@ def _raw(value: str) -> NoEscape:
     return NoEscape(value)
 
 
+def _xml(value: str) -> NoEscape:
+    """For text copied verbatim into an XML file; a backslash can never end the copy."""
+    return NoEscape(html.escape(value, quote=False).replace("\\", "&#92;"))
+
+
 def _environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -68,22 +74,23 @@ def _environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_finalize,
     )
-    env.filters.update(md=markup, url=escape_url, raw=_raw, daterange=_date_range)
+    env.filters.update(md=markup, url=escape_url, raw=_raw, xml=_xml, daterange=_date_range)
     return env
 
 
-def render_tex(cv: CV, templates: Path = TEMPLATES) -> str:
-    """The complete .tex document for `cv`."""
+def render_tex(cv: CV, source_date_epoch: int | None = None, templates: Path = TEMPLATES) -> str:
+    """The complete .tex document for `cv`; the epoch (default: `updated`) dates the XMP."""
     template = _environment(templates).get_template("cv.tex.j2")
-    owner_names = {cv.person.name, *cv.person.author_names}
-    epoch = datetime(cv.updated.year, cv.updated.month, cv.updated.day, tzinfo=UTC)
+    if source_date_epoch is None:
+        source_date_epoch = int(datetime(*cv.updated.timetuple()[:3], tzinfo=UTC).timestamp())
+    created = datetime.fromtimestamp(source_date_epoch, tz=UTC)
     return template.render(
         cv=cv,
         person=cv.person,
         design=cv.design,
-        owner_names=owner_names,
-        updated=epoch.strftime("%B %-d, %Y"),
-        section_label=SECTION_LABEL,
+        owner_names={cv.person.name, *cv.person.author_names},
+        created_iso=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        section_label=NoEscape(SECTION_LABEL),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from build_cv.check import extract_text, normalize
 from build_cv.cli import main
 from build_cv.latex import strip_markup
 from build_cv.model import CV
-from tests.conftest import DEFAULT_DATA
+from tests.conftest import DEFAULT_DATA, MINIMAL
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +151,37 @@ def test_page_budget_names_a_section_that_starts_past_the_limit(
     assert "starts past page 4" in err or "runs past page 4" in err
 
 
-def test_verify_reproducible_builds_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_reproducible_builds_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["build", str(DEFAULT_DATA), "--out", str(tmp_path), "--verify-reproducible"]) == 0
     assert "reproducible: verified by a second build" in capsys.readouterr().out
+
+
+def test_pdfa_option_writes_the_markers_and_escapes_xmp(
+    tmp_path: Path, write_cv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write_cv(
+        {
+            **MINIMAL,
+            "person": {"name": r"Ada <L> & \end{filecontents*}", "email": "ada@example.org"},
+            "design": {"icons": False, "pdfa": True},
+        }
+    )
+    assert main(["build", str(data), "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "PASS  pdfa        PDF/A-2b XMP identification and an OutputIntent" in out
+    reader = PdfReader(tmp_path / "o" / "cv.pdf")
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    raw = xmp.stream.get_data().decode()
+    assert "Ada &lt;L&gt; &amp; &#92;end{filecontents*}" in raw
+    assert reader.metadata is not None
+    assert reader.metadata.author == r"Ada <L> & \end{filecontents*}"
+
+
+def test_pdfa_check_fails_on_an_ordinary_pdf(
+    default_build: BuildResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(default_build.pdf), "--pdfa"]) == 1
+    assert "pdfa: no XMP pdfaid identification; no OutputIntent" in capsys.readouterr().err
