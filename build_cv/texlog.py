@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from build_cv.errors import TexProblem
 
-_FILE_LINE_ERROR = re.compile(r"^\./?[^:\n]*\.tex:(\d+): (.+)$", re.MULTILINE)
+_FILE_LINE_ERROR = re.compile(
+    r"^(\S*?\.(?:tex|sty|cls|def|cfg|fd|ldf|clo)):(\d+): (.+)$", re.MULTILINE
+)
 _BANG_ERROR = re.compile(r"^! (.+)$", re.MULTILINE)
 _CONTEXT = re.compile(r"^l\.(\d+) (.*)$", re.MULTILINE)
 _MISSING = re.compile(
@@ -26,23 +28,28 @@ class MissingGlyph:
     font: str
 
 
-def first_error(log: str) -> TexProblem | None:
+def first_error(log: str, job: str = "cv") -> TexProblem | None:
+    """The first error; its line is a line of `job`.tex, or None when TeX was elsewhere."""
     found = [m for m in (_FILE_LINE_ERROR.search(log), _BANG_ERROR.search(log)) if m]
     m = min(found, key=lambda match: match.start()) if found else None
     if m is None:
         if "Emergency stop" in log or "no legal \\end found" in log:
             return TexProblem("TeX stopped early (emergency stop)")
         return None
+    ours = True
     if m.re is _FILE_LINE_ERROR:
-        line: int | None = int(m.group(1))
-        message = m.group(2)
+        line: int | None = int(m.group(2))
+        message = m.group(3).strip().removeprefix("LaTeX Error: ")
+        name = m.group(1).rsplit("/", 1)[-1]
+        if name != f"{job}.tex":
+            message = f"{message} (in {name}, line {line})"
+            line, ours = None, False
     else:
         line = None
-        message = m.group(1)
-    message = message.strip().removeprefix("LaTeX Error: ")
+        message = m.group(1).strip().removeprefix("LaTeX Error: ")
     context = ""
     ctx = _CONTEXT.search(log, m.end())
-    if ctx is not None:
+    if ctx is not None and ours:
         line = line or int(ctx.group(1))
         context = ctx.group(2).strip()
     return TexProblem(message=message[:300], tex_line=line, tex_context=context[:200])

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from build_cv.texlog import first_error, missing_glyphs
+
+FILE_LINE = """\
+(./cv.tex
+LaTeX Font Info:    External font `cmex10' loaded for size
+./cv.tex:42: Undefined control sequence.
+l.42 Some text \\textbff
+                        {typo} here
+Here is how much of TeX's memory you used:
+"""
+
+BANG_THEN_STOP = """\
+! LaTeX Error: File `/etc/passwd.tex' not found.
+
+Enter file name:
+./cv.tex:36: Emergency stop.
+<read *>
+l.36 \\input{/etc/passwd}
+"""
+
+IN_PACKAGE = """\
+/usr/share/texlive/texmf-dist/tex/latex/pdfx/pdfx.sty:1285: Package pdfx Error: CreationDate is not properly supported.
+l.1285 ...
+"""
+
+
+def test_file_line_error_gives_message_line_and_context() -> None:
+    problem = first_error(FILE_LINE)
+    assert problem is not None
+    assert problem.message == "Undefined control sequence."
+    assert problem.tex_line == 42
+    assert problem.tex_context == "Some text \\textbff"
+
+
+def test_the_first_error_wins_over_the_emergency_stop_it_causes() -> None:
+    problem = first_error(BANG_THEN_STOP)
+    assert problem is not None
+    assert problem.message == "File `/etc/passwd.tex' not found."
+    assert problem.tex_line == 36
+
+
+def test_errors_inside_packages_name_the_package_not_a_line_of_ours() -> None:
+    problem = first_error(IN_PACKAGE)
+    assert problem is not None
+    assert problem.message.endswith("(in pdfx.sty, line 1285)")
+    assert problem.tex_line is None
+
+
+def test_clean_log_has_no_error() -> None:
+    assert first_error("This is XeTeX\nOutput written on cv.xdv (5 pages).\n") is None
+
+
+def test_missing_glyphs_are_read_with_their_code_points() -> None:
+    log = (
+        "Missing character: There is no 🚀 (U+1F680) in font [lmsans10-regular]:mapping=tex-text;!\n"
+        "Missing character: There is no 🚀 (U+1F680) in font [lmsans10-bold]:mapping=tex-text;!\n"
+        "Missing character: There is no λ (U+03BB) in font [lmsans10-regular]!\n"
+    )
+    assert [g.char for g in missing_glyphs(log)] == ["🚀", "λ"]
