@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from pypdf.generic import DictionaryObject, IndirectObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject
 
 from build_cv.errors import InputError
 
@@ -44,7 +44,8 @@ BASE14 = {
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _URI = re.compile(
     r"^(https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d+)?([/?#]\S*)?"
-    r"|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$"
+    r"|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$",
+    re.IGNORECASE,
 )
 
 
@@ -133,7 +134,7 @@ def preflight(pdf: Path, exp: Expectations) -> Report:
         ]
         if exp.pdfa:
             results.append(_check_pdfa(reader))
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
         results.append(CheckResult("structure", "fail", f"the PDF is damaged: {exc}"))
     return Report(pdf, results)
 
@@ -149,6 +150,12 @@ def _check_version(reader: PdfReader) -> CheckResult:
     version = reader.pdf_header.removeprefix("%PDF-")
     if not re.fullmatch(r"\d\.\d", version):
         return CheckResult("version", "fail", f"no valid PDF header ({reader.pdf_header!r})")
+    try:
+        catalog = str(_dict(reader.trailer["/Root"]).get("/Version", "")).lstrip("/")
+    except (PdfReadError, KeyError, ValueError):
+        catalog = ""
+    if re.fullmatch(r"\d\.\d", catalog) and catalog > version:
+        version = catalog  # the catalog's /Version overrides an older header
     status: Status = "pass" if version <= "1.7" else "warn"
     return CheckResult("version", status, f"PDF {version}", "1.4 to 1.7 is safest for portals")
 
@@ -220,36 +227,48 @@ def _fonts(reader: PdfReader) -> Iterator[DictionaryObject]:
     seen: set[int] = set()
 
     def walk(resources: Any, depth: int = 0) -> Iterator[DictionaryObject]:
-        resources = _resolve(resources)
-        if not isinstance(resources, DictionaryObject) or depth > 8:
+        resources = _dict(resources)
+        if depth > 8:
             return
-        for ref in _resolve(resources.get("/Font", DictionaryObject())).values():
+        for ref in _dict(resources.get("/Font")).values():
             font = _resolve(ref)
             key = id(font) if not isinstance(ref, IndirectObject) else ref.idnum
             if key in seen or not isinstance(font, DictionaryObject):
                 continue
             seen.add(key)
             yield font
-            for desc in _resolve(font.get("/DescendantFonts", [])) or []:
+            for desc in _list(font.get("/DescendantFonts")):
                 if isinstance(_resolve(desc), DictionaryObject):
                     yield _resolve(desc)
             yield from walk(font.get("/Resources"), depth + 1)
-        for xobj in _resolve(resources.get("/XObject", DictionaryObject())).values():
-            yield from walk(_resolve(xobj).get("/Resources"), depth + 1)
+        for xobj in _dict(resources.get("/XObject")).values():
+            yield from walk(_dict(xobj).get("/Resources"), depth + 1)
 
     for page in reader.pages:
         yield from walk(page.get("/Resources"))
 
 
 def _resolve(obj: Any) -> Any:
-    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+    """The object itself (indirect references followed); a PDF null is None."""
+    obj = obj.get_object() if isinstance(obj, IndirectObject) else obj
+    return None if isinstance(obj, NullObject) else obj
+
+
+def _dict(obj: Any) -> DictionaryObject:
+    obj = _resolve(obj)
+    return obj if isinstance(obj, DictionaryObject) else DictionaryObject()
+
+
+def _list(obj: Any) -> list[Any]:
+    obj = _resolve(obj)
+    return list(obj) if isinstance(obj, ArrayObject) else []
 
 
 def _check_fonts(reader: PdfReader) -> list[CheckResult]:
     unembedded, type3, unsubset, names = [], [], [], set()
     for font in _fonts(reader):
         subtype = str(font.get("/Subtype", ""))
-        base = str(font.get("/BaseFont", "(unnamed)")).lstrip("/")
+        base = str(font.get("/BaseFont") or font.get("/Name") or "(unnamed Type 3)").lstrip("/")
         if subtype == "/Type0":
             continue  # judged through its descendant
         names.add(base)
@@ -353,17 +372,20 @@ def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
 def _check_links(reader: PdfReader) -> CheckResult:
     bad, count = [], 0
     for page in reader.pages:
-        for annot in _resolve(page.get("/Annots", [])) or []:
-            annot = _resolve(annot)
+        for annot in _list(page.get("/Annots")):
+            annot = _dict(annot)
             if str(annot.get("/Subtype")) != "/Link":
                 continue
-            action = _resolve(annot.get("/A"))
-            if not isinstance(action, DictionaryObject) or str(action.get("/S")) != "/URI":
-                continue
-            count += 1
-            uri = str(action.get("/URI", ""))
-            if not _URI.match(uri):
-                bad.append(uri)
+            action = _dict(annot.get("/A"))
+            kind = str(action.get("/S", ""))
+            if kind in ("/Launch", "/JavaScript", "/ImportData", "/SubmitForm"):
+                count += 1
+                bad.append(f"a {kind[1:]} action")
+            elif kind == "/URI":
+                count += 1
+                uri = str(action.get("/URI", ""))
+                if not _URI.match(uri):
+                    bad.append(uri)
     if bad:
         return CheckResult(
             "links",
@@ -380,7 +402,7 @@ def _check_pdfa(reader: PdfReader) -> CheckResult:
     raw = xmp.stream.get_data().decode("utf-8", "replace") if xmp is not None else ""
     part = re.search(r"pdfaid:part(?:>|=[\"'])\s*(\d)", raw)
     level = re.search(r"pdfaid:conformance(?:>|=[\"'])\s*([ABUabu])", raw)
-    intents = _resolve(root.get("/OutputIntents", [])) or []
+    intents = _list(root.get("/OutputIntents"))
     problems = []
     if not part or not level:
         problems.append("no XMP pdfaid identification")
