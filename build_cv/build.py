@@ -109,45 +109,43 @@ def build(
     cv = cv.model_copy(update={"design": design})
     epoch = source_date_epoch(cv)
     tex = render_tex(cv, epoch)
+    exp = expectations(cv, limits or Limits())
     pdf_path, tex_path = output_paths(data, out_dir)
+    failed_tex, failed_pdf = (
+        out_dir / f"{data.stem}.failed.tex",
+        out_dir / f"{data.stem}.failed.pdf",
+    )
     try:
         with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
             warnings += glyph_warnings(loaded, cv, [g.char for g in compiled.missing])
-            report = preflight(compiled.pdf, expectations(cv, limits or Limits()))
+            report = preflight(compiled.pdf, exp)
             report.pdf = pdf_path
             pdf_bytes = compiled.pdf.read_bytes()
             aux = compiled.aux
     except TexError as exc:
-        _keep_failed(out_dir, data, tex=tex)
-        exc.tex_file = out_dir / f"{data.stem}.failed.tex"
+        _keep_failed(failed_tex, tex, failed_pdf, None)
+        exc.tex_file = failed_tex
         path = source_at(tex, exc.problem.tex_line or 0)
         if path is not None:
-            loc = loaded.locate(path)
-            exc.problem.source = f"{loc} ({format_path(path)})"
+            exc.problem.source = f"{loaded.locate(path)} ({format_path(path)})"
         raise
-    digest = hashlib.sha256(pdf_bytes).hexdigest()
     if strict and warnings:
         raise StrictWarningsError(warnings)
     if not report.ok(strict):
-        failed_pdf = _keep_failed(out_dir, data, tex=tex, pdf=pdf_bytes)
-        failures = [
-            CheckFailure(r.name, f"{r.value}, {r.limit}" if r.limit else r.value)
-            for r in report.failed(strict)
-        ]
-        extra = []
-        overflow = overflowing_section(aux, [s.title for s in cv.sections], report)
-        if overflow:
-            extra.append(overflow)
+        _keep_failed(failed_tex, tex, failed_pdf, pdf_bytes)
+        failures = [CheckFailure(r.name, r.detail()) for r in report.failed(strict)]
+        extra = [overflowing_section(aux, [s.title for s in cv.sections], exp.max_pages)]
         kept = "is unchanged" if pdf_path.exists() else "was not written"
         extra.append(f"The PDF was kept for inspection as {failed_pdf}; {pdf_path} {kept}.")
-        raise CheckFailedError(failures, extra)
+        raise CheckFailedError(failures, [e for e in extra if e])
+    digest = hashlib.sha256(pdf_bytes).hexdigest()
     if verify_reproducible:
         _verify_reproducible(tex, epoch, timeout, digest)
     with locked(out_dir):
         write_atomic(tex_path, tex.encode("utf-8"))
         write_atomic(pdf_path, pdf_bytes)
-        for stale in (out_dir / f"{data.stem}.failed.pdf", out_dir / f"{data.stem}.failed.tex"):
-            stale.unlink(missing_ok=True)
+        failed_tex.unlink(missing_ok=True)
+        failed_pdf.unlink(missing_ok=True)
     return BuildResult(pdf_path, tex_path, report, warnings, digest)
 
 
@@ -164,13 +162,14 @@ def _verify_reproducible(tex: str, epoch: int, timeout: float, digest: str) -> N
         )
 
 
-def _keep_failed(out_dir: Path, data: Path, *, tex: str, pdf: bytes | None = None) -> Path:
-    with locked(out_dir):
-        write_atomic(out_dir / f"{data.stem}.failed.tex", tex.encode("utf-8"))
-        target = out_dir / f"{data.stem}.failed.pdf"
-        if pdf is not None:
-            write_atomic(target, pdf)
-    return target
+def _keep_failed(tex_path: Path, tex: str, pdf_path: Path, pdf: bytes | None) -> None:
+    """Leave what a failed build made beside the output, never over it."""
+    with locked(tex_path.parent):
+        write_atomic(tex_path, tex.encode("utf-8"))
+        if pdf is None:
+            pdf_path.unlink(missing_ok=True)
+        else:
+            write_atomic(pdf_path, pdf)
 
 
 _LABEL = re.compile(
@@ -178,17 +177,10 @@ _LABEL = re.compile(
 )
 
 
-def overflowing_section(aux: str, titles: list[str], report: Report) -> str | None:
+def overflowing_section(aux: str, titles: list[str], allowed: int | None) -> str:
     """Name the first section whose content reaches past the last allowed page."""
-    pages = report.get("pages") if any(r.name == "pages" for r in report.results) else None
-    m = (
-        re.search(r"at most (\d+) allowed", pages.limit)
-        if pages and pages.status == "fail"
-        else None
-    )
-    if m is None:
-        return None
-    allowed = int(m.group(1))
+    if allowed is None:
+        return ""
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
     for label in _LABEL.finditer(aux):
@@ -201,7 +193,7 @@ def overflowing_section(aux: str, titles: list[str], report: Report) -> str | No
                 f"Section '{title}' (pages {start}-{ends[i]}) {where} past page {allowed}, "
                 "the last allowed page."
             )
-    return None
+    return ""
 
 
 def glyph_warnings(loaded: Loaded, cv: CV, chars: list[str]) -> list[Warning_]:

@@ -72,6 +72,9 @@ class CheckResult:
     value: str
     limit: str = ""
 
+    def detail(self) -> str:
+        return f"{self.value}, {self.limit}" if self.limit else self.value
+
     def line(self) -> str:
         limit = f" ({self.limit})" if self.limit else ""
         return f"{self.status.upper():4}  {self.name:<11} {self.value}{limit}"

@@ -140,8 +140,7 @@ def _check(args: argparse.Namespace) -> int:
     if not report.ok(args.strict):
         if not args.json:
             for r in report.failed(args.strict):
-                detail = f"{r.value}, {r.limit}" if r.limit else r.value
-                print(f"build-cv: check failed: {r.name}: {detail}", file=sys.stderr)
+                print(f"build-cv: check failed: {r.name}: {r.detail()}", file=sys.stderr)
         return 1
     return 0
 
