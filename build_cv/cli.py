@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a failed build or check, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from build_cv.build import Limits, build, expectations, load_cv
 from build_cv.check import Expectations, preflight
 from build_cv.compile import DEFAULT_TIMEOUT
 from build_cv.errors import BuildCVError
+from build_cv.model import CV
 
 DEFAULT_DATA = Path("data/cv.yaml")
 DEFAULT_OUT = Path("out")
@@ -82,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
     _add_limits(c)
 
     sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")
+    sub.add_parser("schema", help="print the JSON Schema of the CV data (for editors)")
     return root
 
 
@@ -92,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "schema":
+            print(json.dumps(CV.model_json_schema(), indent=2, ensure_ascii=False))
+            return 0
         return _doctor()
     except BuildCVError as exc:
         print(f"build-cv: {exc.render()}", file=sys.stderr)

@@ -6,7 +6,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from build_cv.cli import main
 from build_cv.model import CV, ExperienceSection, PatentSection, Publication, YearMonth
+from tests.conftest import ROOT
 
 
 def cv(**sections: Any) -> dict[str, Any]:
@@ -103,3 +105,9 @@ def test_default_data_is_complete(default_cv: CV) -> None:
     assert sum(len(g.patents) for g in patents.entries) == 21
     assert default_cv.person.phone is None
     assert str(default_cv.updated) == "2024-06-15"
+
+
+def test_committed_json_schema_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    committed = (ROOT / "schema" / "cv.schema.json").read_text(encoding="utf-8")
+    assert capsys.readouterr().out == committed, "run: build-cv schema > schema/cv.schema.json"
