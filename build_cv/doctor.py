@@ -37,6 +37,9 @@ REQUIREMENTS = [
     Requirement("Noto Sans CJK SC", "font", "Noto Sans CJK SC", "fonts-noto-cjk", "CJK glyphs"),
     Requirement("fontawesome5", "tex", "fontawesome5.sty", "texlive-fonts-extra", "header icons"),
     Requirement(
+        "cm-unicode", "tex", "cmunss.otf", "texlive-fonts-extra", "Greek and Cyrillic text"
+    ),
+    Requirement(
         "EB Garamond Initials",
         "font",
         "EB Garamond Initials",
@@ -44,7 +47,7 @@ REQUIREMENTS = [
         "the `fancy` style",
     ),
 ]
-OPTIONAL = {"fontawesome5", "EB Garamond Initials"}
+OPTIONAL = {"fontawesome5", "cm-unicode", "EB Garamond Initials"}
 
 
 def found(req: Requirement) -> str | None:
@@ -110,6 +113,15 @@ def ensure(design: Design) -> tuple[Design, list[Warning_]]:
             )
         )
         design = design.model_copy(update={"icons": False})
+    if design.font == "cm-unicode" and not found(_by_name("cm-unicode")):
+        req = _by_name("cm-unicode")
+        warnings.append(
+            Warning_(
+                "cm-unicode is missing, so the text uses Latin Modern, which has no Greek or "
+                f"Cyrillic. {hint(req)}"
+            )
+        )
+        design = design.model_copy(update={"font": "latin-modern"})
     return design, warnings
 
 

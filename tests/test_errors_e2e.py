@@ -6,6 +6,7 @@ Each test asserts the exit code and the message a person reads; none mocks the c
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 import shutil
 from pathlib import Path
 
@@ -180,3 +181,22 @@ def test_strict_makes_glyph_warnings_errors(capsys: Capture, out_with_good_pdf: 
     assert "build failed because of warnings (--strict)" in err
     assert "U+1F680" in err
     assert sha(out_with_good_pdf / "emoji.pdf") == before
+
+
+def test_greek_cyrillic_and_latin_extended_need_no_warning(
+    capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
+) -> None:
+    text = "λ-calculus, Δ-stepping, Пётр Чайковский, Łódź, Ærøskøbing, Şişli, Erdős"
+    data = write_cv(
+        {
+            "person": {"name": "Δημήτρης Παπαδόπουλος", "email": "d@example.org"},
+            "updated": "2024-06-15",
+            "design": {"icons": False},
+            "sections": [{"kind": "items", "title": "Σ", "entries": [{"text": text}]}],
+        }
+    )
+    code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"))
+    assert code == 0
+    assert "warning" not in err
+    extracted = normalize(extract_text(PdfReader(tmp_path / "o" / "cv.pdf")))
+    assert text in extracted and "Δημήτρης Παπαδόπουλος" in extracted

@@ -94,12 +94,20 @@ def test_any_text_in_any_field_renders_or_is_rejected_with_a_location(text: str)
     assert tex.count(escape(text.strip())) >= TEXT_FIELDS - 2
 
 
-# Characters the fonts cover: ASCII, Latin-1 letters and signs, some typography and CJK.
+# Characters the fonts cover: Latin-1 and Latin Extended-A, typography, Greek, Cyrillic, CJK.
 covered = st.characters(
     codec="utf-8",
     categories=("L", "M", "N", "P", "S", "Zs"),
     exclude_characters="\u00ad",
-).filter(lambda c: ord(c) < 0x17F or c in "–—‘’“”€…•" or 0x4E00 <= ord(c) <= 0x62FF)
+).filter(
+    lambda c: (
+        ord(c) < 0x17F
+        or c in "–—‘’“”€…•"
+        or 0x391 <= ord(c) <= 0x3C9
+        or 0x410 <= ord(c) <= 0x44F
+        or 0x4E00 <= ord(c) <= 0x62FF
+    )
+)
 covered_text = st.text(covered, min_size=1, max_size=30)
 
 TEXT_FIELDS = 9  # how many fields cv_with() fills with the text
