@@ -113,15 +113,12 @@ def ensure(design: Design) -> tuple[Design, list[Warning_]]:
             )
         )
         design = design.model_copy(update={"icons": False})
-    if design.font == "cm-unicode" and not found(_by_name("cm-unicode")):
+    if design.script_fallback and not found(_by_name("cm-unicode")):
         req = _by_name("cm-unicode")
         warnings.append(
-            Warning_(
-                "cm-unicode is missing, so the text uses Latin Modern, which has no Greek or "
-                f"Cyrillic. {hint(req)}"
-            )
+            Warning_(f"cm-unicode is missing, so Greek and Cyrillic cannot be typeset. {hint(req)}")
         )
-        design = design.model_copy(update={"font": "latin-modern"})
+        design = design.model_copy(update={"script_fallback": False})
     return design, warnings
 
 

@@ -32,10 +32,30 @@ _OVERRIDES = {
 _LIGATURE_CHARS = "<>,"
 
 
+_GREEK_CYRILLIC = "\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f"
+_OTHER_SCRIPT = re.compile(f"[{_GREEK_CYRILLIC}][\u0300-\u036f{_GREEK_CYRILLIC}]*")
+
+
 def escape(text: str) -> NoEscape:
-    """Escape plain text so that every character is typeset as itself."""
+    """Escape plain text so that every character is typeset as itself.
+
+    Greek and Cyrillic runs are wrapped in `\\cvscript{...}`, which the template sets in a
+    font that has them (one font with both those and all Latin letters is not in TeX Live's
+    Computer Modern family).
+    """
     if isinstance(text, NoEscape):
         return text
+    parts = []
+    pos = 0
+    for m in _OTHER_SCRIPT.finditer(text):
+        parts.append(_escape_chars(text[pos : m.start()]))
+        parts.append(rf"\cvscript{{{_escape_chars(m.group())}}}")
+        pos = m.end()
+    parts.append(_escape_chars(text[pos:]))
+    return NoEscape("".join(parts))
+
+
+def _escape_chars(text: str) -> str:
     out: list[str] = []
     for i, ch in enumerate(text):
         piece = _OVERRIDES.get(ch)
@@ -44,7 +64,7 @@ def escape(text: str) -> NoEscape:
         out.append(piece)
         if ch in _LIGATURE_CHARS and i + 1 < len(text) and text[i + 1] == ch:
             out.append("{}")
-    return NoEscape("".join(out))
+    return "".join(out)
 
 
 _URL_SAFE = "/:?&=+,;@!$'()*-._~%#"

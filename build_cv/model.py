@@ -355,9 +355,9 @@ class Design(Strict):
     paper: Literal["a4", "letter"] = "a4"
     font_size: Literal[10, 11, 12] = 11
     icons: bool = Field(True, description="moderncv `symbols` (needs fontawesome5).")
-    font: Literal["cm-unicode", "latin-modern"] = Field(
-        "cm-unicode",
-        description="cm-unicode looks like Latin Modern and also has Greek and Cyrillic.",
+    script_fallback: bool = Field(
+        True,
+        description="Set Greek and Cyrillic in Computer Modern Unicode (Latin Modern has neither).",
     )
     page_numbers: bool = True
     pdfa: bool = Field(False, description="Write PDF/A-2b (XMP metadata, sRGB OutputIntent).")

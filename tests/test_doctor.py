@@ -135,7 +135,7 @@ def test_doctor_fails_when_something_required_is_missing(tmp_path: Path) -> None
     assert "xeCJK                  MISSING" in proc.stdout
 
 
-def test_missing_cm_unicode_falls_back_to_latin_modern(tmp_path: Path) -> None:
+def test_missing_cm_unicode_is_a_warning(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run_cli(
         fake_bin(tmp_path, hide_probe="cmunss"),
@@ -145,5 +145,5 @@ def test_missing_cm_unicode_falls_back_to_latin_modern(tmp_path: Path) -> None:
         str(out),
     )
     assert proc.returncode == 0, proc.stderr
-    assert "cm-unicode is missing, so the text uses Latin Modern" in proc.stderr
+    assert "cm-unicode is missing, so Greek and Cyrillic cannot be typeset" in proc.stderr
     assert "cmunss" not in (out / "emoji.tex").read_text()

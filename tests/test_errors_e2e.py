@@ -6,8 +6,8 @@ Each test asserts the exit code and the message a person reads; none mocks the c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest

@@ -62,3 +62,8 @@ def test_urls_are_percent_encoded_then_escaped() -> None:
     )
     assert escape_url("https://x.org/a\\b") == r"https://x.org/a\%5Cb"
     assert escape_url("https://x.org/p", strip_scheme=True) == "x.org/p"
+
+
+def test_greek_and_cyrillic_runs_are_set_in_the_script_font() -> None:
+    assert escape("λ-calculus, Пётр a_b") == r"\cvscript{λ}{-}calculus, \cvscript{Пётр} a\_b"
+    assert escape("Ά\u0301x") == "\\cvscript{Ά\u0301}x"
