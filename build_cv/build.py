@@ -137,7 +137,9 @@ def build(
         extra = [overflowing_section(aux, [s.title for s in cv.sections], exp.max_pages)]
         kept = "is unchanged" if pdf_path.exists() else "was not written"
         extra.append(f"The PDF was kept for inspection as {failed_pdf}; {pdf_path} {kept}.")
-        raise CheckFailedError(failures, [e for e in extra if e])
+        error = CheckFailedError(failures, [e for e in extra if e])
+        error.warnings = warnings
+        raise error
     digest = hashlib.sha256(pdf_bytes).hexdigest()
     if verify_reproducible:
         _verify_reproducible(tex, epoch, timeout, digest)

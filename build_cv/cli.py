@@ -100,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return _doctor()
     except BuildCVError as exc:
+        for w in exc.warnings:
+            print(f"build-cv: warning: {w}", file=sys.stderr)
         print(f"build-cv: {exc.render()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -29,9 +29,13 @@ class Location:
 
 
 class BuildCVError(Exception):
-    """Base class; `exit_code` follows the CLI contract (1 build/check failed, 2 bad input)."""
+    """Base class; `exit_code` follows the CLI contract (1 build/check failed, 2 bad input).
+
+    `warnings` carries what the build noticed before it failed, so it is not lost.
+    """
 
     exit_code = 1
+    warnings: list[Warning_] = []  # noqa: RUF012 (replaced per instance, never mutated)
 
     def render(self) -> str:
         return str(self)

@@ -200,3 +200,12 @@ def test_greek_cyrillic_and_latin_extended_need_no_warning(
     assert "warning" not in err
     extracted = normalize(extract_text(PdfReader(tmp_path / "o" / "cv.pdf")))
     assert text in extracted and "Δημήτρης Παπαδόπουλος" in extracted
+
+
+def test_warnings_are_not_lost_when_a_check_fails(capsys: Capture, tmp_path: Path) -> None:
+    code, _, err = run(
+        capsys, "build", str(FIXTURES / "emoji.yaml"), "--out", str(tmp_path), "--min-pages", "2"
+    )
+    assert code == 1
+    assert "U+1F680" in err.split("PDF check failed")[0]
+    assert "pages: 1 page, at least 2 required" in err
