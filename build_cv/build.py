@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from build_cv.errors import (
     Location,
     StrictWarningsError,
     TexError,
+    TexTimeoutError,
     Warning_,
 )
 from build_cv.latex import strip_markup
@@ -65,8 +65,7 @@ def source_date_epoch(cv: CV) -> int:
         if not env.isdigit():
             raise InputError(f"SOURCE_DATE_EPOCH={env!r} is not a number of seconds")
         return int(env)
-    u = cv.updated
-    return int(datetime(u.year, u.month, u.day, tzinfo=UTC).timestamp())
+    return cv.updated_epoch
 
 
 def expectations(cv: CV, limits: Limits) -> Expectations:
@@ -111,10 +110,7 @@ def build(
     tex = render_tex(cv, epoch)
     exp = expectations(cv, limits or Limits())
     pdf_path, tex_path = output_paths(data, out_dir)
-    failed_tex, failed_pdf = (
-        out_dir / f"{data.stem}.failed.tex",
-        out_dir / f"{data.stem}.failed.pdf",
-    )
+    failed_tex = out_dir / f"{data.stem}.failed.tex"
     try:
         with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
             warnings += glyph_warnings(loaded, cv, [g.char for g in compiled.missing])
@@ -123,31 +119,32 @@ def build(
             pdf_bytes = compiled.pdf.read_bytes()
             aux = compiled.aux
     except TexError as exc:
-        _keep_failed(failed_tex, tex, failed_pdf, None)
-        exc.tex_file = failed_tex
         path = source_at(tex, exc.problem.tex_line or 0)
         if path is not None:
             exc.problem.source = f"{loaded.locate(path)} ({format_path(path)})"
-        raise
+        exc.tex_file = failed_tex
+        raise _failed(exc, warnings, out_dir, data, tex) from None
+    except TexTimeoutError as exc:
+        raise _failed(exc, warnings, out_dir, data, tex) from None
     if strict and warnings:
-        raise StrictWarningsError(warnings)
+        raise _failed(StrictWarningsError(warnings), warnings, out_dir, data, tex, pdf_bytes)
     if not report.ok(strict):
-        _keep_failed(failed_tex, tex, failed_pdf, pdf_bytes)
         failures = [CheckFailure(r.name, r.detail()) for r in report.failed(strict)]
-        extra = [overflowing_section(aux, [s.title for s in cv.sections], exp.max_pages)]
-        kept = "is unchanged" if pdf_path.exists() else "was not written"
-        extra.append(f"The PDF was kept for inspection as {failed_pdf}; {pdf_path} {kept}.")
-        error = CheckFailedError(failures, [e for e in extra if e])
-        error.warnings = warnings
-        raise error
+        error = CheckFailedError(failures)
+        overflow = overflowing_section(aux, [s.title for s in cv.sections], exp.max_pages)
+        error.notes += [overflow] if overflow else []
+        raise _failed(error, warnings, out_dir, data, tex, pdf_bytes)
     digest = hashlib.sha256(pdf_bytes).hexdigest()
     if verify_reproducible:
-        _verify_reproducible(tex, epoch, timeout, digest)
+        try:
+            _verify_reproducible(tex, epoch, timeout, digest)
+        except CheckFailedError as exc:
+            raise _failed(exc, warnings, out_dir, data, tex, pdf_bytes) from None
     with locked(out_dir):
         write_atomic(tex_path, tex.encode("utf-8"))
         write_atomic(pdf_path, pdf_bytes)
         failed_tex.unlink(missing_ok=True)
-        failed_pdf.unlink(missing_ok=True)
+        (out_dir / f"{data.stem}.failed.pdf").unlink(missing_ok=True)
     return BuildResult(pdf_path, tex_path, report, warnings, digest)
 
 
@@ -164,14 +161,31 @@ def _verify_reproducible(tex: str, epoch: int, timeout: float, digest: str) -> N
         )
 
 
-def _keep_failed(tex_path: Path, tex: str, pdf_path: Path, pdf: bytes | None) -> None:
-    """Leave what a failed build made beside the output, never over it."""
-    with locked(tex_path.parent):
-        write_atomic(tex_path, tex.encode("utf-8"))
+def _failed(
+    error: BuildCVError,
+    warnings: list[Warning_],
+    out_dir: Path,
+    data: Path,
+    tex: str,
+    pdf: bytes | None = None,
+) -> BuildCVError:
+    """Leave what a failed build made beside the output, never over it, and say so."""
+    failed_tex, failed_pdf = (
+        out_dir / f"{data.stem}.failed.tex",
+        out_dir / f"{data.stem}.failed.pdf",
+    )
+    with locked(out_dir):
+        write_atomic(failed_tex, tex.encode("utf-8"))
         if pdf is None:
-            pdf_path.unlink(missing_ok=True)
+            failed_pdf.unlink(missing_ok=True)
         else:
-            write_atomic(pdf_path, pdf)
+            write_atomic(failed_pdf, pdf)
+    pdf_path = output_paths(data, out_dir)[0]
+    kept = f"{failed_pdf} and {failed_tex}" if pdf is not None else str(failed_tex)
+    unchanged = "is unchanged" if pdf_path.exists() else "was not written"
+    error.warnings = [w for w in warnings if w not in error.warnings] + error.warnings
+    error.notes.append(f"Kept for inspection: {kept}; {pdf_path} {unchanged}.")
+    return error
 
 
 _LABEL = re.compile(
@@ -200,9 +214,10 @@ def overflowing_section(aux: str, titles: list[str], allowed: int | None) -> str
 
 def glyph_warnings(loaded: Loaded, cv: CV, chars: list[str]) -> list[Warning_]:
     """One warning per field holding characters no font has, naming field and characters."""
+    chars = [ch for ch in chars if not ch.isspace()]  # icon fonts lack a space: nothing is lost
     if not chars:
         return []
-    strings = list(_strings(cv.model_dump(mode="python"), ()))
+    strings = list(_strings(cv.model_dump(mode="python", exclude_unset=True), ()))
     warnings, placed = [], set()
     for path, value in strings:
         here = [ch for ch in chars if ch in value]

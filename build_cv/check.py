@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -42,9 +42,11 @@ BASE14 = {
     "ZapfDingbats",
 }
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
+_URI_CHAR = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"  # RFC 3986: no braces, spaces, \\
 _URI = re.compile(
-    r"^(https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d+)?([/?#]\S*)?"
-    r"|mailto:[^\s@]+@[^\s@]+\.[^\s@]+)$",
+    rf"^(https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d+)?([/?#]{_URI_CHAR}*)?"
+    r"|mailto:[A-Za-z0-9.!#$%&'*+/=?^_`|~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
+    r"|tel:\+?[0-9]{3,})$",
     re.IGNORECASE,
 )
 
@@ -111,35 +113,59 @@ class Report:
 
 
 def preflight(pdf: Path, exp: Expectations) -> Report:
+    size = _size(pdf)
+    results = [_check_size(size, exp)]
     try:
-        size = pdf.stat().st_size
         reader = PdfReader(pdf)
-    except FileNotFoundError:
-        raise InputError(f"{pdf}: no such file") from None
-    except (PdfReadError, ValueError, OSError) as exc:
-        raise InputError(f"{pdf}: not a readable PDF ({exc})") from None
-
-    results = [_check_size(size, exp), _check_version(reader)]
-    encryption = _check_encryption(reader)
-    results.append(encryption)
-    if encryption.status == "fail" and not _try_decrypt(reader):
+    except Exception as exc:  # pypdf raises many kinds of error on damaged files
+        results.append(_damaged("structure", exc))
+        return Report(pdf, results)
+    encryption = _guarded("encryption", lambda: [_check_encryption(reader)])
+    results += _guarded("version", lambda: [_check_version(reader)]) + encryption
+    if encryption[0].status == "fail" and not _try_decrypt(reader):
         results.append(CheckResult("content", "fail", "not checked: the file is encrypted"))
         return Report(pdf, results)
-    try:
-        results += [
-            _check_structure(reader),
-            _check_pages(reader, exp),
-            _check_paper(reader, exp),
-            *_check_fonts(reader),
-            _check_text(reader, exp),
-            _check_metadata(reader, exp),
-            _check_links(reader),
-        ]
-        if exp.pdfa:
-            results.append(_check_pdfa(reader))
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        results.append(CheckResult("structure", "fail", f"the PDF is damaged: {exc}"))
+    checks: list[tuple[str, Callable[[], list[CheckResult]]]] = [
+        ("structure", lambda: [_check_structure(reader)]),
+        ("pages", lambda: [_check_pages(reader, exp)]),
+        ("paper", lambda: [_check_paper(reader, exp)]),
+        ("fonts", lambda: _check_fonts(reader)),
+        ("text", lambda: [_check_text(reader, exp)]),
+        ("metadata", lambda: [_check_metadata(reader, exp)]),
+        ("links", lambda: [_check_links(reader)]),
+    ]
+    if exp.pdfa:
+        checks.append(("pdfa", lambda: [_check_pdfa(reader)]))
+    for name, check in checks:
+        results += _guarded(name, check)
     return Report(pdf, results)
+
+
+def _size(pdf: Path) -> int:
+    """The file's size; a missing file or one that is not a PDF at all is bad input."""
+    try:
+        with pdf.open("rb") as f:
+            head = f.read(1024)
+        size = pdf.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"{pdf}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{pdf}: cannot read: {exc.strerror}") from None
+    if b"%PDF-" not in head:
+        raise InputError(f"{pdf}: not a PDF (no %PDF- header)")
+    return size
+
+
+def _guarded(name: str, check: Callable[[], list[CheckResult]]) -> list[CheckResult]:
+    try:
+        return check()
+    except Exception as exc:  # a damaged file fails its check; it never crashes the preflight
+        return [_damaged(name, exc)]
+
+
+def _damaged(name: str, exc: Exception) -> CheckResult:
+    detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+    return CheckResult(name, "fail", f"unreadable, the PDF is damaged ({detail})")
 
 
 def _check_size(size: int, exp: Expectations) -> CheckResult:
@@ -394,7 +420,7 @@ def _check_links(reader: PdfReader) -> CheckResult:
             "links",
             "fail",
             f"malformed: {', '.join(map(repr, bad[:5]))}",
-            "http(s):// or mailto: URIs",
+            "http(s)://, mailto: or tel: URIs",
         )
     return CheckResult("links", "pass", f"{count} link(s), all well-formed")
 

@@ -103,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         for w in exc.warnings:
             print(f"build-cv: warning: {w}", file=sys.stderr)
         print(f"build-cv: {exc.render()}", file=sys.stderr)
+        for note in exc.notes:
+            print(note, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("build-cv: interrupted; the previous PDF is untouched", file=sys.stderr)

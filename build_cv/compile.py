@@ -8,6 +8,7 @@ no standard input. The PDF dates come from SOURCE_DATE_EPOCH so output is reprod
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -60,18 +61,11 @@ def tex_environment(source_date_epoch: int, build_dir: Path) -> dict[str, str]:
     return env
 
 
-def require_tools() -> None:
-    for tool in ("latexmk", "xelatex"):
-        if shutil.which(tool) is None:
-            raise ToolMissingError(f"`{tool}`", INSTALL_HINT)
-
-
 @contextmanager
 def compile_tex(
     tex: str, *, source_date_epoch: int, timeout: float = DEFAULT_TIMEOUT
 ) -> Iterator[Compiled]:
     """Compile `tex`; yields the result while its build directory still exists."""
-    require_tools()
     with tempfile.TemporaryDirectory(prefix="build-cv-") as tmp:
         build_dir = Path(tmp)
         (build_dir / f"{JOB}.tex").write_text(tex, encoding="utf-8")
@@ -97,6 +91,8 @@ def _run_latexmk(build_dir: Path, source_date_epoch: int, timeout: float) -> Non
         "-silent",
         f"{JOB}.tex",
     ]
+    if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
+        raise ToolMissingError("`latexmk` or `xelatex`", INSTALL_HINT)
     proc = subprocess.Popen(
         cmd,
         cwd=build_dir,
@@ -109,6 +105,14 @@ def _run_latexmk(build_dir: Path, source_date_epoch: int, timeout: float) -> Non
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        _kill_group(proc)
         raise TexTimeoutError(timeout) from None
+    except BaseException:  # Ctrl-C or SIGTERM: TeX must not outlive us
+        _kill_group(proc)
+        raise
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()

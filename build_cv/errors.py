@@ -31,11 +31,16 @@ class Location:
 class BuildCVError(Exception):
     """Base class; `exit_code` follows the CLI contract (1 build/check failed, 2 bad input).
 
-    `warnings` carries what the build noticed before it failed, so it is not lost.
+    `warnings` carries what the build noticed before it failed, so it is not lost, and
+    `notes` what it left behind (the files kept for inspection).
     """
 
     exit_code = 1
-    warnings: list[Warning_] = []  # noqa: RUF012 (replaced per instance, never mutated)
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.warnings: list[Warning_] = []
+        self.notes: list[str] = []
 
     def render(self) -> str:
         return str(self)
@@ -152,13 +157,15 @@ class Warning_:
 
 
 class StrictWarningsError(BuildCVError):
+    """The warnings themselves travel in `warnings` and are printed once, before this."""
+
     def __init__(self, warnings: list[Warning_]) -> None:
         super().__init__("warnings treated as errors (--strict)")
         self.warnings = warnings
 
     def render(self) -> str:
-        body = "\n".join(f"  {w}" for w in self.warnings)
-        return f"build failed because of warnings (--strict):\n{body}"
+        n = len(self.warnings)
+        return f"build failed because of {n} warning{'s' if n != 1 else ''} (--strict)"
 
 
 @dataclass
@@ -168,11 +175,10 @@ class CheckFailure:
 
 
 class CheckFailedError(BuildCVError):
-    def __init__(self, failures: list[CheckFailure], extra: list[str] | None = None) -> None:
+    def __init__(self, failures: list[CheckFailure]) -> None:
         super().__init__("PDF check failed")
         self.failures = failures
-        self.extra = extra or []
 
     def render(self) -> str:
         lines = [f"PDF check failed: {f.name}: {f.detail}" for f in self.failures]
-        return "\n".join([*lines, *self.extra])
+        return "\n".join(lines)

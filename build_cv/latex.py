@@ -67,16 +67,17 @@ def _escape_chars(text: str) -> str:
     return "".join(out)
 
 
-_URL_SAFE = "/:?&=+,;@!$'()*-._~%#"
+_URL_SAFE = "/:?&=+,;@!'()*-._~%#"
 
 
 def escape_url(url: str, strip_scheme: bool = False) -> NoEscape:
     r"""Make a URL safe inside `\href{...}` within another command's argument.
 
     Characters TeX would act on are percent-encoded first (so `\`, `{`, `}`, `^`, space
-    never reach TeX), then `%`, `#`, `&`, `_`, `$` are backslash-escaped and `~` becomes
-    `\string~`: hyperref turns both back into the literal characters, in the link target and
-    in visible text alike (moderncv's `\homepage` prints the same argument it links to).
+    never reach TeX, nor `$`, which hyperref cannot take back), then `%`, `#`, `&`, `_` are
+    backslash-escaped and `~` becomes `\string~`: hyperref turns both back into the literal
+    characters, in the link target and in visible text alike (moderncv's `\homepage` prints
+    the same argument it links to).
     `strip_scheme` is for such moderncv commands, which add `https://` themselves.
     """
     if strip_scheme:
@@ -84,7 +85,7 @@ def escape_url(url: str, strip_scheme: bool = False) -> NoEscape:
     encoded = quote(url, safe=_URL_SAFE)
     out = []
     for ch in encoded:
-        out.append("\\" + ch if ch in "%#&_$" else r"\string~" if ch == "~" else ch)
+        out.append("\\" + ch if ch in "%#&_" else r"\string~" if ch == "~" else ch)
     return NoEscape("".join(out))
 
 

@@ -17,6 +17,7 @@ from build_cv.errors import InputError, Location, YamlSyntaxError
 
 PathKey = tuple[str | int, ...]
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+MAX_VALUES = 100_000
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,32 @@ class _Builder:
     def __init__(self) -> None:
         self.positions: dict[PathKey, tuple[int, int]] = {}
         self._constructor = yaml.SafeLoader("")
+        self._count = 0
+        self._open: set[int] = set()
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        self._count += 1
+        if self._count > MAX_VALUES:
+            raise _KeyProblem(node, f"the data expands to over {MAX_VALUES} values (YAML aliases?)")
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self._scalar(node)
+        if node.tag not in _PLAIN_TAGS:
             raise _KeyProblem(node, f"the tag {node.tag} is not allowed in CV data")
+        if id(node) in self._open:
+            raise _KeyProblem(node, "an alias refers to a value that contains it")
+        self._open.add(id(node))
+        try:
+            return self._collection(node, path)
+        finally:
+            self._open.discard(id(node))
+
+    def _collection(self, node: yaml.MappingNode | yaml.SequenceNode, path: PathKey) -> Any:
         if isinstance(node, yaml.MappingNode):
             self._constructor.flatten_mapping(node)
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self._constructor.construct_object(key_node, deep=True)
+                key = self._scalar(key_node)
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     raise _KeyProblem(key_node, "a mapping key must be a plain value")
                 if key in result:
@@ -73,9 +90,21 @@ class _Builder:
                 )
                 result[key] = self.build(value_node, child)
             return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._constructor.construct_object(node, deep=True)
+        return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise _KeyProblem(node, "a mapping key must be a plain value")
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise _KeyProblem(
+                node, f"{node.value!r} is not a valid {_tag_name(node)}: {exc}"
+            ) from None
+
+
+def _tag_name(node: yaml.Node) -> str:
+    return str(node.tag).rsplit(":", 1)[-1]
 
 
 class _KeyProblem(Exception):
@@ -113,6 +142,8 @@ def load_yaml_text(text: str, path: Path) -> Loaded:
         raise _syntax_error(path, lines, exc.node.start_mark, exc.message) from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: YAML error: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: the YAML is nested too deeply") from None
     return Loaded(path=path, data=data, positions=builder.positions)
 
 

@@ -31,34 +31,51 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+MAX_TEXT = 5000
+MAX_WORD = 300
+# A run this long with no space cannot be broken across lines; CJK text needs no spaces.
+_LONG_WORD = re.compile(rf"[^\s\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]{{{MAX_WORD + 1},}}")
+
+
 def _printable(value: str) -> str:
     for ch in value:
         if ch in "\n\t":
             continue
         category = unicodedata.category(ch)
-        if category in ("Cc", "Cs", "Co", "Cn"):
+        if category in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp"):
             raise ValueError(
-                f"contains the control or unassigned character U+{ord(ch):04X}, "
+                f"contains the control, separator or unassigned character U+{ord(ch):04X}, "
                 "which cannot be typeset"
             )
     return value
 
 
+def _typesettable(value: str) -> str:
+    _printable(value)
+    m = _LONG_WORD.search(value)
+    if m:
+        raise ValueError(
+            f"has a {len(m.group())}-character word starting {m.group()[:20]!r}; "
+            f"words over {MAX_WORD} characters cannot be broken across lines"
+        )
+    return value
+
+
 Text = Annotated[
     str,
-    AfterValidator(_printable),
-    Field(json_schema_extra={"x-build-cv": "text"}),
+    AfterValidator(_typesettable),
+    Field(max_length=MAX_TEXT, json_schema_extra={"x-build-cv": "text"}),
 ]
 Markup = Annotated[
     str,
-    AfterValidator(_printable),
-    Field(json_schema_extra={"x-build-cv": "markup"}),
+    AfterValidator(_typesettable),
+    Field(max_length=MAX_TEXT, json_schema_extra={"x-build-cv": "markup"}),
 ]
 RawLatex = Annotated[str, Field(json_schema_extra={"x-build-cv": "raw-latex"})]
 NonEmptyText = Annotated[Text, Field(min_length=1)]
 
 _URL = re.compile(r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$")
-_EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -79,9 +96,11 @@ Url = Annotated[
     AfterValidator(_printable),
     _matches(_URL, "an http(s):// or mailto: URL without spaces"),
 ]
-Email = Annotated[str, _matches(_EMAIL, "an email address")]
+Email = Annotated[str, _matches(_EMAIL, "an email address (ASCII letters, digits, . _ % + -)")]
 ArxivId = Annotated[str, _matches(_ARXIV, "an arXiv id such as 2405.14430")]
-Doi = Annotated[str, _matches(_DOI, "a DOI such as 10.1145/3437801.3441578")]
+Doi = Annotated[
+    str, AfterValidator(_printable), _matches(_DOI, "a DOI such as 10.1145/3437801.3441578")
+]
 Tag = Annotated[str, _matches(_TAG, "a tag (lower-case letters, digits, '-' and '_')")]
 Handle = Annotated[str, _matches(_HANDLE, "a user name (letters, digits and '-')")]
 
@@ -143,17 +162,37 @@ EndDate = Annotated[
 ]
 
 
+def _parse_updated(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a real date ({exc})") from None
+    if type(value) is not date:
+        raise ValueError("must be a date written YYYY-MM-DD")
+    if value.year < 1970:
+        raise ValueError("must be 1970-01-01 or later (it dates the PDF)")
+    return value
+
+
+Updated = Annotated[
+    date,
+    BeforeValidator(_parse_updated),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
 class Dated(Strict):
     start: CvDate | None = None
     end: EndDate | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Dated:
-        if isinstance(self.end, YearMonth):
-            if self.start is None:
-                raise ValueError("has an `end` but no `start`")
-            if self.end.key() < self.start.key():
-                raise ValueError(f"`start` {self.start} is after `end` {self.end}")
+        if self.end is not None and self.start is None:
+            raise ValueError("has an `end` but no `start`")
+        end, start = self.end, self.start
+        if isinstance(end, YearMonth) and start is not None and end.key() < start.key():
+            raise ValueError(f"`start` {self.start} is after `end` {self.end}")
         return self
 
 
@@ -316,12 +355,21 @@ Section = Annotated[
 # ---- header, design, checks -------------------------------------------------------------
 
 
+def _dialable(value: str) -> str:
+    if len(re.sub(r"\D", "", value)) < 3:
+        raise ValueError(f"{value!r} has too few digits for a phone number (it becomes a link)")
+    return value
+
+
+Phone = Annotated[Text, AfterValidator(_dialable)]
+
+
 class Person(Strict):
     name: NonEmptyText
     native_name: Text | None = Field(None, description="The name in another script, e.g. 方佳瑞.")
     headline: Text | None = None
     email: Email | None = None
-    phone: Text | None = None
+    phone: Phone | None = None
     location: Text | None = None
     homepage: Url | None = None
     github: Handle | None = None
@@ -367,13 +415,18 @@ class Design(Strict):
 
 class CV(Strict):
     person: Person
-    updated: date = Field(description="When the content was last updated; also the PDF date.")
+    updated: Updated = Field(description="When the content was last updated; also the PDF date.")
     title: Text | None = Field(None, description="PDF Title; default `<name> - Curriculum Vitae`.")
-    subject: Text = "Curriculum Vitae"
+    subject: NonEmptyText = "Curriculum Vitae"
     keywords: list[NonEmptyText] = Field(default_factory=list)
     summary: Markup | None = None
     sections: list[Section] = Field(default_factory=list)
     design: Design = Field(default_factory=Design)
+
+    @property
+    def updated_epoch(self) -> int:
+        """Seconds since 1970 at midnight UTC of `updated`: the PDF's dates."""
+        return (self.updated - date(1970, 1, 1)).days * 86400
 
     @property
     def pdf_title(self) -> str:

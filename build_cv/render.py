@@ -82,7 +82,7 @@ def render_tex(cv: CV, source_date_epoch: int | None = None, templates: Path = T
     """The complete .tex document for `cv`; the epoch (default: `updated`) dates the XMP."""
     template = _environment(templates).get_template("cv.tex.j2")
     if source_date_epoch is None:
-        source_date_epoch = int(datetime(*cv.updated.timetuple()[:3], tzinfo=UTC).timestamp())
+        source_date_epoch = cv.updated_epoch
     created = datetime.fromtimestamp(source_date_epoch, tz=UTC)
     return template.render(
         cv=cv,
@@ -100,7 +100,7 @@ _PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 def source_at(tex: str, line: int) -> PathKey | None:
     """The data path of the nearest entry marker at or above 1-based `line`."""
-    lines = tex.splitlines()
+    lines = tex.split("\n")  # as TeX counts: not at U+2028 and friends
     for text in reversed(lines[: max(line, 0)]):
         m = _MARK.search(text)
         if m:

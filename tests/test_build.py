@@ -138,7 +138,9 @@ def test_page_budget_fails_the_build_and_names_the_overflowing_section(
     assert "Section 'Project Highlights' (pages 1-3) runs past page 2" in err
     assert previous.read_bytes() == b"%PDF-1.5 previous good build"
     kept = out / "cv.failed.pdf"
-    assert f"kept for inspection as {kept}" in err
+    assert (
+        f"Kept for inspection: {kept} and {out / 'cv.failed.tex'}; {previous} is unchanged" in err
+    )
     assert len(PdfReader(kept).pages) == pages
 
 

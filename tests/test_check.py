@@ -8,6 +8,7 @@ line: the exit code, and a message naming the value found and the limit.
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -618,7 +619,7 @@ def test_malformed_link_is_named(
 
     run = check(rewrite(default_pdf, tmp_path / "link.pdf", add_link))
     assert run.code == 1
-    assert run.failures() == [f"links: malformed: {uri!r}, http(s):// or mailto: URIs"]
+    assert run.failures() == [f"links: malformed: {uri!r}, http(s)://, mailto: or tel: URIs"]
 
 
 @pytest.mark.parametrize("uri", ["https://example.org/a?b=c#d", "mailto:ada@example.org"])
@@ -727,26 +728,45 @@ def test_missing_file_is_bad_input(check: CheckCLI, tmp_path: Path) -> None:
     assert run.err.strip() == f"build-cv: {missing}: no such file"
 
 
-@pytest.mark.parametrize(
-    "content",
-    [b"", b"name: not a pdf\n", b"%PDF-1.5\n" + b"garbage " * 100],
-    ids=["empty", "yaml", "header-only"],
-)
+@pytest.mark.parametrize("content", [b"", b"name: not a pdf\n"], ids=["empty", "yaml"])
 def test_non_pdf_is_bad_input(check: CheckCLI, tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "cv.pdf"
     path.write_bytes(content)
     run = check(path)
     assert run.code == 2
     assert run.out == ""
-    assert f"build-cv: {path}: not a readable PDF" in run.err
+    assert f"build-cv: {path}: not a PDF (no %PDF- header)" in run.err
 
 
-def test_truncated_pdf_is_bad_input(check: CheckCLI, default_pdf: Path) -> None:
+def test_header_only_pdf_is_a_damaged_pdf(check: CheckCLI, tmp_path: Path) -> None:
+    path = tmp_path / "cv.pdf"
+    path.write_bytes(b"%PDF-1.5\n" + b"garbage " * 100)
+    run = check(path)
+    assert run.code == 1
+    assert run.status("structure") == "FAIL"
+    assert "unreadable, the PDF is damaged" in run.line("structure")
+
+
+def test_truncated_pdf_fails_instead_of_crashing(check: CheckCLI, default_pdf: Path) -> None:
     data = default_pdf.read_bytes()
     default_pdf.write_bytes(data[: len(data) // 2])
     run = check(default_pdf)
-    assert run.code == 2
-    assert f"{default_pdf}: not a readable PDF" in run.err
+    assert run.code == 1
+    assert "damaged" in run.out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_corrupted_bytes_never_crash_the_preflight(
+    check: CheckCLI, default_pdf: Path, seed: int
+) -> None:
+    data = bytearray(default_pdf.read_bytes())
+    rng = random.Random(seed)
+    for _ in range(40):
+        data[rng.randrange(len(data))] = rng.randrange(256)
+    default_pdf.write_bytes(bytes(data))
+    run = check(default_pdf)
+    assert run.code in (0, 1)
+    assert run.out.startswith(f"Preflight of {default_pdf}:")
 
 
 def test_directory_is_bad_input(check: CheckCLI, tmp_path: Path) -> None:

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -146,6 +150,7 @@ def test_tex_error_names_tex_line_and_yaml_entry(capsys: Capture, out_with_good_
 
 
 def test_a_looping_tex_run_is_stopped(capsys: Capture, out_with_good_pdf: Path) -> None:
+    running = tex_processes()
     before = sha(out_with_good_pdf / "raw_loop.pdf")
     code, _, err = run(
         capsys,
@@ -159,6 +164,55 @@ def test_a_looping_tex_run_is_stopped(capsys: Capture, out_with_good_pdf: Path) 
     assert code == 1
     assert "did not finish within 4 s and was stopped" in err
     assert sha(out_with_good_pdf / "raw_loop.pdf") == before
+    assert (out_with_good_pdf / "raw_loop.failed.tex").exists()
+    assert no_tex_left(running)
+
+
+def tex_processes() -> set[str]:
+    """Running TeX processes (zombies already exited; only an init that reaps them is missing)."""
+    ps = subprocess.run(
+        ["ps", "-eo", "pid=,stat=,args="], capture_output=True, text=True, check=True
+    )
+    rows = [line.split(None, 2) for line in ps.stdout.splitlines()]
+    return {r[0] for r in rows if len(r) == 3 and not r[1].startswith("Z") and "xelatex" in r[2]}
+
+
+def test_interrupting_a_build_stops_tex_too(tmp_path: Path) -> None:
+    before = tex_processes()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "build_cv",
+            "build",
+            str(FIXTURES / "raw_loop.yaml"),
+            "--out",
+            str(tmp_path),
+            "--timeout",
+            "120",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not tex_processes() - before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert tex_processes() - before, "TeX never started"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "interrupted; the previous PDF is untouched" in err
+    assert "Traceback" not in err
+    assert no_tex_left(before)
+
+
+def no_tex_left(before: set[str]) -> bool:
+    """SIGKILL is delivered at once, but a process takes a moment to be gone."""
+    deadline = time.monotonic() + 5
+    while tex_processes() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not tex_processes() - before
 
 
 def test_missing_glyph_is_a_warning_naming_field_and_character(
@@ -178,8 +232,9 @@ def test_strict_makes_glyph_warnings_errors(capsys: Capture, out_with_good_pdf: 
         capsys, "build", str(FIXTURES / "emoji.yaml"), "--out", str(out_with_good_pdf), "--strict"
     )
     assert code == 1
-    assert "build failed because of warnings (--strict)" in err
-    assert "U+1F680" in err
+    assert "build failed because of 1 warning (--strict)" in err
+    assert err.count("U+1F680") == 1
+    assert (out_with_good_pdf / "emoji.failed.pdf").exists()
     assert sha(out_with_good_pdf / "emoji.pdf") == before
 
 
