@@ -408,6 +408,7 @@ class Design(Strict):
         description="Set Greek and Cyrillic in Computer Modern Unicode (Latin Modern has neither).",
     )
     page_numbers: bool = True
+    show_updated: bool = Field(True, description="Print `Last updated: <updated>` in the header.")
     pdfa: bool = Field(False, description="Write PDF/A-2b (XMP metadata, sRGB OutputIntent).")
     checks: Checks = Field(default_factory=Checks)
     preamble_latex: RawLatex | None = Field(None, description="Raw LaTeX added to the preamble.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,13 @@ from build_cv.latex import escape, escape_url, markup
 from build_cv.load import PathKey
 from build_cv.model import CV, YearMonth
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "tex_templates"
+def _templates() -> Path:
+    """The templates: installed as build_cv/tex_templates, or at the top of a checkout."""
+    installed = Path(__file__).resolve().parent / "tex_templates"
+    return installed if installed.is_dir() else installed.parent.parent / "tex_templates"
+
+
+TEMPLATES = _templates()
 SOURCE_MARK = "% build-cv source: "
 SECTION_LABEL = "buildcvsection"
 
@@ -45,6 +51,10 @@ def _date_range(start: YearMonth | None, end: YearMonth | str | None) -> str:
         return start.display()
     last = "present" if end == "present" else end.display()  # type: ignore[union-attr]
     return f"{start.display()} – {last}"
+
+
+def _long_date(value: date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
 
 
 def _raw(value: str) -> NoEscape:
@@ -74,7 +84,9 @@ def _environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_finalize,
     )
-    env.filters.update(md=markup, url=escape_url, raw=_raw, xml=_xml, daterange=_date_range)
+    env.filters.update(
+        md=markup, url=escape_url, raw=_raw, xml=_xml, daterange=_date_range, longdate=_long_date
+    )
     return env
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the TeX Live subset build-cv needs (measured set: see docs/tex.md).
+# Installs the TeX Live subset build-cv needs (what each package is for: docs/tex.md).
 # On Debian/Ubuntu it uses apt-get; elsewhere it prints what to install and fails.
 set -euo pipefail
 

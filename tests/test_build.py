@@ -74,6 +74,10 @@ def test_tbd_phone_is_not_printed(text: str) -> None:
     assert "TBD" not in text
 
 
+def test_the_updated_date_is_printed(text: str) -> None:
+    assert _has(text, "Last updated: June 15, 2024")
+
+
 def test_arxiv_and_repository_links_are_live(default_build: BuildResult) -> None:
     uris = {
         str(a.get_object()["/A"]["/URI"])

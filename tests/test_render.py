@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +130,27 @@ def test_default_tex_has_every_paper_title_and_patent(default_cv: CV, tmp_path: 
                 for p in entry.patents:
                     assert p.number in tex
     assert "RedSync: Reducing Synchronization Traffic" in tex
+
+
+def test_a_regular_install_carries_the_templates(tmp_path: Path) -> None:
+    """Built as a wheel, the package must find its templates without the checkout."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(tmp_path.glob("build_cv-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "build_cv/tex_templates/cv.tex.j2" in names
+    assert "build_cv/tex_templates/sections/publications.tex.j2" in names
