@@ -23,6 +23,7 @@ from build_cv.latex import escape, escape_url, markup
 from build_cv.load import PathKey
 from build_cv.model import CV, YearMonth
 
+
 def _templates() -> Path:
     """The templates: installed as build_cv/tex_templates, or at the top of a checkout."""
     installed = Path(__file__).resolve().parent / "tex_templates"
