@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from build_cv.build import build
 from build_cv.check import extract_text, normalize
 from build_cv.errors import SchemaError
-from build_cv.latex import escape, markup
+from build_cv.latex import escape, markup, strip_markup
 from build_cv.load import load_yaml_text
 from build_cv.render import render_tex
 from build_cv.validate import validate
@@ -84,7 +84,8 @@ def test_markup_output_is_inert_latex(text: str) -> None:
 @settings(max_examples=100, deadline=None)
 @given(any_text)
 def test_any_text_in_any_field_renders_or_is_rejected_with_a_location(text: str) -> None:
-    source = yaml.safe_dump(cv_with(text), allow_unicode=True)
+    data, values = cv_with(text)
+    source = yaml.safe_dump(data, allow_unicode=True)
     try:
         cv = validate(load_yaml_text(source, Path("prop.yaml")))
     except SchemaError as exc:
@@ -92,7 +93,8 @@ def test_any_text_in_any_field_renders_or_is_rejected_with_a_location(text: str)
         assert all(p.location.line is not None and p.location.field for p in exc.problems)
         return
     tex = render_tex(cv)
-    assert tex.count(escape(text.strip())) >= TEXT_FIELDS - 2
+    for value, is_markup in values:
+        assert (markup if is_markup else escape)(value.strip()) in tex, value
 
 
 # Characters the fonts cover: Latin-1 and Latin Extended-A, typography, Greek, Cyrillic, CJK.
@@ -111,12 +113,30 @@ covered = st.characters(
 )
 covered_text = st.text(covered, min_size=1, max_size=30)
 
-TEXT_FIELDS = 9  # how many fields cv_with() fills with the text
+TEXT_FIELDS = [
+    ("experience", "title"),
+    ("experience", "position"),
+    ("experience", "organization"),
+    ("experience", "location"),
+    ("experience", "highlight"),
+    ("publication", "title"),
+    ("publication", "author"),
+    ("publication", "venue"),
+    ("item", "text"),
+]
 
 
-def cv_with(text: str) -> dict[str, Any]:
-    plain = re.sub(r"[*\[\]\\]", "", text) or "x"
-    return {
+def cv_with(text: str) -> tuple[dict[str, Any], list[tuple[str, bool]]]:
+    """A CV with `text` in every kind of string field, each tagged so it can be found alone.
+
+    Returns the data and each field's value with whether it is markup.
+    """
+    plain = re.sub(r"[*\[\]\\]", "", text)
+    v = {
+        f: f"{plain if f[1] in ('highlight', 'text') else text} Q{i}Z"
+        for i, f in enumerate(TEXT_FIELDS)
+    }
+    data = {
         "person": {"name": "Prop Test", "email": "prop@example.org"},
         "updated": "2024-06-15",
         "keywords": [text],
@@ -124,24 +144,32 @@ def cv_with(text: str) -> dict[str, Any]:
         "sections": [
             {
                 "kind": "experience",
-                "title": text,
+                "title": v["experience", "title"],
                 "entries": [
                     {
-                        "position": text,
-                        "organization": text,
-                        "location": text,
-                        "highlights": [plain],
+                        "position": v["experience", "position"],
+                        "organization": v["experience", "organization"],
+                        "location": v["experience", "location"],
+                        "highlights": [v["experience", "highlight"]],
                     }
                 ],
             },
             {
                 "kind": "publications",
                 "title": "Pubs",
-                "entries": [{"title": text, "authors": [text], "venue": text, "year": 2020}],
+                "entries": [
+                    {
+                        "title": v["publication", "title"],
+                        "authors": [v["publication", "author"]],
+                        "venue": v["publication", "venue"],
+                        "year": 2020,
+                    }
+                ],
             },
-            {"kind": "items", "title": "Items", "entries": [{"label": "L", "text": plain}]},
+            {"kind": "items", "title": "Items", "entries": [{"text": v["item", "text"]}]},
         ],
     }
+    return data, [(value, f[1] in ("highlight", "text")) for f, value in v.items()]
 
 
 def flat(text: str) -> str:
@@ -161,16 +189,18 @@ def test_pdf_text_contains_the_data_as_typed(text: str) -> None:
 
 
 def check_pdf_text(text: str, tmp_path: Path) -> None:
-    data = tmp_path / "prop.yaml"
-    data.write_text(yaml.safe_dump(cv_with(text), allow_unicode=True), encoding="utf-8")
+    data, values = cv_with(text)
+    path = tmp_path / "prop.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
-        result = build(data, tmp_path / "out")
+        result = build(path, tmp_path / "out")
     except SchemaError as exc:
         assert not text.strip(), exc.render()  # only blank text is rejected
         return
     pdf_text = flat(extract_text(PdfReader(result.pdf)))
-    needle = flat(text)
-    assert pdf_text.count(needle) >= TEXT_FIELDS - 2 if needle else True, (text, pdf_text)
+    for value, is_markup in values:
+        shown = strip_markup(value) if is_markup else value
+        assert flat(shown) in pdf_text, (value, pdf_text)
     meta = PdfReader(result.pdf).metadata
     assert meta is not None
     assert normalize(str(meta.get("/Keywords"))) == normalize(text.strip())
