@@ -98,7 +98,7 @@ def test_two_clean_builds_are_byte_identical(default_build: BuildResult, tmp_pat
 
 
 def test_source_date_epoch_overrides_the_updated_date(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_cv: object
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "946684800")
     result = build(DEFAULT_DATA, tmp_path)

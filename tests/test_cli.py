@@ -1,0 +1,85 @@
+"""The CLI contract through a real process: odd input gets a located message and exit 2,
+never a Python traceback (in-process tests would see an exception, not what a user sees)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ODD_INPUTS = {
+    "impossible-date": ("person: {name: A}\nupdated: 2019-02-30\n", ":2:10:"),
+    "bad-int-tag": (
+        "person: {name: A}\nupdated: 2024-06-15\nsections:\n  - kind: publications\n"
+        "    title: P\n    entries:\n      - {title: T, authors: [A], venue: V, year: !!int x}\n",
+        ":7:",
+    ),
+    "alias-cycle": ("person: {name: A}\nupdated: 2024-06-15\nkeywords: &a [*a]\n", ":3:11:"),
+    "alias-bomb": (
+        "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+        "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
+        "over 100000 values",
+    ),
+    "deep-nesting": ("a: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+    "year-only-updated": ("person: {name: A}\nupdated: 2024\n", ":2:1: updated:"),
+    "pre-1970": ("person: {name: A}\nupdated: 1960-01-01\n", "1970-01-01 or later"),
+    "sections-null": ("person: {name: A}\nupdated: 2024-06-15\nsections: null\n", "sections"),
+    "entry-is-a-string": (
+        "person: {name: A}\nupdated: 2024-06-15\nsections:\n"
+        "  - {kind: experience, title: W, entries: [oops]}\n",
+        "sections[0].entries[0]",
+    ),
+    "control-char-email": (
+        'person: {name: A, email: "a\\u0007b@x.org"}\nupdated: 2024-06-15\n',
+        "person.email",
+    ),
+    "huge-word": (
+        "person: {name: A}\nupdated: 2024-06-15\nsummary: " + "x" * 400 + "\n",
+        "400-character word",
+    ),
+    "end-without-start": (
+        "person: {name: A}\nupdated: 2024-06-15\nsections:\n"
+        "  - {kind: experience, title: W, entries: [{position: p, organization: o, "
+        "end: present}]}\n",
+        "has an `end` but no `start`",
+    ),
+    "phone-without-digits": (
+        "person: {name: A, phone: call me}\nupdated: 2024-06-15\n",
+        "too few digits",
+    ),
+    "empty-subject": ('person: {name: A}\nupdated: 2024-06-15\nsubject: ""\n', "subject"),
+    "line-separator": ('person: {name: "A\\u2028B"}\nupdated: 2024-06-15\n', "U+2028"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ODD_INPUTS))
+def test_odd_input_is_a_located_message_not_a_traceback(tmp_path: Path, case: str) -> None:
+    text, expected = ODD_INPUTS[case]
+    data = tmp_path / "odd.yaml"
+    data.write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "build_cv", "build", str(data), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert str(data) in proc.stderr
+    assert expected in proc.stderr
+    assert not (tmp_path / "out" / "odd.pdf").exists()
+
+
+def test_usage_errors_exit_2() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "build_cv", "build", "--max-pages", "zero"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "'zero' is not a whole number" in proc.stderr
