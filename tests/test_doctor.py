@@ -84,19 +84,6 @@ def test_missing_latexmk_is_named_with_its_package(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
-def test_missing_cjk_font_is_named(tmp_path: Path) -> None:
-    proc = run_cli(
-        fake_bin(tmp_path, hide_probe="Noto Sans CJK SC"),
-        "build",
-        str(FIXTURES / "emoji.yaml"),
-        "--out",
-        str(tmp_path / "out"),
-    )
-    assert proc.returncode == 1
-    assert "Noto Sans CJK SC (needed for CJK glyphs) is not installed" in proc.stderr
-    assert "fonts-noto-cjk" in proc.stderr
-
-
 def test_missing_fontawesome_falls_back_to_letters(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run_cli(
@@ -108,17 +95,31 @@ def test_missing_fontawesome_falls_back_to_letters(tmp_path: Path) -> None:
     assert r"\moderncvstyle[nosymbols]{classic}" in (out / "cv.tex").read_text()
 
 
-@pytest.mark.parametrize("hidden", ["moderncv.cls", "pzdr.tfm", "xeCJK.sty", "ctexhook.sty"])
-def test_missing_tex_packages_are_named(tmp_path: Path, hidden: str) -> None:
+@pytest.mark.parametrize(
+    ("hidden", "name", "package"),
+    [
+        ("moderncv.cls", "moderncv", "texlive-latex-extra"),
+        ("pzdr.tfm", "pzdr.tfm", "texlive-fonts-recommended"),
+        ("xeCJK.sty", "xeCJK", "texlive-lang-cjk"),
+        ("ctexhook.sty", "ctexhook", "texlive-lang-chinese"),
+        ("Noto Sans CJK SC", "Noto Sans CJK SC", "fonts-noto-cjk"),
+    ],
+)
+def test_missing_tex_packages_and_fonts_are_named(
+    tmp_path: Path, hidden: str, name: str, package: str
+) -> None:
+    out = tmp_path / "out"
     proc = run_cli(
         fake_bin(tmp_path, hide_probe=hidden),
         "build",
         str(FIXTURES / "emoji.yaml"),
         "--out",
-        str(tmp_path / "out"),
+        str(out),
     )
     assert proc.returncode == 1
-    assert "is not installed. Install the Debian/Ubuntu package `texlive-" in proc.stderr
+    assert f"build-cv: {name} (needed for " in proc.stderr
+    assert f"is not installed. Install the Debian/Ubuntu package `{package}`" in proc.stderr
+    assert not (out / "emoji.pdf").exists()
 
 
 def test_doctor_lists_engines_moderncv_and_fonts() -> None:
