@@ -16,6 +16,7 @@ _FILE_LINE_ERROR = re.compile(
 )
 _BANG_ERROR = re.compile(r"^! (.+)$", re.MULTILINE)
 _CONTEXT = re.compile(r"^l\.(\d+) (.*)$", re.MULTILINE)
+_READ_PROMPT = re.compile(r"\s*<read [*\d]+>")
 _MISSING = re.compile(
     r"Missing character: There is no (.+?) \(U\+([0-9A-F]{4,6})\) in font ([^!\n]+)!"
 )
@@ -47,6 +48,8 @@ def first_error(log: str, job: str = "cv") -> TexProblem | None:
     else:
         line = None
         message = m.group(1).strip().removeprefix("LaTeX Error: ")
+    if message == "Emergency stop." and _READ_PROMPT.match(log, m.end() + 1):
+        message = "Emergency stop: TeX asked for input from the terminal (a \\read)"
     context = ""
     ctx = _CONTEXT.search(log, m.end())
     if ctx is not None and ours:

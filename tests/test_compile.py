@@ -1,0 +1,66 @@
+"""compile.py on tiny documents, with the real latexmk and XeLaTeX."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from build_cv.compile import compile_tex, tex_environment
+from build_cv.errors import TexError, TexTimeoutError
+
+HELLO = r"\documentclass{article}\begin{document}Hello \today.\end{document}"
+
+
+def test_sandbox_environment(tmp_path: Path) -> None:
+    env = tex_environment(1718409600, tmp_path)
+    assert env["openin_any"] == "p"
+    assert env["openout_any"] == "p"
+    assert env["shell_escape"] == "f"
+    assert env["SOURCE_DATE_EPOCH"] == "1718409600"
+    assert env["FORCE_SOURCE_DATE"] == "1"
+    assert env["TEXMFOUTPUT"] == str(tmp_path)
+
+
+def test_compiles_in_a_private_directory_that_is_removed() -> None:
+    with compile_tex(HELLO, source_date_epoch=1718409600) as compiled:
+        build_dir = compiled.build_dir
+        assert compiled.pdf.read_bytes().startswith(b"%PDF-")
+        assert "Output written on cv.xdv" in compiled.log
+        assert compiled.missing == []
+    assert not build_dir.exists()
+
+
+def test_the_epoch_fixes_the_bytes() -> None:
+    digests = set()
+    for _ in range(2):
+        with compile_tex(HELLO, source_date_epoch=1718409600) as compiled:
+            digests.add(hashlib.sha256(compiled.pdf.read_bytes()).hexdigest())
+    with compile_tex(HELLO, source_date_epoch=946684800) as compiled:
+        other = hashlib.sha256(compiled.pdf.read_bytes()).hexdigest()
+    assert len(digests) == 1
+    assert other not in digests
+
+
+def test_first_error_and_its_line() -> None:
+    tex = "\\documentclass{article}\n\\begin{document}\nfine\n\\nosuchmacro\n\\end{document}\n"
+    with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0):
+        pass
+    assert info.value.problem.message == "Undefined control sequence."
+    assert info.value.problem.tex_line == 4
+
+
+def test_a_looping_run_is_stopped() -> None:
+    tex = r"\documentclass{article}\begin{document}\def\x{\x}\x\end{document}"
+    with pytest.raises(TexTimeoutError), compile_tex(tex, source_date_epoch=0, timeout=3):
+        pass
+
+
+def test_a_run_asking_for_input_fails_instead_of_waiting() -> None:
+    tex = r"\documentclass{article}\begin{document}\read16 to \answer\end{document}"
+    with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0, timeout=60):
+        pass
+    assert info.value.problem.message == (
+        "Emergency stop: TeX asked for input from the terminal (a \\read)"
+    )
