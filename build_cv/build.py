@@ -29,10 +29,10 @@ from build_cv.errors import (
     TexTimeoutError,
     Warning_,
 )
-from build_cv.latex import strip_markup
 from build_cv.load import Loaded, PathKey, format_path, load_yaml
+from build_cv.markup import strip_markup
 from build_cv.model import CV
-from build_cv.output import locked, write_atomic
+from build_cv.output import locked, publish
 from build_cv.render import SECTION_LABEL, render_tex, source_at
 from build_cv.validate import validate
 
@@ -59,11 +59,16 @@ def output_paths(data: Path, out_dir: Path) -> tuple[Path, Path]:
     return out_dir / f"{data.stem}.pdf", out_dir / f"{data.stem}.tex"
 
 
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
+
+
 def source_date_epoch(cv: CV) -> int:
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if env:
-        if not env.isdigit():
-            raise InputError(f"SOURCE_DATE_EPOCH={env!r} is not a number of seconds")
+        if not re.fullmatch(r"[0-9]{1,12}", env) or int(env) > MAX_EPOCH:
+            raise InputError(
+                f"SOURCE_DATE_EPOCH={env!r} is not a number of seconds from 1970 to 9999"
+            )
         return int(env)
     return cv.updated_epoch
 
@@ -90,6 +95,8 @@ def expectations(cv: CV, limits: Limits) -> Expectations:
 
 
 def load_cv(data: Path) -> tuple[Loaded, CV]:
+    if data.name.endswith(".failed.yaml") or data.stem.endswith(".failed"):
+        raise InputError(f"{data}: a CV file name may not end in .failed (reserved for leftovers)")
     loaded = load_yaml(data)
     return loaded, validate(loaded)
 
@@ -141,8 +148,7 @@ def build(
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out_dir, data, tex, pdf_bytes) from None
     with locked(out_dir):
-        write_atomic(tex_path, tex.encode("utf-8"))
-        write_atomic(pdf_path, pdf_bytes)
+        publish({tex_path: tex.encode("utf-8"), pdf_path: pdf_bytes})
         failed_tex.unlink(missing_ok=True)
         (out_dir / f"{data.stem}.failed.pdf").unlink(missing_ok=True)
     return BuildResult(pdf_path, tex_path, report, warnings, digest)
@@ -175,11 +181,9 @@ def _failed(
         out_dir / f"{data.stem}.failed.pdf",
     )
     with locked(out_dir):
-        write_atomic(failed_tex, tex.encode("utf-8"))
         if pdf is None:
             failed_pdf.unlink(missing_ok=True)
-        else:
-            write_atomic(failed_pdf, pdf)
+        publish({failed_tex: tex.encode("utf-8"), **({failed_pdf: pdf} if pdf else {})})
     pdf_path = output_paths(data, out_dir)[0]
     kept = f"{failed_pdf} and {failed_tex}" if pdf is not None else str(failed_tex)
     unchanged = "is unchanged" if pdf_path.exists() else "was not written"

@@ -21,6 +21,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject
 
 from build_cv.errors import InputError
+from build_cv.uri import URI
 
 Status = Literal["pass", "warn", "fail"]
 
@@ -42,13 +43,6 @@ BASE14 = {
     "ZapfDingbats",
 }
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
-_URI_CHAR = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"  # RFC 3986: no braces, spaces, \\
-_URI = re.compile(
-    rf"^(https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d+)?([/?#]{_URI_CHAR}*)?"
-    r"|mailto:[A-Za-z0-9.!#$%&'*+/=?^_`|~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
-    r"|tel:\+?[0-9]{3,})$",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -351,10 +345,17 @@ _PLAIN_QUOTES = str.maketrans({"’": "'", "‘": "`", "“": '"', "”": '"', "
 
 
 def normalize(text: str) -> str:
-    """Extraction-friendly form: compatibility forms folded, quotes plain, spaces collapsed."""
+    """Extraction-friendly form: compatibility forms folded, quotes plain, spaces collapsed,
+    invisible format characters (soft hyphen, zero-width space, joiners) dropped."""
     text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = text.translate(_PLAIN_QUOTES)
     return " ".join(text.split())
+
+
+def _searchable(text: str) -> str:
+    """Spaces and hyphens dropped: a line may break at a hyphen or hyphenate a word."""
+    return normalize(text).replace(" ", "").replace("-", "")
 
 
 def extract_text(reader: PdfReader) -> str:
@@ -366,8 +367,8 @@ def _check_text(reader: PdfReader, exp: Expectations) -> CheckResult:
     if len(text) < 20:
         return CheckResult("text", "fail", "no extractable text", "portals parse the text")
     wanted = [s for s in [exp.name, exp.native_name, exp.email, *exp.section_titles] if s]
-    flat = text.replace(" ", "")
-    missing = [s for s in wanted if normalize(s).replace(" ", "") not in flat]
+    flat = _searchable(text)
+    missing = [s for s in wanted if _searchable(s) not in flat]
     if missing:
         return CheckResult(
             "text",
@@ -413,7 +414,7 @@ def _check_links(reader: PdfReader) -> CheckResult:
             elif kind == "/URI":
                 count += 1
                 uri = str(action.get("/URI", ""))
-                if not _URI.match(uri):
+                if not URI.match(uri):
                     bad.append(uri)
     if bad:
         return CheckResult(

@@ -89,6 +89,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:  # a non-UTF-8 terminal gets ? for what it cannot show
+            reconfigure(errors="replace")
     args = parser().parse_args(argv)
     try:
         if args.command == "build":

@@ -20,6 +20,8 @@ from urllib.parse import quote
 from pylatex import Command
 from pylatex.utils import NoEscape, bold, escape_latex, italic
 
+from build_cv.markup import TOKEN
+
 _OVERRIDES = {
     "^": r"\textasciicircum{}",
     "`": r"\textasciigrave{}",
@@ -28,6 +30,8 @@ _OVERRIDES = {
     "\n": " ",
     "\t": " ",
     "\r": " ",
+    "\u00ad": r"\-",  # soft hyphen: a place where TeX may hyphenate
+    "\u200b": r"\hspace{0pt}",  # zero-width space: a place where the line may break
 }
 _LIGATURE_CHARS = "<>,"
 
@@ -89,23 +93,11 @@ def escape_url(url: str, strip_scheme: bool = False) -> NoEscape:
     return NoEscape("".join(out))
 
 
-_TOKEN = re.compile(
-    r"\\(?P<escaped>[*\[\]\\])"
-    r"|\*\*(?P<bold>.+?)\*\*"
-    r"|\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*"
-    r"|\[(?P<text>[^\]]+)\]\((?P<url>(?:https?://|mailto:)[^\s)]+)\)",
-    re.DOTALL,
-)
-
-
 def markup(text: str) -> NoEscape:
-    r"""Convert the small inline markup to LaTeX; everything else is escaped text.
-
-    A backslash before `*`, `[`, `]` or `\` makes it literal. An unmatched marker is text.
-    """
+    """Convert the inline markup (see markup.py) to LaTeX; everything else is escaped text."""
     out: list[str] = []
     pos = 0
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         out.append(escape(text[pos : m.start()]))
         if m.group("escaped") is not None:
             out.append(escape(m.group("escaped")))
@@ -122,14 +114,3 @@ def markup(text: str) -> NoEscape:
 
 def href(url: str, label: NoEscape) -> NoEscape:
     return NoEscape(Command("href", arguments=[escape_url(url), label]).dumps())
-
-
-def strip_markup(text: str) -> str:
-    """The text a reader sees once markup is applied (for checks and metadata)."""
-
-    def plain(m: re.Match[str]) -> str:
-        if m.group("escaped") is not None:
-            return m.group("escaped")
-        return strip_markup(m.group("bold") or m.group("italic") or m.group("text") or "")
-
-    return _TOKEN.sub(plain, text)

@@ -26,6 +26,9 @@ from pydantic import (
     model_validator,
 )
 
+from build_cv.markup import link_targets, strip_markup
+from build_cv.uri import URI, WEB_URL
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -66,16 +69,28 @@ Text = Annotated[
     AfterValidator(_typesettable),
     Field(max_length=MAX_TEXT, json_schema_extra={"x-build-cv": "text"}),
 ]
+
+
+def _markup(value: str) -> str:
+    _printable(value)
+    _typesettable(strip_markup(value))
+    for target in link_targets(value):
+        if not URI.match(target):
+            raise ValueError(f"the link target {target!r} is not a valid http(s):// or mailto: URL")
+    return value
+
+
 Markup = Annotated[
     str,
-    AfterValidator(_typesettable),
+    AfterValidator(_markup),
     Field(max_length=MAX_TEXT, json_schema_extra={"x-build-cv": "markup"}),
 ]
+NonEmptyMarkup = Annotated[Markup, Field(min_length=1)]
 RawLatex = Annotated[str, Field(json_schema_extra={"x-build-cv": "raw-latex"})]
 NonEmptyText = Annotated[Text, Field(min_length=1)]
+Keyword = Annotated[Text, Field(min_length=1, max_length=200)]
 
-_URL = re.compile(r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$")
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -94,9 +109,17 @@ def _matches(pattern: re.Pattern[str], what: str) -> AfterValidator:
 Url = Annotated[
     str,
     AfterValidator(_printable),
-    _matches(_URL, "an http(s):// or mailto: URL without spaces"),
+    _matches(URI, "an http(s):// or mailto: URL (ASCII; an IDN host in punycode)"),
 ]
-Email = Annotated[str, _matches(_EMAIL, "an email address (ASCII letters, digits, . _ % + -)")]
+HttpsUrl = Annotated[
+    str,
+    AfterValidator(_printable),
+    _matches(
+        re.compile(r"^https://", re.IGNORECASE), "an https:// URL (moderncv links it as https)"
+    ),
+    _matches(WEB_URL, "an https:// URL (ASCII; an IDN host in punycode)"),
+]
+Email = Annotated[str, _matches(_EMAIL, "an email address (ASCII letters, digits, . _ + -)")]
 ArxivId = Annotated[str, _matches(_ARXIV, "an arXiv id such as 2405.14430")]
 Doi = Annotated[
     str, AfterValidator(_printable), _matches(_DOI, "a DOI such as 10.1145/3437801.3441578")
@@ -152,13 +175,22 @@ CvDate = Annotated[
     YearMonth,
     BeforeValidator(_parse_date),
     PlainSerializer(str),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2})?$"}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"}]}
+    ),
 ]
 EndDate = Annotated[
     YearMonth | Literal["present"],
     BeforeValidator(lambda v: v if v == "present" else _parse_date(v)),
     PlainSerializer(str),
-    WithJsonSchema({"type": "string", "pattern": r"^(\d{4}(-\d{2})?|present)$"}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer"},
+                {"type": "string", "pattern": r"^(\d{4}(-\d{2})?|present)$"},
+            ]
+        }
+    ),
 ]
 
 
@@ -215,7 +247,7 @@ class Experience(Entry, Dated):
     organization: NonEmptyText
     location: Text | None = None
     summary: Markup | None = None
-    highlights: list[Markup] = Field(default_factory=list)
+    highlights: list[NonEmptyMarkup] = Field(default_factory=list)
 
 
 class Education(Entry, Dated):
@@ -225,15 +257,21 @@ class Education(Entry, Dated):
     advisors: list[NonEmptyText] = Field(default_factory=list)
     dissertation: Text | None = None
     dissertation_url: Url | None = None
-    honours: list[Markup] = Field(default_factory=list)
-    details: list[Markup] = Field(default_factory=list)
+    honours: list[NonEmptyMarkup] = Field(default_factory=list)
+    details: list[NonEmptyMarkup] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _url_needs_title(self) -> Education:
+        if self.dissertation_url and not self.dissertation:
+            raise ValueError("has a `dissertation_url` but no `dissertation` to link it from")
+        return self
 
 
 class Project(Entry, Dated):
     title: NonEmptyText
     organization: Text | None = None
     summary: Markup | None = None
-    highlights: list[Markup] = Field(default_factory=list)
+    highlights: list[NonEmptyMarkup] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
 
 
@@ -292,44 +330,44 @@ class SectionBase(Strict):
 
 class ExperienceSection(SectionBase):
     kind: Literal["experience"]
-    entries: list[Experience]
+    entries: list[Experience] = Field(min_length=1)
 
 
 class EducationSection(SectionBase):
     kind: Literal["education"]
-    entries: list[Education]
+    entries: list[Education] = Field(min_length=1)
 
 
 class ProjectSection(SectionBase):
     kind: Literal["projects"]
-    entries: list[Project]
+    entries: list[Project] = Field(min_length=1)
 
 
 class PublicationSection(SectionBase):
     kind: Literal["publications"]
     numbered: bool = True
-    entries: list[Publication]
+    entries: list[Publication] = Field(min_length=1)
 
 
 class PatentSection(SectionBase):
     kind: Literal["patents"]
-    entries: list[PatentGroup]
+    entries: list[PatentGroup] = Field(min_length=1)
 
 
 class ItemSection(SectionBase):
     kind: Literal["items"]
-    entries: list[Item]
+    entries: list[Item] = Field(min_length=1)
 
 
 class ListSection(SectionBase):
     kind: Literal["list"]
     columns: Literal[1, 2] = 1
-    entries: list[Markup]
+    entries: list[NonEmptyMarkup] = Field(min_length=1)
 
 
 class ReferenceSection(SectionBase):
     kind: Literal["references"]
-    entries: list[Reference]
+    entries: list[Reference] = Field(min_length=1)
 
 
 class RawSection(SectionBase):
@@ -356,8 +394,12 @@ Section = Annotated[
 
 
 def _dialable(value: str) -> str:
-    if len(re.sub(r"\D", "", value)) < 3:
-        raise ValueError(f"{value!r} has too few digits for a phone number (it becomes a link)")
+    """moderncv makes the phone a tel: link of its digits, so only a plain number works."""
+    if not re.fullmatch(r"\+?[0-9][0-9 ()./-]*", value) or len(re.sub(r"\D", "", value)) < 3:
+        raise ValueError(
+            f"{value!r} is not a phone number: write digits with an optional leading +, "
+            "and spaces, dots, dashes or parentheses (no extensions)"
+        )
     return value
 
 
@@ -371,7 +413,7 @@ class Person(Strict):
     email: Email | None = None
     phone: Phone | None = None
     location: Text | None = None
-    homepage: Url | None = None
+    homepage: HttpsUrl | None = None
     github: Handle | None = None
     linkedin: Handle | None = None
     orcid: (
@@ -419,7 +461,7 @@ class CV(Strict):
     updated: Updated = Field(description="When the content was last updated; also the PDF date.")
     title: Text | None = Field(None, description="PDF Title; default `<name> - Curriculum Vitae`.")
     subject: NonEmptyText = "Curriculum Vitae"
-    keywords: list[NonEmptyText] = Field(default_factory=list)
+    keywords: list[Keyword] = Field(default_factory=list, max_length=50)
     summary: Markup | None = None
     sections: list[Section] = Field(default_factory=list)
     design: Design = Field(default_factory=Design)

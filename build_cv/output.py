@@ -14,7 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from build_cv.errors import InputError
+from build_cv.errors import BuildCVError, InputError
+
+
+class OutputError(BuildCVError):
+    """The output directory cannot take the files; nothing in it was replaced."""
 
 
 @contextmanager
@@ -48,15 +52,33 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    publish({target: data})
+
+
+def publish(files: dict[Path, bytes]) -> None:
+    """Write every file to a temporary name first, then rename them all into place.
+
+    A failure while writing (disk full, a directory in the way) leaves every target as it
+    was; only the renames, which do not fail for want of space, happen after that.
+    """
+    temps: dict[Path, Path] = {}
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        for target, data in files.items():
+            if target.is_dir():
+                raise IsADirectoryError(21, "a directory is in the way", str(target))
+            fd, name = tempfile.mkstemp(prefix=".build-cv-", suffix=".tmp", dir=target.parent)
+            temps[target] = Path(name)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            temps[target].chmod(0o666 & ~_umask())
+        for target, temp in temps.items():
+            os.replace(temp, target)
+        for directory in {t.parent for t in files}:
+            _fsync_dir(directory)
+    except OSError as exc:
+        raise OutputError(f"cannot write {exc.filename or '?'}: {exc.strerror}") from None
+    finally:
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from pylatex.utils import NoEscape
@@ -58,13 +60,30 @@ def _long_date(value: date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
+def _sentence(value: str) -> NoEscape:
+    """Text ending a sentence: a full stop is added unless it already ends with one."""
+    text = str(value).rstrip()
+    return NoEscape(escape(text) + ("" if text.endswith((".", "?", "!")) else "."))
+
+
+def same_name(value: str) -> str:
+    """A name as compared for bolding: Unicode forms and runs of spaces do not matter."""
+    return " ".join(unicodedata.normalize("NFKC", value).split()).casefold()
+
+
+def _doi_url(doi: str) -> NoEscape:
+    """doi.org takes the DOI as a path: `#`, `?`, `%`, `<`, `>` and the like encoded."""
+    return escape_url("https://doi.org/" + quote(doi, safe="/()"))
+
+
 def _raw(value: str) -> NoEscape:
     return NoEscape(value)
 
 
 def _xml(value: str) -> NoEscape:
     """For text copied verbatim into an XML file; a backslash can never end the copy."""
-    return NoEscape(html.escape(value, quote=False).replace("\\", "&#92;"))
+    text = " ".join(value.split())  # as the Info dictionary has it: no newlines
+    return NoEscape(html.escape(text, quote=False).replace("\\", "&#92;"))
 
 
 def _environment(templates: Path) -> jinja2.Environment:
@@ -86,7 +105,15 @@ def _environment(templates: Path) -> jinja2.Environment:
         finalize=_finalize,
     )
     env.filters.update(
-        md=markup, url=escape_url, raw=_raw, xml=_xml, daterange=_date_range, longdate=_long_date
+        md=markup,
+        url=escape_url,
+        doi_url=_doi_url,
+        raw=_raw,
+        xml=_xml,
+        sentence=_sentence,
+        samename=same_name,
+        daterange=_date_range,
+        longdate=_long_date,
     )
     return env
 
@@ -101,7 +128,7 @@ def render_tex(cv: CV, source_date_epoch: int | None = None, templates: Path = T
         cv=cv,
         person=cv.person,
         design=cv.design,
-        owner_names={cv.person.name, *cv.person.author_names},
+        owner_names={same_name(n) for n in (cv.person.name, *cv.person.author_names)},
         created_iso=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         section_label=NoEscape(SECTION_LABEL),
     )

@@ -44,6 +44,9 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
         hint = _suggest(str(key), _field_names(loaded.data, path[:-1]))
         if hint:
             message += f" (did you mean `{hint}`?)"
+    elif kind == "too_short" and isinstance(err.get("input"), list):
+        n = err.get("ctx", {}).get("min_length", 1)
+        message = f"needs at least {n} entr{'y' if n == 1 else 'ies'} (or leave the section out)"
     elif kind == "missing":
         message = f"`{path[-1]}` is required here"
     elif kind == "union_tag_invalid":

@@ -15,7 +15,7 @@ from build_cv import doctor
 from build_cv.build import BuildResult, build
 from build_cv.check import extract_text, normalize
 from build_cv.cli import main
-from build_cv.latex import strip_markup
+from build_cv.markup import strip_markup
 from build_cv.model import CV
 from tests.conftest import DEFAULT_DATA, MINIMAL
 

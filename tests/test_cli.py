@@ -3,6 +3,7 @@ never a Python traceback (in-process tests would see an exception, not what a us
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ ODD_INPUTS = {
     ),
     "phone-without-digits": (
         "person: {name: A, phone: call me}\nupdated: 2024-06-15\n",
-        "too few digits",
+        "is not a phone number",
     ),
     "empty-subject": ('person: {name: A}\nupdated: 2024-06-15\nsubject: ""\n', "subject"),
     "line-separator": ('person: {name: "A\\u2028B"}\nupdated: 2024-06-15\n', "U+2028"),
@@ -83,3 +84,59 @@ def test_usage_errors_exit_2() -> None:
     )
     assert proc.returncode == 2
     assert "'zero' is not a whole number" in proc.stderr
+
+
+def run_build(data: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "build_cv", "build", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, **env},
+    )
+
+
+MINIMAL_YAML = (
+    "person: {name: Ada Lovelace, email: ada@example.org}\nupdated: 2024-06-15\n"
+    "design: {icons: false}\nsections:\n  - {kind: items, title: Notes, entries: [{text: hi}]}\n"
+)
+
+
+@pytest.mark.parametrize("epoch", ["²", "-5", "99999999999999999999", "253402300800", "soon"])
+def test_bad_source_date_epoch_is_bad_input(tmp_path: Path, epoch: str) -> None:
+    data = tmp_path / "cv.yaml"
+    data.write_text(MINIMAL_YAML, encoding="utf-8")
+    proc = run_build(data, tmp_path / "out", SOURCE_DATE_EPOCH=epoch)
+    assert proc.returncode == 2, proc.stderr
+    assert "SOURCE_DATE_EPOCH=" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_directory_in_the_way_fails_cleanly_and_replaces_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "cv.yaml"
+    data.write_text(MINIMAL_YAML, encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "cv.pdf").mkdir(parents=True)
+    (out / "cv.tex").write_text("previous")
+    proc = run_build(data, out)
+    assert proc.returncode == 1
+    assert f"cannot write {out / 'cv.pdf'}: a directory is in the way" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (out / "cv.tex").read_text() == "previous"
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_data_named_like_a_leftover_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "cv.failed.yaml"
+    data.write_text(MINIMAL_YAML, encoding="utf-8")
+    proc = run_build(data, tmp_path / "out")
+    assert proc.returncode == 2
+    assert "may not end in .failed" in proc.stderr
+
+
+def test_a_terminal_without_unicode_does_not_fail_the_build(tmp_path: Path) -> None:
+    data = tmp_path / "cv.yaml"
+    data.write_text(MINIMAL_YAML.replace("Ada Lovelace", "Ἀδά 方"), encoding="utf-8")
+    proc = run_build(data, tmp_path / "out", PYTHONIOENCODING="ascii")
+    assert proc.returncode == 0, proc.stderr
+    assert "Wrote" in proc.stdout

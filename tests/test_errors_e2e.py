@@ -263,3 +263,52 @@ def test_warnings_are_not_lost_when_a_check_fails(capsys: Capture, tmp_path: Pat
     assert code == 1
     assert "U+1F680" in err.split("PDF check failed")[0]
     assert "pages: 1 page, at least 2 required" in err
+
+
+def test_long_names_titles_and_punycode_addresses_come_out_as_typed(
+    capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
+) -> None:
+    name = "Anna-Katharina Schwarzenberger-Hohenlohe-Waldenburg-Schillingsfürst"
+    title = "Invited Talks, Keynotes, Tutorials and Panel Discussions at International Meetings"
+    data = write_cv(
+        {
+            "person": {
+                "name": name,
+                "email": "ada--x@xn--mnchen-3ya.de",
+                "homepage": "https://xn--mnchen-3ya.de/it's/a--b/,,y/",
+            },
+            "updated": "2024-06-15",
+            "design": {"style": "fancy"},
+            "sections": [
+                {"kind": "items", "title": title, "entries": [{"text": "x"}]},
+                {
+                    "kind": "items",
+                    "title": "Aw\u00adards",
+                    "entries": [{"text": "zero\u200bwidth"}],
+                },
+            ],
+        }
+    )
+    code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    reader = PdfReader(tmp_path / "o" / "cv.pdf")
+    text = normalize(extract_text(reader))
+    flat = text.replace(" ", "")  # the header may break a long address across lines
+    assert "ada--x@xn--mnchen-3ya.de" in flat
+    assert "xn--mnchen-3ya.de/it's/a--b/,,y/" in flat
+    assert title.replace(" ", "") in flat
+    uris = {str(a.get_object()["/A"]["/URI"]) for a in reader.pages[0].get("/Annots", [])}
+    assert "mailto:ada--x@xn--mnchen-3ya.de" in uris
+    assert "https://xn--mnchen-3ya.de/it's/a--b/,,y/" in uris
+
+
+def test_an_empty_section_is_a_schema_error(capsys: Capture, tmp_path: Path) -> None:
+    data = tmp_path / "empty.yaml"
+    data.write_text(
+        "person: {name: A}\nupdated: 2024-06-15\ndesign: {style: fancy}\nsections:\n"
+        "  - {title: Empty, kind: items, entries: []}\n"
+        "  - {title: Next, kind: items, entries: [{text: hi}]}\n"
+    )
+    code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "empty.yaml:5:33: sections[0].entries: needs at least 1 entry" in err

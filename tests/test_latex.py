@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from build_cv.latex import escape, escape_url, markup, strip_markup
+from build_cv.latex import escape, escape_url, markup
+from build_cv.markup import strip_markup
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,9 @@ from pypdf import PdfReader
 from build_cv.build import build
 from build_cv.check import extract_text, normalize
 from build_cv.errors import SchemaError
-from build_cv.latex import escape, markup, strip_markup
+from build_cv.latex import escape, markup
 from build_cv.load import load_yaml_text
+from build_cv.markup import strip_markup
 from build_cv.render import render_tex
 from build_cv.validate import validate
 
@@ -36,6 +37,8 @@ ALLOWED_COMMANDS = {
     "textit",
     "href",
     "cvscript",
+    "-",
+    "hspace",
 }
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 

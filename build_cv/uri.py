@@ -1,0 +1,23 @@
+"""What counts as a well-formed link, shared by the schema and the PDF preflight.
+
+One definition, so that whatever the schema accepts the preflight accepts too: http(s)
+with an ASCII host (IDNs in punycode), mailto with an ASCII address, tel with digits;
+RFC 3986 characters only, `%` always followed by two hex digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CHAR = r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
+_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+WEB = rf"https?://{_HOST}(?::\d{{1,5}})?(?:[/?#]{_CHAR}*)?"
+MAILTO = r"mailto:[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+TEL = r"tel:\+?[0-9]{3,}"
+
+URI = re.compile(rf"^(?:{WEB}|{MAILTO}|{TEL})$", re.IGNORECASE)
+WEB_URL = re.compile(rf"^{WEB}$", re.IGNORECASE)
+MAILTO_URL = re.compile(rf"^{MAILTO}$", re.IGNORECASE)
+
+# A link target inside markup: balanced parentheses may appear in it, `)` then ends it.
+URI_IN_TEXT = r"(?:https?://|mailto:)(?:[^\s()]|\([^\s()]*\))+"
