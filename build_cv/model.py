@@ -254,7 +254,7 @@ class Education(Entry, Dated):
     degree: NonEmptyText
     institution: NonEmptyText
     location: Text | None = None
-    advisors: list[NonEmptyText] = Field(default_factory=list)
+    advisors: list[NonEmptyText] = Field(default_factory=list, max_length=20)
     dissertation: Text | None = None
     dissertation_url: Url | None = None
     honours: list[NonEmptyMarkup] = Field(default_factory=list)
