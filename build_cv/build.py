@@ -34,6 +34,7 @@ from build_cv.markup import strip_markup
 from build_cv.model import CV
 from build_cv.output import locked, publish
 from build_cv.render import SECTION_LABEL, render_tex, source_at
+from build_cv.texlog import Overfull
 from build_cv.validate import validate
 
 
@@ -121,6 +122,7 @@ def build(
     try:
         with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
             warnings += glyph_warnings(loaded, cv, [g.char for g in compiled.missing])
+            warnings += overfull_warnings(loaded, tex, compiled.overfull)
             report = preflight(compiled.pdf, exp)
             report.pdf = pdf_path
             pdf_bytes = compiled.pdf.read_bytes()
@@ -214,6 +216,21 @@ def overflowing_section(aux: str, titles: list[str], allowed: int | None) -> str
                 "the last allowed page."
             )
     return ""
+
+
+def overfull_warnings(loaded: Loaded, tex: str, boxes: list[Overfull]) -> list[Warning_]:
+    """Text TeX could not fit: past the right margin, or an entry taller than a page."""
+    warnings = []
+    for box in boxes:
+        path = source_at(tex, box.tex_line) if box.tex_line else None
+        where = f"{format_path(path)}: " if path else ""
+        if box.vertical:
+            what = f"an entry is taller than a page; {box.points:.0f} pt run off the bottom"
+        else:
+            what = f"text runs {box.points:.0f} pt past the right margin (shorten it)"
+        location = _location(loaded, path) if path else None
+        warnings.append(Warning_(f"{where}{what}", location))
+    return warnings
 
 
 def glyph_warnings(loaded: Loaded, cv: CV, chars: list[str]) -> list[Warning_]:

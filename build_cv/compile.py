@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_cv.errors import TexError, TexProblem, TexTimeoutError, ToolMissingError
-from build_cv.texlog import MissingGlyph, first_error, missing_glyphs
+from build_cv.texlog import MissingGlyph, Overfull, first_error, missing_glyphs, overfull_boxes
 
 JOB = "cv"
 DEFAULT_TIMEOUT = 120.0
@@ -38,6 +38,7 @@ class Compiled:
     pdf: Path
     log: str
     missing: list[MissingGlyph] = field(default_factory=list)
+    overfull: list[Overfull] = field(default_factory=list)
 
     @property
     def aux(self) -> str:
@@ -76,7 +77,13 @@ def compile_tex(
         problem = first_error(log)
         if problem is not None or not pdf.exists():
             raise TexError(problem or TexProblem("TeX produced no PDF"))
-        yield Compiled(build_dir=build_dir, pdf=pdf, log=log, missing=missing_glyphs(log))
+        yield Compiled(
+            build_dir=build_dir,
+            pdf=pdf,
+            log=log,
+            missing=missing_glyphs(log),
+            overfull=overfull_boxes(log),
+        )
 
 
 def _run_latexmk(build_dir: Path, source_date_epoch: int, timeout: float) -> None:

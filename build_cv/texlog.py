@@ -23,6 +23,33 @@ _MISSING = re.compile(
 _MISSING_OLD = re.compile(r"Missing character: There is no (.) in font ([^!\n]+)!")
 
 
+_OVERFULL = re.compile(
+    r"^Overfull \\(?P<box>[hv])box \((?P<pt>[\d.]+)pt too (?:wide|high)\)"
+    r"(?:.*? at lines? (?P<line>\d+))?",
+    re.MULTILINE,
+)
+OVERFULL_LIMIT_PT = 10.0  # smaller overruns are invisible in print
+
+
+@dataclass(frozen=True)
+class Overfull:
+    """Text that runs past the margin (hbox) or off the bottom of the page (vbox)."""
+
+    vertical: bool
+    points: float
+    tex_line: int | None
+
+
+def overfull_boxes(log: str) -> list[Overfull]:
+    found = []
+    for m in _OVERFULL.finditer(log):
+        points = float(m.group("pt"))
+        if points > OVERFULL_LIMIT_PT:
+            line = int(m.group("line")) if m.group("line") else None
+            found.append(Overfull(m.group("box") == "v", points, line))
+    return found
+
+
 @dataclass(frozen=True)
 class MissingGlyph:
     char: str

@@ -312,3 +312,40 @@ def test_an_empty_section_is_a_schema_error(capsys: Capture, tmp_path: Path) -> 
     code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"))
     assert code == 2
     assert "empty.yaml:5:33: sections[0].entries: needs at least 1 entry" in err
+
+
+def test_text_past_the_margin_is_a_warning_naming_the_entry(
+    capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
+) -> None:
+    institution = (
+        "Department of Electrical Engineering and Computer Science, "
+        "Massachusetts Institute of Technology"
+    )
+    data = write_cv(
+        {
+            "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
+            "updated": "2024-06-15",
+            "design": {"style": "banking", "icons": False},
+            "sections": [
+                {
+                    "kind": "education",
+                    "title": "Education",
+                    "entries": [
+                        {
+                            "degree": "PhD",
+                            "institution": institution,
+                            "location": "Cambridge, MA, USA",
+                            "start": 2014,
+                            "end": 2019,
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"))
+    assert code == 0
+    assert "sections[0].entries[0]: text runs" in err
+    assert "pt past the right margin" in err
+    code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"), "--strict")
+    assert code == 1

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from build_cv.texlog import first_error, missing_glyphs
+from build_cv.texlog import first_error, missing_glyphs, overfull_boxes
 
 FILE_LINE = """\
 (./cv.tex
@@ -59,3 +59,16 @@ def test_missing_glyphs_are_read_with_their_code_points() -> None:
         "Missing character: There is no λ (U+03BB) in font [lmsans10-regular]!\n"
     )
     assert [g.char for g in missing_glyphs(log)] == ["🚀", "λ"]
+
+
+def test_overfull_boxes_above_the_limit_with_their_lines() -> None:
+    log = (
+        "Overfull \\hbox (2.22pt too wide) detected at line 47\n"
+        "Overfull \\hbox (124.01646pt too wide) in alignment at lines 52--52\n"
+        "Overfull \\vbox (1327.9563pt too high) has occurred while \\output is active []\n"
+    )
+    boxes = overfull_boxes(log)
+    assert [(b.vertical, round(b.points), b.tex_line) for b in boxes] == [
+        (False, 124, 52),
+        (True, 1328, None),
+    ]
