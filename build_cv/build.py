@@ -56,8 +56,28 @@ class BuildResult:
     sha256: str = ""
 
 
-def output_paths(data: Path, out_dir: Path) -> tuple[Path, Path]:
-    return out_dir / f"{data.stem}.pdf", out_dir / f"{data.stem}.tex"
+@dataclass(frozen=True)
+class Outputs:
+    """Where a build of `<stem>.yaml` writes, and where a failed one leaves its work."""
+
+    pdf: Path
+    tex: Path
+    failed_pdf: Path
+    failed_tex: Path
+
+    @classmethod
+    def of(cls, data: Path, out_dir: Path) -> Outputs:
+        if data.stem.endswith(".failed"):
+            raise InputError(
+                f"{data}: a CV file name may not end in .failed (reserved for leftovers)"
+            )
+        stem = data.stem
+        return cls(
+            pdf=out_dir / f"{stem}.pdf",
+            tex=out_dir / f"{stem}.tex",
+            failed_pdf=out_dir / f"{stem}.failed.pdf",
+            failed_tex=out_dir / f"{stem}.failed.tex",
+        )
 
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
@@ -96,8 +116,6 @@ def expectations(cv: CV, limits: Limits) -> Expectations:
 
 
 def load_cv(data: Path) -> tuple[Loaded, CV]:
-    if data.name.endswith(".failed.yaml") or data.stem.endswith(".failed"):
-        raise InputError(f"{data}: a CV file name may not end in .failed (reserved for leftovers)")
     loaded = load_yaml(data)
     return loaded, validate(loaded)
 
@@ -111,49 +129,48 @@ def build(
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
 ) -> BuildResult:
+    out = Outputs.of(data, out_dir)
     loaded, cv = load_cv(data)
     design, warnings = doctor.ensure(cv.design)
     cv = cv.model_copy(update={"design": design})
     epoch = source_date_epoch(cv)
     tex = render_tex(cv, epoch)
     exp = expectations(cv, limits or Limits())
-    pdf_path, tex_path = output_paths(data, out_dir)
-    failed_tex = out_dir / f"{data.stem}.failed.tex"
     try:
         with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
             warnings += glyph_warnings(loaded, cv, [g.char for g in compiled.missing])
             warnings += overfull_warnings(loaded, tex, compiled.overfull)
             report = preflight(compiled.pdf, exp)
-            report.pdf = pdf_path
+            report.pdf = out.pdf
             pdf_bytes = compiled.pdf.read_bytes()
             aux = compiled.aux
     except TexError as exc:
         path = source_at(tex, exc.problem.tex_line or 0)
         if path is not None:
             exc.problem.source = f"{loaded.locate(path)} ({format_path(path)})"
-        exc.tex_file = failed_tex
-        raise _failed(exc, warnings, out_dir, data, tex) from None
+        exc.tex_file = out.failed_tex
+        raise _failed(exc, warnings, out, tex) from None
     except TexTimeoutError as exc:
-        raise _failed(exc, warnings, out_dir, data, tex) from None
+        raise _failed(exc, warnings, out, tex) from None
     if strict and warnings:
-        raise _failed(StrictWarningsError(warnings), warnings, out_dir, data, tex, pdf_bytes)
+        raise _failed(StrictWarningsError(warnings), warnings, out, tex, pdf_bytes)
     if not report.ok(strict):
         failures = [CheckFailure(r.name, r.detail()) for r in report.failed(strict)]
         error = CheckFailedError(failures)
         overflow = overflowing_section(aux, [s.title for s in cv.sections], exp.max_pages)
         error.notes += [overflow] if overflow else []
-        raise _failed(error, warnings, out_dir, data, tex, pdf_bytes)
+        raise _failed(error, warnings, out, tex, pdf_bytes)
     digest = hashlib.sha256(pdf_bytes).hexdigest()
     if verify_reproducible:
         try:
             _verify_reproducible(tex, epoch, timeout, digest)
         except CheckFailedError as exc:
-            raise _failed(exc, warnings, out_dir, data, tex, pdf_bytes) from None
+            raise _failed(exc, warnings, out, tex, pdf_bytes) from None
     with locked(out_dir):
-        publish({tex_path: tex.encode("utf-8"), pdf_path: pdf_bytes})
-        failed_tex.unlink(missing_ok=True)
-        (out_dir / f"{data.stem}.failed.pdf").unlink(missing_ok=True)
-    return BuildResult(pdf_path, tex_path, report, warnings, digest)
+        publish({out.tex: tex.encode("utf-8"), out.pdf: pdf_bytes})
+        out.failed_tex.unlink(missing_ok=True)
+        out.failed_pdf.unlink(missing_ok=True)
+    return BuildResult(out.pdf, out.tex, report, warnings, digest)
 
 
 def _verify_reproducible(tex: str, epoch: int, timeout: float, digest: str) -> None:
@@ -170,27 +187,20 @@ def _verify_reproducible(tex: str, epoch: int, timeout: float, digest: str) -> N
 
 
 def _failed(
-    error: BuildCVError,
-    warnings: list[Warning_],
-    out_dir: Path,
-    data: Path,
-    tex: str,
-    pdf: bytes | None = None,
+    error: BuildCVError, warnings: list[Warning_], out: Outputs, tex: str, pdf: bytes | None = None
 ) -> BuildCVError:
     """Leave what a failed build made beside the output, never over it, and say so."""
-    failed_tex, failed_pdf = (
-        out_dir / f"{data.stem}.failed.tex",
-        out_dir / f"{data.stem}.failed.pdf",
-    )
-    with locked(out_dir):
+    files = {out.failed_tex: tex.encode("utf-8")}
+    with locked(out.tex.parent):
         if pdf is None:
-            failed_pdf.unlink(missing_ok=True)
-        publish({failed_tex: tex.encode("utf-8"), **({failed_pdf: pdf} if pdf else {})})
-    pdf_path = output_paths(data, out_dir)[0]
-    kept = f"{failed_pdf} and {failed_tex}" if pdf is not None else str(failed_tex)
-    unchanged = "is unchanged" if pdf_path.exists() else "was not written"
+            out.failed_pdf.unlink(missing_ok=True)
+        else:
+            files[out.failed_pdf] = pdf
+        publish(files)
+    kept = f"{out.failed_pdf} and {out.failed_tex}" if pdf is not None else str(out.failed_tex)
+    unchanged = "is unchanged" if out.pdf.exists() else "was not written"
     error.warnings = [w for w in warnings if w not in error.warnings] + error.warnings
-    error.notes.append(f"Kept for inspection: {kept}; {pdf_path} {unchanged}.")
+    error.notes.append(f"Kept for inspection: {kept}; {out.pdf} {unchanged}.")
     return error
 
 
