@@ -52,7 +52,7 @@ def _date_range(start: YearMonth | None, end: YearMonth | str | None) -> str:
         return ""
     if end is None:
         return start.display()
-    last = "present" if end == "present" else end.display()  # type: ignore[union-attr]
+    last = end.display() if isinstance(end, YearMonth) else "present"
     return f"{start.display()} – {last}"
 
 
