@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_cv.build import Limits, expectations, load_cv, source_date_epoch  # noqa: E402
-from build_cv.check import preflight  # noqa: E402
-from build_cv.compile import JOB, compile_tex, tex_environment  # noqa: E402
-from build_cv.render import render_tex  # noqa: E402
+from build_cv.formats.latex.writer import render_tex  # noqa: E402
+from build_cv.pipeline.build import Limits, expectations, load_cv, source_date_epoch  # noqa: E402
+from build_cv.preflight import preflight  # noqa: E402
+from build_cv.typeset.engine import JOB, compile_tex, tex_environment  # noqa: E402
 
 DATA = ROOT / "data" / "cv.yaml"
 ROUNDS = 3
@@ -102,9 +102,9 @@ def main() -> int:
         t_build = median_seconds(lambda: cli_build(Path(out)))
     t_bare = median_seconds(lambda: bare_latexmk(tex, epoch))
     t_python = median_seconds(python_stages, rounds=10)
-    rss_idle = rss_of("import build_cv.cli")
+    rss_idle = rss_of("import build_cv.cli.main")
     rss_build = rss_of(
-        "import tempfile; from pathlib import Path; from build_cv.build import build\n"
+        "import tempfile; from pathlib import Path; from build_cv.pipeline.build import build\n"
         f"build(Path({str(DATA)!r}), Path(tempfile.mkdtemp()))"
     )
     ratios = {

@@ -1,5 +1,5 @@
 import sys
 
-from build_cv.cli import main
+from build_cv.cli.main import main
 
 sys.exit(main())

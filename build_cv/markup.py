@@ -3,8 +3,8 @@
 `**bold**`, `*italic*`, `[text](url)`; a backslash makes the next `*`, `[`, `]` or `\\`
 literal. Emphasis follows CommonMark's flanking idea in its simplest form: an opening
 `*` does not follow a letter or digit and a closing one is not followed by one, so
-`Smith*, Jones*` (equal-contribution marks) stays as typed. The schema (model.py)
-validates link targets with this parser and the renderer (latex.py) converts with it.
+`Smith*, Jones*` (equal-contribution marks) stays as typed. The schema
+validates link targets with this parser and the LaTeX writer converts with it.
 """
 
 from __future__ import annotations

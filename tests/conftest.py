@@ -11,8 +11,8 @@ import pytest
 import yaml
 from hypothesis import settings
 
-from build_cv.build import BuildResult, build, load_cv
-from build_cv.model import CV
+from build_cv.pipeline.build import BuildResult, build, load_cv
+from build_cv.schema.model import CV
 
 # CI runs the same examples every time, so a red run is reproducible and never random.
 settings.register_profile("ci", derandomize=True, print_blob=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from build_cv.build import BuildResult
-from build_cv.check import extract_text, normalize
-from build_cv.cli import main
+from build_cv.cli.main import main
+from build_cv.pipeline.build import BuildResult
+from build_cv.preflight import extract_text, normalize
 from tests.conftest import FIXTURES
 
 Capture = pytest.CaptureFixture[str]

@@ -21,15 +21,16 @@ from urllib.parse import quote
 import jinja2
 from pylatex.utils import NoEscape
 
-from build_cv.latex import escape, escape_url, markup
-from build_cv.load import PathKey
-from build_cv.model import CV, YearMonth
+from build_cv.formats.latex.escape import escape, escape_url, markup
+from build_cv.schema.model import CV, YearMonth
+from build_cv.sources.yaml_source import PathKey
 
 
 def _templates() -> Path:
     """The templates: installed as build_cv/tex_templates, or at the top of a checkout."""
-    installed = Path(__file__).resolve().parent / "tex_templates"
-    return installed if installed.is_dir() else installed.parent.parent / "tex_templates"
+    package = Path(__file__).resolve().parents[2]
+    installed = package / "tex_templates"
+    return installed if installed.is_dir() else package.parent / "tex_templates"
 
 
 TEMPLATES = _templates()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from build_cv.texlog import first_error, missing_glyphs, overfull_boxes
+from build_cv.typeset.texlog import first_error, missing_glyphs, overfull_boxes
 
 FILE_LINE = """\
 (./cv.tex

@@ -1,4 +1,4 @@
-"""compile.py on tiny documents, with the real latexmk and XeLaTeX."""
+"""typeset/engine.py on tiny documents, with the real latexmk and XeLaTeX."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from build_cv.compile import compile_tex, tex_environment
 from build_cv.errors import TexError, TexTimeoutError
+from build_cv.typeset.engine import compile_tex, tex_environment
 
 HELLO = r"\documentclass{article}\begin{document}Hello \today.\end{document}"
 

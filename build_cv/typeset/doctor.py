@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from build_cv.errors import ToolMissingError, Warning_
-from build_cv.model import Design
+from build_cv.schema.model import Design
 
 
 @dataclass(frozen=True)

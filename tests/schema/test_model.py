@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from build_cv.cli import main
-from build_cv.model import CV, ExperienceSection, PatentSection, Publication, YearMonth
+from build_cv.cli.main import main
+from build_cv.schema.model import CV, ExperienceSection, PatentSection, Publication, YearMonth
 from tests.conftest import ROOT
 
 

@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from build_cv.build import build
-from build_cv.check import extract_text, normalize
 from build_cv.errors import SchemaError
-from build_cv.latex import escape, markup
-from build_cv.load import load_yaml_text
+from build_cv.formats.latex.escape import escape, markup
+from build_cv.formats.latex.writer import render_tex
 from build_cv.markup import strip_markup
-from build_cv.render import render_tex
-from build_cv.validate import validate
+from build_cv.pipeline.build import build
+from build_cv.preflight import extract_text, normalize
+from build_cv.sources.validate import validate
+from build_cv.sources.yaml_source import load_yaml_text
 
 ALLOWED_COMMANDS = {
     "textbackslash",

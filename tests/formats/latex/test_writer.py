@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from build_cv.model import CV
-from build_cv.render import render_tex, source_at
+from build_cv.formats.latex.writer import render_tex, source_at
+from build_cv.schema.model import CV
+from tests.conftest import ROOT
 
 
 def make(**extra: Any) -> CV:
@@ -134,7 +135,6 @@ def test_default_tex_has_every_paper_title_and_patent(default_cv: CV, tmp_path: 
 
 def test_a_regular_install_carries_the_templates(tmp_path: Path) -> None:
     """Built as a wheel, the package must find its templates without the checkout."""
-    root = Path(__file__).resolve().parent.parent
     subprocess.run(
         [
             sys.executable,
@@ -145,7 +145,7 @@ def test_a_regular_install_carries_the_templates(tmp_path: Path) -> None:
             "-q",
             "-w",
             str(tmp_path),
-            str(root),
+            str(ROOT),
         ],
         check=True,
         capture_output=True,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from build_cv.errors import InputError, YamlSyntaxError
-from build_cv.load import load_yaml, load_yaml_text
+from build_cv.sources.yaml_source import load_yaml, load_yaml_text
 
 
 def test_positions_of_keys_and_items_are_one_based() -> None:

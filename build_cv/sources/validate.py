@@ -16,8 +16,8 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from build_cv.errors import SchemaError, SchemaProblem
-from build_cv.load import Loaded, PathKey
-from build_cv.model import CV
+from build_cv.schema.model import CV
+from build_cv.sources.yaml_source import Loaded, PathKey
 
 
 def validate(loaded: Loaded) -> CV:

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from build_cv import doctor
-from build_cv.check import Expectations, Report, preflight
-from build_cv.compile import DEFAULT_TIMEOUT, compile_tex
 from build_cv.errors import (
     BuildCVError,
     CheckFailedError,
@@ -29,13 +26,16 @@ from build_cv.errors import (
     TexTimeoutError,
     Warning_,
 )
-from build_cv.load import Loaded, PathKey, format_path, load_yaml
+from build_cv.formats.latex.writer import SECTION_LABEL, render_tex, source_at
 from build_cv.markup import strip_markup
-from build_cv.model import CV
-from build_cv.output import locked, publish
-from build_cv.render import SECTION_LABEL, render_tex, source_at
-from build_cv.texlog import Overfull
-from build_cv.validate import validate
+from build_cv.pipeline.publish import locked, publish
+from build_cv.preflight import Expectations, Report, preflight
+from build_cv.schema.model import CV
+from build_cv.sources.validate import validate
+from build_cv.sources.yaml_source import Loaded, PathKey, format_path, load_yaml
+from build_cv.typeset import doctor
+from build_cv.typeset.engine import DEFAULT_TIMEOUT, compile_tex
+from build_cv.typeset.texlog import Overfull
 
 
 @dataclass

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from build_cv import doctor
-from build_cv.build import BuildResult, build
-from build_cv.check import extract_text, normalize
-from build_cv.cli import main
+from build_cv.cli.main import main
 from build_cv.markup import strip_markup
-from build_cv.model import CV
+from build_cv.pipeline.build import BuildResult, build
+from build_cv.preflight import extract_text, normalize
+from build_cv.schema.model import CV
+from build_cv.typeset import doctor
 from tests.conftest import DEFAULT_DATA, MINIMAL
 
 

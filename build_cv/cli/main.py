@@ -10,12 +10,12 @@ import json
 import sys
 from pathlib import Path
 
-from build_cv import doctor
-from build_cv.build import Limits, build, expectations, load_cv
-from build_cv.check import Expectations, preflight
-from build_cv.compile import DEFAULT_TIMEOUT
 from build_cv.errors import BuildCVError
-from build_cv.model import CV
+from build_cv.pipeline.build import Limits, build, expectations, load_cv
+from build_cv.preflight import Expectations, preflight
+from build_cv.schema.model import CV
+from build_cv.typeset import doctor
+from build_cv.typeset.engine import DEFAULT_TIMEOUT
 
 DEFAULT_DATA = Path("data/cv.yaml")
 DEFAULT_OUT = Path("out")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from build_cv.output import write_atomic
+from build_cv.pipeline.publish import write_atomic
 from tests.conftest import DEFAULT_DATA
 
 

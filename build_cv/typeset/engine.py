@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_cv.errors import TexError, TexProblem, TexTimeoutError, ToolMissingError
-from build_cv.texlog import MissingGlyph, Overfull, first_error, missing_glyphs, overfull_boxes
+from build_cv.typeset.texlog import (
+    MissingGlyph,
+    Overfull,
+    first_error,
+    missing_glyphs,
+    overfull_boxes,
+)
 
 JOB = "cv"
 DEFAULT_TIMEOUT = 120.0

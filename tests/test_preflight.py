@@ -31,8 +31,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from build_cv.build import build
-from build_cv.cli import main
+from build_cv.cli.main import main
+from build_cv.pipeline.build import build
 from tests.conftest import DEFAULT_DATA
 
 A4 = (595.28, 841.89)

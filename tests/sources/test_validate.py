@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from build_cv.errors import SchemaError
-from build_cv.load import load_yaml_text
-from build_cv.validate import validate
+from build_cv.sources.validate import validate
+from build_cv.sources.yaml_source import load_yaml_text
 
 BROKEN = """\
 person:

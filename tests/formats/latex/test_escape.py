@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_cv.latex import escape, escape_url, markup
+from build_cv.formats.latex.escape import escape, escape_url, markup
 from build_cv.markup import strip_markup
 
 

@@ -1,0 +1,1 @@
+"""The LaTeX writer: moderncv through Jinja templates, every data string escaped."""

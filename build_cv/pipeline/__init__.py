@@ -1,0 +1,1 @@
+"""Orchestration: plan the targets, build each, diagnose failures, publish atomically."""

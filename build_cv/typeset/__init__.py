@@ -1,0 +1,1 @@
+"""Running TeX: the sandboxed engine, reading its log, and finding what it needs."""
