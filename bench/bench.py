@@ -21,10 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_cv.formats.latex.writer import render_tex  # noqa: E402
-from build_cv.pipeline.build import Limits, expectations, load_cv, source_date_epoch  # noqa: E402
+from build_cv.pipeline.build import Limits, expectations, load_cv, tex_for  # noqa: E402
+from build_cv.pipeline.plan import source_date_epoch  # noqa: E402
 from build_cv.preflight import preflight  # noqa: E402
 from build_cv.typeset.engine import JOB, compile_tex, tex_environment  # noqa: E402
+from build_cv.view import build_view  # noqa: E402
 
 DATA = ROOT / "data" / "cv.yaml"
 ROUNDS = 3
@@ -85,9 +86,9 @@ def rss_of(code: str) -> int:
 
 def main() -> int:
     _, cv = load_cv(DATA)
-    tex = render_tex(cv)
+    tex = tex_for(cv)
     epoch = source_date_epoch(cv)
-    exp = expectations(cv, Limits())
+    exp = expectations(build_view(cv), cv, cv.design.checks, Limits())
 
     with compile_tex(tex, source_date_epoch=epoch) as compiled:
         pdf = Path(tempfile.mkdtemp()) / "cv.pdf"
@@ -95,7 +96,7 @@ def main() -> int:
 
     def python_stages() -> None:
         _, model = load_cv(DATA)
-        render_tex(model)
+        tex_for(model)
         preflight(pdf, exp)
 
     with tempfile.TemporaryDirectory() as out:

@@ -9,6 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+PathKey = tuple[str | int, ...]
+
+
+def format_path(path: PathKey) -> str:
+    """A data path as the user writes it: `sections[2].entries[0].start`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
 
 @dataclass(frozen=True)
 class Location:
@@ -26,6 +39,30 @@ class Location:
             if self.column is not None:
                 where += f":{self.column}"
         return where
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a section or entry was written: its file, its path there and its line.
+
+    It travels with the entry through selection, merging and rendering, so a message about
+    an entry names the place the user wrote it, not its position in some filtered list.
+    """
+
+    file: Path | None
+    path: PathKey
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def field(self) -> str:
+        return format_path(self.path)
+
+    def location(self) -> Location:
+        return Location(self.file or Path("<data>"), self.line, self.column, self.field)
+
+    def __str__(self) -> str:
+        return str(self.location())
 
 
 class BuildCVError(Exception):

@@ -16,6 +16,7 @@ from build_cv.preflight import Expectations, preflight
 from build_cv.schema.model import CV
 from build_cv.typeset import doctor
 from build_cv.typeset.engine import DEFAULT_TIMEOUT
+from build_cv.view import build_view
 
 DEFAULT_DATA = Path("data/cv.yaml")
 DEFAULT_OUT = Path("out")
@@ -139,7 +140,7 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     if args.data is not None:
         _, cv = load_cv(args.data)
-        exp = expectations(cv, _limits(args))
+        exp = expectations(build_view(cv), cv, cv.design.checks, _limits(args))
     else:
         exp = Expectations(
             min_pages=args.min_pages or 1,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -22,10 +23,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
 
+from build_cv.errors import Origin, PathKey
 from build_cv.markup import link_targets, strip_markup
 from build_cv.uri import URI, WEB_URL
 
@@ -127,8 +130,6 @@ Doi = Annotated[
 Tag = Annotated[str, _matches(_TAG, "a tag (lower-case letters, digits, '-' and '_')")]
 Handle = Annotated[str, _matches(_HANDLE, "a user name (letters, digits and '-')")]
 
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
 
 class YearMonth(BaseModel):
     """A CV date: a year, or a year and a month. Day precision is noise on a CV."""
@@ -143,9 +144,6 @@ class YearMonth(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
-
-    def display(self) -> str:
-        return f"{self.year}" if self.month is None else f"{_MONTHS[self.month - 1]} {self.year}"
 
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
@@ -228,7 +226,20 @@ class Dated(Strict):
         return self
 
 
-class Entry(Strict):
+class Located(Strict):
+    """A section or entry: it remembers where it was written (see `Origin`)."""
+
+    _origin: Origin | None = PrivateAttr(None)
+
+    @property
+    def origin(self) -> Origin:
+        return self._origin or Origin(None, ())
+
+    def locate(self, origin: Origin) -> None:
+        self._origin = origin
+
+
+class Entry(Located):
     tags: list[Tag] = Field(
         default_factory=list, description="Variant tags (selection comes later)."
     )
@@ -323,7 +334,7 @@ class Reference(Entry):
 # ---- sections --------------------------------------------------------------------------
 
 
-class SectionBase(Strict):
+class SectionBase(Located):
     title: NonEmptyText
     intro: Markup | None = None
 
@@ -466,6 +477,12 @@ class CV(Strict):
     sections: list[Section] = Field(default_factory=list)
     design: Design = Field(default_factory=Design)
 
+    @model_validator(mode="after")
+    def _paths(self) -> CV:
+        """Every section and entry knows its path; a source adds the file and line."""
+        locate_all(self, lambda path: Origin(None, path))
+        return self
+
     @property
     def updated_epoch(self) -> int:
         """Seconds since 1970 at midnight UTC of `updated`: the PDF's dates."""
@@ -479,3 +496,34 @@ class CV(Strict):
     def pdf_keywords(self) -> str:
         """Portals index Keywords; an empty field looks unfinished, so it has a default."""
         return ", ".join(self.keywords or [self.person.name, "curriculum vitae"])
+
+
+def locate_all(cv: CV, origin_of: Callable[[PathKey], Origin]) -> None:
+    """Give each section and entry of `cv` the origin of its path in the data."""
+    for i, section in enumerate(cv.sections):
+        section.locate(origin_of(("sections", i)))
+        for j, entry in enumerate(getattr(section, "entries", [])):
+            if isinstance(entry, Located):
+                entry.locate(origin_of(("sections", i, "entries", j)))
+
+
+def user_strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """Every string the user wrote in `node`, with its path in their file.
+
+    A section or entry restarts the path at its origin, so the paths stay true after a
+    variant dropped the entries before it. Defaults the user did not write are skipped.
+    """
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        if isinstance(node, Located) and node.origin.path:
+            path = node.origin.path
+        for name in type(node).model_fields:
+            if name in node.model_fields_set:
+                yield from user_strings(getattr(node, name), (*path, name))
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from user_strings(v, (*path, k))
+    elif isinstance(node, list | tuple):
+        for i, v in enumerate(node):
+            yield from user_strings(v, (*path, i))

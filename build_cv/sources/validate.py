@@ -15,9 +15,9 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from build_cv.errors import SchemaError, SchemaProblem
-from build_cv.schema.model import CV
-from build_cv.sources.yaml_source import Loaded, PathKey
+from build_cv.errors import PathKey, SchemaError, SchemaProblem
+from build_cv.schema.model import CV, locate_all
+from build_cv.sources.yaml_source import Loaded
 
 
 def validate(loaded: Loaded) -> CV:
@@ -26,11 +26,13 @@ def validate(loaded: Loaded) -> CV:
             [SchemaProblem(loaded.locate(()), "the top level must be a mapping with `person:`")]
         )
     try:
-        return CV.model_validate(loaded.data)
+        cv = CV.model_validate(loaded.data)
     except ValidationError as exc:
         problems = [_problem(loaded, err) for err in exc.errors(include_url=False)]
         problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0))
         raise SchemaError(problems) from None
+    locate_all(cv, loaded.origin)
+    return cv
 
 
 def _problem(loaded: Loaded, err: Any) -> SchemaProblem:

@@ -13,9 +13,8 @@ from typing import Any
 
 import yaml
 
-from build_cv.errors import InputError, Location, YamlSyntaxError
+from build_cv.errors import InputError, Location, Origin, PathKey, YamlSyntaxError, format_path
 
-PathKey = tuple[str | int, ...]
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 MAX_VALUES = 100_000
 
@@ -36,15 +35,9 @@ class Loaded:
                 return Location(self.path, pos[0], pos[1], format_path(path))
         return Location(self.path, None, None, format_path(path))
 
-
-def format_path(path: PathKey) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
+    def origin(self, path: PathKey) -> Origin:
+        loc = self.locate(path)
+        return Origin(self.path, path, loc.line, loc.column)
 
 
 class _Builder:

@@ -19,9 +19,8 @@ from pypdf import PdfReader
 
 from build_cv.errors import SchemaError
 from build_cv.formats.latex.escape import escape, markup
-from build_cv.formats.latex.writer import render_tex
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import build
+from build_cv.pipeline.build import build, tex_for
 from build_cv.preflight import extract_text, normalize
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
@@ -95,7 +94,7 @@ def test_any_text_in_any_field_renders_or_is_rejected_with_a_location(text: str)
         assert exc.problems
         assert all(p.location.line is not None and p.location.field for p in exc.problems)
         return
-    tex = render_tex(cv)
+    tex = tex_for(cv)
     for value, is_markup in values:
         assert (markup if is_markup else escape)(value.strip()) in tex, value
 

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from build_cv.formats.latex.writer import render_tex, source_at
+from build_cv.formats.latex.writer import source_at
+from build_cv.pipeline.build import tex_for
+from build_cv.pipeline.diagnose import source_of
 from build_cv.schema.model import CV
 from tests.conftest import ROOT
 
@@ -33,7 +35,7 @@ PUB = {
 
 
 def test_owner_is_bolded_and_equal_contribution_marked() -> None:
-    tex = render_tex(make(sections=[{"kind": "publications", "title": "P", "entries": [PUB]}]))
+    tex = tex_for(make(sections=[{"kind": "publications", "title": "P", "entries": [PUB]}]))
     assert r"\textbf{Ada Lovelace}\textsuperscript{*}" in tex
     assert r"Charles Babbage\textsuperscript{*}, " in tex
     assert "equal contribution" in tex
@@ -45,11 +47,11 @@ def test_author_aliases_are_bolded_too() -> None:
     cv = cv.model_copy(
         update={"person": cv.person.model_copy(update={"author_names": ["Charles Babbage"]})}
     )
-    assert r"\textbf{Charles Babbage}" in render_tex(cv)
+    assert r"\textbf{Charles Babbage}" in tex_for(cv)
 
 
 def test_metadata_and_header_come_from_the_data() -> None:
-    tex = render_tex(make(keywords=["HPC", "C++"], subject="CV 50%"))
+    tex = tex_for(make(keywords=["HPC", "C++"], subject="CV 50%"))
     assert r"pdftitle={Ada Lovelace {-} Curriculum Vitae}" in tex
     assert r"pdfauthor={Ada Lovelace}" in tex
     assert r"pdfsubject={CV 50\%}" in tex
@@ -60,7 +62,7 @@ def test_metadata_and_header_come_from_the_data() -> None:
 
 def test_every_data_string_is_escaped_by_default() -> None:
     evil = r"\input{/etc/passwd} 100% #1"
-    tex = render_tex(
+    tex = tex_for(
         make(
             summary=evil,
             sections=[
@@ -77,7 +79,7 @@ def test_every_data_string_is_escaped_by_default() -> None:
 
 
 def test_raw_fields_pass_through_only_where_the_schema_says_raw() -> None:
-    tex = render_tex(
+    tex = tex_for(
         make(
             sections=[{"kind": "raw", "title": "Raw", "latex": r"\textbf{raw}"}],
             design={"preamble_latex": r"\newcommand{\foo}{bar}"},
@@ -88,14 +90,14 @@ def test_raw_fields_pass_through_only_where_the_schema_says_raw() -> None:
 
 
 def test_phone_and_missing_fields_are_not_printed() -> None:
-    tex = render_tex(make())
+    tex = tex_for(make())
     assert r"\phone" not in tex
     assert r"\homepage" not in tex
 
 
 @pytest.mark.parametrize("style", ["classic", "casual", "banking", "oldstyle", "fancy"])
 def test_design_options_reach_the_preamble(style: str) -> None:
-    tex = render_tex(
+    tex = tex_for(
         make(
             design={
                 "style": style,
@@ -112,19 +114,20 @@ def test_design_options_reach_the_preamble(style: str) -> None:
 
 
 def test_source_markers_map_tex_lines_to_data_paths(default_cv: CV) -> None:
-    tex = render_tex(default_cv)
+    tex = tex_for(default_cv)
     lines = tex.splitlines()
     line = next(i for i, t in enumerate(lines, 1) if "a Parallel Framework for Accelerating" in t)
-    path = source_at(tex, line)
+    path = source_of(tex, line)
     assert path is not None
-    section = default_cv.sections[path[1]]  # type: ignore[index]
+    assert isinstance(path[1], int)
+    section = default_cv.sections[path[1]]
     assert section.title == "Selected Publications"
     assert path[2:] == ("entries", 9)
     assert source_at(tex, 1) is None
 
 
 def test_default_tex_has_every_paper_title_and_patent(default_cv: CV, tmp_path: Path) -> None:
-    tex = render_tex(default_cv)
+    tex = tex_for(default_cv)
     for section in default_cv.sections:
         for entry in getattr(section, "entries", []):
             if hasattr(entry, "patents"):

@@ -1,0 +1,127 @@
+"""The build plan: which documents one run makes, where each goes, what each must pass.
+
+A build is a set of targets, one per variant and format. Each target has its own file
+names and its own preflight expectations (a 2-page variant has its own page budget, a
+public one does not expect the hidden email), so nothing downstream assumes one PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_cv.errors import InputError
+from build_cv.preflight import Expectations
+from build_cv.schema.model import CV, Checks
+from build_cv.view import View
+
+FULL = None  # the variant name of the full CV: every entry, nothing hidden
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
+
+
+@dataclass
+class Limits:
+    """Command-line overrides of the CV's (or variant's) checks; None keeps the data's value."""
+
+    min_pages: int | None = None
+    max_pages: int | None = None
+    max_size_mb: float | None = None
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Where one target of `<stem>.yaml` writes, and where a failed one leaves its work."""
+
+    out_dir: Path
+    stem: str
+
+    @classmethod
+    def of(cls, data: Path, out_dir: Path, variant: str | None = FULL) -> Outputs:
+        if data.stem.endswith(".failed"):
+            raise InputError(
+                f"{data}: a CV file name may not end in .failed (reserved for leftovers)"
+            )
+        return cls(out_dir, data.stem if variant is None else f"{data.stem}-{variant}")
+
+    def path(self, ext: str) -> Path:
+        return self.out_dir / f"{self.stem}.{ext}"
+
+    def failed(self, ext: str) -> Path:
+        return self.out_dir / f"{self.stem}.failed.{ext}"
+
+    @property
+    def pdf(self) -> Path:
+        return self.path("pdf")
+
+    @property
+    def tex(self) -> Path:
+        return self.path("tex")
+
+    @property
+    def failed_pdf(self) -> Path:
+        return self.failed("pdf")
+
+    @property
+    def failed_tex(self) -> Path:
+        return self.failed("tex")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One document to make: a variant (None for the full CV) in one format."""
+
+    variant: str | None
+    format: str
+    outputs: Outputs
+
+    @property
+    def name(self) -> str:
+        return self.variant or "full"
+
+
+def make_plan(
+    data: Path,
+    out_dir: Path,
+    variants: list[str | None],
+    formats: tuple[str, ...] = ("pdf",),
+) -> list[Target]:
+    """One target per variant and format."""
+    return [
+        Target(variant, fmt, Outputs.of(data, out_dir, variant))
+        for variant in variants
+        for fmt in formats
+    ]
+
+
+def source_date_epoch(cv: CV) -> int:
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env:
+        if not re.fullmatch(r"[0-9]{1,12}", env) or int(env) > MAX_EPOCH:
+            raise InputError(
+                f"SOURCE_DATE_EPOCH={env!r} is not a number of seconds from 1970 to 9999"
+            )
+        return int(env)
+    return cv.updated_epoch
+
+
+def expectations(view: View, cv: CV, checks: Checks, limits: Limits) -> Expectations:
+    """What this target's PDF must show: only what its view kept, within its own limits."""
+    return Expectations(
+        min_pages=limits.min_pages or checks.min_pages,
+        max_pages=limits.max_pages or checks.max_pages,
+        paper=cv.design.paper,
+        max_size_mb=limits.max_size_mb or checks.max_size_mb,
+        name=view.header.name,
+        native_name=view.header.native_name,
+        email=view.header.email,
+        section_titles=[s.title for s in view.sections],
+        pdfa=cv.design.pdfa,
+        metadata={
+            "Title": view.metadata.title,
+            "Author": view.metadata.author,
+            "Subject": view.metadata.subject,
+            "Keywords": view.metadata.keywords,
+        },
+    )
