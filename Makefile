@@ -1,14 +1,18 @@
-# build-cv: `make pdf` builds out/cv.pdf from data/cv.yaml; `make test` runs every check.
+# build-cv: `make pdf` builds out/cv.pdf from data/cv.yaml; `make all` also every variant
+# (out/cv-short.pdf, out/cv-public.pdf); `make test` runs every check.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   ?= data/cv.yaml
 OUT    ?= out
 
-.PHONY: pdf tex test lint format bench doctor clean
+.PHONY: pdf all tex test lint format bench doctor clean
 
 pdf: $(STAMP) tex
 	$(VENV)/bin/build-cv build $(DATA) --out $(OUT)
+
+all: $(STAMP) tex
+	$(VENV)/bin/build-cv build $(DATA) --out $(OUT) --variant all
 
 tex:
 	@command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1 \

@@ -212,9 +212,10 @@ class CheckFailure:
 
 
 class CheckFailedError(BuildCVError):
-    def __init__(self, failures: list[CheckFailure]) -> None:
+    def __init__(self, failures: list[CheckFailure], pages: int | None = None) -> None:
         super().__init__("PDF check failed")
         self.failures = failures
+        self.pages = pages
 
     def render(self) -> str:
         lines = [f"PDF check failed: {f.name}: {f.detail}" for f in self.failures]

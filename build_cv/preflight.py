@@ -80,6 +80,7 @@ class CheckResult:
 class Report:
     pdf: Path
     results: list[CheckResult]
+    pages: int | None = None
 
     def failed(self, strict: bool = False) -> list[CheckResult]:
         bad = {"fail", "warn"} if strict else {"fail"}
@@ -132,7 +133,14 @@ def preflight(pdf: Path, exp: Expectations) -> Report:
         checks.append(("pdfa", lambda: [_check_pdfa(reader)]))
     for name, check in checks:
         results += _guarded(name, check)
-    return Report(pdf, results)
+    return Report(pdf, results, _page_count(reader))
+
+
+def _page_count(reader: PdfReader) -> int | None:
+    try:
+        return len(reader.pages)
+    except Exception:  # a damaged page tree: the pages check already failed
+        return None
 
 
 def _size(pdf: Path) -> int:

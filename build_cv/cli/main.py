@@ -10,13 +10,19 @@ import json
 import sys
 from pathlib import Path
 
-from build_cv.errors import BuildCVError
-from build_cv.pipeline.build import Limits, build, expectations, load_cv
+from build_cv.errors import BuildCVError, InputError, Warning_
+from build_cv.pipeline.build import (
+    Limits,
+    Outcome,
+    build,
+    build_all,
+    load_cv,
+    variant_expectations,
+)
 from build_cv.preflight import Expectations, preflight
-from build_cv.schema.model import CV
+from build_cv.schema.model import ALL_VARIANTS, CV
 from build_cv.typeset import doctor
 from build_cv.typeset.engine import DEFAULT_TIMEOUT
-from build_cv.view import build_view
 
 DEFAULT_DATA = Path("data/cv.yaml")
 DEFAULT_OUT = Path("out")
@@ -64,6 +70,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="CV YAML file")
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     b.add_argument(
+        "--variant",
+        metavar="NAME",
+        help="build this variant as <stem>-NAME.pdf; `all`: the full CV and every variant",
+    )
+    b.add_argument(
         "--timeout",
         type=_positive_float,
         default=DEFAULT_TIMEOUT,
@@ -79,6 +90,7 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="preflight any PDF before uploading it")
     c.add_argument("pdf", type=Path)
     c.add_argument("--data", type=Path, help="CV YAML whose name, metadata and limits to expect")
+    c.add_argument("--variant", metavar="NAME", help="with --data: expect this variant's PDF")
     c.add_argument("--paper", choices=["a4", "letter"], help="expected paper size")
     c.add_argument("--json", action="store_true", help="print the report as JSON")
     c.add_argument("--pdfa", action="store_true", help="also require PDF/A markers")
@@ -121,26 +133,58 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build(
-        args.data,
-        args.out,
-        limits=_limits(args),
-        strict=args.strict,
-        timeout=args.timeout,
-        verify_reproducible=args.verify_reproducible,
-    )
-    for w in result.warnings:
-        print(f"build-cv: warning: {w}", file=sys.stderr)
+    options = {
+        "limits": _limits(args),
+        "strict": args.strict,
+        "timeout": args.timeout,
+        "verify_reproducible": args.verify_reproducible,
+    }
+    if args.variant == ALL_VARIANTS:
+        return _build_all(build_all(args.data, args.out, [ALL_VARIANTS], **options))
+    result = build(args.data, args.out, variant=args.variant, **options)
+    _print_warnings(result.warnings)
     print(result.report.text())
     note = " (reproducible: verified by a second build)" if args.verify_reproducible else ""
     print(f"Wrote {result.pdf} and {result.tex}; sha256 {result.sha256}{note}")
     return 0
 
 
+def _print_warnings(warnings: list[Warning_]) -> None:
+    for w in warnings:
+        print(f"build-cv: warning: {w}", file=sys.stderr)
+
+
+def _build_all(outcomes: list[Outcome]) -> int:
+    """Each target's warnings and errors as it ends, then one table of all of them."""
+    rows = []
+    for o in outcomes:
+        name = o.target.name
+        if o.result is not None:
+            _print_warnings(o.result.warnings)
+            result = f"ok, {o.result.pdf}"
+        elif o.error is not None:
+            _print_warnings(o.error.warnings)
+            print(f"build-cv: {name}: {o.error.render()}", file=sys.stderr)
+            for note in o.error.notes:
+                print(note, file=sys.stderr)
+            result = f"FAILED ({type(o.error).__name__.removesuffix('Error')})"
+        rows.append((name, "-" if o.pages is None else str(o.pages), result))
+    width = max(len("variant"), *(len(r[0]) for r in rows))
+    print(f"{'variant':<{width}}  pages  result")
+    for name, pages, result in rows:
+        print(f"{name:<{width}}  {pages:>5}  {result}")
+    failed = sum(o.result is None for o in outcomes)
+    if failed:
+        print(f"build-cv: {failed} of {len(outcomes)} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _check(args: argparse.Namespace) -> int:
+    if args.variant is not None and args.data is None:
+        raise InputError("--variant needs --data: the variants are defined in the CV data")
     if args.data is not None:
         _, cv = load_cv(args.data)
-        exp = expectations(build_view(cv), cv, cv.design.checks, _limits(args))
+        exp = variant_expectations(cv, args.variant, _limits(args))
     else:
         exp = Expectations(
             min_pages=args.min_pages or 1,

@@ -15,6 +15,7 @@ from build_cv.errors import (
     BuildCVError,
     CheckFailedError,
     CheckFailure,
+    InputError,
     StrictWarningsError,
     TexError,
     TexTimeoutError,
@@ -24,6 +25,7 @@ from build_cv.formats.latex.writer import render_tex
 from build_cv.pipeline.diagnose import (
     describe,
     glyph_warnings,
+    leak_warnings,
     overflowing_section,
     overfull_warnings,
     source_of,
@@ -33,17 +35,19 @@ from build_cv.pipeline.plan import (
     Limits,
     Outputs,
     Target,
+    check_variant,
     expectations,
     make_plan,
     source_date_epoch,
 )
 from build_cv.pipeline.publish import locked, publish
-from build_cv.preflight import Report, preflight
+from build_cv.preflight import Expectations, Report, preflight
 from build_cv.schema.model import CV
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import Loaded, load_yaml
 from build_cv.typeset import doctor
 from build_cv.typeset.engine import DEFAULT_TIMEOUT, compile_tex
+from build_cv.variants import select
 from build_cv.view import build_view
 
 
@@ -66,6 +70,12 @@ class BuildResult:
         return self.files["tex"]
 
 
+def variant_expectations(cv: CV, variant: str | None, limits: Limits) -> Expectations:
+    """What a PDF of `variant` must show, for checking a PDF made elsewhere or earlier."""
+    selection = select(cv, check_variant(cv, variant))
+    return expectations(build_view(selection.cv), selection.cv, selection.checks, limits)
+
+
 def tex_for(cv: CV, source_date_epoch: int | None = None) -> str:
     """The LaTeX of `cv` as given (already a variant's selection, if any)."""
     epoch = cv.updated_epoch if source_date_epoch is None else source_date_epoch
@@ -81,14 +91,15 @@ def build(
     data: Path,
     out_dir: Path,
     *,
+    variant: str | None = FULL,
     limits: Limits | None = None,
     strict: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
 ) -> BuildResult:
-    """Build the full CV of `data` as a PDF and its .tex."""
+    """Build one variant of `data` (the full CV by default) as a PDF and its .tex."""
     loaded, cv = load_cv(data)
-    (target,) = make_plan(data, out_dir, [FULL])
+    (target,) = make_plan(data, out_dir, cv, [variant])
     return build_target(
         target,
         loaded,
@@ -112,11 +123,13 @@ def build_target(
 ) -> BuildResult:
     out = target.outputs
     design, warnings = doctor.ensure(cv.design)
-    cv = cv.model_copy(update={"design": design})
+    selection = select(cv.model_copy(update={"design": design}), target.variant)
+    cv = selection.cv
+    warnings += leak_warnings(loaded, selection)
     epoch = source_date_epoch(cv)
     view = build_view(cv)
     tex = render_tex(view, design, epoch)
-    exp = expectations(view, cv, cv.design.checks, limits or Limits())
+    exp = expectations(view, cv, selection.checks, limits or Limits())
     try:
         with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
             warnings += glyph_warnings(loaded, cv, [g.char for g in compiled.missing])
@@ -137,8 +150,10 @@ def build_target(
         raise _failed(StrictWarningsError(warnings), warnings, out, tex, pdf_bytes)
     if not report.ok(strict):
         failures = [CheckFailure(r.name, r.detail()) for r in report.failed(strict)]
-        error = CheckFailedError(failures)
+        error = CheckFailedError(failures, report.pages)
         overflow = overflowing_section(aux, exp.section_titles, exp.max_pages)
+        if overflow and target.variant:
+            overflow = f"In variant `{target.variant}`: {overflow}"
         error.notes += [overflow] if overflow else []
         raise _failed(error, warnings, out, tex, pdf_bytes)
     digest = hashlib.sha256(pdf_bytes).hexdigest()
@@ -152,6 +167,57 @@ def build_target(
         out.failed_tex.unlink(missing_ok=True)
         out.failed_pdf.unlink(missing_ok=True)
     return BuildResult(target, {"pdf": out.pdf, "tex": out.tex}, report, warnings, digest)
+
+
+@dataclass
+class Outcome:
+    """How one target of a multi-target build ended: a result, or the error it raised."""
+
+    target: Target
+    result: BuildResult | None = None
+    error: BuildCVError | None = None
+
+    @property
+    def pages(self) -> int | None:
+        if self.result is not None:
+            return self.result.report.pages
+        return self.error.pages if isinstance(self.error, CheckFailedError) else None
+
+
+def build_all(
+    data: Path,
+    out_dir: Path,
+    variants: list[str | None],
+    *,
+    limits: Limits | None = None,
+    strict: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    verify_reproducible: bool = False,
+) -> list[Outcome]:
+    """Build every target; one that fails does not stop the others.
+
+    Bad data (exit 2) stops everything before any TeX runs: it is wrong for every target.
+    """
+    loaded, cv = load_cv(data)
+    outcomes = []
+    for target in make_plan(data, out_dir, cv, variants):
+        try:
+            result = build_target(
+                target,
+                loaded,
+                cv,
+                limits=limits,
+                strict=strict,
+                timeout=timeout,
+                verify_reproducible=verify_reproducible,
+            )
+        except InputError:
+            raise
+        except BuildCVError as exc:
+            outcomes.append(Outcome(target, error=exc))
+        else:
+            outcomes.append(Outcome(target, result=result))
+    return outcomes
 
 
 def _verify_reproducible(tex: str, epoch: int, timeout: float, digest: str) -> None:

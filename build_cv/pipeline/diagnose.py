@@ -16,6 +16,7 @@ from build_cv.markup import strip_markup
 from build_cv.schema.model import CV, user_strings
 from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset.texlog import Overfull
+from build_cv.variants import Selection, leaks
 
 _PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
@@ -78,6 +79,18 @@ def glyph_warnings(loaded: Loaded, cv: CV, chars: list[str]) -> list[Warning_]:
         if ch not in placed:
             warnings.append(Warning_(f"no font has {ch!r} (U+{ord(ch):04X})"))
     return warnings
+
+
+def leak_warnings(loaded: Loaded, selection: Selection) -> list[Warning_]:
+    """A hidden value the variant still prints elsewhere: the user must hide it there too."""
+    return [
+        Warning_(
+            f"{format_path(path)}: shows `{hidden.value}`, which this variant hides "
+            f"({hidden.field} at {_location(loaded, hidden.path)}); hide or reword it here too",
+            _location(loaded, path),
+        )
+        for hidden, path in leaks(selection)
+    ]
 
 
 _LABEL = re.compile(

@@ -7,6 +7,7 @@ public one does not expect the hidden email), so nothing downstream assumes one 
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from build_cv.errors import InputError
 from build_cv.preflight import Expectations
-from build_cv.schema.model import CV, Checks
+from build_cv.schema.model import ALL_VARIANTS, CV, Checks
 from build_cv.view import View
 
 FULL = None  # the variant name of the full CV: every entry, nothing hidden
@@ -84,15 +85,28 @@ class Target:
 def make_plan(
     data: Path,
     out_dir: Path,
+    cv: CV,
     variants: list[str | None],
     formats: tuple[str, ...] = ("pdf",),
 ) -> list[Target]:
-    """One target per variant and format."""
+    """One target per variant and format; `all` stands for the full CV and every variant."""
+    names: list[str | None] = []
+    for name in variants:
+        names += [FULL, *cv.variants] if name == ALL_VARIANTS else [check_variant(cv, name)]
     return [
         Target(variant, fmt, Outputs.of(data, out_dir, variant))
-        for variant in variants
+        for variant in dict.fromkeys(names)
         for fmt in formats
     ]
+
+
+def check_variant(cv: CV, name: str | None) -> str | None:
+    if name is None or name in cv.variants:
+        return name
+    known = ", ".join(cv.variants) or "none"
+    hint = difflib.get_close_matches(name, list(cv.variants), n=1, cutoff=0.6)
+    did = f" (did you mean `{hint[0]}`?)" if hint else ""
+    raise InputError(f"unknown variant `{name}`{did}; the data defines: {known}, and `all`")
 
 
 def source_date_epoch(cv: CV) -> int:

@@ -241,7 +241,8 @@ class Located(Strict):
 
 class Entry(Located):
     tags: list[Tag] = Field(
-        default_factory=list, description="Variant tags (selection comes later)."
+        default_factory=list,
+        description="Tags that variants select entries by (`only_tags`, `omit_tags`).",
     )
 
 
@@ -337,6 +338,9 @@ class Reference(Entry):
 class SectionBase(Located):
     title: NonEmptyText
     intro: Markup | None = None
+    tags: list[Tag] = Field(
+        default_factory=list, description="Tags every entry of the section carries."
+    )
 
 
 class ExperienceSection(SectionBase):
@@ -467,6 +471,62 @@ class Design(Strict):
     preamble_latex: RawLatex | None = Field(None, description="Raw LaTeX added to the preamble.")
 
 
+class VariantChecks(Strict):
+    """A variant's own preflight limits; what it leaves out comes from `design.checks`."""
+
+    min_pages: int | None = Field(None, ge=1)
+    max_pages: int | None = Field(None, ge=1)
+    max_size_mb: float | None = Field(None, gt=0)
+
+    def over(self, base: Checks) -> Checks:
+        """These limits laid over `base`; the caller checks that min and max still agree."""
+        return base.model_copy(update=self.model_dump(exclude_none=True))
+
+
+VARIANT_NAME = re.compile(r"^[a-z0-9-]+$")
+ALL_VARIANTS = "all"
+
+
+def _not_reserved(name: str) -> str:
+    if name == ALL_VARIANTS:
+        raise ValueError(f"`{name}` is reserved: `--variant {name}` builds every variant")
+    return name
+
+
+VariantName = Annotated[
+    str,
+    _matches(VARIANT_NAME, "a variant name (lower-case letters, digits and '-')"),
+    AfterValidator(_not_reserved),
+]
+HidePath = Annotated[
+    str,
+    _matches(
+        re.compile(r"^[a-z_]+\.[a-z_]+$"),
+        "a field to hide, written person.FIELD or KIND.FIELD (e.g. references.email)",
+    ),
+]
+
+
+class Variant(Located):
+    """One document made from the same data: a selection of entries, with fields hidden."""
+
+    description: Text | None = None
+    only_tags: list[Tag] = Field(
+        default_factory=list, description="Keep only entries with at least one of these tags."
+    )
+    omit_tags: list[Tag] = Field(
+        default_factory=list, description="Drop entries with any of these tags."
+    )
+    sections: list[NonEmptyText] | None = Field(
+        None, description="Section titles to include, in this order (default: all, as written)."
+    )
+    hide: list[HidePath] = Field(
+        default_factory=list,
+        description="Fields left out of every output: person.FIELD or KIND.FIELD.",
+    )
+    checks: VariantChecks = Field(default_factory=VariantChecks)
+
+
 class CV(Strict):
     person: Person
     updated: Updated = Field(description="When the content was last updated; also the PDF date.")
@@ -476,6 +536,9 @@ class CV(Strict):
     summary: Markup | None = None
     sections: list[Section] = Field(default_factory=list)
     design: Design = Field(default_factory=Design)
+    variants: dict[VariantName, Variant] = Field(
+        default_factory=dict, description="Other documents made from this data, by name."
+    )
 
     @model_validator(mode="after")
     def _paths(self) -> CV:
@@ -500,6 +563,8 @@ class CV(Strict):
 
 def locate_all(cv: CV, origin_of: Callable[[PathKey], Origin]) -> None:
     """Give each section and entry of `cv` the origin of its path in the data."""
+    for name, variant in cv.variants.items():
+        variant.locate(origin_of(("variants", name)))
     for i, section in enumerate(cv.sections):
         section.locate(origin_of(("sections", i)))
         for j, entry in enumerate(getattr(section, "entries", [])):

@@ -1,0 +1,214 @@
+"""Variants: several documents from one record, chosen by tags, with fields hidden.
+
+Selection happens once, on the validated model, before the view and any writer run (as
+Sphinx filters tags before its builders), so every format of a variant shows the same
+entries and no writer can forget a hidden field: a hidden field is simply not in the
+model the writers see. Entries keep their origin through selection, so messages still
+name the line the user wrote.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from build_cv.errors import PathKey
+from build_cv.markup import strip_markup
+from build_cv.schema import model as m
+
+PERSON = "person"
+SECTION_KINDS: dict[str, type[m.Entry]] = {
+    "experience": m.Experience,
+    "education": m.Education,
+    "projects": m.Project,
+    "publications": m.Publication,
+    "patents": m.PatentGroup,
+    "items": m.Item,
+    "references": m.Reference,
+}
+# Fields that are not content: hiding them would hide nothing a reader sees.
+_NOT_HIDEABLE = {"tags"}
+MIN_LEAK_CHECK = 4  # shorter hidden values (a year, an initial) occur everywhere by chance
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A mistake in a variant, at a path of the data; the source locates it."""
+
+    path: PathKey
+    message: str
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A value a variant hides: which field (`references.email`) and where it was written."""
+
+    field: str
+    path: PathKey
+    value: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    cv: m.CV
+    hidden: tuple[Hidden, ...]
+    checks: m.Checks
+
+
+def problems(cv: m.CV) -> list[Problem]:
+    """Every tag, title or hidden field a variant names that the data does not have."""
+    tags = sorted(_all_tags(cv))
+    titles = [s.title for s in cv.sections]
+    found: list[Problem] = []
+    for name, variant in cv.variants.items():
+        here: PathKey = ("variants", name)
+        for key in ("only_tags", "omit_tags"):
+            for i, tag in enumerate(getattr(variant, key)):
+                if tag not in tags:
+                    message = f"unknown tag `{tag}`: no entry or section carries it"
+                    found.append(Problem((*here, key, i), _with_hint(message, tag, tags)))
+        for i, title in enumerate(variant.sections or []):
+            if title not in titles:
+                message = f"no section is titled `{title}`"
+                found.append(Problem((*here, "sections", i), _with_hint(message, title, titles)))
+        for i, path in enumerate(variant.hide):
+            problem = _hide_problem(path)
+            if problem:
+                found.append(Problem((*here, "hide", i), problem))
+        checks = variant.checks.over(cv.design.checks)
+        if checks.max_pages is not None and checks.max_pages < checks.min_pages:
+            found.append(
+                Problem(
+                    (*here, "checks"),
+                    f"max_pages {checks.max_pages} is below min_pages {checks.min_pages} "
+                    "(set min_pages here too; design.checks gives the rest)",
+                )
+            )
+    return found
+
+
+def _with_hint(message: str, value: str, known: list[str], shown: str = "{}") -> str:
+    hint = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    return message + (f" (did you mean `{shown.format(hint[0])}`?)" if hint else "")
+
+
+def _hide_problem(path: str) -> str | None:
+    owner, _, field = path.partition(".")
+    if owner == PERSON:
+        fields: dict[str, Any] = dict(m.Person.model_fields)
+    elif owner in SECTION_KINDS:
+        fields = dict(SECTION_KINDS[owner].model_fields)
+    else:
+        message = f"`{path}` names no field: `{owner}` is neither `person` nor a section kind"
+        return _with_hint(message, owner, [PERSON, *SECTION_KINDS], f"{{}}.{field}")
+    names = [n for n in fields if n not in _NOT_HIDEABLE]
+    if field not in names:
+        message = f"`{path}` names no field: {owner} has no `{field}`"
+        return _with_hint(message, field, names, f"{owner}.{{}}")
+    if fields[field].is_required():
+        return f"`{path}` cannot be hidden: every {owner} entry needs it"
+    return None
+
+
+def _all_tags(cv: m.CV) -> set[str]:
+    tags: set[str] = set()
+    for section in cv.sections:
+        tags.update(section.tags)
+        for entry in getattr(section, "entries", []):
+            tags.update(getattr(entry, "tags", []))
+    return tags
+
+
+def select(cv: m.CV, name: str | None) -> Selection:
+    """The CV as variant `name` shows it (None: the full CV, unchanged)."""
+    if name is None:
+        return Selection(cv, (), cv.design.checks)
+    variant = cv.variants[name]
+    sections = _ordered(cv.sections, variant.sections)
+    kept = [s for s in (_filter(s, variant) for s in sections) if s is not None]
+    hidden: list[Hidden] = []
+    person = _hide(cv.person, PERSON, variant.hide, ("person",), hidden)
+    kept = [_hide_in_section(s, variant.hide, hidden) for s in kept]
+    selected = cv.model_copy(update={"sections": kept, "person": person, "variants": {}})
+    return Selection(selected, tuple(hidden), variant.checks.over(cv.design.checks))
+
+
+def _ordered(sections: list[m.Section], titles: list[str] | None) -> list[m.Section]:
+    if titles is None:
+        return list(sections)
+    return [s for title in titles for s in sections if s.title == title]
+
+
+def _keeps(tags: Iterable[str], variant: m.Variant) -> bool:
+    tags = set(tags)
+    if variant.only_tags and not tags & set(variant.only_tags):
+        return False
+    return not tags & set(variant.omit_tags)
+
+
+def _filter(section: m.Section, variant: m.Variant) -> m.Section | None:
+    """The section with only the entries the variant keeps; None when none is left."""
+    entries = getattr(section, "entries", None)
+    if entries is None or isinstance(section, m.ListSection):
+        return section if _keeps(section.tags, variant) else None
+    kept = [e for e in entries if _keeps([*section.tags, *e.tags], variant)]
+    if not kept:
+        return None
+    return section.model_copy(update={"entries": kept})
+
+
+def _hide(model: Any, owner: str, hide: list[str], path: PathKey, hidden: list[Hidden]) -> Any:
+    update = {}
+    for spec in hide:
+        spec_owner, _, field = spec.partition(".")
+        if spec_owner != owner:
+            continue
+        value = getattr(model, field)
+        if value in (None, [], ""):
+            continue
+        for sub, text in _texts(value, (*path, field)):
+            hidden.append(Hidden(spec, sub, text))
+        update[field] = type(model).model_fields[field].get_default(call_default_factory=True)
+    return model.model_copy(update=update) if update else model
+
+
+def _hide_in_section(section: m.Section, hide: list[str], hidden: list[Hidden]) -> m.Section:
+    entries = getattr(section, "entries", None)
+    if entries is None or section.kind not in SECTION_KINDS:
+        return section
+    new = [_hide(e, section.kind, hide, e.origin.path, hidden) for e in entries]
+    return section.model_copy(update={"entries": new})
+
+
+def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*path, i))
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), (*path, name))
+    elif value is not None and not isinstance(value, bool):
+        yield path, str(value)
+
+
+def leaks(selection: Selection) -> list[tuple[Hidden, PathKey]]:
+    """Hidden values that the variant still shows in another field, and where.
+
+    Hiding `references.email` promises the address is nowhere in the document; if the
+    user also typed it into a summary, the field is gone but the value is not.
+    """
+    values = [h for h in selection.hidden if len(h.value) >= MIN_LEAK_CHECK]
+    if not values:
+        return []
+    found = []
+    for path, text in m.user_strings(selection.cv, ()):
+        for h in values:
+            if h.value in text or h.value in strip_markup(text):
+                found.append((h, path))
+    return found
