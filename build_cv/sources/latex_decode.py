@@ -1,0 +1,423 @@
+"""Turn the LaTeX found in .bib fields into plain Unicode text.
+
+A CV typesets every character of its data literally, so a BibTeX field must become the
+text its author meant before it reaches the writer: `{\\"o}` is ö, `--` an en dash, `{GPU}`
+just GPU. Only a fixed, well-known subset is understood. A macro outside it is kept as
+the text it was written as (`\\foo{x}` stays `\\foo{x}`), so nothing from a .bib file is
+ever handed to TeX as a command and nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NBSP = "\u00a0"
+
+_ACCENTS = {
+    "`": "\u0300",
+    "'": "\u0301",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    "u": "\u0306",
+    ".": "\u0307",
+    '"': "\u0308",
+    "r": "\u030a",
+    "H": "\u030b",
+    "v": "\u030c",
+    "d": "\u0323",
+    "c": "\u0327",
+    "k": "\u0328",
+    "b": "\u0331",
+    "t": "\u0361",
+}
+_SPACING_ACCENTS = {"`": "`", "'": "´", "^": "^", "~": "~", "=": "¯", '"': "¨", ".": "˙"}
+
+_SYMBOLS = {
+    "&": "&",
+    "%": "%",
+    "_": "_",
+    "$": "$",
+    "#": "#",
+    "{": "{",
+    "}": "}",
+    " ": " ",
+    "\\": " ",
+    ",": NBSP,
+    ";": " ",
+    ":": " ",
+    "!": "",
+    "-": "",
+    "/": "",
+    "@": "",
+}
+
+_WORDS = {
+    "ss": "ß",
+    "SS": "SS",
+    "o": "ø",
+    "O": "Ø",
+    "aa": "å",
+    "AA": "Å",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+    "dh": "ð",
+    "DH": "Ð",
+    "th": "þ",
+    "TH": "Þ",
+    "ng": "ŋ",
+    "NG": "Ŋ",
+    "dj": "đ",
+    "DJ": "Đ",
+    "ldots": "…",
+    "dots": "…",
+    "textellipsis": "…",
+    "textendash": "–",
+    "textemdash": "—",
+    "textquoteleft": "‘",
+    "textquoteright": "’",
+    "textquotedblleft": "“",
+    "textquotedblright": "”",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textasciigrave": "`",
+    "textbackslash": "\\",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textbar": "|",
+    "textless": "<",
+    "textgreater": ">",
+    "textunderscore": "_",
+    "textregistered": "®",
+    "texttrademark": "™",
+    "textcopyright": "©",
+    "copyright": "©",
+    "textdegree": "°",
+    "S": "§",
+    "P": "¶",
+    "pounds": "£",
+    "euro": "€",
+    "guillemotleft": "«",
+    "guillemotright": "»",
+    "quad": " ",
+    "qquad": " ",
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "BibTeX": "BibTeX",
+}
+
+# Greek and a few operators, in math or (wrongly, but often) in text.
+_MATH = {
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ϵ",
+    "varepsilon": "ε",
+    "zeta": "ζ",
+    "eta": "η",
+    "theta": "θ",
+    "iota": "ι",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "xi": "ξ",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "upsilon": "υ",
+    "phi": "ϕ",
+    "varphi": "φ",
+    "chi": "χ",
+    "psi": "ψ",
+    "omega": "ω",
+    "Gamma": "Γ",
+    "Delta": "Δ",
+    "Theta": "Θ",
+    "Lambda": "Λ",
+    "Xi": "Ξ",
+    "Pi": "Π",
+    "Sigma": "Σ",
+    "Phi": "Φ",
+    "Psi": "Ψ",
+    "Omega": "Ω",
+    "times": "×",
+    "cdot": "·",
+    "pm": "±",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "neq": "≠",
+    "approx": "≈",
+    "sim": "∼",
+    "infty": "∞",
+    "to": "→",
+    "rightarrow": "→",
+    "leftarrow": "←",
+    "ell": "ℓ",
+    "log": "log",
+}
+
+# Commands whose one argument is the text itself; the formatting is not kept.
+_TEXT_ARG = {
+    "emph",
+    "textit",
+    "textbf",
+    "textsc",
+    "texttt",
+    "textrm",
+    "textsf",
+    "textsl",
+    "textup",
+    "textmd",
+    "textnormal",
+    "textsuperscript",
+    "textsubscript",
+    "mbox",
+    "hbox",
+    "text",
+    "mathrm",
+    "mathit",
+    "mathbf",
+    "mathsf",
+    "mathtt",
+    "mathcal",
+    "operatorname",
+    "NoCaseChange",
+    "nocase",
+}
+# Font switches and no-ops: they print nothing.
+_DECLARATIONS = {
+    "em",
+    "it",
+    "bf",
+    "sc",
+    "rm",
+    "sf",
+    "tt",
+    "sl",
+    "normalfont",
+    "itshape",
+    "bfseries",
+    "scshape",
+    "upshape",
+    "mdseries",
+    "rmfamily",
+    "sffamily",
+    "ttfamily",
+    "protect",
+    "relax",
+    "displaystyle",
+}
+_SUPERSCRIPT = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
+_SUBSCRIPT = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True))
+_WORD = re.compile(r"[A-Za-z]+")
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def decode_latex(text: str) -> str:
+    """The plain text a BibTeX field value stands for, with whitespace runs collapsed."""
+    return _SPACES.sub(" ", _Decoder(text).run()).strip()
+
+
+def decode_verbatim(text: str) -> str:
+    """A URL, DOI or eprint: only braces and backslash escapes go, nothing else changes."""
+    text = re.sub(r"\\([_%&#$~{}])", r"\1", text)
+    return re.sub(r"(?<!\\)[{}]", "", text).strip()
+
+
+class _Decoder:
+    def __init__(self, text: str, math: bool = False) -> None:
+        self.text = text
+        self.pos = 0
+        self.math = math
+
+    def run(self) -> str:
+        out: list[str] = []
+        while self.pos < len(self.text):
+            out.append(self._next())
+        return unicodedata.normalize("NFC", "".join(out))
+
+    def _next(self) -> str:
+        ch = self.text[self.pos]
+        if ch == "\\":
+            return self._command()
+        if ch == "{":
+            return _Decoder(self._group(), self.math).run()
+        if ch == "}":
+            self.pos += 1
+            return ""
+        if ch == "$" and not self.math:
+            return self._math()
+        if self.math and ch in "^_":
+            return self._script(ch)
+        self.pos += 1
+        if self.math:
+            return "" if ch.isspace() else ch
+        return self._ligature(ch)
+
+    def _ligature(self, ch: str) -> str:
+        rest = self.text[self.pos :]
+        if ch == "~":
+            return NBSP
+        if ch == "-":
+            if rest.startswith("--"):
+                self.pos += 2
+                return "—"
+            if rest.startswith("-"):
+                self.pos += 1
+                return "–"
+        if ch == "`":
+            if rest.startswith("`"):
+                self.pos += 1
+                return "“"
+            return "‘"
+        if ch == "'" and rest.startswith("'"):
+            self.pos += 1
+            return "”"
+        return ch
+
+    def _group(self) -> str:
+        """The raw text inside the brace group at `pos` (to its matching brace, or the end)."""
+        depth = 0
+        start = self.pos
+        i = start
+        while i < len(self.text):
+            c = self.text[i]
+            if c == "\\":
+                i += 2
+                continue
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    self.pos = i + 1
+                    return self.text[start + 1 : i]
+            i += 1
+        self.pos = len(self.text)
+        return self.text[start + 1 :]
+
+    def _skip_spaces(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
+            self.pos += 1
+
+    def _argument(self) -> str:
+        """The raw text of a command's next argument: a brace group, a command or one char."""
+        self._skip_spaces()
+        if self.pos >= len(self.text):
+            return ""
+        ch = self.text[self.pos]
+        if ch == "{":
+            return self._group()
+        if ch == "\\":
+            m = _WORD.match(self.text, self.pos + 1)
+            end = m.end() if m else self.pos + 2
+            arg = self.text[self.pos : end]
+            self.pos = end
+            return arg
+        self.pos += 1
+        return ch
+
+    def _command(self) -> str:
+        start = self.pos
+        m = _WORD.match(self.text, self.pos + 1)
+        if m is None:
+            symbol = self.text[self.pos + 1 : self.pos + 2]
+            self.pos += 2
+            if symbol in _ACCENTS:
+                return self._accent(symbol)
+            if symbol in _SYMBOLS:
+                return _SYMBOLS[symbol]
+            return self.text[start : self.pos]
+        name = m.group()
+        self.pos = m.end()
+        if name in _ACCENTS:
+            return self._accent(name)
+        if name in _WORDS or name in _MATH or name in _DECLARATIONS:
+            self._skip_spaces()
+            return _WORDS.get(name) or _MATH.get(name) or ""
+        if name in _TEXT_ARG:
+            return _Decoder(self._argument(), self.math).run()
+        if name in ("url", "path"):
+            return decode_verbatim(self._argument())
+        if name == "href":
+            self._argument()
+            return _Decoder(self._argument(), self.math).run()
+        if name in ("MakeUppercase", "uppercase"):
+            return _Decoder(self._argument(), self.math).run().upper()
+        if name in ("MakeLowercase", "lowercase"):
+            return _Decoder(self._argument(), self.math).run().lower()
+        return self._unknown(start)
+
+    def _unknown(self, start: int) -> str:
+        """An unknown macro and the brace groups right after it, as written."""
+        while self.pos < len(self.text) and self.text[self.pos] == "{":
+            self._group()
+        return self.text[start : self.pos]
+
+    def _accent(self, accent: str) -> str:
+        base = _Decoder(self._argument(), self.math).run()
+        if not base:
+            return _SPACING_ACCENTS.get(accent, "")
+        first = {"ı": "i", "ȷ": "j"}.get(base[0], base[0])
+        return unicodedata.normalize("NFC", first + _ACCENTS[accent]) + base[1:]
+
+    def _math(self) -> str:
+        end = self.pos + 1
+        while end < len(self.text) and self.text[end] != "$":
+            end += 2 if self.text[end] == "\\" else 1
+        inner = self.text[self.pos + 1 : end]
+        self.pos = end + 1
+        return _Decoder(inner, math=True).run()
+
+    def _script(self, mark: str) -> str:
+        self.pos += 1
+        arg = _Decoder(self._argument(), math=True).run()
+        table = _SUPERSCRIPT if mark == "^" else _SUBSCRIPT
+        if arg and all(c in table for c in arg):
+            return "".join(table[c] for c in arg)
+        return mark + arg
+
+
+_ENCODE = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "`": r"\textasciigrave{}",
+    NBSP: "~",
+    "\n": " ",
+    "\t": " ",
+    "\r": " ",
+}
+
+
+def encode_latex(text: str) -> str:
+    """Plain text as BibTeX-safe LaTeX that `decode_latex` turns back into the same text.
+
+    Non-ASCII stays UTF-8 (BibTeX, biber and ORCID read it); only what LaTeX or BibTeX
+    would act on is escaped, and `--` / `''` get an empty group so no ligature forms.
+    """
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        out.append(_ENCODE.get(ch, ch))
+        if ch in "-'" and text[i + 1 : i + 2] == ch:
+            out.append("{}")
+    return "".join(out)

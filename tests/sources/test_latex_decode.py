@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from build_cv.sources.latex_decode import NBSP, decode_latex, decode_verbatim, encode_latex
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"{\"o}", "ö"),
+        (r"\"{o}", "ö"),
+        (r"\"o", "ö"),
+        (r"{\AA}ngstr{\"o}m", "Ångström"),
+        (r"{\'e}t{\'e}", "été"),
+        (r"\c{c}", "ç"),
+        (r"\c c", "ç"),
+        (r"\v{s}", "š"),
+        (r"Garc\'{\i}a", "García"),
+        (r"Stra\ss e", "Straße"),
+        (r"Stra{\ss}er", "Straßer"),
+        (r"Kierkeg{\aa}rd S{\o}ren {\L}ukasz", "Kierkegård Søren Łukasz"),
+        (r"\H{o}\k{a}\r{u}\u{g}\={a}\.{z}\^{e}\`{a}\~{n}", "őąůğāżêàñ"),
+        (r"A \& B, 50\%, a\_b, \$5, \#1", "A & B, 50%, a_b, $5, #1"),
+        ("1~Node", f"1{NBSP}Node"),
+        ("pages 1--2", "pages 1–2"),
+        ("fast---really", "fast—really"),
+        ("``quoted''", "“quoted”"),
+        ("`single'", "‘single'"),
+        ("{GPU}s and {{TPU}}s", "GPUs and TPUs"),
+        (r"\emph{a} \textit{b} \textbf{c} \textsc{d} \texttt{e}", "a b c d e"),
+        (r"{\em emphasised} {\bf bold}", "emphasised bold"),
+        (r"$\alpha$-tuning and $\beta$", "α-tuning and β"),
+        (r"$O(n^2)$ in $\mathcal{O}(n)$", "O(n²) in O(n)"),
+        (r"$x_{ij}$", "x_ij"),
+        (r"$x^{T}$", "x^T"),
+        (r"$10 \times$ faster", "10× faster"),
+        (r"\foo", r"\foo"),
+        (r"a \foo{bar} b", r"a \foo{bar} b"),
+        (r"\cite{x}\unknown", r"\cite{x}\unknown"),
+        (r"\url{https://x.org/a\_b}", "https://x.org/a_b"),
+        (r"\href{https://x.org}{the text}", "the text"),
+        ("  spread \n over\tlines  ", "spread over lines"),
+        (r"\'{}", "´"),
+        (r"\LaTeX{} and \TeX", "LaTeX and TeX"),
+    ],
+)
+def test_decodes(latex: str, text: str) -> None:
+    assert decode_latex(latex) == text
+
+
+def test_decoded_accents_are_composed_characters() -> None:
+    assert decode_latex(r"M{\"u}ller") == unicodedata.normalize("NFC", "Müller")
+    assert len(decode_latex(r"{\"u}")) == 1
+
+
+def test_verbatim_keeps_the_text_of_an_address() -> None:
+    assert decode_verbatim(r"{https://x.org/a\_b?c=1\&d=2}") == "https://x.org/a_b?c=1&d=2"
+    assert decode_verbatim("10.1145/3437801--3441578") == "10.1145/3437801--3441578"
+
+
+@pytest.mark.parametrize(
+    ("text", "latex"),
+    [
+        ("A & B", r"A \& B"),
+        ("50% of $5 #1 a_b", r"50\% of \$5 \#1 a\_b"),
+        (r"\foo{x}", r"\textbackslash{}foo\textbraceleft{}x\textbraceright{}"),
+        ("a--b", "a-{}-b"),
+        ("Müller", "Müller"),
+        (f"1{NBSP}Node", "1~Node"),
+    ],
+)
+def test_encodes(text: str, latex: str) -> None:
+    assert encode_latex(text) == latex
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), max_codepoint=0x2FFF)
+    | st.sampled_from(list("\\{}$&%#_~^`'\"-$ ")),
+    max_size=40,
+)
+
+
+@given(_TEXT)
+def test_encoding_decodes_to_the_same_text(text: str) -> None:
+    expected = re.sub(r"[ \t\r\n]+", " ", unicodedata.normalize("NFC", text)).strip()
+    assert decode_latex(encode_latex(text)) == expected
