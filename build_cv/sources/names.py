@@ -1,0 +1,229 @@
+"""Author names: BibTeX's name forms, and deciding which author is the CV's owner.
+
+BibTeX writes a name as "First von Last", "von Last, First" or "von Last, Jr, First",
+and a list of names joined by `and`; the CV prints "First von Last". Exports spell the
+owner in every way a library happens to ("Jiarui Fang", "Fang, J.", "J. Fang", "Fang J"),
+so bolding the owner needs a comparison that sees through spelling but does not bold a
+co-author who only shares the surname.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from build_cv.sources.latex_decode import decode_latex
+
+
+@dataclass(frozen=True)
+class Name:
+    """One person (or organisation) in BibTeX's four parts, already decoded to Unicode."""
+
+    first: str = ""
+    von: str = ""
+    last: str = ""
+    jr: str = ""
+
+    @property
+    def display(self) -> str:
+        """The name as a CV prints it: "First von Last", ", Jr" after."""
+        main = " ".join(p for p in (self.first, self.von, self.last) if p)
+        return f"{main}, {self.jr}" if self.jr else main
+
+
+def _split_depth0(text: str, separator: re.Pattern[str]) -> list[str]:
+    """Split where `separator` matches outside braces."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            m = separator.match(text, i)
+            if m and m.end() > m.start():
+                parts.append(text[start:i])
+                start = i = m.end()
+                continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_COMMA = re.compile(r",")
+_BLANK = re.compile(r"[\s~]+")
+
+
+def split_names(value: str) -> tuple[list[str], bool]:
+    """The raw names of a BibTeX name list, and whether it ended in `and others`.
+
+    `value` is the field as written (LaTeX, braces kept): an `and` inside braces, as in
+    `{Bill and Melinda Gates Foundation}`, does not separate names.
+    """
+    names = [n.strip() for n in _split_depth0(f" {value.strip()} ", _AND)]
+    et_al = bool(names) and names[-1].lower() == "others"
+    if et_al:
+        names.pop()
+    return names, et_al
+
+
+def _token_case(token: str) -> str | None:
+    """'lower' or 'upper' by the first letter outside braces, as BibTeX decides von parts.
+
+    A brace group that starts with a backslash is a special character and counts by its
+    letter (`{\\"u}ber` is lower case); any other brace group is caseless.
+    """
+    i = 0
+    while i < len(token):
+        c = token[i]
+        if c == "{":
+            end = _matching_brace(token, i)
+            if token.startswith("{\\", i):
+                letters = [ch for ch in decode_latex(token[i : end + 1]) if ch.isalpha()]
+                if letters:
+                    return "lower" if letters[0].islower() else "upper"
+            i = end + 1
+            continue
+        if c.isalpha():
+            return "lower" if c.islower() else "upper"
+        i += 1
+    return None
+
+
+def _matching_brace(text: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text) - 1
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _split_depth0(text.strip(), _BLANK) if t]
+
+
+def _von_last(tokens: list[str]) -> tuple[list[str], list[str]]:
+    lower = [i for i, t in enumerate(tokens[:-1]) if _token_case(t) == "lower"]
+    if not lower:
+        return [], tokens
+    return tokens[: lower[-1] + 1], tokens[lower[-1] + 1 :]
+
+
+def parse_name(raw: str) -> Name:
+    """Parse one BibTeX name in any of its three forms; the parts come back decoded."""
+    parts = [p.strip() for p in _split_depth0(raw.strip(), _COMMA)]
+    if len(parts) == 1:
+        tokens = _tokens(parts[0])
+        lower = [i for i, t in enumerate(tokens[:-1]) if _token_case(t) == "lower"]
+        if lower:
+            first, von = tokens[: lower[0]], tokens[lower[0] : lower[-1] + 1]
+            last = tokens[lower[-1] + 1 :]
+        else:
+            first, von, last = tokens[:-1], [], tokens[-1:]
+        jr = ""
+    else:
+        von, last = _von_last(_tokens(parts[0]))
+        jr = parts[1] if len(parts) > 2 else ""
+        first = _tokens(", ".join(parts[2:] if len(parts) > 2 else parts[1:]))
+    return Name(
+        first=decode_latex(" ".join(first)),
+        von=decode_latex(" ".join(von)),
+        last=decode_latex(" ".join(last)),
+        jr=decode_latex(jr),
+    )
+
+
+# ---- owner matching ---------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-free form: 'José' and 'JOSE' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+_GIVEN_SPLIT = re.compile(r"[\s.\-‐–]+")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,3}$")
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One way to read a name: its given-name pieces and its family name, folded."""
+
+    given: tuple[str, ...]
+    family: str
+
+
+def _readings(author: str) -> list[_Reading]:
+    text = unicodedata.normalize("NFKC", author).strip()
+    name = parse_name(text)
+    readings = [_reading(name.first, name.last)]
+    words = decode_latex(text).split()
+    surname_first = "," not in text and len(words) >= 2 and not _INITIALS.match(words[0])
+    if surname_first and all(_INITIALS.match(w) for w in words[1:]):
+        # "Fang J" / "Fang JR": the surname first, then bare initials (PubMed, Scopus).
+        initials = [c for w in words[1:] for c in w if c.isalpha()]
+        readings.append(_Reading(tuple(_fold(c) for c in initials), _fold(words[0])))
+    return readings
+
+
+def _reading(given: str, family: str) -> _Reading:
+    pieces = tuple(_fold(p) for p in _GIVEN_SPLIT.split(given) if p)
+    return _Reading(pieces, _fold(" ".join(family.split())))
+
+
+def _compatible(a: _Reading, b: _Reading) -> bool:
+    if a.family != b.family or not a.family or not a.given or not b.given:
+        return False
+    a_initials = all(len(p) == 1 for p in a.given)
+    b_initials = all(len(p) == 1 for p in b.given)
+    if not a_initials and not b_initials:
+        return "".join(a.given) == "".join(b.given)
+    ia, ib = [p[0] for p in a.given], [p[0] for p in b.given]
+    if ia == ib:
+        return True
+    short, full = (ia, ib) if a_initials else (ib, ia)
+    return len(short) == 1 and short[0] == full[0]
+
+
+def _plain(text: str) -> str:
+    return "".join(_fold(unicodedata.normalize("NFKC", text)).split())
+
+
+class OwnerMatcher:
+    """Decides whether an author string names the CV's owner.
+
+    Built from the owner's name and the other spellings the CV lists (e.g. a name in
+    another script). Given names compare in full when both sides spell them out
+    ("Jiarui" = "Jia-Rui"), and by initials when either side abbreviates ("J. Fang"), so a
+    co-author with the same surname and another given name or initial never matches.
+    """
+
+    def __init__(self, name: str, other_names: Iterable[str] = ()) -> None:
+        forms = [name, *other_names]
+        self._exact = {_plain(f) for f in forms if f.strip()}
+        self._readings = [r for f in forms for r in _readings(f)]
+
+    def matches(self, author: str) -> bool:
+        if _plain(author) in self._exact:
+            return True
+        return any(_compatible(r, o) for r in _readings(author) for o in self._readings)
+
+
+def is_owner(author: str, name: str, other_names: Iterable[str] = ()) -> bool:
+    """One-off form of `OwnerMatcher(name, other_names).matches(author)`."""
+    return OwnerMatcher(name, other_names).matches(author)
