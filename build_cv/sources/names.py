@@ -59,7 +59,7 @@ def _split_depth0(text: str, separator: re.Pattern[str]) -> list[str]:
     return parts
 
 
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_AND = re.compile(r"\s+and(?=\s)", re.IGNORECASE)
 _COMMA = re.compile(r",")
 _BLANK = re.compile(r"[\s~]+")
 

@@ -49,6 +49,10 @@ def test_and_others_is_et_al_not_a_name() -> None:
     assert et_al
 
 
+def test_a_doubled_and_leaves_an_empty_name() -> None:
+    assert split_names("A, B and and C, D") == (["A, B", "", "C, D"], False)
+
+
 def test_a_word_containing_and_does_not_split() -> None:
     names, _ = split_names("Alexander Anderson and Sandy Brandt")
     assert names == ["Alexander Anderson", "Sandy Brandt"]
