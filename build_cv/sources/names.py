@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from build_cv.sources.latex_decode import decode_latex
+from build_cv.sources.latex_decode import decode_latex, encode_latex
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,22 @@ def parse_name(raw: str) -> Name:
         last=decode_latex(" ".join(last)),
         jr=decode_latex(jr),
     )
+
+
+_JR = re.compile(r"^(?:Jr|Sr)\.?$|^[IVX]+$")
+
+
+def parse_display_name(text: str) -> Name:
+    """Parse a plain-text name as a CV prints it ("First von Last", ", Jr" after).
+
+    For names that come from YAML rather than BibTeX: the text is taken literally (no
+    LaTeX), and a comma only separates a "Jr"-like suffix.
+    """
+    head, comma, tail = text.rpartition(",")
+    if comma and _JR.match(tail.strip()):
+        name = parse_name(encode_latex(head).replace(",", "{,}"))
+        return Name(first=name.first, von=name.von, last=name.last, jr=tail.strip())
+    return parse_name(encode_latex(text).replace(",", "{,}"))
 
 
 # ---- owner matching ---------------------------------------------------------------------
