@@ -187,12 +187,14 @@ def _duplicate(path: Path, line: int | None, key: str, previous: Block) -> Schem
     )
 
 
-_BLOCK_HEAD = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()=]*)")
+_BLOCK_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()=]*)")
 
 
 def _broken(block: ParsingFailedBlock, path: Path) -> SchemaProblem:
     head = _BLOCK_HEAD.match(block.raw or "")
-    key = head.group(1) if head and head.group(1) else "?"
+    key = head.group(2) if head and head.group(2) else "?"
+    if head and head.group(1).lower() == "string":
+        key = f"string{{{key}}}"
     reason = str(getattr(block.error, "abort_reason", "") or block.error).strip()
     if "end of file" in reason:
         message = "the entry is not closed before the end of the file (a `}` is missing)"

@@ -299,6 +299,11 @@ def test_undefined_macro_in_a_string() -> None:
     assert got == [(1, "@string{a}", "uses the @string macro `b`, which is not defined")]
 
 
+def test_a_broken_string_is_named_as_one() -> None:
+    got = problems('@string{jpdc "x"}\n@misc{k, author={A, B}, title={T}, year=2020}')
+    assert [(line, field) for line, field, _ in got] == [(1, "@string{jpdc}")]
+
+
 def test_missing_file_names_the_path(tmp_path: Path) -> None:
     path = tmp_path / "nope.bib"
     with pytest.raises(InputError) as info:
