@@ -407,7 +407,7 @@ def _year_month(r: _Raw, report: _Report) -> tuple[int | None, int | None]:
     date_text = decode_latex(r.fields.get("date", ""))
     month = month_number(decode_latex(r.fields.get("month", "")))
     if year_text:
-        if not _YEAR.match(year_text):
+        if not _YEAR.match(year_text) or not 1000 <= int(year_text) <= 2100:
             report("year", f"year: `{year_text}` is not a year (write four digits, e.g. 2024)")
             return None, None
         return int(year_text), month

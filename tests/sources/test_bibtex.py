@@ -199,6 +199,14 @@ def test_named_and_part_annotations_are_roles() -> None:
     assert [sorted(a.roles) for a in e.authors] == [[], ["equal"], ["student"]]
 
 
+@pytest.mark.parametrize("year", ["20x4", "2024a", "999", "3024"])
+def test_a_year_is_four_digits_the_cv_can_show(year: str) -> None:
+    text = f"@misc{{k, author = {{A, B}}, title = {{T}},\n year = {{{year}}}}}"
+    assert problems(text) == [
+        (2, "@k", f"year: `{year}` is not a year (write four digits, e.g. 2024)")
+    ]
+
+
 def test_date_gives_year_and_month() -> None:
     text = "@misc{k, author = {A, B}, title = {T}, date = {2024-05-17}}"
     (e,) = parse_bibtex(text, Path("x.bib"))
