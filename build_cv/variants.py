@@ -133,7 +133,11 @@ def select(cv: m.CV, name: str | None) -> Selection:
     hidden: list[Hidden] = []
     person = _hide(cv.person, PERSON, variant.hide, ("person",), hidden)
     kept = [_hide_in_section(s, variant.hide, hidden) for s in kept]
-    selected = cv.model_copy(update={"sections": kept, "person": person, "variants": {}})
+    design = cv.design
+    if variant.marks is not None:
+        design = design.model_copy(update={"marks": variant.marks})
+    update = {"sections": kept, "person": person, "variants": {}, "design": design}
+    selected = cv.model_copy(update=update)
     return Selection(selected, tuple(hidden), variant.checks.over(cv.design.checks))
 
 

@@ -12,7 +12,6 @@ the Markup fields (`**bold**`, `*italic*`, `[text](url)`), which each writer ren
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -20,6 +19,7 @@ from urllib.parse import quote
 
 from build_cv.errors import Origin
 from build_cv.schema import model as m
+from build_cv.sources.names import OwnerMatcher
 
 
 class Rich(str):
@@ -40,11 +40,29 @@ LABELS = {
     "advisors": "Advisors",
     "dissertation": "Dissertation",
     "equal": "equal contribution",
+    "corresponding": "corresponding author",
     "first_inventor": "first inventor",
     "present": "present",
+    "et_al": "et al.",
+    "other": "Other",
 }
-EQUAL_MARK = "*"
 FIRST_INVENTOR_MARK = "*"
+GROUP_BY_TYPE = {
+    "article": "Journal Articles",
+    "inproceedings": "Conference Papers",
+    "conference": "Conference Papers",
+    "phdthesis": "Theses",
+    "mastersthesis": "Theses",
+    "thesis": "Theses",
+    "book": "Books",
+    "proceedings": "Books",
+    "incollection": "Book Chapters",
+    "inbook": "Book Chapters",
+    "techreport": "Technical Reports",
+    "report": "Technical Reports",
+    "patent": "Patents",
+}
+PREPRINTS = "Preprints"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -134,12 +152,21 @@ class PublicationView:
     origin: Origin
     number: str
     authors: tuple[Author, ...]
+    et_al: str
     authors_end: str
     title: str
-    venue: str
+    venue: str | None
     tail: str
     year: int
     links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class PublicationGroup:
+    """Publications under one heading (None: the section is not grouped)."""
+
+    heading: str | None
+    entries: tuple[PublicationView, ...]
 
 
 @dataclass(frozen=True)
@@ -204,6 +231,7 @@ class SectionView:
     legend: tuple[Mark, ...] = ()
     columns: int = 1
     latex: Raw | None = None
+    groups: tuple[PublicationGroup, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,11 +242,6 @@ class View:
     summary: Rich | None
     sections: tuple[SectionView, ...]
     labels: dict[str, str]
-
-
-def same_name(value: str) -> str:
-    """A name as compared for bolding: Unicode forms and runs of spaces do not matter."""
-    return " ".join(unicodedata.normalize("NFKC", value).split()).casefold()
 
 
 def month_year(value: m.YearMonth) -> str:
@@ -255,8 +278,8 @@ def _rich(value: str | None) -> Rich | None:
 
 def build_view(cv: m.CV) -> View:
     """The view of `cv` as given: select a variant first (variants.py), then view it."""
-    owners = {same_name(n) for n in (cv.person.name, *cv.person.author_names)}
     p = cv.person
+    owner = OwnerMatcher(p.name, [*([p.native_name] if p.native_name else []), *p.author_names])
     header = Header(
         name=p.name,
         native_name=p.native_name,
@@ -277,14 +300,15 @@ def build_view(cv: m.CV) -> View:
         metadata=metadata,
         keywords=tuple(cv.keywords),
         summary=_rich(cv.summary),
-        sections=tuple(_section(s, owners) for s in cv.sections),
+        sections=tuple(_section(s, owner, cv.design.marks) for s in cv.sections),
         labels=dict(LABELS),
     )
 
 
-def _section(section: m.Section, owners: set[str]) -> SectionView:
+def _section(section: m.Section, owner: OwnerMatcher, marks: m.Marks) -> SectionView:
     entries: tuple[EntryView, ...] = ()
     legend: tuple[Mark, ...] = ()
+    groups: tuple[PublicationGroup, ...] = ()
     columns, latex = 1, None
     if isinstance(section, m.RawSection):
         latex = Raw(section.latex)
@@ -295,12 +319,9 @@ def _section(section: m.Section, owners: set[str]) -> SectionView:
         )
         columns = section.columns
     elif isinstance(section, m.PublicationSection):
-        entries = tuple(
-            _publication(e, f"{i}." if section.numbered else "", owners)
-            for i, e in enumerate(section.entries, 1)
-        )
-        if any(e.equal_contribution for e in section.entries):
-            legend = (Mark(EQUAL_MARK, LABELS["equal"]),)
+        groups = _publication_groups(section, owner, marks)
+        entries = tuple(p for g in groups for p in g.entries)
+        legend = _publication_legend(section.entries, marks)
     elif isinstance(section, m.PatentSection):
         entries = tuple(_patents(g) for g in section.entries)
         if any(p.first_inventor for g in section.entries for p in g.patents):
@@ -316,7 +337,60 @@ def _section(section: m.Section, owners: set[str]) -> SectionView:
         legend,
         columns,
         latex,
+        groups,
     )
+
+
+def _publication_legend(entries: list[m.Publication], marks: m.Marks) -> tuple[Mark, ...]:
+    """A legend line for each mark the list uses, and only for those."""
+    legend = []
+    if any(e.equal_contribution for e in entries):
+        legend.append(Mark(marks.equal, LABELS["equal"]))
+    if any(e.corresponding for e in entries):
+        legend.append(Mark(marks.corresponding, LABELS["corresponding"]))
+    return tuple(legend)
+
+
+def _publication_groups(
+    section: m.PublicationSection, owner: OwnerMatcher, marks: m.Marks
+) -> tuple[PublicationGroup, ...]:
+    """The entries under their headings, numbered across the whole section."""
+    headed: dict[str | None, list[m.Publication]] = {}
+    for heading in _headings(section):
+        headed[heading] = []
+    for e in section.entries:
+        headed.setdefault(_heading_of(e, section.group_by), []).append(e)
+    total = len(section.entries)
+    style = section.number_style
+    groups, i = [], 0
+    for heading, members in headed.items():
+        views = []
+        for e in members:
+            i += 1
+            number = {"ascending": f"{i}.", "descending": f"{total - i + 1}."}.get(style, "")
+            views.append(_publication(e, number, owner, marks))
+        if views:
+            groups.append(PublicationGroup(heading, tuple(views)))
+    return tuple(groups)
+
+
+def _headings(section: m.PublicationSection) -> list[str | None]:
+    """Headings in print order: as the mapping lists them, or by kind of publication."""
+    if section.group_by is None:
+        return [None]
+    if section.group_by == "type":
+        return [*dict.fromkeys(GROUP_BY_TYPE.values()), PREPRINTS, LABELS["other"]]
+    return [*section.group_by.values(), LABELS["other"]]
+
+
+def _heading_of(p: m.Publication, group_by: str | dict[str, str] | None) -> str | None:
+    if group_by is None:
+        return None
+    if isinstance(group_by, dict):
+        return next((group_by[t] for t in group_by if t in p.tags), LABELS["other"])
+    if p.arxiv and (p.entry_type in (None, "misc", "online", "unpublished")):
+        return PREPRINTS
+    return GROUP_BY_TYPE.get(p.entry_type or "", LABELS["other"])
 
 
 def _item_origin(section: Origin, index: int) -> Origin:
@@ -362,17 +436,26 @@ def _entry(e: m.Experience | m.Education | m.Project | m.Item | m.Reference) -> 
     return ReferenceView(e.origin, e.name, _rich(e.position), e.email, e.phone, e.url)
 
 
-def _publication(p: m.Publication, number: str, owners: set[str]) -> PublicationView:
+def _publication(
+    p: m.Publication, number: str, owner: OwnerMatcher, marks: m.Marks
+) -> PublicationView:
     authors = tuple(
-        Author(a, same_name(a) in owners, EQUAL_MARK if a in p.equal_contribution else "")
+        Author(
+            a,
+            owner.matches(a),
+            (marks.equal if a in p.equal_contribution else "")
+            + (marks.corresponding if a in p.corresponding else ""),
+        )
         for a in p.authors
     )
+    last = LABELS["et_al"] if p.et_al else p.authors[-1]
     tail = sentence(f"{p.year}, {p.details}" if p.details else f"{p.year}")
     return PublicationView(
         origin=p.origin,
         number=number,
         authors=authors,
-        authors_end="" if p.authors[-1].endswith((".", "?", "!")) else ".",
+        et_al=LABELS["et_al"] if p.et_al else "",
+        authors_end="" if last.endswith((".", "?", "!")) else ".",
         title=sentence(p.title),
         venue=p.venue,
         tail=tail,

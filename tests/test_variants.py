@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from build_cv.errors import InputError, SchemaError
 from build_cv.pipeline.build import tex_for, variant_expectations
-from build_cv.pipeline.diagnose import leak_warnings
+from build_cv.pipeline.diagnose import Locator, leak_warnings
 from build_cv.pipeline.plan import Limits, make_plan
 from build_cv.schema.model import CV
-from build_cv.sources.validate import validate
+from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
 from build_cv.variants import select
 from build_cv.view import PublicationView, build_view
@@ -67,7 +67,7 @@ BASE: dict[str, Any] = {
 def cv_with(**variants: dict[str, Any]) -> CV:
     data = copy.deepcopy(BASE)
     data["variants"] = variants
-    return validate(load_yaml_text(yaml.safe_dump(data, sort_keys=False), Path("cv.yaml")))
+    return from_loaded(load_yaml_text(yaml.safe_dump(data, sort_keys=False), Path("cv.yaml")))
 
 
 def titles(cv: CV) -> list[str]:
@@ -151,7 +151,7 @@ def test_variant_checks_lie_over_the_design_checks() -> None:
     data = copy.deepcopy(BASE)
     data["design"] = {"checks": {"min_pages": 1, "max_pages": 6, "max_size_mb": 3}}
     data["variants"] = {"v": {"checks": {"max_pages": 2}}}
-    cv = validate(load_yaml_text(yaml.safe_dump(data), Path("cv.yaml")))
+    cv = from_loaded(load_yaml_text(yaml.safe_dump(data), Path("cv.yaml")))
     checks = select(cv, "v").checks
     assert (checks.min_pages, checks.max_pages, checks.max_size_mb) == (1, 2, 3)
 
@@ -162,7 +162,7 @@ def problems_of(variants: dict[str, Any], **top: Any) -> list[str]:
     data["variants"] = variants
     text = yaml.safe_dump(data, sort_keys=False)
     with pytest.raises(SchemaError) as err:
-        validate(load_yaml_text(text, Path("cv.yaml")))
+        from_loaded(load_yaml_text(text, Path("cv.yaml")))
     return [str(p) for p in err.value.problems]
 
 
@@ -219,7 +219,7 @@ def test_mistakes_point_at_the_line_of_the_wrong_value() -> None:
     data["variants"] = {"short": {"only_tags": ["selected", "nope"]}}
     text = yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
     with pytest.raises(SchemaError) as err:
-        validate(load_yaml_text(text, Path("cv.yaml")))
+        from_loaded(load_yaml_text(text, Path("cv.yaml")))
     (problem,) = err.value.problems
     assert problem.location.line == line_of(text, "- nope")
 
@@ -253,8 +253,8 @@ def test_a_hidden_value_shown_elsewhere_is_reported() -> None:
     data["variants"] = {"v": {"hide": ["person.email"]}}
     text = yaml.safe_dump(data, sort_keys=False)
     loaded = load_yaml_text(text, Path("cv.yaml"))
-    selection = select(validate(loaded), "v")
-    (warning,) = leak_warnings(loaded, selection)
+    selection = select(from_loaded(loaded), "v")
+    (warning,) = leak_warnings(Locator(loaded), selection)
     assert "summary: shows `ada@example.org`, which this variant hides (person.email" in str(
         warning
     )
@@ -336,7 +336,7 @@ def searchable_forms(value: str) -> list[str]:
 def test_hidden_fields_never_reach_the_latex(hidden: set[str]) -> None:
     data, values = full_of_tokens()
     data["variants"] = {"v": {"hide": sorted(hidden)}}
-    cv = validate(load_yaml_text(yaml.safe_dump(data, sort_keys=False), Path("cv.yaml")))
+    cv = from_loaded(load_yaml_text(yaml.safe_dump(data, sort_keys=False), Path("cv.yaml")))
     tex = tex_for(select(cv, "v").cv)
     for field, value in values.items():
         shown = any(form in tex for form in searchable_forms(value))

@@ -23,12 +23,11 @@ from build_cv.errors import (
 )
 from build_cv.formats.latex.writer import render_tex
 from build_cv.pipeline.diagnose import (
-    describe,
+    Locator,
     glyph_warnings,
     leak_warnings,
     overflowing_section,
     overfull_warnings,
-    source_of,
 )
 from build_cv.pipeline.plan import (
     FULL,
@@ -43,8 +42,8 @@ from build_cv.pipeline.plan import (
 from build_cv.pipeline.publish import locked, publish
 from build_cv.preflight import Expectations, Report, preflight
 from build_cv.schema.model import CV
-from build_cv.sources.validate import validate
-from build_cv.sources.yaml_source import Loaded, load_yaml
+from build_cv.sources.load import load_cv
+from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset import doctor
 from build_cv.typeset.engine import DEFAULT_TIMEOUT, compile_tex
 from build_cv.variants import select
@@ -80,11 +79,6 @@ def tex_for(cv: CV, source_date_epoch: int | None = None) -> str:
     """The LaTeX of `cv` as given (already a variant's selection, if any)."""
     epoch = cv.updated_epoch if source_date_epoch is None else source_date_epoch
     return render_tex(build_view(cv), cv.design, epoch)
-
-
-def load_cv(data: Path) -> tuple[Loaded, CV]:
-    loaded = load_yaml(data)
-    return loaded, validate(loaded)
 
 
 def build(
@@ -125,23 +119,24 @@ def build_target(
     design, warnings = doctor.ensure(cv.design)
     selection = select(cv.model_copy(update={"design": design}), target.variant)
     cv = selection.cv
-    warnings += leak_warnings(loaded, selection)
     epoch = source_date_epoch(cv)
     view = build_view(cv)
+    where = Locator(loaded, view)
+    warnings += leak_warnings(where, selection)
     tex = render_tex(view, design, epoch)
     exp = expectations(view, cv, selection.checks, limits or Limits())
     try:
         with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
-            warnings += glyph_warnings(loaded, cv, [g.char for g in compiled.missing])
-            warnings += overfull_warnings(loaded, tex, compiled.overfull)
+            warnings += glyph_warnings(where, cv, [g.char for g in compiled.missing])
+            warnings += overfull_warnings(where, tex, compiled.overfull)
             report = preflight(compiled.pdf, exp)
             report.pdf = out.pdf
             pdf_bytes = compiled.pdf.read_bytes()
             aux = compiled.aux
     except TexError as exc:
-        path = source_of(tex, exc.problem.tex_line or 0)
-        if path is not None:
-            exc.problem.source = describe(loaded, path)
+        origin = where.origin_at(tex, exc.problem.tex_line or 0)
+        if origin is not None:
+            exc.problem.source = where.describe(origin)
         exc.tex_file = out.failed_tex
         raise _failed(exc, warnings, out, tex) from None
     except TexTimeoutError as exc:
@@ -251,4 +246,4 @@ def _failed(
     return error
 
 
-__all__ = ["BuildCVError", "BuildResult", "Limits", "Outputs", "build", "expectations"]
+__all__ = ["BuildCVError", "BuildResult", "Limits", "Outputs", "build", "expectations", "load_cv"]

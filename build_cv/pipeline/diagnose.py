@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 
-from build_cv.errors import Location, PathKey, Warning_, format_path
-from build_cv.formats.latex.writer import SECTION_LABEL, source_at
+from build_cv.errors import Location, Origin, PathKey, Warning_, format_path
+from build_cv.formats.latex.writer import SECTION_LABEL, marker_of, source_at
 from build_cv.markup import strip_markup
 from build_cv.schema.model import CV, user_strings
 from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset.texlog import Overfull
 from build_cv.variants import Selection, leaks
+from build_cv.view import View
 
 _PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
@@ -25,38 +26,56 @@ def parse_path(marker: str) -> PathKey:
     return tuple(int(p.group(2)) if p.group(2) else p.group(1) for p in _PART.finditer(marker))
 
 
-def source_of(tex: str, line: int) -> PathKey | None:
-    """The data path of the entry that produced 1-based `line` of the generated LaTeX."""
-    marker = source_at(tex, line)
-    return parse_path(marker) if marker is not None else None
+class Locator:
+    """Finds where data came from: the YAML file, or a file it reads (a .bib).
+
+    Entries from other files carry an origin whose path starts with their own key
+    (`@fang2021turbo`); every other path is a path in the YAML file.
+    """
+
+    def __init__(self, loaded: Loaded, view: View | None = None) -> None:
+        self.loaded = loaded
+        self._external: dict[str, Origin] = {}
+        for section in view.sections if view else ():
+            for entry in section.entries:
+                if entry.origin.file not in (None, loaded.path) and entry.origin.path:
+                    self._external[marker_of(entry.origin)] = entry.origin
+
+    def origin_at(self, tex: str, line: int) -> Origin | None:
+        """The origin of the entry that produced 1-based `line` of the generated LaTeX."""
+        marker = source_at(tex, line)
+        if marker is None:
+            return None
+        return self._external.get(marker) or Origin(self.loaded.path, parse_path(marker))
+
+    def location(self, path: PathKey) -> Location:
+        external = self._external.get(format_path(path[:1]))
+        if external is not None:
+            return Location(external.file or self.loaded.path, external.line, None)
+        loc = self.loaded.locate(path)
+        return Location(loc.file, loc.line, loc.column)
+
+    def describe(self, origin: Origin) -> str:
+        """`file:line:col (path)`, the way a TeX error names the entry it came from."""
+        return f"{self.location(origin.path)} ({origin.field})"
 
 
-def describe(loaded: Loaded, path: PathKey) -> str:
-    """`file:line:col (path)`, the way a TeX error names the entry it came from."""
-    return f"{loaded.locate(path)} ({format_path(path)})"
-
-
-def _location(loaded: Loaded, path: PathKey) -> Location:
-    loc = loaded.locate(path)
-    return Location(loc.file, loc.line, loc.column)
-
-
-def overfull_warnings(loaded: Loaded, tex: str, boxes: list[Overfull]) -> list[Warning_]:
+def overfull_warnings(where: Locator, tex: str, boxes: list[Overfull]) -> list[Warning_]:
     """Text TeX could not fit: past the right margin, or an entry taller than a page."""
     warnings = []
     for box in boxes:
-        path = source_of(tex, box.tex_line) if box.tex_line else None
-        where = f"{format_path(path)}: " if path else ""
+        origin = where.origin_at(tex, box.tex_line) if box.tex_line else None
+        prefix = f"{origin.field}: " if origin else ""
         if box.vertical:
             what = f"an entry is taller than a page; {box.points:.0f} pt run off the bottom"
         else:
             what = f"text runs {box.points:.0f} pt past the right margin (shorten it)"
-        location = _location(loaded, path) if path else None
-        warnings.append(Warning_(f"{where}{what}", location))
+        location = where.location(origin.path) if origin else None
+        warnings.append(Warning_(f"{prefix}{what}", location))
     return warnings
 
 
-def glyph_warnings(loaded: Loaded, cv: CV, chars: list[str]) -> list[Warning_]:
+def glyph_warnings(where: Locator, cv: CV, chars: list[str]) -> list[Warning_]:
     """One warning per field holding characters no font has, naming field and characters."""
     chars = [ch for ch in chars if not ch.isspace()]  # icon fonts lack a space: nothing is lost
     if not chars:
@@ -72,7 +91,7 @@ def glyph_warnings(loaded: Loaded, cv: CV, chars: list[str]) -> list[Warning_]:
         warnings.append(
             Warning_(
                 f"{format_path(path)}: no font has {shown}; missing from the PDF",
-                _location(loaded, path),
+                where.location(path),
             )
         )
     for ch in chars:
@@ -81,13 +100,13 @@ def glyph_warnings(loaded: Loaded, cv: CV, chars: list[str]) -> list[Warning_]:
     return warnings
 
 
-def leak_warnings(loaded: Loaded, selection: Selection) -> list[Warning_]:
+def leak_warnings(where: Locator, selection: Selection) -> list[Warning_]:
     """A hidden value the variant still prints elsewhere: the user must hide it there too."""
     return [
         Warning_(
             f"{format_path(path)}: shows `{hidden.value}`, which this variant hides "
-            f"({hidden.field} at {_location(loaded, hidden.path)}); hide or reword it here too",
-            _location(loaded, path),
+            f"({hidden.field} at {where.location(hidden.path)}); hide or reword it here too",
+            where.location(path),
         )
         for hidden, path in leaks(selection)
     ]

@@ -290,22 +290,40 @@ class Project(Entry, Dated):
 class Publication(Entry):
     title: NonEmptyText
     authors: list[NonEmptyText] = Field(min_length=1)
-    venue: NonEmptyText
+    venue: NonEmptyText | None = None
     year: int = Field(ge=1000, le=2100)
     details: Text | None = Field(None, description="Volume, issue, pages, place.")
+    et_al: bool = Field(False, description="More authors follow (BibTeX `and others`).")
     equal_contribution: list[NonEmptyText] = Field(
-        default_factory=list, description="Authors marked * for equal contribution."
+        default_factory=list, description="Authors who contributed equally (marked, see `marks`)."
+    )
+    corresponding: list[NonEmptyText] = Field(
+        default_factory=list, description="Corresponding authors (marked, see `marks`)."
     )
     arxiv: ArxivId | None = None
     doi: Doi | None = None
     url: Url | None = None
     pdf: Url | None = None
+    entry_type: Annotated[str, Field(pattern=r"^[a-z]+$")] | None = Field(
+        None, description="BibTeX entry type (article, inproceedings, ...), for grouping."
+    )
+
+    _source: Any = PrivateAttr(None)
+
+    @property
+    def source(self) -> Any:
+        """The BibTeX record this entry was read from, if any (for a faithful export)."""
+        return self._source
+
+    def keep_source(self, record: Any) -> None:
+        self._source = record
 
     @model_validator(mode="after")
     def _marked_are_authors(self) -> Publication:
-        unknown = [a for a in self.equal_contribution if a not in self.authors]
-        if unknown:
-            raise ValueError(f"equal_contribution names {unknown} who are not in `authors`")
+        for role in ("equal_contribution", "corresponding"):
+            unknown = [a for a in getattr(self, role) if a not in self.authors]
+            if unknown:
+                raise ValueError(f"{role} names {unknown} who are not in `authors`")
         return self
 
 
@@ -360,8 +378,37 @@ class ProjectSection(SectionBase):
 
 class PublicationSection(SectionBase):
     kind: Literal["publications"]
+    bib: Text | None = Field(
+        None, description="A .bib file (relative to this YAML file) to read entries from."
+    )
+    select: list[Tag] = Field(
+        default_factory=list,
+        description="Keep only entries with one of these tags (BibTeX keywords are tags).",
+    )
+    omit: list[Tag] = Field(default_factory=list, description="Drop entries with these tags.")
+    order: Literal["newest-first", "as-written"] | None = Field(
+        None, description="Default: newest-first when a .bib is read, else as written."
+    )
+    group_by: Literal["type"] | dict[Tag, NonEmptyText] | None = Field(
+        None,
+        description="`type` (Journal Articles, Conference Papers, Preprints, ...) or a "
+        "mapping from tag to heading, in order; the rest go under `Other`.",
+    )
+    numbering: Literal["ascending", "descending", "none"] | None = Field(
+        None, description="Default: ascending (`numbered: false` means none)."
+    )
     numbered: bool = True
-    entries: list[Publication] = Field(min_length=1)
+    entries: list[Publication] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_entries(self) -> PublicationSection:
+        if not self.entries and not self.bib:
+            raise ValueError("needs `entries` or a `bib` file (or leave the section out)")
+        return self
+
+    @property
+    def number_style(self) -> str:
+        return self.numbering or ("ascending" if self.numbered else "none")
 
 
 class PatentSection(SectionBase):
@@ -454,6 +501,14 @@ class Checks(Strict):
         return self
 
 
+class Marks(Strict):
+    """Symbols after authors' names; Chinese funding CVs use `#` for co-first, `*` for
+    corresponding."""
+
+    equal: NonEmptyText = "*"
+    corresponding: NonEmptyText = "†"
+
+
 class Design(Strict):
     style: Literal["classic", "casual", "banking", "oldstyle", "fancy"] = "classic"
     color: Literal["blue", "orange", "green", "red", "purple", "grey", "black", "burgundy"] = "blue"
@@ -468,6 +523,7 @@ class Design(Strict):
     show_updated: bool = Field(True, description="Print `Last updated: <updated>` in the header.")
     pdfa: bool = Field(False, description="Write PDF/A-2b (XMP metadata, sRGB OutputIntent).")
     checks: Checks = Field(default_factory=Checks)
+    marks: Marks = Field(default_factory=Marks)
     preamble_latex: RawLatex | None = Field(None, description="Raw LaTeX added to the preamble.")
 
 
@@ -525,6 +581,7 @@ class Variant(Located):
         description="Fields left out of every output: person.FIELD or KIND.FIELD.",
     )
     checks: VariantChecks = Field(default_factory=VariantChecks)
+    marks: Marks | None = Field(None, description="Author marks for this variant.")
 
 
 class CV(Strict):

@@ -15,7 +15,6 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from build_cv import variants
 from build_cv.errors import PathKey, SchemaError, SchemaProblem
 from build_cv.schema.model import CV, locate_all
 from build_cv.sources.yaml_source import Loaded
@@ -33,9 +32,6 @@ def validate(loaded: Loaded) -> CV:
         problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0))
         raise SchemaError(problems) from None
     locate_all(cv, loaded.origin)
-    mistakes = [SchemaProblem(loaded.locate(p.path), p.message) for p in variants.problems(cv)]
-    if mistakes:
-        raise SchemaError(mistakes)
     return cv
 
 

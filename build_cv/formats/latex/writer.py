@@ -53,9 +53,13 @@ def _finalize(value: Any) -> Any:
     return escape(str(value))
 
 
-def _marker(origin: Origin) -> NoEscape:
+def marker_of(origin: Origin) -> str:
     """An origin's path inside a TeX comment: only characters that cannot end the comment."""
-    return NoEscape(_UNSAFE_IN_MARKER.sub("?", origin.field))
+    return _UNSAFE_IN_MARKER.sub("?", origin.field)
+
+
+def _marker(origin: Origin) -> NoEscape:
+    return NoEscape(marker_of(origin))
 
 
 _UNSAFE_IN_MARKER = re.compile(r"[^\w.\[\]@:/+-]")

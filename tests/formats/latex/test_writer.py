@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from build_cv.formats.latex.writer import source_at
-from build_cv.pipeline.build import tex_for
-from build_cv.pipeline.diagnose import source_of
+from build_cv.pipeline.build import load_cv, tex_for
+from build_cv.pipeline.diagnose import Locator
 from build_cv.schema.model import CV
-from tests.conftest import ROOT
+from build_cv.view import build_view
+from tests.conftest import DEFAULT_DATA, ROOT
 
 
 def make(**extra: Any) -> CV:
@@ -113,16 +114,28 @@ def test_design_options_reach_the_preamble(style: str) -> None:
     assert r"\moderncvcolor{green}" in tex
 
 
-def test_source_markers_map_tex_lines_to_data_paths(default_cv: CV) -> None:
-    tex = tex_for(default_cv)
+def test_source_markers_map_tex_lines_to_the_line_written() -> None:
+    loaded, cv = load_cv(DEFAULT_DATA)
+    view = build_view(cv)
+    tex = tex_for(cv)
+    where = Locator(loaded, view)
     lines = tex.splitlines()
-    line = next(i for i, t in enumerate(lines, 1) if "a Parallel Framework for Accelerating" in t)
-    path = source_of(tex, line)
-    assert path is not None
-    assert isinstance(path[1], int)
-    section = default_cv.sections[path[1]]
-    assert section.title == "Selected Publications"
-    assert path[2:] == ("entries", 9)
+
+    def line_of(phrase: str) -> int:
+        return next(i for i, t in enumerate(lines, 1) if phrase in t)
+
+    project = where.origin_at(tex, line_of("Data Curation for Large Language Model"))
+    assert project is not None and project.path == ("sections", 2, "entries", 1)
+    yaml_line = where.location(project.path).line
+    assert yaml_line is not None
+    assert "Data Curation" in DEFAULT_DATA.read_text().splitlines()[yaml_line - 1]
+
+    paper = where.origin_at(tex, line_of("a Parallel Framework for Accelerating"))
+    assert paper is not None and paper.file == DEFAULT_DATA.parent / "publications.bib"
+    assert paper.line is not None
+    bib = paper.file.read_text().splitlines()
+    assert bib[paper.line - 1].startswith("@inproceedings{li2018swcaffe,")
+    assert str(where.location(paper.path)).endswith(f"publications.bib:{paper.line}")
     assert source_at(tex, 1) is None
 
 

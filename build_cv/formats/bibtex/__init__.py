@@ -1,0 +1,1 @@
+"""The BibTeX writer: every publication of a (selected) CV as clean BibTeX."""

@@ -1,0 +1,110 @@
+"""Publications sections that read a .bib file: entries merged, selected and ordered.
+
+Academics keep one .bib for papers, homepage and CV; a `publications` section may name
+it (`bib: publications.bib`, relative to the YAML file) instead of, or beside, typed
+entries. Each BibTeX entry becomes an ordinary `Publication` that remembers the .bib line
+it came from, so everything after this stage (variants, the view, every writer, the TeX
+diagnostics) treats both sources alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from build_cv.errors import InputError, Location, Origin, SchemaError, SchemaProblem
+from build_cv.schema.model import CV, Publication, PublicationSection
+from build_cv.sources.bibtex import read_bibtex
+from build_cv.sources.bibtex_model import BibEntry
+from build_cv.sources.yaml_source import Loaded
+
+
+def with_bibliographies(cv: CV, loaded: Loaded) -> CV:
+    """`cv` with every `bib:` read into its section; all problems of all files at once."""
+    problems: list[SchemaProblem] = []
+    sections = []
+    for section in cv.sections:
+        if isinstance(section, PublicationSection):
+            section = _assemble(section, loaded, problems)
+        sections.append(section)
+    if problems:
+        raise SchemaError(problems)
+    return cv.model_copy(update={"sections": sections})
+
+
+def bib_files(cv: CV, data: Path) -> list[Path]:
+    """The .bib files `cv` reads (watch mode and the cache need them too)."""
+    return [data.parent / s.bib for s in cv.sections if isinstance(s, PublicationSection) and s.bib]
+
+
+def _assemble(
+    section: PublicationSection, loaded: Loaded, problems: list[SchemaProblem]
+) -> PublicationSection:
+    before = len(problems)
+    entries = list(section.entries)
+    if section.bib:
+        entries += _read(loaded.path.parent / section.bib, section, loaded, problems)
+    if section.select:
+        entries = [e for e in entries if set(e.tags) & set(section.select)]
+    entries = [e for e in entries if not set(e.tags) & set(section.omit)]
+    order = section.order or ("newest-first" if section.bib else "as-written")
+    if order == "newest-first":
+        entries.sort(key=lambda e: -e.year)
+    if not entries and len(problems) == before:
+        where = loaded.locate((*section.origin.path, "select"))
+        problems.append(SchemaProblem(where, "no publication is left after `select`/`omit`"))
+    return section.model_copy(update={"entries": entries})
+
+
+def _read(
+    path: Path, section: PublicationSection, loaded: Loaded, problems: list[SchemaProblem]
+) -> list[Publication]:
+    try:
+        found = read_bibtex(path)
+    except SchemaError as exc:
+        problems.extend(exc.problems)
+        return []
+    except InputError as exc:
+        where = loaded.locate((*section.origin.path, "bib"))
+        problems.append(SchemaProblem(where, str(exc)))
+        return []
+    publications = []
+    for entry in found:
+        publication = _publication(entry, path, problems)
+        if publication is not None:
+            publications.append(publication)
+    return publications
+
+
+def _publication(entry: BibEntry, path: Path, problems: list[SchemaProblem]) -> Publication | None:
+    line = entry.origin.line if entry.origin else None
+    fields: dict[str, Any] = {
+        "title": entry.title,
+        "authors": list(entry.author_names),
+        "et_al": entry.et_al,
+        "venue": entry.venue,
+        "year": entry.year,
+        "details": entry.details,
+        "equal_contribution": list(entry.with_role("equal")),
+        "corresponding": list(entry.with_role("corresponding")),
+        "arxiv": entry.arxiv,
+        "doi": entry.doi,
+        "url": entry.url,
+        "tags": list(entry.tags),
+        "entry_type": entry.entry_type,
+    }
+    try:
+        publication = Publication.model_validate({k: v for k, v in fields.items() if v})
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            field = ".".join(str(p) for p in err["loc"])
+            message = str(err["msg"]).removeprefix("Value error, ")
+            location = Location(path, line, None, f"@{entry.key}")
+            problems.append(SchemaProblem(location, f"{field}: {message}"))
+        return None
+    publication.locate(Origin(path, (f"@{entry.key}",), line))
+    publication.keep_source(replace(entry, origin=None))
+    return publication

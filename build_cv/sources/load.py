@@ -1,0 +1,27 @@
+"""Read a CV from its files into the validated model: the YAML, then the .bib files it
+names, then the checks that need the whole record (variants name tags that entries from
+any file may carry). Every problem is located in the file it is in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from build_cv import variants
+from build_cv.errors import SchemaError, SchemaProblem
+from build_cv.schema.model import CV
+from build_cv.sources.bib_section import with_bibliographies
+from build_cv.sources.validate import validate
+from build_cv.sources.yaml_source import Loaded, load_yaml
+
+
+def load_cv(data: Path) -> tuple[Loaded, CV]:
+    loaded = load_yaml(data)
+    return loaded, from_loaded(loaded)
+
+
+def from_loaded(loaded: Loaded) -> CV:
+    cv = with_bibliographies(validate(loaded), loaded)
+    mistakes = [SchemaProblem(loaded.locate(p.path), p.message) for p in variants.problems(cv)]
+    if mistakes:
+        raise SchemaError(mistakes)
+    return cv
