@@ -37,11 +37,13 @@ from build_cv.pipeline.plan import (
     check_variant,
     expectations,
     make_plan,
+    refuse_overwriting,
     source_date_epoch,
 )
 from build_cv.pipeline.publish import locked, publish
 from build_cv.preflight import Expectations, Report, preflight
 from build_cv.schema.model import CV
+from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import load_cv
 from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset import doctor
@@ -93,9 +95,10 @@ def build(
 ) -> BuildResult:
     """Build one variant of `data` (the full CV by default) as a PDF and its .tex."""
     loaded, cv = load_cv(data)
-    (target,) = make_plan(data, out_dir, cv, [variant])
+    targets = make_plan(data, out_dir, cv, [variant])
+    refuse_overwriting(targets, [data, *bib_files(cv, data)])
     return build_target(
-        target,
+        targets[0],
         loaded,
         cv,
         limits=limits,
@@ -194,8 +197,10 @@ def build_all(
     Bad data (exit 2) stops everything before any TeX runs: it is wrong for every target.
     """
     loaded, cv = load_cv(data)
+    targets = make_plan(data, out_dir, cv, variants)
+    refuse_overwriting(targets, [data, *bib_files(cv, data)])
     outcomes = []
-    for target in make_plan(data, out_dir, cv, variants):
+    for target in targets:
         try:
             result = build_target(
                 target,

@@ -46,6 +46,10 @@ class Outputs:
             )
         return cls(out_dir, data.stem if variant is None else f"{data.stem}-{variant}")
 
+    def all(self, formats: tuple[str, ...] = ("pdf", "tex")) -> list[Path]:
+        """Every file this target may write or leave behind."""
+        return [self.path(ext) for ext in formats] + [self.failed(ext) for ext in formats]
+
     def path(self, ext: str) -> Path:
         return self.out_dir / f"{self.stem}.{ext}"
 
@@ -98,6 +102,34 @@ def make_plan(
         for variant in dict.fromkeys(names)
         for fmt in formats
     ]
+
+
+def refuse_overwriting(targets: list[Target], inputs: list[Path]) -> None:
+    """Stop before anything runs if a build would write over its own input, or cannot write.
+
+    A CV saved as `dist/cv.tex` and built with `--out dist` would be replaced by the
+    generated file; a directory named like an output would fail only after TeX ran.
+    """
+    sources = {_identity(p): p for p in inputs}
+    for target in targets:
+        for path in target.outputs.all(("pdf", "tex", target.format)):
+            source = sources.get(_identity(path))
+            if source is not None:
+                raise InputError(
+                    f"{source}: the build would overwrite this input with its output "
+                    f"{path}; choose another --out"
+                )
+            if path.is_dir():
+                raise InputError(f"{path}: a directory is in the way of an output file")
+
+
+def _identity(path: Path) -> tuple[int, int] | Path:
+    """The same file whatever the spelling: symbolic links, `..`, hard links."""
+    try:
+        st = path.stat()
+    except OSError:
+        return path.resolve()
+    return (st.st_dev, st.st_ino)
 
 
 def check_variant(cv: CV, name: str | None) -> str | None:

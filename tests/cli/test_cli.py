@@ -112,18 +112,43 @@ def test_bad_source_date_epoch_is_bad_input(tmp_path: Path, epoch: str) -> None:
     assert "SOURCE_DATE_EPOCH=" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_a_directory_in_the_way_fails_cleanly_and_replaces_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["cv.pdf", "cv.failed.pdf", "cv.failed.tex"])
+def test_a_directory_in_the_way_is_refused_before_tex_runs(tmp_path: Path, name: str) -> None:
     data = tmp_path / "cv.yaml"
     data.write_text(MINIMAL_YAML, encoding="utf-8")
     out = tmp_path / "out"
-    (out / "cv.pdf").mkdir(parents=True)
+    (out / name).mkdir(parents=True)
     (out / "cv.tex").write_text("previous")
     proc = run_build(data, out)
-    assert proc.returncode == 1
-    assert f"cannot write {out / 'cv.pdf'}: a directory is in the way" in proc.stderr
+    assert proc.returncode == 2
+    assert f"{out / name}: a directory is in the way of an output file" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert (out / "cv.tex").read_text() == "previous"
-    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert sorted(p.name for p in out.iterdir()) == sorted({name, "cv.tex"})
+
+
+@pytest.mark.parametrize(
+    ("data_name", "bib_name"),
+    [("cv.tex", None), ("cv.pdf", None), ("cv.yaml", "cv.tex"), ("cv.yaml", "cv.failed.pdf")],
+)
+def test_an_input_that_would_be_an_output_is_refused(
+    tmp_path: Path, data_name: str, bib_name: str | None
+) -> None:
+    """A CV saved as dist/cv.tex (or a .bib as dist/cv.pdf) and built into dist/."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    text = MINIMAL_YAML
+    if bib_name:
+        bib = "@article{a, author={A, B}, title={T}, journal={J}, year={2020}}\n"
+        (out / bib_name).write_text(bib, encoding="utf-8")
+        text += f"  - title: Papers\n    kind: publications\n    bib: {bib_name}\n"
+    data = out / data_name
+    data.write_text(text, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    proc = run_build(data, out)
+    assert proc.returncode == 2, proc.stderr
+    assert "would overwrite this input" in proc.stderr and "Traceback" not in proc.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_data_named_like_a_leftover_is_refused(tmp_path: Path) -> None:
