@@ -1,6 +1,9 @@
 """Command line: the only place where errors become messages and exit codes.
 
 Exit codes: 0 success, 1 a failed build or check, 2 bad input or usage.
+
+The heavy modules (pydantic, jinja2, pypdf) are imported only once a command needs them:
+a rebuild with nothing changed is answered from the cache before any of them load.
 """
 
 from __future__ import annotations
@@ -8,21 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from build_cv.errors import BuildCVError, InputError, Warning_
-from build_cv.pipeline.build import (
-    Limits,
-    Outcome,
-    build,
-    build_all,
-    load_cv,
-    variant_expectations,
-)
-from build_cv.preflight import Expectations, preflight
-from build_cv.schema.model import ALL_VARIANTS, CV
-from build_cv.typeset import doctor
+from build_cv.pipeline import cache
 from build_cv.typeset.engine import DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    from build_cv.pipeline.build import BuildResult, Outcome
+    from build_cv.pipeline.plan import Limits
 
 DEFAULT_DATA = Path("data/cv.yaml")
 DEFAULT_OUT = Path("out")
@@ -70,6 +69,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="CV YAML file")
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     b.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build from scratch, even if nothing changed since the last build",
+    )
+    b.add_argument(
         "--variant",
         metavar="NAME",
         help="build this variant as <stem>-NAME.pdf; `all`: the full CV and every variant",
@@ -113,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "schema":
+            from build_cv.schema.model import CV
+
             print(json.dumps(CV.model_json_schema(), indent=2, ensure_ascii=False))
             return 0
         return _doctor()
@@ -129,10 +135,62 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
+    from build_cv.pipeline.plan import Limits
+
     return Limits(args.min_pages, args.max_pages, args.max_size_mb)
 
 
+@dataclass
+class _Transcript:
+    """What a build printed, kept so a cached rebuild can print the same."""
+
+    out: list[str] = field(default_factory=list)
+    err: list[str] = field(default_factory=list)
+
+    def say(self, line: str) -> None:
+        print(line)
+        self.out.append(line)
+
+    def warn(self, line: str) -> None:
+        print(line, file=sys.stderr)
+        self.err.append(line)
+
+
+def _request(args: argparse.Namespace) -> dict[str, str]:
+    """The options of a build that can change what it writes or prints."""
+    names = ("data", "out", "variant", "strict", "min_pages", "max_pages", "max_size_mb")
+    options = {name: str(getattr(args, name)) for name in names}
+    options["data"] = str(args.data.resolve())
+    options["out"] = str(args.out.resolve())
+    return options
+
+
 def _build(args: argparse.Namespace) -> int:
+    if args.no_cache or args.verify_reproducible:
+        return _build_fresh(args, _Transcript())[0]
+    root = cache.cache_root(args.out)
+    key = cache.request_key(_request(args))
+    hit = cache.lookup(root, key)
+    if hit is not None:
+        hit.replay()
+        sys.stderr.write(hit.stderr)
+        sys.stdout.write(hit.stdout)
+        print("Nothing changed since the last build: its files were reused (--no-cache rebuilds).")
+        return 0
+    transcript = _Transcript()
+    code, results = _build_fresh(args, transcript)
+    if code == 0 and results:
+        outputs = [path for r in results for path in r.files.values()]
+        stdout = "".join(f"{line}\n" for line in transcript.out)
+        stderr = "".join(f"{line}\n" for line in transcript.err)
+        cache.store(root, key, results[0].inputs, outputs, stdout, stderr)
+    return code
+
+
+def _build_fresh(args: argparse.Namespace, say: _Transcript) -> tuple[int, list[BuildResult]]:
+    from build_cv.pipeline.build import build, build_all
+    from build_cv.schema.model import ALL_VARIANTS
+
     options = {
         "limits": _limits(args),
         "strict": args.strict,
@@ -140,46 +198,51 @@ def _build(args: argparse.Namespace) -> int:
         "verify_reproducible": args.verify_reproducible,
     }
     if args.variant == ALL_VARIANTS:
-        return _build_all(build_all(args.data, args.out, [ALL_VARIANTS], **options))
+        outcomes = build_all(args.data, args.out, [ALL_VARIANTS], **options)
+        code = _build_all(outcomes, say)
+        return code, [o.result for o in outcomes if o.result is not None]
     result = build(args.data, args.out, variant=args.variant, **options)
-    _print_warnings(result.warnings)
-    print(result.report.text())
+    _print_warnings(result.warnings, say)
+    say.say(result.report.text())
     note = " (reproducible: verified by a second build)" if args.verify_reproducible else ""
-    print(f"Wrote {result.pdf} and {result.tex}; sha256 {result.sha256}{note}")
-    return 0
+    say.say(f"Wrote {result.pdf} and {result.tex}; sha256 {result.sha256}{note}")
+    return 0, [result]
 
 
-def _print_warnings(warnings: list[Warning_]) -> None:
+def _print_warnings(warnings: list[Warning_], say: _Transcript | None = None) -> None:
     for w in warnings:
-        print(f"build-cv: warning: {w}", file=sys.stderr)
+        (say or _Transcript()).warn(f"build-cv: warning: {w}")
 
 
-def _build_all(outcomes: list[Outcome]) -> int:
+def _build_all(outcomes: list[Outcome], say: _Transcript) -> int:
     """Each target's warnings and errors as it ends, then one table of all of them."""
     rows = []
     for o in outcomes:
         name = o.target.name
         if o.result is not None:
-            _print_warnings(o.result.warnings)
+            _print_warnings(o.result.warnings, say)
             result = f"ok, {o.result.pdf}"
         elif o.error is not None:
-            _print_warnings(o.error.warnings)
-            print(f"build-cv: {name}: {o.error.render()}", file=sys.stderr)
+            _print_warnings(o.error.warnings, say)
+            say.warn(f"build-cv: {name}: {o.error.render()}")
             for note in o.error.notes:
-                print(note, file=sys.stderr)
+                say.warn(note)
             result = f"FAILED ({type(o.error).__name__.removesuffix('Error')})"
         rows.append((name, "-" if o.pages is None else str(o.pages), result))
     width = max(len("variant"), *(len(r[0]) for r in rows))
-    print(f"{'variant':<{width}}  pages  result")
+    say.say(f"{'variant':<{width}}  pages  result")
     for name, pages, result in rows:
-        print(f"{name:<{width}}  {pages:>5}  {result}")
+        say.say(f"{name:<{width}}  {pages:>5}  {result}")
     failed = sum(o.result is None for o in outcomes)
     if failed:
-        print(f"build-cv: {failed} of {len(outcomes)} failed", file=sys.stderr)
+        say.warn(f"build-cv: {failed} of {len(outcomes)} failed")
     return 1 if failed else 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from build_cv.pipeline.build import load_cv, variant_expectations
+    from build_cv.preflight import Expectations, preflight
+
     if args.variant is not None and args.data is None:
         raise InputError("--variant needs --data: the variants are defined in the CV data")
     if args.data is not None:
@@ -205,6 +268,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _doctor() -> int:
+    from build_cv.typeset import doctor
+
     text, ok = doctor.report()
     print(text)
     return 0 if ok else 1

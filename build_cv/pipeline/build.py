@@ -61,6 +61,7 @@ class BuildResult:
     report: Report
     warnings: list[Warning_] = field(default_factory=list)
     sha256: str = ""
+    inputs: list[Path] = field(default_factory=list)
 
     @property
     def pdf(self) -> Path:
@@ -96,8 +97,9 @@ def build(
     """Build one variant of `data` (the full CV by default) as a PDF and its .tex."""
     loaded, cv = load_cv(data)
     targets = make_plan(data, out_dir, cv, [variant])
-    refuse_overwriting(targets, [data, *bib_files(cv, data)])
-    return build_target(
+    inputs = [data, *bib_files(cv, data)]
+    refuse_overwriting(targets, inputs)
+    result = build_target(
         targets[0],
         loaded,
         cv,
@@ -106,6 +108,8 @@ def build(
         timeout=timeout,
         verify_reproducible=verify_reproducible,
     )
+    result.inputs = inputs
+    return result
 
 
 def build_target(
@@ -198,7 +202,8 @@ def build_all(
     """
     loaded, cv = load_cv(data)
     targets = make_plan(data, out_dir, cv, variants)
-    refuse_overwriting(targets, [data, *bib_files(cv, data)])
+    inputs = [data, *bib_files(cv, data)]
+    refuse_overwriting(targets, inputs)
     outcomes = []
     for target in targets:
         try:
@@ -216,6 +221,7 @@ def build_all(
         except BuildCVError as exc:
             outcomes.append(Outcome(target, error=exc))
         else:
+            result.inputs = inputs
             outcomes.append(Outcome(target, result=result))
     return outcomes
 
