@@ -91,6 +91,18 @@ def parser() -> argparse.ArgumentParser:
     )
     _add_limits(b)
 
+    w = sub.add_parser("watch", help="rebuild on every save of the CV or a file it reads")
+    w.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="CV YAML file")
+    w.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    w.add_argument("--variant", metavar="NAME", help="as for build (`all` too)")
+    w.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_TIMEOUT,
+        help="seconds TeX may run (default %(default)s)",
+    )
+    _add_limits(w)
+
     c = sub.add_parser("check", help="preflight any PDF before uploading it")
     c.add_argument("pdf", type=Path)
     c.add_argument("--data", type=Path, help="CV YAML whose name, metadata and limits to expect")
@@ -116,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "watch":
+            return _watch(args)
         if args.command == "schema":
             from build_cv.schema.model import CV
 
@@ -123,15 +137,61 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return _doctor()
     except BuildCVError as exc:
-        for w in exc.warnings:
-            print(f"build-cv: warning: {w}", file=sys.stderr)
-        print(f"build-cv: {exc.render()}", file=sys.stderr)
-        for note in exc.notes:
-            print(note, file=sys.stderr)
+        _report(exc)
         return exc.exit_code
     except KeyboardInterrupt:
         print("build-cv: interrupted; the previous PDF is untouched", file=sys.stderr)
         return 130
+
+
+def _report(exc: BuildCVError) -> None:
+    for w in exc.warnings:
+        print(f"build-cv: warning: {w}", file=sys.stderr)
+    print(f"build-cv: {exc.render()}", file=sys.stderr)
+    for note in exc.notes:
+        print(note, file=sys.stderr)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """Build on every save; an error is shown and the previous files stay."""
+    import time
+
+    from build_cv.pipeline.build import load_cv
+    from build_cv.pipeline.watch import watch
+    from build_cv.sources.bib_section import bib_files
+
+    args.no_cache, args.verify_reproducible = False, False
+    known: list[Path] = [args.data]
+
+    def inputs() -> list[Path]:
+        try:
+            _, cv = load_cv(args.data)
+        except BuildCVError:
+            return known
+        known[:] = [args.data, *bib_files(cv, args.data)]
+        return known
+
+    def rebuild() -> None:
+        start = time.monotonic()
+        try:
+            code = _build(args)
+        except BuildCVError as exc:
+            _report(exc)
+            code = exc.exit_code
+        took = time.monotonic() - start
+        result = "built" if code == 0 else "failed; the previous files stay"
+        print(
+            f"build-cv: {time.strftime('%H:%M:%S')} {result} in {took:.1f} s; "
+            "watching for changes (Ctrl-C stops)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        watch(inputs, rebuild)
+    except KeyboardInterrupt:
+        print("build-cv: stopped watching", file=sys.stderr)
+    return 0
 
 
 def _limits(args: argparse.Namespace) -> Limits:

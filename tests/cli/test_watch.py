@@ -1,0 +1,95 @@
+"""build-cv watch, driven as a person would: save, wait for the PDF, save a broken file."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.tex
+
+YAML = (
+    "person: {name: Ada Lovelace, email: ada@example.org}\nupdated: 2024-06-15\n"
+    "design: {icons: false}\nsections:\n"
+    "  - {kind: items, title: Notes, entries: [{text: WORD}]}\n"
+    "  - {kind: publications, title: Papers, bib: papers.bib}\n"
+)
+BIB = "@article{a, author = {Lovelace, Ada}, title = {TITLE}, journal = {J}, year = {1843}}\n"
+
+
+def digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.2)
+
+
+def save(path: Path, text: str) -> None:
+    """As editors do: write a new file and rename it over the old one."""
+    temp = path.with_name(f".{path.name}.swp")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(path)
+
+
+def test_watch_rebuilds_on_save_keeps_the_pdf_on_error_and_stops_cleanly(
+    tmp_path: Path,
+) -> None:
+    data, bib, out = tmp_path / "cv.yaml", tmp_path / "papers.bib", tmp_path / "out"
+    data.write_text(YAML.replace("WORD", "first"), encoding="utf-8")
+    bib.write_text(BIB.replace("TITLE", "One"), encoding="utf-8")
+    log = tmp_path / "watch.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "build_cv", "watch", str(data), "--out", str(out)],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            tex = out / "cv.tex"
+            wait_for(lambda: "watching for changes" in log.read_text())
+            assert "first" in tex.read_text() and "One" in tex.read_text()
+
+            save(data, YAML.replace("WORD", "second"))
+            wait_for(lambda: "second" in tex.read_text())
+
+            save(bib, BIB.replace("TITLE", "Two"))
+            wait_for(lambda: "Two" in tex.read_text())
+            good = digest(out / "cv.pdf")
+            assert good is not None
+
+            save(data, YAML.replace("WORD", "third").replace("items", "itemz"))
+            wait_for(lambda: "unknown kind `itemz`" in log.read_text())
+            assert "failed; the previous files stay" in log.read_text()
+            assert digest(out / "cv.pdf") == good
+
+            before = log.read_text().count(" built in ")
+            for word in ("fourth", "fifth"):  # two quick saves: one batch, one build
+                save(data, YAML.replace("WORD", word))
+            wait_for(lambda: log.read_text().count(" built in ") > before)
+            assert "fifth" in tex.read_text()
+            time.sleep(3)
+            assert log.read_text().count(" built in ") == before + 1
+        finally:
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait(timeout=60)
+    text = log.read_text()
+    assert code == 0, text
+    assert "stopped watching" in text and "Traceback" not in text
