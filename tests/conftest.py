@@ -21,6 +21,7 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "cv.yaml"
+DEFAULT_BIB = ROOT / "data" / "publications.bib"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -59,6 +60,7 @@ def write_cv(tmp_path: Path) -> Callable[[dict[str, object]], Path]:
 
     def write(data: dict[str, object], name: str = "cv.yaml") -> Path:
         path = tmp_path / name
+        shutil.copyfile(DEFAULT_BIB, tmp_path / DEFAULT_BIB.name)  # the default data reads it
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
         return path
 

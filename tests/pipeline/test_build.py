@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from build_cv.pipeline.build import BuildResult, build
 from build_cv.preflight import extract_text, normalize
 from build_cv.schema.model import CV
 from build_cv.typeset import doctor
-from tests.conftest import DEFAULT_DATA, MINIMAL
+from tests.conftest import DEFAULT_BIB, DEFAULT_DATA, MINIMAL
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +122,7 @@ def test_cli_build_writes_stem_named_files(
 ) -> None:
     data = tmp_path / "mine.yaml"
     data.write_text(DEFAULT_DATA.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copyfile(DEFAULT_BIB, tmp_path / DEFAULT_BIB.name)
     assert main(["build", str(data), "--out", str(tmp_path / "dist")]) == 0
     assert (tmp_path / "dist" / "mine.pdf").exists()
     assert (tmp_path / "dist" / "mine.tex").exists()

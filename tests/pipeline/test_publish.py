@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from build_cv.pipeline.publish import write_atomic
-from tests.conftest import DEFAULT_DATA
+from tests.conftest import DEFAULT_BIB, DEFAULT_DATA
 
 
 def test_write_atomic_replaces_whole_files_and_leaves_no_temporaries(tmp_path: Path) -> None:
@@ -30,6 +31,7 @@ def test_concurrent_builds_into_one_directory_give_a_matching_whole_pair(tmp_pat
         (tmp_path / name).mkdir()
         data = tmp_path / name / "cv.yaml"
         data.write_text(text, encoding="utf-8")
+        shutil.copyfile(DEFAULT_BIB, tmp_path / name / DEFAULT_BIB.name)
         cmd = [sys.executable, "-m", "build_cv", "build", str(data), "--out", str(out)]
         procs[name] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     digests = {}
@@ -42,4 +44,5 @@ def test_concurrent_builds_into_one_directory_give_a_matching_whole_pair(tmp_pat
     winner = next(name for name, d in digests.items() if d == final)
     tex = (out / "cv.tex").read_text(encoding="utf-8")
     assert ("41k" in tex) == (winner == "B")
-    assert sorted(p.name for p in out.iterdir()) == [".build-cv.lock", "cv.pdf", "cv.tex"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [".build-cv-cache", ".build-cv.lock", "cv.pdf", "cv.tex"]
