@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DATA   ?= data/cv.yaml
 OUT    ?= out
 
-.PHONY: pdf all tex test lint format bench doctor clean
+.PHONY: pdf all tex test quick lint format bench doctor clean
 
 pdf: $(STAMP) tex
 	$(VENV)/bin/build-cv build $(DATA) --out $(OUT)
@@ -28,6 +28,9 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP) tex lint
 	$(PY) -m pytest -q
+
+quick: $(STAMP) lint  # while working: everything but the slow end-to-end groups (marker `tex`)
+	$(PY) -m pytest -q -m "not tex"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
