@@ -12,7 +12,8 @@ the Markup fields (`**bold**`, `*italic*`, `[text](url)`), which each writer ren
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Literal
 from urllib.parse import quote
@@ -242,6 +243,22 @@ class View:
     summary: Rich | None
     sections: tuple[SectionView, ...]
     labels: dict[str, str]
+
+
+def texts(node: object) -> Iterator[str]:
+    """Every string a view holds, for a writer that must know what its text needs
+    (the LaTeX writer loads a CJK font only for a CV that has CJK text)."""
+    if isinstance(node, str):
+        yield node
+    elif is_dataclass(node) and not isinstance(node, type):
+        for f in fields(node):
+            yield from texts(getattr(node, f.name))
+    elif isinstance(node, tuple | list):
+        for item in node:
+            yield from texts(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from texts(value)
 
 
 def month_year(value: m.YearMonth) -> str:

@@ -37,7 +37,7 @@ _LIGATURE_CHARS = "<>,"
 
 
 _GREEK_CYRILLIC = "\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f"
-_OTHER_SCRIPT = re.compile(f"[{_GREEK_CYRILLIC}][\u0300-\u036f{_GREEK_CYRILLIC}]*")
+OTHER_SCRIPT = re.compile(f"[{_GREEK_CYRILLIC}][\u0300-\u036f{_GREEK_CYRILLIC}]*")
 
 
 def escape(text: str) -> NoEscape:
@@ -51,7 +51,7 @@ def escape(text: str) -> NoEscape:
         return text
     parts = []
     pos = 0
-    for m in _OTHER_SCRIPT.finditer(text):
+    for m in OTHER_SCRIPT.finditer(text):
         parts.append(_escape_chars(text[pos : m.start()]))
         parts.append(rf"\cvscript{{{_escape_chars(m.group())}}}")
         pos = m.end()

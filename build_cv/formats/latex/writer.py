@@ -22,9 +22,9 @@ import jinja2
 from pylatex.utils import NoEscape
 
 from build_cv.errors import Origin
-from build_cv.formats.latex.escape import escape, escape_url, markup
+from build_cv.formats.latex.escape import OTHER_SCRIPT, escape, escape_url, markup
 from build_cv.schema.model import Design
-from build_cv.view import Raw, Rich, View
+from build_cv.view import Raw, Rich, View, texts
 
 
 def _templates() -> Path:
@@ -36,6 +36,12 @@ def _templates() -> Path:
 
 TEMPLATES = _templates()
 SOURCE_MARK = "% build-cv source: "
+# Each font family costs part of every TeX pass, so one is loaded only for text that needs
+# it: CJK ideographs, kana, hangul, their punctuation and full-width forms.
+_CJK = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
+)
 SECTION_LABEL = "buildcvsection"
 
 
@@ -103,7 +109,10 @@ def render_tex(
     """The complete .tex document; the epoch dates the XMP packet of PDF/A output."""
     template = _environment(templates).get_template("cv.tex.j2")
     created = datetime.fromtimestamp(source_date_epoch, tz=UTC)
+    text = "".join(texts(view))
     return template.render(
+        uses_cjk=bool(_CJK.search(text)),
+        uses_other_script=bool(OTHER_SCRIPT.search(text)),
         view=view,
         header=view.header,
         meta=view.metadata,

@@ -170,3 +170,16 @@ def test_a_regular_install_carries_the_templates(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "build_cv/tex_templates/cv.tex.j2" in names
     assert "build_cv/tex_templates/sections/publications.tex.j2" in names
+
+
+@pytest.mark.parametrize(
+    ("name", "cjk", "cmu"),
+    [("Ada Lovelace", False, False), ("Ada 方", True, False), ("Ἀδά Lovelace", False, True)],
+)
+def test_font_families_load_only_for_text_that_needs_them(name: str, cjk: bool, cmu: bool) -> None:
+    cv = make()
+    cv = cv.model_copy(update={"person": cv.person.model_copy(update={"name": name})})
+    cv = cv.model_copy(update={"person": cv.person.model_copy(update={"native_name": None})})
+    tex = tex_for(cv)
+    assert (r"\usepackage{xeCJK}" in tex) == cjk
+    assert (r"\newfontfamily\cvscriptfamily{cmunss}" in tex) == cmu
