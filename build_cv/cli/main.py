@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from build_cv.errors import BuildCVError, InputError, Warning_
 from build_cv.pipeline import cache
-from build_cv.typeset.engine import DEFAULT_TIMEOUT
+from build_cv.typeset.settings import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from build_cv.pipeline.build import BuildResult, Outcome

@@ -47,7 +47,8 @@ from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import load_cv
 from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset import doctor
-from build_cv.typeset.engine import DEFAULT_TIMEOUT, compile_tex
+from build_cv.typeset.engine import compile_tex
+from build_cv.typeset.settings import DEFAULT_TIMEOUT
 from build_cv.variants import select
 from build_cv.view import build_view
 

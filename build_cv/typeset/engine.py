@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_cv.errors import TexError, TexProblem, TexTimeoutError, ToolMissingError
+from build_cv.typeset.settings import DEFAULT_TIMEOUT, JOB
 from build_cv.typeset.texlog import (
     MissingGlyph,
     Overfull,
@@ -28,8 +29,6 @@ from build_cv.typeset.texlog import (
     overfull_boxes,
 )
 
-JOB = "cv"
-DEFAULT_TIMEOUT = 120.0
 INSTALL_HINT = (
     "Run `make pdf` (it installs TeX on Debian/Ubuntu) or "
     "`sudo scripts/install-tex.sh`; see `build-cv doctor`."
