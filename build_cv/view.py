@@ -82,6 +82,19 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A date range with machine-readable ends (ISO `YYYY` or `YYYY-MM`) for `<time>` tags.
+
+    `end` is None for an open range ("present") or a single date; `end_text` says which.
+    """
+
+    start: str
+    start_text: str
+    end: str | None
+    end_text: str
+
+
+@dataclass(frozen=True)
 class Header:
     name: str
     native_name: str | None
@@ -114,6 +127,7 @@ class ExperienceView:
     location: str | None
     summary: Rich | None
     highlights: tuple[Rich, ...]
+    period: Period | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,7 @@ class EducationView:
     dissertation: str | None
     dissertation_url: str | None
     lines: tuple[Rich, ...]
+    period: Period | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +154,7 @@ class ProjectView:
     summary: Rich | None
     links: tuple[Link, ...]
     highlights: tuple[Rich, ...]
+    period: Period | None = None
 
 
 @dataclass(frozen=True)
@@ -272,6 +288,16 @@ def date_range(start: m.YearMonth | None, end: m.YearMonth | str | None) -> str:
         return month_year(start)
     last = month_year(end) if isinstance(end, m.YearMonth) else LABELS["present"]
     return f"{month_year(start)} – {last}"
+
+
+def period(start: m.YearMonth | None, end: m.YearMonth | str | None) -> Period | None:
+    if start is None:
+        return None
+    if end is None:
+        return Period(str(start), month_year(start), None, "")
+    if isinstance(end, m.YearMonth):
+        return Period(str(start), month_year(start), str(end), month_year(end))
+    return Period(str(start), month_year(start), None, LABELS["present"])
 
 
 def long_date(value: date) -> str:
@@ -424,6 +450,7 @@ def _entry(e: m.Experience | m.Education | m.Project | m.Item | m.Reference) -> 
             e.location,
             _rich(e.summary),
             tuple(map(Rich, e.highlights)),
+            period(e.start, e.end),
         )
     if isinstance(e, m.Education):
         return EducationView(
@@ -437,6 +464,7 @@ def _entry(e: m.Experience | m.Education | m.Project | m.Item | m.Reference) -> 
             e.dissertation,
             e.dissertation_url,
             tuple(map(Rich, (*e.honours, *e.details))),
+            period(e.start, e.end),
         )
     if isinstance(e, m.Project):
         return ProjectView(
@@ -447,6 +475,7 @@ def _entry(e: m.Experience | m.Education | m.Project | m.Item | m.Reference) -> 
             _rich(e.summary),
             tuple(Link(link.label, link.url) for link in e.links),
             tuple(map(Rich, e.highlights)),
+            period(e.start, e.end),
         )
     if isinstance(e, m.Item):
         return ItemView(e.origin, e.label, Rich(e.text))
