@@ -1,0 +1,1 @@
+"""The HTML writer: one self-contained page, escaped by Jinja's autoescape."""

@@ -1,0 +1,1 @@
+"""The Markdown writer: GitHub-flavoured Markdown, every special character escaped."""

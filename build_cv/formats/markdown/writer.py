@@ -1,0 +1,123 @@
+"""The Markdown writer: the view into GitHub-flavoured Markdown that reads well as text.
+
+As in the other writers, escaping is not the template's job: `finalize` escapes every
+string a template prints, and `Rich` markup is parsed (markup.py) and rebuilt from escaped
+pieces. Escaping is as light as safety allows, so the file stays readable: characters
+that act anywhere (`\\ * _ ` [ ] < $ ~ |`, an entity's `&`) always, and those that act
+only where a line starts (`# > - + =`, `1.`) only at the start of a piece. Newlines in
+the data become spaces, so a piece cannot start a line of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from markupsafe import Markup
+
+from build_cv.markup import TOKEN
+from build_cv.view import Raw, Rich, View
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FrontMatter = Literal["jekyll", "hugo"]
+FRONT_MATTERS: tuple[FrontMatter, ...] = ("jekyll", "hugo")
+
+_ALWAYS = re.compile(r"([\\`*_\[\]<$~|])|&(?=#?\w+;)")
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+
+
+def escape_md(text: str) -> str:
+    """Plain text as Markdown that renders exactly as `text` (whitespace runs aside)."""
+    text = " ".join(text.split("\n")).replace("\r", " ").replace("\t", " ")
+    text = _ALWAYS.sub(lambda m: "\\" + m.group(0), text)
+    m = _LINE_START.match(text)
+    if m:
+        mark = m.group(2)
+        if mark[0].isdigit():
+            text = text[: m.end()] + "\\" + text[m.end() :]
+        else:
+            text = text[: m.start(2)] + "\\" + text[m.start(2) :]
+    return text.replace("\u00a0", "&nbsp;") if "\u00a0" in text else text
+
+
+def markup_md(text: str) -> str:
+    """Inline markup (see markup.py) as Markdown; every other character escaped."""
+    out: list[str] = []
+    pos = 0
+    for m in TOKEN.finditer(text):
+        out.append(escape_md(text[pos : m.start()]))
+        if m.group("escaped") is not None:
+            out.append(escape_md(m.group("escaped")))
+        elif m.group("bold") is not None:
+            out.append(f"**{markup_md(m.group('bold'))}**")
+        elif m.group("italic") is not None:
+            out.append(f"*{markup_md(m.group('italic'))}*")
+        else:
+            out.append(link_md(m.group("url"), markup_md(m.group("text"))))
+        pos = m.end()
+    out.append(escape_md(text[pos:]))
+    return "".join(out)
+
+
+def link_md(url: str, label: str) -> str:
+    """`[label](<url>)`: the angle brackets let a URL hold parentheses and spaces."""
+    target = url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E")
+    return f"[{label}](<{target}>)"
+
+
+class _Md(Markup):
+    """Already Markdown: printed as it is."""
+
+
+def _finalize(value: Any) -> Any:
+    if value is None or isinstance(value, Raw):
+        return ""
+    if isinstance(value, _Md):
+        return str(value)
+    if isinstance(value, Rich):
+        return markup_md(value)
+    if isinstance(value, bool):
+        raise TypeError("a template printed a boolean; this is a template bug")
+    return escape_md(str(value))
+
+
+def _link(url: str, label: str) -> _Md:
+    return _Md(link_md(url, label if isinstance(label, _Md) else escape_md(label)))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    env.filters.update(link=_link, md=lambda s: _Md(s))
+    return env
+
+
+def front_matter(view: View, kind: FrontMatter) -> str:
+    """YAML front matter for a static site; JSON strings are valid YAML scalars."""
+    title = json.dumps(view.metadata.title, ensure_ascii=False)
+    lines = ["---", f"title: {title}"]
+    if kind == "jekyll":
+        lines.append("layout: page")
+    else:
+        lines += [f"date: {view.header.updated.isoformat()}", "draft: false"]
+    return "\n".join([*lines, "---", "", ""])
+
+
+def render_markdown(view: View, front: FrontMatter | None = None) -> str:
+    body = (
+        _environment()
+        .get_template("cv.md.j2")
+        .render(view=view, header=view.header, labels=view.labels)
+    )
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    return (front_matter(view, front) if front else "") + body

@@ -1,0 +1,68 @@
+"""The plain-text writer: the view in reading order, section by section, for web forms.
+
+Nothing is escaped, since nothing is interpreted; markup is applied the way a reader sees
+it (a link shows its address in parentheses), and newlines in the data become spaces,
+so each paragraph of the CV is one line that pastes into a form field as it is.
+It doubles as what a text extractor should find in the PDF, in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from build_cv.markup import TOKEN
+from build_cv.view import Raw, Rich, View
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.splitlines())
+
+
+def markup_text(text: str) -> str:
+    """Inline markup as read: emphasis dropped, a link as `text (url)`."""
+
+    def plain(m: re.Match[str]) -> str:
+        if m.group("escaped") is not None:
+            return str(m.group("escaped"))
+        if m.group("url") is not None:
+            label = markup_text(m.group("text"))
+            url = m.group("url")
+            return label if label == url.removeprefix("mailto:") else f"{label} ({url})"
+        return markup_text(m.group("bold") or m.group("italic"))
+
+    return one_line(TOKEN.sub(plain, text))
+
+
+def _finalize(value: Any) -> Any:
+    if value is None or isinstance(value, Raw):
+        return ""
+    if isinstance(value, Rich):
+        return markup_text(value)
+    if isinstance(value, bool):
+        raise TypeError("a template printed a boolean; this is a template bug")
+    return one_line(str(value))
+
+
+def _underline(text: str, char: str = "=") -> str:
+    return char * max(len(text), 3)
+
+
+def render_text(view: View) -> str:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    env.filters["underline"] = _underline
+    body = env.get_template("cv.txt.j2").render(view=view, header=view.header, labels=view.labels)
+    return re.sub(r"\n{3,}", "\n\n", body).strip("\n") + "\n"

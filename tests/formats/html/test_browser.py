@@ -1,0 +1,98 @@
+"""The HTML page in a real browser: headless Chromium loads it at desktop and phone widths.
+
+Nothing is mocked: the page is the writer's output for the default data, Chromium lays it
+out, and the assertions read the browser's own geometry (DevTools protocol, see cdp.py).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from build_cv.pipeline.build import load_cv, render_document
+from build_cv.schema.model import CV, Publication
+from tests.conftest import FIXTURES
+from tests.formats.html.cdp import Browser
+
+pytestmark = [pytest.mark.tex, pytest.mark.browser]
+
+VISIBLE = """
+(texts => texts.map(text => {
+  const all = [...document.querySelectorAll('h1, h2, cite.title')];
+  const el = all.find(e => e.textContent.replace(/\\s+/g, ' ').trim() === text);
+  if (!el) return [text, 'missing'];
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  const width = document.documentElement.clientWidth;
+  const shown = box.width > 0 && box.height > 0 && style.visibility === 'visible'
+    && style.display !== 'none' && Number(style.opacity) > 0.5
+    && box.left >= 0 && box.right <= width + 0.5 && parseFloat(style.fontSize) >= 10;
+  return [text, shown ? 'visible' : 'hidden'];
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with Browser() as b:
+        yield b
+
+
+def expected_texts(cv: CV) -> list[str]:
+    texts = [cv.person.name + (f" {cv.person.native_name}" if cv.person.native_name else "")]
+    for section in cv.sections:
+        texts.append(section.title)
+        texts += [
+            " ".join(e.title.split()).rstrip(".") + "."
+            for e in getattr(section, "entries", [])
+            if isinstance(e, Publication)
+        ]
+    return texts
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_page_fits_and_shows_every_title(
+    browser: Browser, default_cv: CV, tmp_path: Path, width: int
+) -> None:
+    page = tmp_path / "cv.html"
+    page.write_text(render_document("html", default_cv), encoding="utf-8")
+    browser.open(page, width)
+    overflow = browser.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert overflow[0] <= overflow[1], f"horizontal overflow at {width}px: {overflow}"
+    texts = expected_texts(default_cv)
+    seen = dict(browser.evaluate(f"{VISIBLE}({json.dumps(texts)})"))
+    assert {t: s for t, s in seen.items() if s != "visible"} == {}
+    assert len(seen) == len(texts) > 20
+    requests = [
+        e["params"]["request"]["url"]
+        for e in browser.events
+        if e.get("method") == "Network.requestWillBeSent"
+    ]
+    assert requests == [page.as_uri()], "the page must make no request of its own"
+    shot = browser.screenshot(tmp_path / f"cv-{width}.png")
+    size = png_size(shot)
+    assert size[0] == width and size[1] > 2000
+    assert len(shot) > 50_000, "a page of text, not a blank screenshot"
+
+
+def test_hostile_data_runs_no_script(browser: Browser, tmp_path: Path) -> None:
+    cv = load_cv(FIXTURES / "injection.yaml")[1]
+    page = tmp_path / "hostile.html"
+    page.write_text(render_document("html", cv), encoding="utf-8")
+    browser.open(page, 1280)
+    assert browser.evaluate("document.scripts.length") == 0
+    text = browser.evaluate("document.body.innerText")
+    assert "<script>alert(1)</script>" in text
+    assert "Robert'); DROP TABLE cv;-- Tables" in text
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
