@@ -3,9 +3,9 @@
 As in the other writers, escaping is not the template's job: `finalize` escapes every
 string a template prints, and `Rich` markup is parsed (markup.py) and rebuilt from escaped
 pieces. Escaping is as light as safety allows, so the file stays readable: characters
-that act anywhere (`\\ * _ ` [ ] < $ ~ |`, an entity's `&`) always, and those that act
-only where a line starts (`# > - + =`, `1.`) only at the start of a piece. Newlines in
-the data become spaces, so a piece cannot start a line of its own.
+that act anywhere (`\\ * _ ` [ ] < $ ~ |`, an entity's `&`) always, except `_` inside a
+word; those that act only where a line starts (`# > - + =`, `1.`) only at the start of
+a piece. Newlines in the data become spaces, so a piece cannot start a line of its own.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
 def escape_md(text: str) -> str:
     """Plain text as Markdown that renders exactly as `text` (whitespace runs aside)."""
     text = " ".join(text.split("\n")).replace("\r", " ").replace("\t", " ")
-    text = _ALWAYS.sub(lambda m: "\\" + m.group(0), text)
+    text = _ALWAYS.sub(_escaped, text)
     m = _LINE_START.match(text)
     if m:
         mark = m.group(2)
@@ -41,6 +41,16 @@ def escape_md(text: str) -> str:
         else:
             text = text[: m.start(2)] + "\\" + text[m.start(2) :]
     return text.replace("\u00a0", "&nbsp;") if "\u00a0" in text else text
+
+
+def _escaped(m: re.Match[str]) -> str:
+    """A backslash before the character, but not before `_` inside a word (`MPI_Init`),
+    where GitHub never reads it as emphasis."""
+    text, i = m.string, m.start()
+    inside_word = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+    if m.group(0) == "_" and inside_word:
+        return "_"
+    return "\\" + m.group(0)
 
 
 def markup_md(text: str) -> str:
