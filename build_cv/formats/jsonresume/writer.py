@@ -1,0 +1,242 @@
+"""The CV as JSON Resume (jsonresume.org), checked against the official schema.
+
+Like the BibTeX writer it reads the selected model, not the view: JSON Resume wants dates
+as ISO strings and fields as typed, and selection has already removed what a variant
+leaves out or hides. What the schema has no field for goes into keys starting `x-`
+(docs/formats.md has the table); with `x-sections` and each entry's `x-section` the
+importer rebuilds the sections as they were. Markup fields stay markup: JSON Resume
+themes render summaries as Markdown, of which the markup is a subset.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from build_cv.errors import BuildCVError
+from build_cv.schema import model as m
+from build_cv.view import doi_url
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "schema.json"
+SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
+Json = dict[str, Any]
+
+
+class JsonResumeError(BuildCVError):
+    """The JSON made from valid data breaks the official schema: a bug in this writer."""
+
+
+@cache
+def validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def schema_problems(document: Any) -> list[str]:
+    """Each way `document` breaks the JSON Resume schema, as `path: message`."""
+    found = []
+    for error in sorted(validator().iter_errors(document), key=lambda e: list(e.path)):
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.path)
+        found.append(f"{path.lstrip('.') or '(top level)'}: {error.message}")
+    return found
+
+
+def render_json_resume(cv: m.CV) -> str:
+    document = json_resume(cv)
+    problems = schema_problems(document)
+    if problems:
+        raise JsonResumeError("the JSON Resume breaks the schema: " + "; ".join(problems))
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _clean(value: Any) -> Any:
+    """Without empty values: JSON Resume leaves out what a CV does not have."""
+    if isinstance(value, dict):
+        cleaned = {k: _clean(v) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def json_resume(cv: m.CV) -> Json:
+    doc: Json = {"$schema": SCHEMA_URL, "basics": _basics(cv)}
+    sections: list[Json] = []
+    for index, section in enumerate(cv.sections):
+        sections.append(_section_record(section))
+        key, entries = _entries(section, index)
+        doc.setdefault(key, []).extend(entries)
+    doc["x-sections"] = sections
+    doc["x-document"] = {
+        "title": cv.title,
+        "subject": cv.subject if "subject" in cv.model_fields_set else None,
+        "keywords": list(cv.keywords),
+        "design": cv.design.model_dump(mode="json", exclude_defaults=True),
+    }
+    doc["meta"] = {"lastModified": cv.updated.isoformat(), "x-generator": "build-cv"}
+    return dict(_clean(doc))
+
+
+def _basics(cv: m.CV) -> Json:
+    p = cv.person
+    profiles = []
+    if p.github:
+        profiles.append(
+            {"network": "GitHub", "username": p.github, "url": f"https://github.com/{p.github}"}
+        )
+    if p.linkedin:
+        url = f"https://www.linkedin.com/in/{p.linkedin}"
+        profiles.append({"network": "LinkedIn", "username": p.linkedin, "url": url})
+    if p.orcid:
+        profiles.append(
+            {"network": "ORCID", "username": p.orcid, "url": f"https://orcid.org/{p.orcid}"}
+        )
+    return {
+        "name": p.name,
+        "label": p.headline,
+        "email": p.email,
+        "phone": p.phone,
+        "url": p.homepage,
+        "summary": cv.summary,
+        "location": {"address": p.location} if p.location else None,
+        "profiles": profiles,
+        "x-nativeName": p.native_name,
+        "x-authorNames": list(p.author_names),
+    }
+
+
+def _section_record(section: m.Section) -> Json:
+    record: Json = {
+        "title": section.title,
+        "kind": section.kind,
+        "intro": section.intro,
+        "tags": list(section.tags),
+    }
+    if isinstance(section, m.PublicationSection) and not section.numbered:
+        record["numbered"] = False
+    if isinstance(section, m.ListSection):
+        record["columns"] = section.columns
+    if isinstance(section, m.RawSection):
+        record["latex"] = section.latex
+    return record
+
+
+def _dates(e: m.Dated) -> Json:
+    """startDate/endDate; an open range has no endDate, a single date says so in x-."""
+    if e.start is None:
+        return {}
+    dates: Json = {"startDate": str(e.start)}
+    if e.end is None:
+        dates["endDate"] = str(e.start)
+        dates["x-singleDate"] = True
+    elif isinstance(e.end, m.YearMonth):
+        dates["endDate"] = str(e.end)
+    return dates
+
+
+def _entries(section: m.Section, index: int) -> tuple[str, list[Json]]:
+    """The JSON Resume array a section's entries go to, and the entries."""
+    mark = {"x-section": index}
+    if isinstance(section, m.ExperienceSection):
+        return "work", [_work(e) | mark for e in section.entries]
+    if isinstance(section, m.EducationSection):
+        return "education", [_education(e) | mark for e in section.entries]
+    if isinstance(section, m.ProjectSection):
+        return "projects", [_project(e) | mark for e in section.entries]
+    if isinstance(section, m.PublicationSection):
+        return "publications", [_publication(e) | mark for e in section.entries]
+    if isinstance(section, m.PatentSection):
+        return "x-patents", [_patents(e) | mark for e in section.entries]
+    if isinstance(section, m.ItemSection):
+        return "skills", [_item(e) | mark for e in section.entries]
+    if isinstance(section, m.ListSection):
+        return "interests", [{"name": section.title, "keywords": section.entries} | mark]
+    if isinstance(section, m.ReferenceSection):
+        return "references", [_reference(e) | mark for e in section.entries]
+    return "x-raw", [{"latex": section.latex} | mark]
+
+
+def _work(e: m.Experience) -> Json:
+    return {
+        "name": e.organization,
+        "position": e.position,
+        "location": e.location,
+        **_dates(e),
+        "summary": e.summary,
+        "highlights": list(e.highlights),
+        "x-tags": list(e.tags),
+    }
+
+
+def _education(e: m.Education) -> Json:
+    return {
+        "institution": e.institution,
+        "studyType": e.degree,
+        **_dates(e),
+        "x-location": e.location,
+        "x-advisors": list(e.advisors),
+        "x-dissertation": e.dissertation,
+        "x-dissertationUrl": e.dissertation_url,
+        "x-honours": list(e.honours),
+        "x-details": list(e.details),
+        "x-tags": list(e.tags),
+    }
+
+
+def _project(e: m.Project) -> Json:
+    return {
+        "name": e.title,
+        "entity": e.organization,
+        "description": e.summary,
+        "highlights": list(e.highlights),
+        **_dates(e),
+        "url": e.links[0].url if e.links else None,
+        "x-links": [{"label": link.label, "url": link.url} for link in e.links],
+        "x-tags": list(e.tags),
+    }
+
+
+def _publication(e: m.Publication) -> Json:
+    arxiv = f"https://arxiv.org/abs/{e.arxiv}" if e.arxiv else None
+    return {
+        "name": e.title,
+        "publisher": e.venue,
+        "releaseDate": f"{e.year}",
+        "url": e.url or (doi_url(e.doi) if e.doi else None) or arxiv or e.pdf,
+        "x-authors": list(e.authors),
+        "x-equalContribution": list(e.equal_contribution),
+        "x-details": e.details,
+        "x-doi": e.doi,
+        "x-arxiv": e.arxiv,
+        "x-url": e.url,
+        "x-pdf": e.pdf,
+        "x-tags": list(e.tags),
+    }
+
+
+def _patents(e: m.PatentGroup) -> Json:
+    return {
+        "organization": e.organization,
+        "patents": [{"number": p.number, "firstInventor": p.first_inventor} for p in e.patents],
+        "x-tags": list(e.tags),
+    }
+
+
+def _item(e: m.Item) -> Json:
+    return {"name": e.label, "keywords": [e.text], "x-tags": list(e.tags)}
+
+
+def _reference(e: m.Reference) -> Json:
+    return {
+        "name": e.name,
+        "reference": e.position or "",
+        "x-email": e.email,
+        "x-phone": e.phone,
+        "x-url": e.url,
+        "x-tags": list(e.tags),
+    }
