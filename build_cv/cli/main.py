@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from build_cv.errors import BuildCVError, InputError, Warning_
+from build_cv.formats import FORMATS, FRONT_MATTERS, parse_formats
 from build_cv.pipeline import cache
 from build_cv.typeset.settings import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
-    from build_cv.pipeline.build import BuildResult, Outcome
+    from build_cv.pipeline.build import BuildResult, Outcome, Written
     from build_cv.pipeline.plan import Limits
 
 DEFAULT_DATA = Path("data/cv.yaml")
@@ -63,6 +66,7 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="build-cv", description="Typeset a CV from YAML into a checked PDF.")
+    root.add_argument("--version", action="version", version=f"build-cv {_version()}")
     sub = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     b = sub.add_parser("build", help="build the PDF from CV data")
@@ -77,6 +81,23 @@ def parser() -> argparse.ArgumentParser:
         "--variant",
         metavar="NAME",
         help="build this variant as <stem>-NAME.pdf; `all`: the full CV and every variant",
+    )
+    b.add_argument(
+        "--format",
+        default="pdf",
+        metavar="LIST",
+        help=f"comma-separated formats, or `all`: {','.join(FORMATS)} (default %(default)s)",
+    )
+    b.add_argument(
+        "--front-matter",
+        choices=FRONT_MATTERS,
+        help="with --format md: start the Markdown with front matter for Jekyll or Hugo",
+    )
+    b.add_argument(
+        "--pages",
+        choices=["1", "all"],
+        default="1",
+        help="with --format png: page 1 (<stem>.png) or every page (<stem>.page-N.png)",
     )
     b.add_argument(
         "--timeout",
@@ -112,6 +133,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--pdfa", action="store_true", help="also require PDF/A markers")
     _add_limits(c)
 
+    i = sub.add_parser("import", help="convert a JSON Resume into build-cv YAML")
+    i.add_argument("resume", type=Path, help="a JSON Resume file (jsonresume.org)")
+    i.add_argument("-o", "--output", type=Path, help="YAML file to write (default: stdout)")
+
     sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")
     sub.add_parser("schema", help="print the JSON Schema of the CV data (for editors)")
     return root
@@ -124,12 +149,32 @@ def main(argv: list[str] | None = None) -> int:
             reconfigure(errors="replace")
     args = parser().parse_args(argv)
     try:
+        return _run(args)
+    except BrokenPipeError:
+        # The reader went away (`build-cv check --json x.pdf | head`): stop quietly, and
+        # point stdout at /dev/null so the interpreter's final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+
+
+def _version() -> str:
+    try:
+        return version("build-cv")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
         if args.command == "build":
             return _build(args)
         if args.command == "check":
             return _check(args)
         if args.command == "watch":
             return _watch(args)
+        if args.command == "import":
+            return _import(args)
         if args.command == "schema":
             from build_cv.schema.model import CV
 
@@ -161,6 +206,7 @@ def _watch(args: argparse.Namespace) -> int:
     from build_cv.sources.bib_section import bib_files
 
     args.no_cache, args.verify_reproducible = False, False
+    args.format, args.front_matter, args.pages = "pdf", None, "1"
     known: list[Path] = [args.data]
 
     def inputs() -> list[Path]:
@@ -218,7 +264,8 @@ class _Transcript:
 
 def _request(args: argparse.Namespace) -> dict[str, str]:
     """The options of a build that can change what it writes or prints."""
-    names = ("data", "out", "variant", "strict", "min_pages", "max_pages", "max_size_mb")
+    names: tuple[str, ...] = ("data", "out", "variant", "strict", "min_pages", "max_pages")
+    names += ("max_size_mb", "format", "front_matter", "pages")
     options = {name: str(getattr(args, name)) for name in names}
     options["data"] = str(args.data.resolve())
     options["out"] = str(args.out.resolve())
@@ -226,6 +273,7 @@ def _request(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    args.format = ",".join(parse_formats(args.format))
     if args.no_cache or args.verify_reproducible:
         return _build_fresh(args, _Transcript())[0]
     root = cache.cache_root(args.out)
@@ -247,8 +295,10 @@ def _build(args: argparse.Namespace) -> int:
     return code
 
 
-def _build_fresh(args: argparse.Namespace, say: _Transcript) -> tuple[int, list[BuildResult]]:
-    from build_cv.pipeline.build import build, build_all
+def _build_fresh(
+    args: argparse.Namespace, say: _Transcript
+) -> tuple[int, list[BuildResult | Written]]:
+    from build_cv.pipeline.build import FormatOptions, build, build_all
     from build_cv.schema.model import ALL_VARIANTS
 
     options = {
@@ -257,9 +307,15 @@ def _build_fresh(args: argparse.Namespace, say: _Transcript) -> tuple[int, list[
         "timeout": args.timeout,
         "verify_reproducible": args.verify_reproducible,
     }
-    if args.variant == ALL_VARIANTS:
-        outcomes = build_all(args.data, args.out, [ALL_VARIANTS], **options)
-        code = _build_all(outcomes, say)
+    formats = tuple(args.format.split(","))
+    if args.variant == ALL_VARIANTS or formats != ("pdf",):
+        choices = FormatOptions(
+            front_matter=args.front_matter, pages=None if args.pages == "all" else 1
+        )
+        outcomes = build_all(
+            args.data, args.out, [args.variant], formats=formats, options=choices, **options
+        )
+        code = _build_all(outcomes, say, show_format=formats != ("pdf",))
         return code, [o.result for o in outcomes if o.result is not None]
     result = build(args.data, args.out, variant=args.variant, **options)
     _print_warnings(result.warnings, say)
@@ -274,29 +330,50 @@ def _print_warnings(warnings: list[Warning_], say: _Transcript | None = None) ->
         (say or _Transcript()).warn(f"build-cv: warning: {w}")
 
 
-def _build_all(outcomes: list[Outcome], say: _Transcript) -> int:
+def _build_all(outcomes: list[Outcome], say: _Transcript, show_format: bool = False) -> int:
     """Each target's warnings and errors as it ends, then one table of all of them."""
     rows = []
     for o in outcomes:
         name = o.target.name
         if o.result is not None:
             _print_warnings(o.result.warnings, say)
-            result = f"ok, {o.result.pdf}"
+            result = f"ok, {next(iter(o.result.files.values()))}"
         elif o.error is not None:
             _print_warnings(o.error.warnings, say)
-            say.warn(f"build-cv: {name}: {o.error.render()}")
+            label = f"{name} {o.target.format}" if show_format else name
+            say.warn(f"build-cv: {label}: {o.error.render()}")
             for note in o.error.notes:
                 say.warn(note)
-            result = f"FAILED ({type(o.error).__name__.removesuffix('Error')})"
-        rows.append((name, "-" if o.pages is None else str(o.pages), result))
+            result = f"FAILED ({type(o.error).__name__.removesuffix('Error') or 'Error'})"
+        pages = "-" if o.pages is None else str(o.pages)
+        rows.append((name, o.target.format, pages, result))
     width = max(len("variant"), *(len(r[0]) for r in rows))
-    say.say(f"{'variant':<{width}}  pages  result")
-    for name, pages, result in rows:
-        say.say(f"{name:<{width}}  {pages:>5}  {result}")
+    head = "format  " if show_format else ""
+    say.say(f"{'variant':<{width}}  {head}pages  result")
+    for name, form, pages, result in rows:
+        shown = f"{form:<6}  " if show_format else ""
+        say.say(f"{name:<{width}}  {shown}{pages:>5}  {result}")
     failed = sum(o.result is None for o in outcomes)
     if failed:
         say.warn(f"build-cv: {failed} of {len(outcomes)} failed")
     return 1 if failed else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from build_cv.formats.jsonresume.importer import import_json_resume, read_json_resume
+    from build_cv.pipeline.publish import locked, publish
+
+    imported = import_json_resume(read_json_resume(args.resume))
+    for note in imported.notes:
+        print(f"build-cv: note: {note}", file=sys.stderr)
+    text = imported.yaml()
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    with locked(args.output.parent):
+        publish({args.output: text.encode("utf-8")})
+    print(f"Wrote {args.output}; build it with: build-cv build {args.output}")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:

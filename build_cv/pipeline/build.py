@@ -8,8 +8,11 @@ inspection goes to `<stem>.failed.tex` / `<stem>.failed.pdf` beside it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from build_cv.errors import (
     BuildCVError,
@@ -21,7 +24,13 @@ from build_cv.errors import (
     TexTimeoutError,
     Warning_,
 )
+from build_cv.formats.bibtex.writer import write_bibtex
+from build_cv.formats.html.writer import render_html
+from build_cv.formats.jsonresume.writer import render_json_resume
 from build_cv.formats.latex.writer import render_tex
+from build_cv.formats.markdown.writer import FrontMatter, render_markdown
+from build_cv.formats.png.writer import encode_png, render_pages
+from build_cv.formats.text.writer import render_text
 from build_cv.pipeline.diagnose import (
     Locator,
     glyph_warnings,
@@ -63,6 +72,7 @@ class BuildResult:
     warnings: list[Warning_] = field(default_factory=list)
     sha256: str = ""
     inputs: list[Path] = field(default_factory=list)
+    pdf_bytes: bytes = field(default=b"", repr=False)
 
     @property
     def pdf(self) -> Path:
@@ -123,6 +133,45 @@ def build_target(
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
 ) -> BuildResult:
+    """Compile and check one target's PDF, then publish it with its .tex."""
+    made = _checked_pdf(
+        target,
+        loaded,
+        cv,
+        limits=limits,
+        strict=strict,
+        timeout=timeout,
+        verify_reproducible=verify_reproducible,
+    )
+    out = target.outputs
+    with locked(out.out_dir):
+        publish({out.tex: made.tex.encode("utf-8"), out.pdf: made.pdf})
+        out.failed_tex.unlink(missing_ok=True)
+        out.failed_pdf.unlink(missing_ok=True)
+    files = {"pdf": out.pdf, "tex": out.tex}
+    return BuildResult(target, files, made.report, made.warnings, made.digest, pdf_bytes=made.pdf)
+
+
+@dataclass
+class _Pdf:
+    tex: str
+    pdf: bytes
+    report: Report
+    warnings: list[Warning_]
+    digest: str
+
+
+def _checked_pdf(
+    target: Target,
+    loaded: Loaded,
+    cv: CV,
+    *,
+    limits: Limits | None,
+    strict: bool,
+    timeout: float,
+    verify_reproducible: bool,
+) -> _Pdf:
+    """The target's PDF, compiled and preflighted; a failure leaves `.failed` files."""
     out = target.outputs
     design, warnings = doctor.ensure(cv.design)
     selection = select(cv.model_copy(update={"design": design}), target.variant)
@@ -165,11 +214,72 @@ def build_target(
             _verify_reproducible(tex, epoch, timeout, digest)
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
+    return _Pdf(tex, pdf_bytes, report, warnings, digest)
+
+
+@dataclass
+class Written:
+    """A target in a format other than PDF: its files by extension, and its warnings."""
+
+    target: Target
+    files: dict[str, Path]
+    warnings: list[Warning_] = field(default_factory=list)
+    inputs: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FormatOptions:
+    """Choices that only some formats take: front matter (md), pages (png; None: all)."""
+
+    front_matter: FrontMatter | None = None
+    pages: int | None = 1
+    lang: str = "en"
+
+
+def render_document(fmt: str, cv: CV, options: FormatOptions = FormatOptions()) -> str:
+    """A text format of `cv` as given (already a variant's selection, if any)."""
+    view = build_view(cv)
+    if fmt == "html":
+        return render_html(view, cv.design, options.lang)
+    if fmt == "md":
+        return render_markdown(view, options.front_matter)
+    if fmt == "txt":
+        return render_text(view)
+    if fmt == "json":
+        return render_json_resume(cv)
+    if fmt == "bib":
+        return write_bibtex(cv)
+    raise ValueError(f"{fmt} is not a text format")
+
+
+def write_target(
+    target: Target,
+    loaded: Loaded,
+    cv: CV,
+    *,
+    strict: bool = False,
+    options: FormatOptions = FormatOptions(),
+    pdf: bytes | None = None,
+) -> Written:
+    """Write one target in a text format, or (`png`, given the checked `pdf`) as images."""
+    out = target.outputs
+    selection = select(cv, target.variant)
+    warnings = leak_warnings(Locator(loaded, build_view(selection.cv)), selection)
+    if strict and warnings:
+        raise StrictWarningsError(warnings)
+    if target.format == "png":
+        if pdf is None:
+            raise ValueError("a PNG is drawn from the checked PDF")
+        images = render_pages(pdf, options.pages)
+        files = {out.page(i): encode_png(image) for i, image in enumerate(images, 1)}
+        with locked(out.out_dir):
+            publish(files)
+        return Written(target, {p.name.removeprefix(out.stem + "."): p for p in files}, warnings)
+    text = render_document(target.format, selection.cv, options)
+    files = {out.path(target.format): text.encode("utf-8")}
     with locked(out.out_dir):
-        publish({out.tex: tex.encode("utf-8"), out.pdf: pdf_bytes})
-        out.failed_tex.unlink(missing_ok=True)
-        out.failed_pdf.unlink(missing_ok=True)
-    return BuildResult(target, {"pdf": out.pdf, "tex": out.tex}, report, warnings, digest)
+        publish(files)
+    return Written(target, {target.format: out.path(target.format)}, warnings)
 
 
 @dataclass
@@ -177,13 +287,15 @@ class Outcome:
     """How one target of a multi-target build ended: a result, or the error it raised."""
 
     target: Target
-    result: BuildResult | None = None
+    result: BuildResult | Written | None = None
     error: BuildCVError | None = None
 
     @property
     def pages(self) -> int | None:
-        if self.result is not None:
+        if isinstance(self.result, BuildResult):
             return self.result.report.pages
+        if self.result is not None:
+            return None
         return self.error.pages if isinstance(self.error, CheckFailedError) else None
 
 
@@ -192,39 +304,78 @@ def build_all(
     out_dir: Path,
     variants: list[str | None],
     *,
+    formats: tuple[str, ...] = ("pdf",),
+    options: FormatOptions = FormatOptions(),
     limits: Limits | None = None,
     strict: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
+    on_start: Callable[[Target], None] | None = None,
 ) -> list[Outcome]:
     """Build every target; one that fails does not stop the others.
 
     Bad data (exit 2) stops everything before any TeX runs: it is wrong for every target.
+    A variant's PNG is drawn from the PDF of the same run, compiled for it if the PDF is
+    not itself a target. `on_start` hears of each target as it starts (for progress).
     """
     loaded, cv = load_cv(data)
-    targets = make_plan(data, out_dir, cv, variants)
+    targets = make_plan(data, out_dir, cv, variants, formats)
     inputs = [data, *bib_files(cv, data)]
     refuse_overwriting(targets, inputs)
     outcomes = []
+    pdfs: dict[str | None, bytes | BuildCVError] = {}
+    pdf_target = partial(
+        build_target,
+        limits=limits,
+        strict=strict,
+        timeout=timeout,
+        verify_reproducible=verify_reproducible,
+    )
+    pdf_only = partial(
+        _pdf_or_error,
+        limits=limits,
+        strict=strict,
+        timeout=timeout,
+        verify_reproducible=verify_reproducible,
+    )
     for target in targets:
+        if on_start is not None:
+            on_start(target)
         try:
-            result = build_target(
-                target,
-                loaded,
-                cv,
-                limits=limits,
-                strict=strict,
-                timeout=timeout,
-                verify_reproducible=verify_reproducible,
-            )
+            result: BuildResult | Written
+            if target.format == "pdf":
+                result = pdf_target(target, loaded, cv)
+                pdfs[target.variant] = result.pdf_bytes
+            else:
+                pdf = None
+                if target.format == "png":
+                    if target.variant not in pdfs:
+                        pdfs[target.variant] = pdf_only(target, loaded, cv)
+                    made = pdfs[target.variant]
+                    if isinstance(made, BuildCVError):
+                        raise BuildCVError(f"no PNG: the PDF failed ({made.render()})")
+                    pdf = made
+                result = write_target(target, loaded, cv, strict=strict, options=options, pdf=pdf)
         except InputError:
             raise
         except BuildCVError as exc:
+            if target.format == "pdf":
+                pdfs[target.variant] = exc
             outcomes.append(Outcome(target, error=exc))
         else:
             result.inputs = inputs
             outcomes.append(Outcome(target, result=result))
     return outcomes
+
+
+def _pdf_or_error(target: Target, loaded: Loaded, cv: CV, **options: Any) -> bytes | BuildCVError:
+    """The checked PDF a PNG is drawn from when the PDF itself is not a target."""
+    try:
+        return _checked_pdf(target, loaded, cv, **options).pdf
+    except InputError:
+        raise
+    except BuildCVError as exc:
+        return exc
 
 
 def _verify_reproducible(tex: str, epoch: int, timeout: float, digest: str) -> None:

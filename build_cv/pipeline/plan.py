@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_cv.errors import InputError
+from build_cv.formats import ALL_FORMATS as ALL_FORMATS
+from build_cv.formats import FORMATS as FORMATS
+from build_cv.formats import parse_formats as parse_formats
 from build_cv.preflight import Expectations
 from build_cv.schema.model import ALL_VARIANTS, CV, Checks
 from build_cv.view import View
@@ -52,6 +55,10 @@ class Outputs:
 
     def path(self, ext: str) -> Path:
         return self.out_dir / f"{self.stem}.{ext}"
+
+    def page(self, number: int) -> Path:
+        """Page `number` as an image: page 1 is `<stem>.png`, page 2 `<stem>.page-2.png`."""
+        return self.path("png" if number == 1 else f"page-{number}.png")
 
     def failed(self, ext: str) -> Path:
         return self.out_dir / f"{self.stem}.failed.{ext}"

@@ -22,8 +22,7 @@ from build_cv.markup import TOKEN
 from build_cv.view import Raw, Rich, View
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FrontMatter = Literal["jekyll", "hugo"]
-FRONT_MATTERS: tuple[FrontMatter, ...] = ("jekyll", "hugo")
+FrontMatter = Literal["jekyll", "hugo"]  # as build_cv.formats.FRONT_MATTERS
 
 _ALWAYS = re.compile(r"([\\`*_\[\]<$~|])|&(?=#?\w+;)")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")

@@ -1,0 +1,1 @@
+"""The PNG writer: pages of the built PDF as images, for previews."""

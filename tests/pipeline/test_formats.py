@@ -1,0 +1,89 @@
+"""Formats in the build plan: names, files, and the variant's selection in every format."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from build_cv.cli.main import main
+from build_cv.errors import InputError
+from build_cv.formats.markdown.writer import escape_md
+from build_cv.pipeline.build import build_all, render_document
+from build_cv.pipeline.plan import FORMATS, parse_formats
+from build_cv.sources.validate import validate
+from build_cv.sources.yaml_source import load_yaml_text
+from build_cv.variants import select
+from tests.conftest import DEFAULT_DATA
+from tests.test_variants import FIELDS, full_of_tokens, searchable_forms
+
+TEXT_FORMATS = ("html", "md", "txt", "json", "bib")
+
+
+def test_format_lists() -> None:
+    assert parse_formats("pdf") == ("pdf",)
+    assert parse_formats("md, HTML,pdf") == ("pdf", "html", "md")
+    assert parse_formats("all") == FORMATS
+    assert "bib" in FORMATS and "png" in FORMATS
+    with pytest.raises(InputError, match=r"unknown format `htm` \(did you mean `html`\?\)"):
+        parse_formats("pdf,htm")
+    with pytest.raises(InputError, match="at least one"):
+        parse_formats(" , ")
+
+
+def test_every_text_format_of_every_variant_is_written(tmp_path: Path) -> None:
+    outcomes = build_all(DEFAULT_DATA, tmp_path, ["all"], formats=TEXT_FORMATS)
+    assert all(o.error is None for o in outcomes)
+    names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert names == sorted(
+        f"cv{suffix}.{ext}" for suffix in ("", "-short", "-public") for ext in TEXT_FORMATS
+    )
+    full, short = (tmp_path / "cv.txt").read_text(), (tmp_path / "cv-short.txt").read_text()
+    assert len(short) < len(full) / 2
+    public = (tmp_path / "cv-public.html").read_text()
+    assert "wanghuiwen1978@gmail.com" not in public
+    assert "wanghuiwen1978@gmail.com" in (tmp_path / "cv.html").read_text()
+
+
+def forms(value: str) -> list[str]:
+    return [
+        *searchable_forms(value),
+        escape_md(value),
+        html.escape(value),
+        json.dumps(value)[1:-1],
+    ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sets(st.sampled_from(sorted(FIELDS)), min_size=1))
+def test_hidden_fields_reach_no_format(hidden: set[str]) -> None:
+    data, values = full_of_tokens()
+    data["variants"] = {"v": {"hide": sorted(hidden)}}
+    cv = validate(load_yaml_text(yaml.safe_dump(data, sort_keys=False), Path("cv.yaml")))
+    selected = select(cv, "v").cv
+    for fmt in TEXT_FORMATS:
+        text = render_document(fmt, selected)
+        for field, value in values.items():
+            if fmt == "bib" and not field.startswith("publications."):
+                continue  # BibTeX holds publications only
+            if fmt == "bib" and field == "publications.pdf" and "publications.url" not in hidden:
+                continue  # one `url` field: the page wins over the PDF
+            shown = any(form in text for form in forms(value))
+            assert shown != (field in hidden), f"{fmt}: {field} ({value}) shown={shown}"
+
+
+def test_cli_formats_table_and_bad_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["build", str(DEFAULT_DATA), "--out", str(out), "--format", "html,txt"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["variant", "format", "pages", "result"]
+    assert lines[1].split() == ["full", "html", "-", "ok,", str(out / "cv.html")]
+    assert main(["build", str(DEFAULT_DATA), "--format", "docx"]) == 2
+    assert "unknown format `docx`" in capsys.readouterr().err
