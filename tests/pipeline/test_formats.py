@@ -16,10 +16,12 @@ from build_cv.errors import InputError
 from build_cv.formats.markdown.writer import escape_md
 from build_cv.pipeline.build import build_all, render_document
 from build_cv.pipeline.plan import FORMATS, parse_formats
+from build_cv.schema.model import CV
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
 from build_cv.variants import select
 from tests.conftest import DEFAULT_DATA
+from tests.formats.html.test_writer import Page
 from tests.test_variants import FIELDS, full_of_tokens, searchable_forms
 
 TEXT_FORMATS = ("html", "md", "txt", "json", "bib")
@@ -87,3 +89,36 @@ def test_cli_formats_table_and_bad_format(
     assert lines[1].split() == ["full", "html", "-", "ok,", str(out / "cv.html")]
     assert main(["build", str(DEFAULT_DATA), "--format", "docx"]) == 2
     assert "unknown format `docx`" in capsys.readouterr().err
+
+
+def test_grouped_counting_down_publications_in_every_format() -> None:
+    def paper(title: str, kind: str, **extra: object) -> dict[str, object]:
+        return {"title": title, "authors": ["Ada Lovelace", "C. B."], "year": 2020,
+                "entry_type": kind, **extra}  # fmt: skip
+
+    cv = CV.model_validate(
+        {
+            "person": {"name": "Ada Lovelace"},
+            "updated": "2024-06-15",
+            "sections": [
+                {
+                    "kind": "publications",
+                    "title": "Papers",
+                    "numbering": "descending",
+                    "group_by": "type",
+                    "entries": [
+                        paper("On Engines", "article", venue="J. Engines", et_al=True),
+                        paper("On Looms", "inproceedings", venue="Conf. Looms"),
+                        paper("On Notes", "misc"),
+                    ],
+                }
+            ],
+        }
+    )
+    page = Page(render_document("html", cv))
+    assert [a["value"] for a in page.named("li")] == ["3", "2", "1"]
+    assert "Journal Articles" in page.joined() and "C. B., et al." in page.joined()
+    md = render_document("md", cv)
+    assert md.index("### Journal Articles") < md.index("3\\. ") < md.index("2\\. ")
+    text = render_document("txt", cv)
+    assert "Conference Papers\n-----------------\n\n2. Ada Lovelace, C. B. On Looms." in text

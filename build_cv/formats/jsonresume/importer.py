@@ -184,7 +184,7 @@ def _sections(document: Json, ours: bool, owner: str, notes: list[str]) -> list[
 
 def _record(r: Json) -> Json:
     section: Json = {"title": r["title"], "kind": r["kind"]}
-    for key in ("intro", "tags", "numbered", "columns", "latex"):
+    for key in ("intro", "tags", "numbering", "group_by", "columns", "latex"):
         if key in r:
             section[key] = r[key]
     if r["kind"] != "raw":
@@ -273,10 +273,13 @@ def _publication(e: Json, ours: bool) -> Json:
     return {
         "title": e.get("name"),
         "authors": e.get("x-authors") or [_OWNER],
-        "venue": e.get("publisher") or "Unpublished",
+        "venue": e.get("publisher") or (None if ours else "Unpublished"),
+        "et_al": e.get("x-etAl"),
         "year": int(year.group(1)) if year else None,
         "details": e.get("x-details") or (None if ours else e.get("summary")),
         "equal_contribution": e.get("x-equalContribution"),
+        "corresponding": e.get("x-corresponding"),
+        "entry_type": e.get("x-entryType"),
         "arxiv": e.get("x-arxiv"),
         "doi": e.get("x-doi"),
         "url": e.get("x-url") if ours else e.get("url"),

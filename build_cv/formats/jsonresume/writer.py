@@ -117,8 +117,11 @@ def _section_record(section: m.Section) -> Json:
         "intro": section.intro,
         "tags": list(section.tags),
     }
-    if isinstance(section, m.PublicationSection) and not section.numbered:
-        record["numbered"] = False
+    if isinstance(section, m.PublicationSection):
+        if section.number_style != "ascending":
+            record["numbering"] = section.number_style
+        if section.group_by is not None:
+            record["group_by"] = section.group_by
     if isinstance(section, m.ListSection):
         record["columns"] = section.columns
     if isinstance(section, m.RawSection):
@@ -209,7 +212,10 @@ def _publication(e: m.Publication) -> Json:
         "releaseDate": f"{e.year}",
         "url": e.url or (doi_url(e.doi) if e.doi else None) or arxiv or e.pdf,
         "x-authors": list(e.authors),
+        "x-etAl": e.et_al or None,
         "x-equalContribution": list(e.equal_contribution),
+        "x-corresponding": list(e.corresponding),
+        "x-entryType": e.entry_type,
         "x-details": e.details,
         "x-doi": e.doi,
         "x-arxiv": e.arxiv,

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from build_cv.markup import TOKEN
-from build_cv.view import Raw, Rich, View
+from build_cv.view import Raw, Rich, SectionView, View
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FrontMatter = Literal["jekyll", "hugo"]  # as build_cv.formats.FRONT_MATTERS
@@ -108,7 +108,14 @@ def _environment() -> jinja2.Environment:
         finalize=_finalize,
     )
     env.filters.update(link=_link, md=lambda s: _Md(s))
+    env.tests["descending"] = _descending
     return env
+
+
+def _descending(section: SectionView) -> bool:
+    """Numbers counting down: a Markdown list would renumber them upwards, so none is used."""
+    numbers = [int(e.number.rstrip(".")) for e in section.entries if getattr(e, "number", "")]
+    return len(numbers) > 1 and numbers[0] > numbers[1]
 
 
 def front_matter(view: View, kind: FrontMatter) -> str:
