@@ -114,7 +114,9 @@ def _environment() -> jinja2.Environment:
 
 def _descending(section: SectionView) -> bool:
     """Numbers counting down: a Markdown list would renumber them upwards, so none is used."""
-    numbers = [int(e.number.rstrip(".")) for e in section.entries if getattr(e, "number", "")]
+    numbers = [
+        int(p.number.rstrip(".")) for g in section.groups for p in g.entries if p.number
+    ]
     return len(numbers) > 1 and numbers[0] > numbers[1]
 
 
