@@ -1,0 +1,65 @@
+"""PNG pages of the real PDF, and the README's preview kept in step with the data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from build_cv.formats.png.writer import Image, decode_png, encode_png, render_pages
+from build_cv.pipeline.build import BuildResult, FormatOptions, build_all
+from tests.conftest import MINIMAL, ROOT
+
+PREVIEW = ROOT / "docs" / "preview.png"
+
+
+def test_encoding_is_lossless_and_deterministic() -> None:
+    pixels = bytes((x * 7 + y * 13) % 256 for y in range(5) for x in range(4 * 3))
+    image = Image(4, 5, pixels)
+    png = encode_png(image)
+    assert decode_png(png) == image
+    assert encode_png(decode_png(png)) == png
+    with pytest.raises(ValueError, match="not a PNG"):
+        decode_png(b"GIF89a")
+
+
+def difference(a: Image, b: Image) -> float:
+    """The share of colour values that differ by more than a rendering's rounding."""
+    assert (a.width, a.height) == (b.width, b.height)
+    differ = sum(abs(x - y) > 24 for x, y in zip(a.rgb, b.rgb, strict=True))
+    return differ / len(a.rgb)
+
+
+@pytest.mark.tex
+def test_the_readme_preview_is_page_one_of_the_current_cv(default_build: BuildResult) -> None:
+    (fresh,) = render_pages(default_build.pdf.read_bytes())
+    assert (fresh.width, fresh.height) == (1241, 1754), "A4 at 150 dpi"
+    assert len(set(fresh.rgb)) > 50, "a rendered page, not a blank one"
+    share = difference(fresh, decode_png(PREVIEW.read_bytes()))
+    # One character changed in the summary changes 7e-5 of the values; another PDFium's
+    # anti-aliasing changes far fewer by more than the threshold.
+    assert share < 1e-5, f"docs/preview.png is out of date ({share:.4%}): run `make preview`"
+
+
+@pytest.mark.tex
+def test_png_alone_draws_every_page_without_publishing_the_pdf(
+    write_cv: Callable[[dict[str, object]], Path], tmp_path: Path
+) -> None:
+    long = dict(MINIMAL)
+    long["sections"] = [
+        {
+            "kind": "list",
+            "title": "Many",
+            "entries": [f"Line {i} of a list long enough for two pages" for i in range(90)],
+        }
+    ]
+    out = tmp_path / "out"
+    (outcome,) = build_all(
+        write_cv(long), out, [None], formats=("png",), options=FormatOptions(pages=None)
+    )
+    assert outcome.error is None
+    assert not (out / "cv.pdf").exists()
+    first, second = decode_png((out / "cv.png").read_bytes()), (out / "cv.page-2.png")
+    assert first.width == 1241 and second.exists()
+    assert decode_png(second.read_bytes()).rgb != first.rgb
