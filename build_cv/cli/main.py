@@ -368,7 +368,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"build-cv: note: {note}", file=sys.stderr)
     text = imported.yaml()
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.writelines(text.splitlines(keepends=True))
         return 0
     with locked(args.output.parent):
         publish({args.output: text.encode("utf-8")})

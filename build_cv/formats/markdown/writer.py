@@ -114,9 +114,7 @@ def _environment() -> jinja2.Environment:
 
 def _descending(section: SectionView) -> bool:
     """Numbers counting down: a Markdown list would renumber them upwards, so none is used."""
-    numbers = [
-        int(p.number.rstrip(".")) for g in section.groups for p in g.entries if p.number
-    ]
+    numbers = [int(p.number.rstrip(".")) for g in section.groups for p in g.entries if p.number]
     return len(numbers) > 1 and numbers[0] > numbers[1]
 
 

@@ -1,0 +1,57 @@
+"""Everyday commands in a real process: --version, import, and output into a closed pipe."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from tests.conftest import FIXTURES
+
+CLI = [sys.executable, "-m", "build_cv"]
+
+
+def test_version() -> None:
+    run = subprocess.run([*CLI, "--version"], capture_output=True, text=True, check=True)
+    assert run.stdout == f"build-cv {version('build-cv')}\n"
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`build-cv import big.json | head -c 10`: the reader leaves early; no traceback follows.
+
+    The output (3 MB) is larger than a pipe holds, so the writer is still writing then.
+    """
+    work = [{"name": f"Company {i}", "position": "Engineer " * 120} for i in range(3000)]
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"basics": {"name": "A"}, "work": work}))
+    proc = subprocess.Popen(
+        [*CLI, "import", str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10) == b"# Converte"
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert err == ""
+
+
+def test_import_to_stdout_and_a_file(tmp_path: Path) -> None:
+    resume = FIXTURES / "jsonresume" / "every-section.json"
+    run = subprocess.run([*CLI, "import", str(resume)], capture_output=True, text=True)
+    assert run.returncode == 0
+    assert run.stdout.startswith("# Converted from JSON Resume") and "Grace Hopper" in run.stdout
+    assert "build-cv: note: basics.image is not used" in run.stderr
+    out = tmp_path / "grace.yaml"
+    run = subprocess.run([*CLI, "import", str(resume), "-o", str(out)], capture_output=True)
+    assert run.returncode == 0 and out.read_text().startswith("# Converted")
+
+
+def test_import_of_a_broken_resume_is_a_located_message(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"basics": {"email": 5}}))
+    run = subprocess.run([*CLI, "import", str(bad)], capture_output=True, text=True)
+    assert run.returncode == 2
+    assert f"{bad}: basics.email: 5 is not of type 'string'" in run.stderr
+    assert "Traceback" not in run.stderr
