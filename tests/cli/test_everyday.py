@@ -44,8 +44,8 @@ def test_import_to_stdout_and_a_file(tmp_path: Path) -> None:
     assert run.stdout.startswith("# Converted from JSON Resume") and "Grace Hopper" in run.stdout
     assert "build-cv: note: basics.image is not used" in run.stderr
     out = tmp_path / "grace.yaml"
-    run = subprocess.run([*CLI, "import", str(resume), "-o", str(out)], capture_output=True)
-    assert run.returncode == 0 and out.read_text().startswith("# Converted")
+    wrote = subprocess.run([*CLI, "import", str(resume), "-o", str(out)], capture_output=True)
+    assert wrote.returncode == 0 and out.read_text().startswith("# Converted")
 
 
 def test_import_of_a_broken_resume_is_a_located_message(tmp_path: Path) -> None:
