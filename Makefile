@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DATA   ?= data/cv.yaml
 OUT    ?= out
 
-.PHONY: pdf all tex test quick lint format bench doctor clean
+.PHONY: pdf all formats preview tex browser test quick lint format bench doctor clean
 
 pdf: $(STAMP) tex
 	$(VENV)/bin/build-cv build $(DATA) --out $(OUT)
@@ -14,11 +14,24 @@ pdf: $(STAMP) tex
 all: $(STAMP) tex
 	$(VENV)/bin/build-cv build $(DATA) --out $(OUT) --variant all
 
+# Every format (pdf, png, html, md, txt, json, bib) of the full CV and every variant.
+formats: $(STAMP) tex
+	$(VENV)/bin/build-cv build $(DATA) --out $(OUT) --variant all --format all
+
+# The README's picture: page 1 of the default CV (a test checks it is current).
+preview: $(STAMP) tex
+	$(VENV)/bin/build-cv build data/cv.yaml --out $(OUT)/preview --format png
+	cp $(OUT)/preview/cv.png docs/preview.png
+
 tex:
 	@command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1 \
 	  && kpsewhich moderncv.cls xeCJK.sty ctexhook.sty fontawesome5.sty pzdr.tfm >/dev/null 2>&1 \
 	  && fc-list ':family=Noto Sans CJK SC' | grep -q . \
 	  || bash scripts/install-tex.sh
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || bash scripts/install-chromium.sh
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,7 +39,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-test: $(STAMP) tex lint
+test: $(STAMP) tex browser lint
 	$(PY) -m pytest -q
 
 quick: $(STAMP) lint  # while working: everything but the slow end-to-end groups (marker `tex`)
