@@ -9,6 +9,7 @@ OUT    ?= out
 .PHONY: pdf all formats preview tex browser test quick lint format bench doctor clean
 
 pdf: $(STAMP) tex
+	-@$(VENV)/bin/build-cv lint $(DATA)
 	$(VENV)/bin/build-cv build $(DATA) --out $(OUT)
 
 all: $(STAMP) tex

@@ -133,6 +133,20 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--pdfa", action="store_true", help="also require PDF/A markers")
     _add_limits(c)
 
+    n = sub.add_parser("new", help="write a commented starter CV that builds as it is")
+    n.add_argument("name", nargs="?", default="Your Name", help="your name, as printed")
+    n.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("cv.yaml"),
+        help="file (default cv.yaml; - for stdout)",
+    )
+
+    lint = sub.add_parser("lint", help="report problems in the CV data without building")
+    lint.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="CV YAML file")
+    lint.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning")
+
     i = sub.add_parser("import", help="convert a JSON Resume into build-cv YAML")
     i.add_argument("resume", type=Path, help="a JSON Resume file (jsonresume.org)")
     i.add_argument("-o", "--output", type=Path, help="YAML file to write (default: stdout)")
@@ -175,6 +189,10 @@ def _run(args: argparse.Namespace) -> int:
             return _watch(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "lint":
+            return _lint(args)
+        if args.command == "new":
+            return _new(args)
         if args.command == "schema":
             from build_cv.schema.model import CV
 
@@ -357,6 +375,40 @@ def _build_all(outcomes: list[Outcome], say: _Transcript, show_format: bool = Fa
     if failed:
         say.warn(f"build-cv: {failed} of {len(outcomes)} failed")
     return 1 if failed else 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from build_cv.pipeline.publish import locked, publish
+    from build_cv.sources.starter import starter_yaml
+
+    text = starter_yaml(args.name)
+    if str(args.output) == "-":
+        sys.stdout.write(text)
+        return 0
+    if args.output.exists():
+        raise InputError(f"{args.output}: already exists; choose another file with -o")
+    with locked(args.output.parent):
+        publish({args.output: text.encode("utf-8")})
+    print(f"Wrote {args.output}; build it with: build-cv build {args.output}")
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from build_cv.pipeline.build import load_cv
+    from build_cv.pipeline.lint import lint
+
+    loaded, cv = load_cv(args.data)
+    warnings = lint(loaded, cv)
+    _print_warnings(warnings)
+    n = len(warnings)
+    if not n:
+        print(f"{args.data}: no problems found")
+        return 0
+    print(f"{args.data}: {n} warning{'s' if n != 1 else ''}")
+    if args.strict:
+        print("build-cv: lint failed: warnings are errors (--strict)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:

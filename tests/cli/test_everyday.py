@@ -1,4 +1,4 @@
-"""Everyday commands in a real process: --version, import, and output into a closed pipe."""
+"""Everyday commands in a real process: --version, new, import, output into a closed pipe."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
+from pypdf import PdfReader
+
+from build_cv.preflight import extract_text, normalize
 from tests.conftest import FIXTURES
 
 CLI = [sys.executable, "-m", "build_cv"]
@@ -55,3 +59,19 @@ def test_import_of_a_broken_resume_is_a_located_message(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert f"{bad}: basics.email: 5 is not of type 'string'" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.tex
+def test_new_writes_a_starter_that_builds_with_its_variant(tmp_path: Path) -> None:
+    cv = tmp_path / "starter.yaml"
+    run = subprocess.run([*CLI, "new", "Zoë O'Brien: Jr.", "-o", str(cv)], capture_output=True)
+    assert run.returncode == 0
+    out = tmp_path / "out"
+    build = [*CLI, "build", str(cv), "--out", str(out), "--variant", "all", "--strict"]
+    built = subprocess.run(build, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert (out / "starter.pdf").exists() and (out / "starter-short.pdf").exists()
+    text = normalize(extract_text(PdfReader(out / "starter.pdf")))
+    assert "Zoë O'Brien: Jr." in text and "Publications" in text
+    again = subprocess.run([*CLI, "new", "-o", str(cv)], capture_output=True, text=True)
+    assert again.returncode == 2 and "already exists" in again.stderr

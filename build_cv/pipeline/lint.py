@@ -1,0 +1,163 @@
+"""`build-cv lint`: problems in the data that a schema cannot call errors, found without
+building anything.
+
+Each is a warning with the place it was written (`file:line`): a placeholder left in
+(TBD, TODO, XXX), an entry or identifier listed twice, a date in the future, a year the
+venue's own text contradicts, a publication a reader cannot find (no DOI, arXiv id or
+URL), a tag written once that no variant names (usually a typo). An end before its start
+is already a schema error. `--strict` makes them errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from build_cv.errors import Location, Origin, Warning_, format_path
+from build_cv.pipeline.diagnose import Locator
+from build_cv.schema import model as m
+from build_cv.sources.bibtex_model import PREPRINT_VENUE
+from build_cv.sources.yaml_source import Loaded
+from build_cv.view import build_view
+
+PLACEHOLDER = re.compile(r"\b(TBD|TBA|TODO|FIXME|XXX+)\b|lorem ipsum", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])")
+_NEW_ARXIV = re.compile(r"^(\d\d)(\d\d)\.\d{4,5}")
+
+
+class _Lint:
+    def __init__(self, loaded: Loaded, cv: m.CV, today: date) -> None:
+        self.loaded, self.cv, self.today = loaded, cv, today
+        self.where = Locator(loaded, build_view(cv))
+        self.found: list[Warning_] = []
+
+    def warn(self, location: Location, message: str) -> None:
+        self.found.append(Warning_(message, location))
+
+    def at(self, origin: Origin, *sub: str | int) -> Location:
+        """A field of an entry: its own line in the YAML, the entry's line in a .bib."""
+        if origin.file not in (None, self.loaded.path):
+            return origin.location()
+        return self.where.location((*origin.path, *sub))
+
+    def entries(self) -> Iterator[tuple[m.Section, m.Entry]]:
+        for section in self.cv.sections:
+            for entry in getattr(section, "entries", []):
+                if isinstance(entry, m.Entry):
+                    yield section, entry
+
+
+def lint(loaded: Loaded, cv: m.CV, today: date | None = None) -> list[Warning_]:
+    """Every warning about `cv` (as loaded, every variant's entries included), in file order."""
+    run = _Lint(loaded, cv, today or date.today())
+    for check in (_placeholders, _twice, _future, _venue_years, _unfindable, _lonely_tags):
+        check(run)
+    return sorted(run.found, key=lambda w: (str(w.location and w.location.file), _line(w)))
+
+
+def _line(w: Warning_) -> int:
+    return (w.location.line or 0) if w.location else 0
+
+
+def _placeholders(run: _Lint) -> None:
+    for path, text in m.user_strings(run.cv, ()):
+        found = PLACEHOLDER.search(text)
+        if found:
+            run.warn(
+                run.where.location(path),
+                f"{format_path(path)}: `{found.group()}` is a placeholder: "
+                f"fill it in or leave the field out ({text.strip()[:60]!r})",
+            )
+
+
+def _twice(run: _Lint) -> None:
+    seen: dict[tuple[str, str], Location] = {}
+
+    def once(kind: str, key: str, shown: str, here: Location) -> None:
+        first = seen.setdefault((kind, key), here)
+        if first is not here:
+            run.warn(here, f"{shown} is listed twice (also at {first})")
+
+    for section, entry in run.entries():
+        o = entry.origin
+        if isinstance(entry, m.PatentGroup):
+            for i, p in enumerate(entry.patents):
+                here = run.at(o, "patents", i, "number")
+                once("patent", p.number.upper(), f"patent {p.number}", here)
+        elif isinstance(entry, m.Publication):
+            title = re.sub(r"\W+", " ", entry.title).casefold().strip()
+            once("title", title, f"the publication {entry.title[:50]!r}", run.at(o, "title"))
+            if entry.doi:
+                once("doi", entry.doi.casefold(), f"DOI {entry.doi}", run.at(o, "doi"))
+            if entry.arxiv:
+                arxiv = re.sub(r"v\d+$", "", entry.arxiv)
+                once("arxiv", arxiv, f"arXiv:{arxiv}", run.at(o, "arxiv"))
+        else:
+            content = entry.model_dump(exclude={"tags"})
+            once(f"entry-{section.title}", repr(content), f"this {section.kind} entry", run.at(o))
+
+
+def _future(run: _Lint) -> None:
+    now = (run.today.year, run.today.month)
+    if run.cv.updated > run.today:
+        run.warn(run.loaded.locate(("updated",)), f"updated: {run.cv.updated} is in the future")
+    for _, entry in run.entries():
+        for name in ("start", "end"):
+            value = getattr(entry, name, None)
+            if isinstance(value, m.YearMonth) and value.key() > now:
+                run.warn(run.at(entry.origin, name), f"{name} {value} is in the future")
+        if isinstance(entry, m.Publication) and entry.year > run.today.year:
+            run.warn(run.at(entry.origin, "year"), f"year {entry.year} is in the future")
+
+
+def _venue_years(run: _Lint) -> None:
+    for _, entry in run.entries():
+        if not isinstance(entry, m.Publication):
+            continue
+        years = {int(y) for y in _YEAR.findall(entry.venue or "")}
+        if years and entry.year not in years:
+            shown = ", ".join(map(str, sorted(years)))
+            run.warn(
+                run.at(entry.origin, "year"),
+                f"year: {entry.year}, but the venue says {shown} ({entry.venue!r})",
+            )
+        arxiv = _NEW_ARXIV.match(entry.arxiv or "")
+        preprint = entry.venue in (None, PREPRINT_VENUE)
+        if arxiv and preprint and 2000 + int(arxiv.group(1)) != entry.year:
+            run.warn(
+                run.at(entry.origin, "year"),
+                f"year: {entry.year}, but arXiv:{entry.arxiv} appeared in "
+                f"20{arxiv.group(1)}-{arxiv.group(2)}",
+            )
+
+
+def _unfindable(run: _Lint) -> None:
+    for _, entry in run.entries():
+        if isinstance(entry, m.Publication) and not (
+            entry.doi or entry.arxiv or entry.url or entry.pdf
+        ):
+            run.warn(
+                run.at(entry.origin),
+                f"the publication {entry.title[:50]!r} has no DOI, arXiv id or URL",
+            )
+
+
+def _lonely_tags(run: _Lint) -> None:
+    used: dict[str, list[Location]] = {}
+    for i, section in enumerate(run.cv.sections):
+        for j, tag in enumerate(section.tags):
+            used.setdefault(tag, []).append(run.loaded.locate(("sections", i, "tags", j)))
+    for _, entry in run.entries():
+        if entry.origin.file in (None, run.loaded.path):
+            for j, tag in enumerate(entry.tags):
+                used.setdefault(tag, []).append(run.at(entry.origin, "tags", j))
+    named = {tag for v in run.cv.variants.values() for tag in (*v.only_tags, *v.omit_tags)} | {
+        tag
+        for s in run.cv.sections
+        if isinstance(s, m.PublicationSection)
+        for tag in (*s.select, *s.omit)
+    }
+    for tag, places in used.items():
+        if len(places) == 1 and tag not in named:
+            run.warn(places[0], f"the tag `{tag}` is used once and no variant names it (a typo?)")
