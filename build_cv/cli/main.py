@@ -279,6 +279,20 @@ class _Transcript:
         print(line, file=sys.stderr)
         self.err.append(line)
 
+    def keep(self, line: str) -> None:
+        """Kept for a replay, not printed: the terminal showed it another way."""
+        self.out.append(line)
+
+
+def plain_table(rows: list[tuple[str, str, str, str]], show_format: bool) -> list[str]:
+    width = max(len("variant"), *(len(r[0]) for r in rows))
+    head = "format  " if show_format else ""
+    lines = [f"{'variant':<{width}}  {head}pages  result"]
+    for name, form, pages, result in rows:
+        shown = f"{form:<6}  " if show_format else ""
+        lines.append(f"{name:<{width}}  {shown}{pages:>5}  {result}")
+    return lines
+
 
 def _request(args: argparse.Namespace) -> dict[str, str]:
     """The options of a build that can change what it writes or prints."""
@@ -330,10 +344,23 @@ def _build_fresh(
         choices = FormatOptions(
             front_matter=args.front_matter, pages=None if args.pages == "all" else 1
         )
-        outcomes = build_all(
-            args.data, args.out, [args.variant], formats=formats, options=choices, **options
-        )
-        code = _build_all(outcomes, say, show_format=formats != ("pdf",))
+        from build_cv.cli.progress import Progress
+
+        tty = sys.stdout.isatty()
+        progress = Progress(tty)
+        try:
+            outcomes = build_all(
+                args.data,
+                args.out,
+                [args.variant],
+                formats=formats,
+                options=choices,
+                progress=progress,
+                **options,
+            )
+        finally:
+            progress.close()
+        code = _build_all(outcomes, say, show_format=formats != ("pdf",), tty=tty)
         return code, [o.result for o in outcomes if o.result is not None]
     result = build(args.data, args.out, variant=args.variant, **options)
     _print_warnings(result.warnings, say)
@@ -348,7 +375,9 @@ def _print_warnings(warnings: list[Warning_], say: _Transcript | None = None) ->
         (say or _Transcript()).warn(f"build-cv: warning: {w}")
 
 
-def _build_all(outcomes: list[Outcome], say: _Transcript, show_format: bool = False) -> int:
+def _build_all(
+    outcomes: list[Outcome], say: _Transcript, show_format: bool = False, tty: bool = False
+) -> int:
     """Each target's warnings and errors as it ends, then one table of all of them."""
     rows = []
     for o in outcomes:
@@ -365,12 +394,12 @@ def _build_all(outcomes: list[Outcome], say: _Transcript, show_format: bool = Fa
             result = f"FAILED ({type(o.error).__name__.removesuffix('Error') or 'Error'})"
         pages = "-" if o.pages is None else str(o.pages)
         rows.append((name, o.target.format, pages, result))
-    width = max(len("variant"), *(len(r[0]) for r in rows))
-    head = "format  " if show_format else ""
-    say.say(f"{'variant':<{width}}  {head}pages  result")
-    for name, form, pages, result in rows:
-        shown = f"{form:<6}  " if show_format else ""
-        say.say(f"{name:<{width}}  {shown}{pages:>5}  {result}")
+    if tty:
+        from build_cv.cli.progress import rich_table
+
+        rich_table(rows, show_format)
+    for line in plain_table(rows, show_format):
+        (say.keep if tty else say.say)(line)
     failed = sum(o.result is None for o in outcomes)
     if failed:
         say.warn(f"build-cv: {failed} of {len(outcomes)} failed")

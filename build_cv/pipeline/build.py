@@ -310,13 +310,14 @@ def build_all(
     strict: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
-    on_start: Callable[[Target], None] | None = None,
+    progress: Callable[[Target, str], None] | None = None,
 ) -> list[Outcome]:
     """Build every target; one that fails does not stop the others.
 
     Bad data (exit 2) stops everything before any TeX runs: it is wrong for every target.
     A variant's PNG is drawn from the PDF of the same run, compiled for it if the PDF is
-    not itself a target. `on_start` hears of each target as it starts (for progress).
+    not itself a target. `progress` hears of each target's stage (`typesetting`,
+    `rendering`, `writing`) as it starts and of its end (`done`, `failed`).
     """
     loaded, cv = load_cv(data)
     targets = make_plan(data, out_dir, cv, variants, formats)
@@ -338,9 +339,9 @@ def build_all(
         timeout=timeout,
         verify_reproducible=verify_reproducible,
     )
+    tell = progress or (lambda target, stage: None)
     for target in targets:
-        if on_start is not None:
-            on_start(target)
+        tell(target, STAGES.get(target.format, "writing"))
         try:
             result: BuildResult | Written
             if target.format == "pdf":
@@ -362,10 +363,15 @@ def build_all(
             if target.format == "pdf":
                 pdfs[target.variant] = exc
             outcomes.append(Outcome(target, error=exc))
+            tell(target, "failed")
         else:
             result.inputs = inputs
             outcomes.append(Outcome(target, result=result))
+            tell(target, "done")
     return outcomes
+
+
+STAGES = {"pdf": "typesetting", "png": "rendering"}
 
 
 def _pdf_or_error(target: Target, loaded: Loaded, cv: CV, **options: Any) -> bytes | BuildCVError:

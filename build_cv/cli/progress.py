@@ -1,0 +1,65 @@
+"""What a build of several targets shows while it runs, and the table it ends with.
+
+On a terminal: a live line (target, stage, elapsed time) and a coloured table, drawn with
+rich (imported only for a build of several targets). Anywhere else (CI logs, pipes): plain
+lines on stderr; the plain table (cli/main.py) on stdout, which scripts and the tests read.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from typing import TextIO
+
+from rich.console import Console
+from rich.status import Status
+from rich.table import Table
+
+from build_cv.pipeline.plan import Target
+
+Row = tuple[str, str, str, str]  # variant, format, pages, result
+
+
+class Progress:
+    """Called with (target, stage) by build_all; `done`/`failed` end a target."""
+
+    def __init__(self, tty: bool, err: TextIO | None = None) -> None:
+        self.tty = tty
+        self.err = err or sys.stderr
+        self.console = Console(stderr=True) if tty else None
+        self.status: Status | None = None
+        self.started = 0.0
+
+    def __call__(self, target: Target, stage: str) -> None:
+        label = f"{target.name} {target.format}"
+        if stage in ("done", "failed"):
+            seconds = time.monotonic() - self.started
+            if self.console is not None:
+                mark = "[green]ok[/]" if stage == "done" else "[red]FAILED[/]"
+                self.console.print(f"{mark} {label} [dim]{seconds:.1f} s[/]", highlight=False)
+            else:
+                print(f"build-cv: {label}: {stage} in {seconds:.1f} s", file=self.err)
+            return
+        self.started = time.monotonic()
+        if self.console is None:
+            print(f"build-cv: {label}: {stage}", file=self.err)
+        elif self.status is None:
+            self.status = self.console.status(f"{label}: {stage}")
+            self.status.start()
+        else:
+            self.status.update(f"{label}: {stage}")
+
+    def close(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+
+def rich_table(rows: Sequence[Row], show_format: bool) -> None:
+    """The table of every target, for a terminal."""
+    table = Table("variant", *(["format"] if show_format else []), "pages", "result")
+    for name, form, pages, result in rows:
+        style = "red" if result.startswith("FAILED") else None
+        table.add_row(name, *([form] if show_format else []), pages, result, style=style)
+    Console().print(table)
