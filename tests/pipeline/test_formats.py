@@ -16,7 +16,7 @@ from build_cv.errors import InputError
 from build_cv.formats.markdown.writer import escape_md
 from build_cv.pipeline.build import build_all, render_document
 from build_cv.pipeline.plan import FORMATS, parse_formats
-from build_cv.schema.model import CV
+from build_cv.schema.model import CV, PublicationSection
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
 from build_cv.variants import select
@@ -122,3 +122,25 @@ def test_grouped_counting_down_publications_in_every_format() -> None:
     assert md.index("### Journal Articles") < md.index("3\\. ") < md.index("2\\. ")
     text = render_document("txt", cv)
     assert "Conference Papers\n-----------------\n\n2. Ada Lovelace, C. B. On Looms." in text
+
+
+@pytest.mark.tex
+def test_format_all_writes_every_file_each_with_the_whole_cv(
+    tmp_path: Path, default_cv: CV, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", str(DEFAULT_DATA), "--out", str(tmp_path), "--format", "all"]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert names == sorted(f"cv.{ext}" for ext in (*FORMATS, "tex"))
+    titles = [s.title for s in default_cv.sections]
+    papers = [
+        e for s in default_cv.sections if isinstance(s, PublicationSection) for e in s.entries
+    ]
+    for ext in ("html", "md", "txt"):
+        text = " ".join((tmp_path / f"cv.{ext}").read_text().split())
+        assert [t for t in titles if t not in text] == [], ext
+        assert [p.title for p in papers if " ".join(p.title.split()) not in text] == [], ext
+    document = json.loads((tmp_path / "cv.json").read_text())
+    assert len(document["publications"]) == len(papers)
+    assert len(document["x-sections"]) == len(titles)
+    assert (tmp_path / "cv.bib").read_text().count("\n@") + 1 == len(papers)
+    assert (tmp_path / "cv.png").read_bytes().startswith(b"\x89PNG")
