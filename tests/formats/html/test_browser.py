@@ -15,6 +15,7 @@ import pytest
 
 from build_cv.pipeline.build import load_cv, render_document
 from build_cv.schema.model import CV, Publication
+from build_cv.view import sentence
 from tests.conftest import FIXTURES
 from tests.formats.html.cdp import Browser
 
@@ -47,7 +48,7 @@ def expected_texts(cv: CV) -> list[str]:
     for section in cv.sections:
         texts.append(section.title)
         texts += [
-            " ".join(e.title.split()).rstrip(".") + "."
+            sentence(" ".join(e.title.split()))
             for e in getattr(section, "entries", [])
             if isinstance(e, Publication)
         ]
