@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the TeX Live subset build-cv needs (what each package is for: docs/tex.md).
+# Installs the TeX Live subset build-cv needs (what each package is for: docs/tex.md), and
+# bubblewrap, which isolates TeX from the rest of the machine (docs/security.md).
 # On Debian/Ubuntu it uses apt-get; elsewhere it prints what to install and fails.
 set -euo pipefail
 
@@ -9,14 +10,15 @@ PACKAGES=(
   texlive-fonts-extra
   texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk
   fonts-ebgaramond-extra
+  bubblewrap
 )
 
 if ! command -v apt-get >/dev/null 2>&1; then
   cat >&2 <<MSG
 build-cv: no apt-get here, so TeX cannot be installed automatically.
 Install a TeX Live (2022 or newer) with: xelatex, latexmk, moderncv, fontawesome5,
-xeCJK (and ctex), pzdr.tfm (fonts-recommended), plus Noto Sans/Serif CJK SC fonts
-and poppler-utils. On Debian/Ubuntu the packages are:
+xeCJK (and ctex), pzdr.tfm (fonts-recommended), plus Noto Sans/Serif CJK SC fonts,
+poppler-utils and bubblewrap (bwrap). On Debian/Ubuntu the packages are:
   ${PACKAGES[*]}
 MSG
   exit 1

@@ -110,6 +110,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build twice and fail unless the PDFs are byte-identical",
     )
+    b.add_argument(
+        "--trust-raw",
+        action="store_true",
+        help="build raw LaTeX even where TeX cannot be isolated (see docs/security.md)",
+    )
     _add_limits(b)
 
     w = sub.add_parser("watch", help="rebuild on every save of the CV or a file it reads")
@@ -297,7 +302,7 @@ def plain_table(rows: list[tuple[str, str, str, str]], show_format: bool) -> lis
 def _request(args: argparse.Namespace) -> dict[str, str]:
     """The options of a build that can change what it writes or prints."""
     names: tuple[str, ...] = ("data", "out", "variant", "strict", "min_pages", "max_pages")
-    names += ("max_size_mb", "format", "front_matter", "pages")
+    names += ("max_size_mb", "format", "front_matter", "pages", "trust_raw")
     options = {name: str(getattr(args, name)) for name in names}
     options["data"] = str(args.data.resolve())
     options["out"] = str(args.out.resolve())
@@ -338,6 +343,7 @@ def _build_fresh(
         "strict": args.strict,
         "timeout": args.timeout,
         "verify_reproducible": args.verify_reproducible,
+        "trust_raw": args.trust_raw,
     }
     formats = tuple(args.format.split(","))
     if args.variant == ALL_VARIANTS or formats != ("pdf",):

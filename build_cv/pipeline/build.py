@@ -50,6 +50,7 @@ from build_cv.pipeline.plan import (
     source_date_epoch,
 )
 from build_cv.pipeline.publish import locked, publish
+from build_cv.pipeline.trust import require_isolation
 from build_cv.preflight import Expectations, Report, preflight
 from build_cv.schema.model import CV
 from build_cv.sources.bib_section import bib_files
@@ -104,6 +105,7 @@ def build(
     strict: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
+    trust_raw: bool = False,
 ) -> BuildResult:
     """Build one variant of `data` (the full CV by default) as a PDF and its .tex."""
     loaded, cv = load_cv(data)
@@ -118,6 +120,7 @@ def build(
         strict=strict,
         timeout=timeout,
         verify_reproducible=verify_reproducible,
+        trust_raw=trust_raw,
     )
     result.inputs = inputs
     return result
@@ -132,6 +135,7 @@ def build_target(
     strict: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
+    trust_raw: bool = False,
 ) -> BuildResult:
     """Compile and check one target's PDF, then publish it with its .tex."""
     made = _checked_pdf(
@@ -142,6 +146,7 @@ def build_target(
         strict=strict,
         timeout=timeout,
         verify_reproducible=verify_reproducible,
+        trust_raw=trust_raw,
     )
     out = target.outputs
     with locked(out.out_dir):
@@ -170,10 +175,12 @@ def _checked_pdf(
     strict: bool,
     timeout: float,
     verify_reproducible: bool,
+    trust_raw: bool = False,
 ) -> _Pdf:
     """The target's PDF, compiled and preflighted; a failure leaves `.failed` files."""
     out = target.outputs
     design, warnings = doctor.ensure(cv.design)
+    require_isolation(loaded, cv, trust_raw)
     selection = select(cv.model_copy(update={"design": design}), target.variant)
     cv = selection.cv
     epoch = source_date_epoch(cv)
@@ -310,6 +317,7 @@ def build_all(
     strict: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
+    trust_raw: bool = False,
     progress: Callable[[Target, str], None] | None = None,
 ) -> list[Outcome]:
     """Build every target; one that fails does not stop the others.
@@ -331,6 +339,7 @@ def build_all(
         strict=strict,
         timeout=timeout,
         verify_reproducible=verify_reproducible,
+        trust_raw=trust_raw,
     )
     pdf_only = partial(
         _pdf_or_error,
@@ -338,6 +347,7 @@ def build_all(
         strict=strict,
         timeout=timeout,
         verify_reproducible=verify_reproducible,
+        trust_raw=trust_raw,
     )
     tell = progress or (lambda target, stage: None)
     for target in targets:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from build_cv.errors import ToolMissingError, Warning_
 from build_cv.schema.model import Design
+from build_cv.typeset import sandbox
 
 
 @dataclass(frozen=True)
@@ -156,4 +157,10 @@ def report() -> tuple[str, bool]:
     lines.append(f"{'latexmk':<22} {engine_version('latexmk') or 'not found'}")
     lines.append(f"{'moderncv':<22} {moderncv_version() or 'not found'}")
     lines.append(f"{'pdftoppm (to preview)':<22} {shutil.which('pdftoppm') or 'not found'}")
+    isolation = sandbox.probe()
+    if isolation.works:
+        lines.append(f"{'isolation':<22} {'ok':<18} {isolation.detail}")
+    else:
+        lines.append(f"{'isolation':<22} {'NOT AVAILABLE':<18} {isolation.detail}")
+        lines.append(f"{'':<22} raw LaTeX (raw sections, preamble_latex) needs --trust-raw")
     return "\n".join(lines), ok

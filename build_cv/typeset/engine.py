@@ -3,7 +3,9 @@
 The run happens in a private temporary directory that TeX may not leave:
 `-no-shell-escape`, `openin_any=p` / `openout_any=p` (Debian's default lets TeX read any
 file, /etc/shadow included when root), `-norc` so no latexmkrc (Perl) is ever read, and
-no standard input. The PDF dates come from SOURCE_DATE_EPOCH so output is reproducible.
+no standard input. Where bubblewrap works, latexmk, XeTeX and xdvipdfmx also run in an
+OS-level sandbox (sandbox.py), which holds whatever the LaTeX asks the driver to open.
+The PDF dates come from SOURCE_DATE_EPOCH so output is reproducible.
 """
 
 from __future__ import annotations
@@ -20,15 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_cv.errors import TexError, TexProblem, TexTimeoutError, ToolMissingError
+from build_cv.typeset import sandbox
 from build_cv.typeset.settings import DEFAULT_TIMEOUT, JOB
 from build_cv.typeset.texlog import (
     MissingGlyph,
     Overfull,
+    driver_error,
     first_error,
     missing_glyphs,
     overfull_boxes,
 )
 
+OUTPUT_TAIL = 64_000  # bytes of latexmk's output kept: enough for the driver's last words
 INSTALL_HINT = (
     "Run `make pdf` (it installs TeX on Debian/Ubuntu) or "
     "`sudo scripts/install-tex.sh`; see `build-cv doctor`."
@@ -51,19 +56,23 @@ class Compiled:
         return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
+def tex_settings(source_date_epoch: int, build_dir: str) -> dict[str, str]:
+    return {
+        "SOURCE_DATE_EPOCH": str(source_date_epoch),
+        "FORCE_SOURCE_DATE": "1",
+        "openin_any": "p",
+        "openout_any": "p",
+        "shell_escape": "f",
+        "TEXMFOUTPUT": build_dir,
+        "max_print_line": "1000",
+        "error_line": "254",
+        "half_error_line": "238",
+    }
+
+
 def tex_environment(source_date_epoch: int, build_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXMF", "TEXINPUTS"))}
-    env.update(
-        SOURCE_DATE_EPOCH=str(source_date_epoch),
-        FORCE_SOURCE_DATE="1",
-        openin_any="p",
-        openout_any="p",
-        shell_escape="f",
-        TEXMFOUTPUT=str(build_dir),
-        max_print_line="1000",
-        error_line="254",
-        half_error_line="238",
-    )
+    env.update(tex_settings(source_date_epoch, str(build_dir)))
     return env
 
 
@@ -75,13 +84,15 @@ def compile_tex(
     with tempfile.TemporaryDirectory(prefix="build-cv-") as tmp:
         build_dir = Path(tmp)
         (build_dir / f"{JOB}.tex").write_text(tex, encoding="utf-8")
-        _run_latexmk(build_dir, source_date_epoch, timeout)
+        status, output = _run_latexmk(build_dir, source_date_epoch, timeout)
         log_path = build_dir / f"{JOB}.log"
         log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
         pdf = build_dir / f"{JOB}.pdf"
-        problem = first_error(log)
-        if problem is not None or not pdf.exists():
-            raise TexError(problem or TexProblem("TeX produced no PDF"))
+        if status != 0:
+            problem = first_error(log) or driver_error(output)
+            raise TexError(problem or TexProblem(f"TeX failed (latexmk exit status {status})"))
+        if not pdf.exists():
+            raise TexError(TexProblem("TeX produced no PDF"))
         yield Compiled(
             build_dir=build_dir,
             pdf=pdf,
@@ -91,7 +102,12 @@ def compile_tex(
         )
 
 
-def _run_latexmk(build_dir: Path, source_date_epoch: int, timeout: float) -> None:
+def _run_latexmk(build_dir: Path, source_date_epoch: int, timeout: float) -> tuple[int, str]:
+    """latexmk's exit status and the end of what it and the driver printed.
+
+    The status, not the log, says whether the run failed: raw LaTeX can `\\typeout`
+    anything, a line that looks like a TeX error included.
+    """
     cmd = [
         "latexmk",
         "-norc",
@@ -105,23 +121,31 @@ def _run_latexmk(build_dir: Path, source_date_epoch: int, timeout: float) -> Non
     ]
     if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
         raise ToolMissingError("`latexmk` or `xelatex`", INSTALL_HINT)
-    proc = subprocess.Popen(
-        cmd,
-        cwd=build_dir,
-        env=tex_environment(source_date_epoch, build_dir),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        raise TexTimeoutError(timeout) from None
-    except BaseException:  # Ctrl-C or SIGTERM: TeX must not outlive us
-        _kill_group(proc)
-        raise
+    env = tex_environment(source_date_epoch, build_dir)
+    bwrap = sandbox.bwrap_program()
+    if sandbox.probe().works and bwrap is not None:
+        cmd = [*sandbox.command(bwrap, build_dir), *cmd]
+        env = sandbox.environment(tex_settings(source_date_epoch, sandbox.BUILD_MOUNT))
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=build_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            status = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise TexTimeoutError(timeout) from None
+        except BaseException:  # a signal: TeX must not outlive us
+            _kill_group(proc)
+            raise
+        output.seek(max(output.seek(0, os.SEEK_END) - OUTPUT_TAIL, 0))
+        return status, output.read().decode("utf-8", "replace")
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -17,6 +17,11 @@ _FILE_LINE_ERROR = re.compile(
 _BANG_ERROR = re.compile(r"^! (.+)$", re.MULTILINE)
 _CONTEXT = re.compile(r"^l\.(\d+) (.*)$", re.MULTILINE)
 _READ_PROMPT = re.compile(r"\s*<read [*\d]+>")
+_FOLLOWS_ERROR = re.compile(
+    r"^(?:l\.\d+\b|<read [*\d]+>|Enter file name:|<\*> |<argument> |<to be read again>)"
+)
+_FATAL = "==> Fatal error occurred, no output PDF file produced!"
+_DRIVER_FATAL = re.compile(r"^xdvipdfmx:fatal: (.+)$", re.MULTILINE)
 _MISSING = re.compile(
     r"Missing character: There is no (.+?) \(U\+([0-9A-F]{4,6})\) in font ([^!\n]+)!"
 )
@@ -56,10 +61,26 @@ class MissingGlyph:
     font: str
 
 
+def _confirmed(log: str, m: re.Match[str], end: int) -> bool:
+    """TeX follows a real error with its context (`l.42 ...`) or a prompt; a `\\typeout`
+    that merely looks like an error is followed by ordinary log lines."""
+    after = [line for line in log[m.end() : end].splitlines()[1:8] if line.strip()][:3]
+    return any(_FOLLOWS_ERROR.match(line) for line in after)
+
+
 def first_error(log: str, job: str = "cv") -> TexProblem | None:
-    """The first error; its line is a line of `job`.tex, or None when TeX was elsewhere."""
-    found = [m for m in (_FILE_LINE_ERROR.search(log), _BANG_ERROR.search(log)) if m]
-    m = min(found, key=lambda match: match.start()) if found else None
+    """The first error; its line is a line of `job`.tex, or None when TeX was elsewhere.
+
+    Call it only for a run that failed: the log alone cannot tell a real error from text
+    that LaTeX printed.
+    """
+    found = sorted(
+        [*_FILE_LINE_ERROR.finditer(log), *_BANG_ERROR.finditer(log)], key=lambda m: m.start()
+    )
+    found = [m for m in found if not m.group(0).rstrip().endswith(_FATAL)]
+    ends = [n.start() for n in found[1:]] + [len(log)] if found else []
+    real = (m for m, end in zip(found, ends, strict=True) if _confirmed(log, m, end))
+    m = next(real, found[0] if found else None)
     if m is None:
         if "Emergency stop" in log or "no legal \\end found" in log:
             return TexProblem("TeX stopped early (emergency stop)")
@@ -83,6 +104,12 @@ def first_error(log: str, job: str = "cv") -> TexProblem | None:
         line = line or int(ctx.group(1))
         context = ctx.group(2).strip()
     return TexProblem(message=message[:300], tex_line=line, tex_context=context[:200])
+
+
+def driver_error(output: str) -> TexProblem | None:
+    """xdvipdfmx's fatal error (a missing image, a broken special): it never reaches the log."""
+    m = _DRIVER_FATAL.search(output)
+    return TexProblem(f"the PDF driver failed: {m.group(1).strip()[:300]}") if m else None
 
 
 def missing_glyphs(log: str) -> list[MissingGlyph]:

@@ -64,3 +64,26 @@ def test_a_run_asking_for_input_fails_instead_of_waiting() -> None:
     assert info.value.problem.message == (
         "Emergency stop: TeX asked for input from the terminal (a \\read)"
     )
+
+
+def test_printed_text_that_looks_like_an_error_does_not_fail_a_good_run() -> None:
+    tex = (
+        "\\documentclass{article}\n\\typeout{! Undefined control sequence.}\n"
+        "\\typeout{cv.tex:3: foo}\\typeout{! Emergency stop.}\n"
+        "\\begin{document}Fine.\\end{document}\n"
+    )
+    with compile_tex(tex, source_date_epoch=0) as compiled:
+        assert "cv.tex:3: foo" in compiled.log
+        assert compiled.pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_failing_driver_fails_the_run_and_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.pdf"
+    tex = (
+        "\\documentclass{article}\\begin{document}Hi"
+        f"\\special{{pdf:image @i ({missing})}}\\special{{pdf:put @catalog <</L @i>>}}"
+        "\\end{document}\n"
+    )
+    with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0):
+        pass
+    assert info.value.problem.message.startswith("the PDF driver failed: Image inclusion failed")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from build_cv.typeset.texlog import first_error, missing_glyphs, overfull_boxes
+from build_cv.typeset.texlog import driver_error, first_error, missing_glyphs, overfull_boxes
 
 FILE_LINE = """\
 (./cv.tex
@@ -72,3 +72,31 @@ def test_overfull_boxes_above_the_limit_with_their_lines() -> None:
         (False, 124, 52),
         (True, 1328, None),
     ]
+
+
+TYPEOUT_THEN_REAL = """\
+! Undefined control sequence.
+LaTeX Font Info:    Trying to load font information for TS1+cmr on input line 3.
+cv.tex:3: foo
+(./cv.aux)
+./cv.tex:9: Undefined control sequence.
+l.9 \\nosuch
+
+./cv.tex:9:  ==> Fatal error occurred, no output PDF file produced!
+"""
+
+
+def test_printed_lookalikes_are_passed_over_for_the_error_that_stopped_tex() -> None:
+    problem = first_error(TYPEOUT_THEN_REAL)
+    assert problem is not None
+    assert problem.message == "Undefined control sequence."
+    assert problem.tex_line == 9
+    assert problem.tex_context == "\\nosuch"
+
+
+def test_the_drivers_fatal_error_is_named() -> None:
+    output = "Latexmk: Run number 1 of rule 'xdvipdfmx'\nxdvipdfmx:fatal: Image inclusion failed.\n"
+    problem = driver_error(output)
+    assert problem is not None
+    assert problem.message == "the PDF driver failed: Image inclusion failed."
+    assert driver_error("all fine\n") is None
