@@ -83,6 +83,18 @@ class BuildCVError(Exception):
         return str(self)
 
 
+class Stopped(BaseException):
+    """A signal (SIGINT, SIGTERM, SIGHUP) stops the build wherever it is.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it and
+    every `with` on the way out (TeX's process group, the temporary directory) cleans up.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by signal {signum}")
+        self.signum = signum
+
+
 class InputError(BuildCVError):
     """The user's input (a file, a flag) is wrong: exit 2."""
 

@@ -11,13 +11,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
-from build_cv.errors import BuildCVError, InputError, Warning_
+from build_cv.errors import BuildCVError, InputError, Stopped, Warning_
 from build_cv.formats import FORMATS, FRONT_MATTERS, parse_formats
 from build_cv.pipeline import cache
 from build_cv.typeset.settings import DEFAULT_TIMEOUT
@@ -186,30 +191,66 @@ def _version() -> str:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        if args.command == "build":
-            return _build(args)
-        if args.command == "check":
-            return _check(args)
-        if args.command == "watch":
-            return _watch(args)
-        if args.command == "import":
-            return _import(args)
-        if args.command == "lint":
-            return _lint(args)
-        if args.command == "new":
-            return _new(args)
-        if args.command == "schema":
-            from build_cv.schema.model import CV
-
-            print(json.dumps(CV.model_json_schema(), indent=2, ensure_ascii=False))
-            return 0
-        return _doctor()
+        with _signals_stop_the_build():
+            return _dispatch(args)
     except BuildCVError as exc:
         _report(exc)
         return exc.exit_code
+    except Stopped as exc:
+        return _stopped(exc.signum)
     except KeyboardInterrupt:
-        print("build-cv: interrupted; the previous PDF is untouched", file=sys.stderr)
-        return 130
+        return _stopped(signal.SIGINT)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "build":
+        return _build(args)
+    if args.command == "check":
+        return _check(args)
+    if args.command == "watch":
+        return _watch(args)
+    if args.command == "import":
+        return _import(args)
+    if args.command == "lint":
+        return _lint(args)
+    if args.command == "new":
+        return _new(args)
+    if args.command == "schema":
+        from build_cv.schema.model import CV
+
+        print(json.dumps(CV.model_json_schema(), indent=2, ensure_ascii=False))
+        return 0
+    return _doctor()
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@contextmanager
+def _signals_stop_the_build() -> Iterator[None]:
+    """Turn each stop signal into `Stopped`, so TeX is killed and the temporary directory
+    removed on the way out; a second signal cannot cut that clean-up short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for s in STOP_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _stopped(signum: int) -> int:
+    name = signal.Signals(signum).name
+    print(f"build-cv: stopped by {name}; the previous PDF is untouched", file=sys.stderr)
+    return 128 + signum
 
 
 def _report(exc: BuildCVError) -> None:
@@ -258,8 +299,10 @@ def _watch(args: argparse.Namespace) -> int:
 
     try:
         watch(inputs, rebuild)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped) as exc:
         print("build-cv: stopped watching", file=sys.stderr)
+        if isinstance(exc, Stopped) and exc.signum != signal.SIGINT:
+            return 128 + exc.signum  # ended by a service manager or a closed terminal
     return 0
 
 

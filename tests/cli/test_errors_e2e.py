@@ -6,11 +6,11 @@ Each test asserts the exit code and the message a person reads; none mocks the c
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from build_cv.cli.main import main
 from build_cv.pipeline.build import BuildResult
 from build_cv.preflight import extract_text, normalize
 from tests.conftest import FIXTURES
+from tests.processes import wait_for_tex
 
 Capture = pytest.CaptureFixture[str]
 
@@ -148,70 +149,50 @@ def test_tex_error_names_tex_line_and_yaml_entry(capsys: Capture, out_with_good_
     assert sha(out_with_good_pdf / "raw_undefined.pdf") == before
 
 
-def test_a_looping_tex_run_is_stopped(capsys: Capture, out_with_good_pdf: Path) -> None:
-    running = tex_processes()
-    before = sha(out_with_good_pdf / "raw_loop.pdf")
-    code, _, err = run(
-        capsys,
-        "build",
-        str(FIXTURES / "raw_loop.yaml"),
-        "--out",
-        str(out_with_good_pdf),
-        "--timeout",
-        "4",
-    )
-    assert code == 1
-    assert "did not finish within 4 s and was stopped" in err
-    assert sha(out_with_good_pdf / "raw_loop.pdf") == before
-    assert (out_with_good_pdf / "raw_loop.failed.tex").exists()
-    assert no_tex_left(running)
-
-
-def tex_processes() -> set[str]:
-    """Running TeX processes (zombies already exited; only an init that reaps them is missing)."""
-    ps = subprocess.run(
-        ["ps", "-eo", "pid=,stat=,args="], capture_output=True, text=True, check=True
-    )
-    rows = [line.split(None, 2) for line in ps.stdout.splitlines()]
-    return {r[0] for r in rows if len(r) == 3 and not r[1].startswith("Z") and "xelatex" in r[2]}
-
-
-def test_interrupting_a_build_stops_tex_too(tmp_path: Path) -> None:
-    before = tex_processes()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "build_cv",
-            "build",
-            str(FIXTURES / "raw_loop.yaml"),
-            "--out",
-            str(tmp_path),
-            "--timeout",
-            "120",
-        ],
+def start_build(out: Path, tmp: Path, *extra: str) -> subprocess.Popen[str]:
+    """The CLI in a subprocess of its own, its temporary files in `tmp` where a test sees them."""
+    tmp.mkdir(exist_ok=True)
+    cmd = [sys.executable, "-m", "build_cv", "build", str(FIXTURES / "raw_loop.yaml")]
+    return subprocess.Popen(
+        [*cmd, "--out", str(out), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
     )
-    deadline = time.monotonic() + 60
-    while not tex_processes() - before and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert tex_processes() - before, "TeX never started"
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130
-    assert "interrupted; the previous PDF is untouched" in err
-    assert "Traceback" not in err
-    assert no_tex_left(before)
 
 
-def no_tex_left(before: set[str]) -> bool:
-    """SIGKILL is delivered at once, but a process takes a moment to be gone."""
-    deadline = time.monotonic() + 5
-    while tex_processes() - before and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return not tex_processes() - before
+def test_a_looping_tex_run_is_stopped(out_with_good_pdf: Path, tmp_path: Path) -> None:
+    before = sha(out_with_good_pdf / "raw_loop.pdf")
+    build = start_build(out_with_good_pdf, tmp_path / "tmp", "--timeout", "4")
+    tex = wait_for_tex(build)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 1
+    assert "did not finish within 4 s and was stopped" in err
+    assert sha(out_with_good_pdf / "raw_loop.pdf") == before
+    assert (out_with_good_pdf / "raw_loop.failed.tex").exists()
+    assert tex.gone()
+    assert not list((tmp_path / "tmp").iterdir())
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_tex_too_and_keeps_the_previous_pdf(
+    stop: signal.Signals, out_with_good_pdf: Path, tmp_path: Path
+) -> None:
+    before = sha(out_with_good_pdf / "raw_loop.pdf")
+    build = start_build(out_with_good_pdf, tmp_path / "tmp", "--timeout", "120")
+    tex = wait_for_tex(build)
+    assert list((tmp_path / "tmp").glob("build-cv-*")), "the build directory is not in TMPDIR"
+    build.send_signal(stop)
+    _, err = build.communicate(timeout=30)
+    assert build.returncode == 128 + stop
+    assert err == f"build-cv: stopped by {stop.name}; the previous PDF is untouched\n"
+    assert tex.gone()
+    assert not list((tmp_path / "tmp").iterdir())
+    assert sha(out_with_good_pdf / "raw_loop.pdf") == before
+    assert sorted(p.name for p in out_with_good_pdf.iterdir() if "raw_loop" in p.name) == [
+        "raw_loop.pdf"
+    ]
 
 
 def test_missing_glyph_is_a_warning_naming_field_and_character(
