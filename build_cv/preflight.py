@@ -128,6 +128,7 @@ def preflight(pdf: Path, exp: Expectations) -> Report:
         ("text", lambda: [_check_text(reader, exp)]),
         ("metadata", lambda: [_check_metadata(reader, exp)]),
         ("links", lambda: [_check_links(reader)]),
+        ("active", lambda: [_check_active(reader)]),
     ]
     if exp.pdfa:
         checks.append(("pdfa", lambda: [_check_pdfa(reader)]))
@@ -416,10 +417,7 @@ def _check_links(reader: PdfReader) -> CheckResult:
                 continue
             action = _dict(annot.get("/A"))
             kind = str(action.get("/S", ""))
-            if kind in ("/Launch", "/JavaScript", "/ImportData", "/SubmitForm"):
-                count += 1
-                bad.append(f"a {kind[1:]} action")
-            elif kind == "/URI":
+            if kind == "/URI":  # other actions are judged by the `active` check
                 count += 1
                 uri = str(action.get("/URI", ""))
                 if not URI.match(uri):
@@ -432,6 +430,112 @@ def _check_links(reader: PdfReader) -> CheckResult:
             "http(s)://, mailto: or tel: URIs",
         )
     return CheckResult("links", "pass", f"{count} link(s), all well-formed")
+
+
+# Actions that run something, open another file or send data; each is named when found.
+_RUNS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "a Launch action (runs a program)",
+    "/GoToR": "a GoToR action (opens another file)",
+    "/GoToE": "a GoToE action (opens an embedded file)",
+    "/SubmitForm": "a SubmitForm action (sends form data)",
+    "/ImportData": "an ImportData action (reads a file)",
+    "/ResetForm": "a ResetForm action",
+    "/Rendition": "a Rendition action (media, may run JavaScript)",
+    "/RichMediaExecute": "a RichMediaExecute action",
+}
+_MAX_ACTIONS = 1000  # a chain of /Next actions may loop or be huge
+
+
+def _actions(obj: Any) -> Iterator[DictionaryObject]:
+    """An action and every action its /Next chain leads to, each once."""
+    todo: list[Any] = [obj]
+    seen: set[int] = set()
+    while todo and len(seen) < _MAX_ACTIONS:
+        item = todo.pop()
+        key = item.idnum if isinstance(item, IndirectObject) else id(item)
+        resolved = _resolve(item)
+        if key in seen:
+            continue
+        seen.add(key)
+        if isinstance(resolved, ArrayObject):
+            todo.extend(resolved)
+        elif isinstance(resolved, DictionaryObject):
+            yield resolved
+            if "/Next" in resolved:
+                todo.append(resolved["/Next"])
+
+
+def _judge(action: Any, where: str) -> list[str]:
+    found = []
+    for act in _actions(action):
+        kind = str(act.get("/S", ""))
+        if kind in _RUNS:
+            found.append(f"{_RUNS[kind]} in {where}")
+        elif "/JS" in act:
+            found.append(f"JavaScript in {where}")
+        elif kind == "/URI" and str(act.get("/URI", "")).strip().lower().startswith("file:"):
+            found.append(f"a file: URI in {where}")
+    return found
+
+
+def _additional(aa: Any, where: str) -> list[str]:
+    """Additional actions (/AA): triggers such as page open or document close."""
+    found = []
+    for trigger, action in _dict(aa).items():
+        found += _judge(action, f"{where} (/AA {trigger})")
+    return found
+
+
+def _form_fields(fields: Any) -> Iterator[DictionaryObject]:
+    todo, seen = list(_list(fields)), 0
+    while todo and seen < _MAX_ACTIONS:
+        field_ = _dict(todo.pop())
+        seen += 1
+        yield field_
+        todo.extend(_list(field_.get("/Kids")))
+
+
+def _check_active(reader: PdfReader) -> CheckResult:
+    """Portals and readers treat scripts, launches and attachments as malware, and a CV
+    needs none: links to web pages and mail addresses are the only actions it has."""
+    root = _root(reader)
+    found = []
+    names = _dict(root.get("/Names"))
+    if "/JavaScript" in names:
+        found.append("JavaScript in the document's /Names")
+    if "/EmbeddedFiles" in names:
+        found.append("embedded files (/Names /EmbeddedFiles)")
+    if isinstance(_resolve(root.get("/OpenAction")), DictionaryObject):
+        found += _judge(root["/OpenAction"], "the /OpenAction")
+    found += _additional(root.get("/AA"), "the document")
+    for number, page in enumerate(reader.pages, 1):
+        found += _additional(page.get("/AA"), f"page {number}")
+        for annot in _list(page.get("/Annots")):
+            annot = _dict(annot)
+            kind = str(annot.get("/Subtype", "")).lstrip("/") or "an"
+            if kind == "FileAttachment":
+                found.append(f"an embedded file (FileAttachment annotation on page {number})")
+            found += _judge(annot.get("/A"), f"a {kind} annotation on page {number}")
+            found += _additional(annot.get("/AA"), f"a {kind} annotation on page {number}")
+    form = _dict(root.get("/AcroForm"))
+    if "/XFA" in form:
+        found.append("an XFA form")
+    for field_ in _form_fields(form.get("/Fields")):
+        if "/A" in field_ or "/AA" in field_:
+            found.append(f"a form field ({str(field_.get('/T', 'unnamed'))!r}) with actions")
+            found += _judge(field_.get("/A"), "a form field")
+            found += _additional(field_.get("/AA"), "a form field")
+    found = list(dict.fromkeys(found))
+    if found:
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        return CheckResult(
+            "active",
+            "fail",
+            "; ".join(found[:5]) + more,
+            "no JavaScript, actions that run or open files, embedded files or form actions",
+        )
+    return CheckResult("active", "pass", "no JavaScript, launch actions or embedded files")
 
 
 def _check_pdfa(reader: PdfReader) -> CheckResult:

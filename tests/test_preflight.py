@@ -49,6 +49,7 @@ ALL_CHECKS = [
     "text",
     "metadata",
     "links",
+    "active",
 ]
 DEFAULT_CV: dict[str, Any] = yaml.safe_load(DEFAULT_DATA.read_text("utf-8"))
 
@@ -635,6 +636,173 @@ def test_well_formed_links_pass(
     assert f"{before + 1} link(s), all well-formed" in run.line("links")
 
 
+# --- 11b. active content (issue 11) -----------------------------------------------------
+
+
+def name(text: str) -> NameObject:
+    return NameObject(text)
+
+
+def action(kind: str, **entries: Any) -> DictionaryObject:
+    """An action dictionary such as /S /JavaScript /JS (...)."""
+    act = DictionaryObject({name("/Type"): name("/Action"), name("/S"): name(kind)})
+    for key, value in entries.items():
+        act[name(f"/{key}")] = TextStringObject(value) if isinstance(value, str) else value
+    return act
+
+
+def js(code: str = "app.alert(1)") -> DictionaryObject:
+    return action("/JavaScript", JS=code)
+
+
+def annotation(writer: PdfWriter, subtype: str, **entries: Any) -> None:
+    annot = DictionaryObject(
+        {
+            name("/Type"): name("/Annot"),
+            name("/Subtype"): name(subtype),
+            name("/Rect"): RectangleObject((50, 50, 150, 70)),
+        }
+    )
+    for key, value in entries.items():
+        annot[name(f"/{key}")] = value
+    page = writer.pages[0]
+    annots = page.get("/Annots")
+    refs = resolve(annots) if annots is not None else ArrayObject()
+    refs.append(writer._add_object(annot))
+    page[name("/Annots")] = refs
+
+
+def names_tree(writer: PdfWriter, key: str, value: Any) -> None:
+    tree = DictionaryObject({name("/Names"): ArrayObject([TextStringObject("x"), value])})
+    writer.root_object[name("/Names")] = DictionaryObject({name(key): writer._add_object(tree)})
+
+
+def form_field(writer: PdfWriter, **entries: Any) -> None:
+    field = DictionaryObject({name("/FT"): name("/Btn"), name("/T"): TextStringObject("send")})
+    for key, value in entries.items():
+        field[name(f"/{key}")] = value
+    form = DictionaryObject({name("/Fields"): ArrayObject([writer._add_object(field)])})
+    writer.root_object[name("/AcroForm")] = form
+
+
+def file_spec(writer: PdfWriter) -> DictionaryObject:
+    payload = stream(writer, b"MZ not really a program")
+    return DictionaryObject(
+        {
+            name("/Type"): name("/Filespec"),
+            name("/F"): TextStringObject("run.exe"),
+            name("/EF"): DictionaryObject({name("/F"): payload}),
+        }
+    )
+
+
+ACTIVE: dict[str, tuple[Callable[[PdfWriter], None], str]] = {
+    "document JavaScript": (
+        lambda w: names_tree(w, "/JavaScript", w._add_object(js())),
+        "JavaScript in the document's /Names",
+    ),
+    "OpenAction JavaScript": (
+        lambda w: w.root_object.__setitem__(name("/OpenAction"), js()),
+        "JavaScript in the /OpenAction",
+    ),
+    "OpenAction Launch": (
+        lambda w: w.root_object.__setitem__(name("/OpenAction"), action("/Launch", F="/bin/sh")),
+        "a Launch action (runs a program) in the /OpenAction",
+    ),
+    "document additional action": (
+        lambda w: w.root_object.__setitem__(name("/AA"), DictionaryObject({name("/WC"): js()})),
+        "JavaScript in the document (/AA /WC)",
+    ),
+    "page additional action": (
+        lambda w: w.pages[0].__setitem__(
+            name("/AA"), DictionaryObject({name("/O"): action("/Launch", F="calc.exe")})
+        ),
+        "a Launch action (runs a program) in page 1 (/AA /O)",
+    ),
+    "link Launch": (
+        lambda w: annotation(w, "/Link", A=action("/Launch", F="calc.exe")),
+        "a Launch action (runs a program) in a Link annotation on page 1",
+    ),
+    "link GoToR": (
+        lambda w: annotation(w, "/Link", A=action("/GoToR", F="other.pdf")),
+        "a GoToR action (opens another file) in a Link annotation on page 1",
+    ),
+    "link GoToE": (
+        lambda w: annotation(w, "/Link", A=action("/GoToE")),
+        "a GoToE action (opens an embedded file) in a Link annotation on page 1",
+    ),
+    "link file: URI": (
+        lambda w: annotation(w, "/Link", A=action("/URI", URI="FILE:///etc/passwd")),
+        "a file: URI in a Link annotation on page 1",
+    ),
+    "JavaScript after a harmless link": (
+        lambda w: annotation(w, "/Link", A=action("/URI", URI="https://example.org", Next=js())),
+        "JavaScript in a Link annotation on page 1",
+    ),
+    "annotation additional action": (
+        lambda w: annotation(w, "/Widget", AA=DictionaryObject({name("/E"): js()})),
+        "JavaScript in a Widget annotation on page 1 (/AA /E)",
+    ),
+    "embedded files": (
+        lambda w: names_tree(w, "/EmbeddedFiles", file_spec(w)),
+        "embedded files (/Names /EmbeddedFiles)",
+    ),
+    "file attachment annotation": (
+        lambda w: annotation(w, "/FileAttachment", FS=file_spec(w)),
+        "an embedded file (FileAttachment annotation on page 1)",
+    ),
+    "form SubmitForm": (
+        lambda w: form_field(w, A=action("/SubmitForm", F="https://example.org/collect")),
+        "a form field ('send') with actions; a SubmitForm action (sends form data) in a form field",
+    ),
+    "form ImportData": (
+        lambda w: form_field(w, A=action("/ImportData", F="data.fdf")),
+        "a form field ('send') with actions; an ImportData action (reads a file) in a form field",
+    ),
+    "form ResetForm on a trigger": (
+        lambda w: form_field(w, AA=DictionaryObject({name("/K"): action("/ResetForm")})),
+        "a form field ('send') with actions; a ResetForm action in a form field (/AA /K)",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(ACTIVE))
+def test_active_content_fails_naming_its_kind(
+    check: CheckCLI, default_pdf: Path, tmp_path: Path, kind: str
+) -> None:
+    edit, named = ACTIVE[kind]
+    run = check(rewrite(default_pdf, tmp_path / "active.pdf", edit))
+    assert run.code == 1
+    assert run.status("active") == "FAIL"
+    assert f"active: {named}, no JavaScript" in "\n".join(run.failures())
+
+
+def test_harmless_actions_pass_the_active_check(
+    check: CheckCLI, default_pdf: Path, tmp_path: Path
+) -> None:
+    def add_harmless(writer: PdfWriter) -> None:
+        first = writer.pages[0].indirect_reference
+        writer.root_object[name("/OpenAction")] = ArrayObject([first, name("/Fit")])
+        annotation(writer, "/Link", A=action("/GoTo", D=ArrayObject([first, name("/Fit")])))
+        annotation(writer, "/Link", A=action("/Named", N=name("/NextPage")))
+
+    run = check(rewrite(default_pdf, tmp_path / "harmless.pdf", add_harmless))
+    assert run.code == 0, run.err
+    assert run.status("active") == "PASS"
+
+
+def test_looping_action_chains_end(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+    def add_loop(writer: PdfWriter) -> None:
+        first = action("/URI", URI="https://example.org")
+        ref = writer._add_object(first)
+        first[name("/Next")] = ref
+        annotation(writer, "/Link", A=ref)
+
+    run = check(rewrite(default_pdf, tmp_path / "loop.pdf", add_loop))
+    assert run.code == 0, run.err
+    assert run.status("active") == "PASS"
+
+
 # --- 12. portfolio ---------------------------------------------------------------------
 
 
@@ -887,4 +1055,5 @@ def test_links_that_run_code_fail(
 
     run = check(rewrite(default_pdf, tmp_path / "act.pdf", add_action))
     assert run.code == 1
-    assert f"a {action[1:]} action" in run.line("links")
+    named = "JavaScript" if action == "/JavaScript" else "a Launch action (runs a program)"
+    assert f"FAIL  active      {named} in a Link annotation on page 1" in run.line("active")
