@@ -133,3 +133,28 @@ def test_doctor_says_whether_isolation_works() -> None:
     broken = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     assert "isolation              NOT AVAILABLE      /bin/false fails" in broken.stdout
     assert "needs --trust-raw" in broken.stdout
+
+
+@pytest.mark.tex
+def test_raw_latex_that_adds_javascript_fails_the_build(capsys: Capture, tmp_path: Path) -> None:
+    data = {
+        "person": {"name": "Script Kiddie", "email": "kid@example.org"},
+        "updated": "2024-06-15",
+        "design": {"icons": False},
+        "sections": [
+            {
+                "kind": "raw",
+                "title": "Clicky",
+                "latex": "Hi.\\special{pdf:put @catalog <</OpenAction "
+                "<</S/JavaScript/JS(app.alert\\string\\(1\\string\\))>>>>}",
+            }
+        ],
+    }
+    path = tmp_path / "js.yaml"
+    path.write_text(yaml.safe_dump(data), "utf-8")
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "build", str(path), "--out", str(out))
+    assert code == 1, err
+    assert "PDF check failed: active: JavaScript in the /OpenAction" in err
+    assert not (out / "js.pdf").exists()
+    assert (out / "js.failed.pdf").exists()
