@@ -23,6 +23,21 @@ def format_path(path: PathKey) -> str:
     return out
 
 
+SHOWN_CHARS = 60  # of a value echoed in a message: a 2 MB line must not flood the terminal
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """`text`, or its start and how long it really is."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def quoted(value: object, limit: int = SHOWN_CHARS) -> str:
+    """repr() of a value a person typed, its quotes kept even when it is cut short."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value):,} characters)"
+    return shorten(repr(value), limit + 2)
+
+
 @dataclass(frozen=True)
 class Location:
     """A place in a YAML file: the file, a 1-based line and column, and the field path."""
@@ -109,11 +124,23 @@ class YamlSyntaxError(InputError):
         self.source_line = source_line
 
     def render(self) -> str:
-        caret = " " * max((self.location.column or 1) - 1, 0) + "^"
+        line, column = _window(self.source_line, (self.location.column or 1) - 1)
+        caret = " " * column + "^"
         return (
-            f"{self.location}: YAML syntax error: {self.problem}\n"
-            f"    {self.source_line}\n    {caret}"
+            f"{self.location}: YAML syntax error: {shorten(self.problem, 300)}\n"
+            f"    {line}\n    {caret}"
         )
+
+
+def _window(line: str, column: int, width: int = 100) -> tuple[str, int]:
+    """At most `width` characters of `line` around `column`, and the column within them."""
+    if len(line) <= width:
+        return line, column
+    start = min(max(column - width // 2, 0), max(len(line) - width, 0))
+    shown = line[start : start + width]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(line) else ""
+    return prefix + shown + suffix, column - start + len(prefix)
 
 
 @dataclass(frozen=True)
@@ -122,8 +149,8 @@ class SchemaProblem:
     message: str
 
     def __str__(self) -> str:
-        field_part = f" {self.location.field}:" if self.location.field else ""
-        return f"{self.location}:{field_part} {self.message}"
+        field_part = f" {shorten(self.location.field, 200)}:" if self.location.field else ""
+        return f"{self.location}:{field_part} {shorten(self.message, 500)}"
 
 
 class SchemaError(InputError):

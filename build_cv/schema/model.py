@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from build_cv.errors import Origin, PathKey
+from build_cv.errors import Origin, PathKey, quoted
 from build_cv.markup import link_targets, strip_markup
 from build_cv.uri import URI, WEB_URL
 
@@ -43,10 +43,21 @@ MAX_WORD = 300
 _LONG_WORD = re.compile(rf"[^\s\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]{{{MAX_WORD + 1},}}")
 
 
+# Embedding, override and isolate controls reorder how text displays without changing what
+# is stored ("Trojan Source"): a name or title could read differently on paper than in
+# the data a reviewer checked.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _printable(value: str) -> str:
     for ch in value:
         if ch in "\n\t":
             continue
+        if ch in _BIDI_CONTROLS:
+            raise ValueError(
+                f"contains the bidirectional control U+{ord(ch):04X}, which makes text display "
+                "in another order than it is written; remove it"
+            )
         category = unicodedata.category(ch)
         if category in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp"):
             raise ValueError(
@@ -79,7 +90,9 @@ def _markup(value: str) -> str:
     _typesettable(strip_markup(value))
     for target in link_targets(value):
         if not URI.match(target):
-            raise ValueError(f"the link target {target!r} is not a valid http(s):// or mailto: URL")
+            raise ValueError(
+                f"the link target {quoted(target)} is not a valid http(s):// or mailto: URL"
+            )
     return value
 
 
@@ -103,31 +116,43 @@ _HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 def _matches(pattern: re.Pattern[str], what: str) -> AfterValidator:
     def check(value: str) -> str:
         if not pattern.match(value):
-            raise ValueError(f"{value!r} is not {what}")
+            raise ValueError(f"{quoted(value)} is not {what}")
         return value
 
     return AfterValidator(check)
 
 
+MAX_URL = 2000  # what browsers and portals handle; TeX's input buffer is the hard limit
 Url = Annotated[
     str,
+    Field(max_length=MAX_URL),
     AfterValidator(_printable),
     _matches(URI, "an http(s):// or mailto: URL (ASCII; an IDN host in punycode)"),
 ]
 HttpsUrl = Annotated[
     str,
+    Field(max_length=MAX_URL),
     AfterValidator(_printable),
     _matches(
         re.compile(r"^https://", re.IGNORECASE), "an https:// URL (moderncv links it as https)"
     ),
     _matches(WEB_URL, "an https:// URL (ASCII; an IDN host in punycode)"),
 ]
-Email = Annotated[str, _matches(_EMAIL, "an email address (ASCII letters, digits, . _ + -)")]
+Email = Annotated[
+    str,
+    Field(max_length=254),  # RFC 5321's limit on a deliverable address
+    _matches(_EMAIL, "an email address (ASCII letters, digits, . _ + -)"),
+]
 ArxivId = Annotated[str, _matches(_ARXIV, "an arXiv id such as 2405.14430")]
 Doi = Annotated[
-    str, AfterValidator(_printable), _matches(_DOI, "a DOI such as 10.1145/3437801.3441578")
+    str,
+    Field(max_length=MAX_URL),
+    AfterValidator(_printable),
+    _matches(_DOI, "a DOI such as 10.1145/3437801.3441578"),
 ]
-Tag = Annotated[str, _matches(_TAG, "a tag (lower-case letters, digits, '-' and '_')")]
+Tag = Annotated[
+    str, Field(max_length=100), _matches(_TAG, "a tag (lower-case letters, digits, '-' and '_')")
+]
 Handle = Annotated[str, _matches(_HANDLE, "a user name (letters, digits and '-')")]
 
 
@@ -162,7 +187,7 @@ def _parse_date(value: Any) -> Any:
         raise ValueError("must be a date written YYYY or YYYY-MM")
     m = _DATE.match(value.strip())
     if not m:
-        raise ValueError(f"{value!r} is not a date written YYYY or YYYY-MM")
+        raise ValueError(f"{quoted(value)} is not a date written YYYY or YYYY-MM")
     year, month = int(m.group(1)), int(m.group(2)) if m.group(2) else None
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"{value!r}: month {month} is not between 01 and 12")
@@ -197,7 +222,7 @@ def _parse_updated(value: Any) -> Any:
         try:
             value = date.fromisoformat(value.strip())
         except ValueError as exc:
-            raise ValueError(f"{value!r} is not a real date ({exc})") from None
+            raise ValueError(f"{quoted(value)} is not a real date ({exc})") from None
     if type(value) is not date:
         raise ValueError("must be a date written YYYY-MM-DD")
     if value.year < 1970:
@@ -328,7 +353,11 @@ class Publication(Entry):
 
 
 class Patent(Strict):
-    number: Annotated[str, _matches(re.compile(r"^[A-Z]{2}[0-9A-Z.\-/]+$"), "a patent number")]
+    number: Annotated[
+        str,
+        Field(max_length=50),
+        _matches(re.compile(r"^[A-Z]{2}[0-9A-Z.\-/]+$"), "a patent number"),
+    ]
     first_inventor: bool = False
 
 
@@ -459,7 +488,7 @@ def _dialable(value: str) -> str:
     """moderncv makes the phone a tel: link of its digits, so only a plain number works."""
     if not re.fullmatch(r"\+?[0-9][0-9 ()./-]*", value) or len(re.sub(r"\D", "", value)) < 3:
         raise ValueError(
-            f"{value!r} is not a phone number: write digits with an optional leading +, "
+            f"{quoted(value)} is not a phone number: write digits with an optional leading +, "
             "and spaces, dots, dashes or parentheses (no extensions)"
         )
     return value
@@ -492,7 +521,7 @@ class Checks(Strict):
 
     min_pages: int = Field(1, ge=1)
     max_pages: int | None = Field(None, ge=1)
-    max_size_mb: float = Field(10.0, gt=0)
+    max_size_mb: float = Field(10.0, gt=0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _bounds(self) -> Checks:

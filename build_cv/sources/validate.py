@@ -15,7 +15,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from build_cv.errors import PathKey, SchemaError, SchemaProblem
+from build_cv.errors import PathKey, SchemaError, SchemaProblem, shorten
 from build_cv.schema.model import CV, locate_all
 from build_cv.sources.yaml_source import Loaded
 
@@ -42,7 +42,7 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
     message = str(err["msg"])
     if kind == "extra_forbidden":
         key = path[-1]
-        message = f"unknown key `{key}`"
+        message = f"unknown key `{shorten(str(key))}`"
         hint = _suggest(str(key), _field_names(loaded.data, path[:-1]))
         if hint:
             message += f" (did you mean `{hint}`?)"
@@ -55,7 +55,7 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
         location = loaded.locate((*path, "kind"))
         tag = err.get("ctx", {}).get("tag", "")
         options = _kinds()
-        message = f"unknown kind `{tag}`; expected one of: {', '.join(options)}"
+        message = f"unknown kind `{shorten(str(tag))}`; expected one of: {', '.join(options)}"
         hint = _suggest(str(tag), options)
         if hint:
             message += f" (did you mean `{hint}`?)"
@@ -74,7 +74,7 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
 
 
 def _show(value: Any) -> str:
-    return f"`{value}`" if isinstance(value, str | int | float) else "this value"
+    return f"`{shorten(str(value))}`" if isinstance(value, str | int | float) else "this value"
 
 
 def _suggest(word: str, options: list[str]) -> str | None:
