@@ -13,9 +13,19 @@ from typing import Any
 
 import yaml
 
-from build_cv.errors import InputError, Location, Origin, PathKey, YamlSyntaxError, format_path
+from build_cv.errors import (
+    InputError,
+    Location,
+    Origin,
+    PathKey,
+    YamlSyntaxError,
+    format_path,
+    quoted,
+    shorten,
+)
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_MERGE = "tag:yaml.org,2002:merge"
 MAX_VALUES = 100_000
 
 
@@ -68,14 +78,8 @@ class _Builder:
 
     def _collection(self, node: yaml.MappingNode | yaml.SequenceNode, path: PathKey) -> Any:
         if isinstance(node, yaml.MappingNode):
-            self._constructor.flatten_mapping(node)
             result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self._scalar(key_node)
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    raise _KeyProblem(key_node, "a mapping key must be a plain value")
-                if key in result:
-                    raise _KeyProblem(key_node, f"duplicate key {key!r}")
+            for key, (key_node, value_node) in self._pairs(node).items():
                 child = (*path, key if isinstance(key, str | int) else str(key))
                 self.positions[child] = (
                     key_node.start_mark.line + 1,
@@ -85,6 +89,31 @@ class _Builder:
             return result
         return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
 
+    def _pairs(self, node: yaml.MappingNode) -> dict[Any, tuple[yaml.Node, yaml.Node]]:
+        """The mapping's keys with YAML's merge semantics: a key written in the mapping
+        overrides a merged one, and of merged mappings the earlier wins (`<<: [*a, *b]`)."""
+        merged: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
+        own: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                for source in _merge_sources(value_node):
+                    if id(source) in self._open:
+                        raise _KeyProblem(source, "an alias refers to a value that contains it")
+                    self._open.add(id(source))
+                    try:
+                        for key, pair in self._pairs(source).items():
+                            merged.setdefault(key, pair)
+                    finally:
+                        self._open.discard(id(source))
+                continue
+            key = self._scalar(key_node)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise _KeyProblem(key_node, "a mapping key must be a plain value")
+            if key in own:
+                raise _KeyProblem(key_node, f"duplicate key {quoted(key)}")
+            own[key] = (key_node, value_node)
+        return {**merged, **own}
+
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             raise _KeyProblem(node, "a mapping key must be a plain value")
@@ -92,8 +121,15 @@ class _Builder:
             return self._constructor.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as exc:
             raise _KeyProblem(
-                node, f"{node.value!r} is not a valid {_tag_name(node)}: {exc}"
+                node, f"{quoted(node.value)} is not a valid {_tag_name(node)}: {shorten(str(exc))}"
             ) from None
+
+
+def _merge_sources(node: yaml.Node) -> list[yaml.MappingNode]:
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    if not all(isinstance(item, yaml.MappingNode) for item in items):
+        raise _KeyProblem(node, "`<<` merges a mapping or a list of mappings")
+    return list(items)
 
 
 def _tag_name(node: yaml.Node) -> str:
@@ -109,14 +145,44 @@ class _KeyProblem(Exception):
 
 def load_yaml(path: Path) -> Loaded:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    return load_yaml_text(text, path)
+    return load_yaml_text(decode(data, path), path)
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_RESAVE = "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 text, or a located error that says which encoding the file seems to be in."""
+    if data.startswith(_UTF16_BOMS) or _mostly_nul(data):
+        raise InputError(f"{path}:1:1: the file is UTF-16 text, not UTF-8; {_RESAVE}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        byte = data[exc.start]
+        try:
+            shown = bytes([byte]).decode("cp1252")
+            guess = f" (it looks like Latin-1 or Windows-1252, where it is {shown!r})"
+        except UnicodeDecodeError:
+            guess = ""
+        raise InputError(
+            f"{path}:{line}:{column}: not UTF-8 text: byte 0x{byte:02X}{guess}; {_RESAVE}"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _mostly_nul(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: ASCII text with a NUL beside every character."""
+    head = data[:4096]
+    return len(head) >= 4 and head.count(0) * 3 >= len(head)
 
 
 def load_yaml_text(text: str, path: Path) -> Loaded:
@@ -133,11 +199,22 @@ def load_yaml_text(text: str, path: Path) -> Loaded:
         raise _syntax_error(path, lines, mark, problem) from None
     except _KeyProblem as exc:
         raise _syntax_error(path, lines, exc.node.start_mark, exc.message) from None
+    except yaml.reader.ReaderError as exc:
+        raise _unacceptable(path, text, exc) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: YAML error: {exc}") from None
+        raise InputError(f"{path}: YAML error: {shorten(str(exc), 300)}") from None
     except RecursionError:
         raise InputError(f"{path}: the YAML is nested too deeply") from None
     return Loaded(path=path, data=data, positions=builder.positions)
+
+
+def _unacceptable(path: Path, text: str, exc: yaml.reader.ReaderError) -> InputError:
+    """A character YAML does not allow (a NUL, most control characters), located."""
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    what = "a NUL byte" if code == 0 else f"the control character U+{code:04X}"
+    return InputError(f"{path}:{line}:{column}: {what}, which YAML does not allow; remove it")
 
 
 def _syntax_error(path: Path, lines: list[str], mark: Any, problem: str) -> YamlSyntaxError:
