@@ -9,12 +9,16 @@ value found and the limit, works on any PDF, and only reads the file.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -107,11 +111,62 @@ class Report:
         return next(r for r in self.results if r.name == name)
 
 
-def preflight(pdf: Path, exp: Expectations) -> Report:
-    size = _size(pdf)
+def preflight(pdf: Path, exp: Expectations, source: BinaryIO | None = None) -> Report:
+    """Check `pdf`; read from `source` instead when given (standard input, shown as `pdf`).
+
+    A pipe, a FIFO or a device is read like a file: copied to a temporary file first,
+    since a PDF is read from its end.
+    """
+    with _opened(pdf, source) as (file, size):
+        return _preflight(pdf, file, size, exp)
+
+
+MAX_STREAMED = 1_000_000_000  # a PDF read from a pipe is copied to disk, up to this size
+
+
+@contextmanager
+def _opened(pdf: Path, source: BinaryIO | None) -> Iterator[tuple[BinaryIO, int]]:
+    with ExitStack() as stack:
+        if source is None:
+            source = stack.enter_context(_open(pdf))
+        if source.seekable() and stat.S_ISREG(os.fstat(source.fileno()).st_mode):
+            file, size = source, os.fstat(source.fileno()).st_size
+        else:
+            file = stack.enter_context(tempfile.TemporaryFile(prefix="build-cv-check-"))
+            size = _copy(pdf, source, file)
+        file.seek(0)
+        if b"%PDF-" not in file.read(1024):
+            raise InputError(f"{pdf}: not a PDF (no %PDF- header)")
+        file.seek(0)
+        yield file, size
+
+
+def _open(pdf: Path) -> BinaryIO:
+    try:
+        return pdf.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{pdf}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{pdf}: cannot read: {exc.strerror}") from None
+
+
+def _copy(pdf: Path, source: BinaryIO, target: BinaryIO) -> int:
+    size = 0
+    try:
+        while chunk := source.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_STREAMED:
+                raise InputError(f"{pdf}: over {MAX_STREAMED // 1_000_000} MB; not a CV")
+            target.write(chunk)
+    except OSError as exc:
+        raise InputError(f"{pdf}: cannot read: {exc.strerror}") from None
+    return size
+
+
+def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Report:
     results = [_check_size(size, exp)]
     try:
-        reader = PdfReader(pdf)
+        reader = PdfReader(file)
     except Exception as exc:  # pypdf raises many kinds of error on damaged files
         results.append(_damaged("structure", exc))
         return Report(pdf, results)
@@ -142,21 +197,6 @@ def _page_count(reader: PdfReader) -> int | None:
         return len(reader.pages)
     except Exception:  # a damaged page tree: the pages check already failed
         return None
-
-
-def _size(pdf: Path) -> int:
-    """The file's size; a missing file or one that is not a PDF at all is bad input."""
-    try:
-        with pdf.open("rb") as f:
-            head = f.read(1024)
-        size = pdf.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"{pdf}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{pdf}: cannot read: {exc.strerror}") from None
-    if b"%PDF-" not in head:
-        raise InputError(f"{pdf}: not a PDF (no %PDF- header)")
-    return size
 
 
 def _guarded(name: str, check: Callable[[], list[CheckResult]]) -> list[CheckResult]:

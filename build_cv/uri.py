@@ -2,7 +2,8 @@
 
 One definition, so that whatever the schema accepts the preflight accepts too: http(s)
 with an ASCII host (IDNs in punycode), mailto with an ASCII address, tel with digits;
-RFC 3986 characters only, `%` always followed by two hex digits.
+RFC 3986 characters only, `%` always followed by two hex digits. Schemes are
+case-insensitive (RFC 3986), so `HTTPS://` is the same scheme everywhere.
 """
 
 from __future__ import annotations
@@ -20,4 +21,4 @@ WEB_URL = re.compile(rf"^{WEB}$", re.IGNORECASE)
 MAILTO_URL = re.compile(rf"^{MAILTO}$", re.IGNORECASE)
 
 # A link target inside markup: balanced parentheses may appear in it, `)` then ends it.
-URI_IN_TEXT = r"(?:https?://|mailto:)(?:[^\s()]|\([^\s()]*\))+"
+URI_IN_TEXT = r"(?i:https?://|mailto:)(?:[^\s()]|\([^\s()]*\))+"

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import math
 import os
 import signal
 import sys
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from build_cv.errors import BuildCVError, InputError, Stopped, Warning_
+from build_cv.errors import BuildCVError, InputError, Stopped, Warning_, quoted, shorten
 from build_cv.formats import FORMATS, FRONT_MATTERS, parse_formats
 from build_cv.pipeline import cache
 from build_cv.typeset.settings import DEFAULT_TIMEOUT
@@ -33,12 +36,13 @@ if TYPE_CHECKING:
 
 DEFAULT_DATA = Path("data/cv.yaml")
 DEFAULT_OUT = Path("out")
+STDIN = Path("<stdin>")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"build-cv: {message}", file=sys.stderr)
+        print(f"build-cv: {shorten(message, 300)}", file=sys.stderr)
         sys.exit(2)
 
 
@@ -46,9 +50,9 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+        raise argparse.ArgumentTypeError(f"{shorten(text)} must be at least 1")
     return value
 
 
@@ -56,9 +60,11 @@ def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{shorten(text)} is not a finite number")
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} must be positive")
+        raise argparse.ArgumentTypeError(f"{shorten(text)} must be positive")
     return value
 
 
@@ -135,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
     _add_limits(w)
 
     c = sub.add_parser("check", help="preflight any PDF before uploading it")
-    c.add_argument("pdf", type=Path)
+    c.add_argument("pdf", type=Path, help="the PDF; `-` reads it from standard input")
     c.add_argument("--data", type=Path, help="CV YAML whose name, metadata and limits to expect")
     c.add_argument("--variant", metavar="NAME", help="with --data: expect this variant's PDF")
     c.add_argument("--paper", choices=["a4", "letter"], help="expected paper size")
@@ -171,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:  # a non-UTF-8 terminal gets ? for what it cannot show
             reconfigure(errors="replace")
+    # pypdf logs what it repairs in a damaged file; the report already says it is damaged
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
     args = parser().parse_args(argv)
     try:
         return _run(args)
@@ -254,8 +262,7 @@ def _stopped(signum: int) -> int:
 
 
 def _report(exc: BuildCVError) -> None:
-    for w in exc.warnings:
-        print(f"build-cv: warning: {w}", file=sys.stderr)
+    _print_warnings(exc.warnings)
     print(f"build-cv: {exc.render()}", file=sys.stderr)
     for note in exc.notes:
         print(note, file=sys.stderr)
@@ -420,8 +427,10 @@ def _build_fresh(
 
 
 def _print_warnings(warnings: list[Warning_], say: _Transcript | None = None) -> None:
-    for w in warnings:
-        (say or _Transcript()).warn(f"build-cv: warning: {w}")
+    """Each distinct warning once, in order, with how often it came up."""
+    for text, n in Counter(str(w) for w in warnings).items():
+        times = f" ({n} times)" if n > 1 else ""
+        (say or _Transcript()).warn(f"build-cv: warning: {text}{times}")
 
 
 def _build_all(
@@ -524,7 +533,10 @@ def _check(args: argparse.Namespace) -> int:
     if args.paper:
         exp.paper = args.paper
     exp.pdfa = args.pdfa
-    report = preflight(args.pdf, exp)
+    if str(args.pdf) == "-":
+        report = preflight(STDIN, exp, source=sys.stdin.buffer)
+    else:
+        report = preflight(args.pdf, exp)
     print(report.to_json(args.strict) if args.json else report.text())
     if not report.ok(args.strict):
         if not args.json:

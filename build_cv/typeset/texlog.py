@@ -112,11 +112,25 @@ def driver_error(output: str) -> TexProblem | None:
     return TexProblem(f"the PDF driver failed: {m.group(1).strip()[:300]}") if m else None
 
 
+def _invisible(ch: str) -> bool:
+    """Joiners and variation selectors only steer the glyphs around them: a font needs no
+    glyph of its own for them, and nothing is missing from the page when it has none."""
+    code = ord(ch)
+    return (
+        code in (0x200C, 0x200D, 0x034F)
+        or 0xFE00 <= code <= 0xFE0F
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x180B <= code <= 0x180D
+        or code == 0x180F
+    )
+
+
 def missing_glyphs(log: str) -> list[MissingGlyph]:
+    """Characters no font had, each once; joiners and variation selectors never count."""
     seen: dict[str, MissingGlyph] = {}
     for m in _MISSING.finditer(log):
         ch = chr(int(m.group(2), 16))
         seen.setdefault(ch, MissingGlyph(ch, m.group(3).strip()))
     for m in _MISSING_OLD.finditer(log):
         seen.setdefault(m.group(1), MissingGlyph(m.group(1), m.group(2).strip()))
-    return list(seen.values())
+    return [glyph for glyph in seen.values() if not _invisible(glyph.char)]

@@ -100,3 +100,11 @@ def test_the_drivers_fatal_error_is_named() -> None:
     assert problem is not None
     assert problem.message == "the PDF driver failed: Image inclusion failed."
     assert driver_error("all fine\n") is None
+
+
+def test_joiners_and_variation_selectors_are_not_missing_glyphs() -> None:
+    log = "".join(
+        f"Missing character: There is no {ch} (U+{ord(ch):04X}) in font [lmroman10-regular]!\n"
+        for ch in "\u200d\u200c\ufe0f\ufe0e\U000e0100λ"
+    )
+    assert [g.char for g in missing_glyphs(log)] == ["λ"]

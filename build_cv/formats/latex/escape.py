@@ -85,7 +85,7 @@ def escape_url(url: str, strip_scheme: bool = False) -> NoEscape:
     `strip_scheme` is for such moderncv commands, which add `https://` themselves.
     """
     if strip_scheme:
-        url = re.sub(r"^https?://", "", url)
+        url = re.sub(r"^https?://", "", url, flags=re.IGNORECASE)
     encoded = quote(url, safe=_URL_SAFE)
     out = []
     for ch in encoded:

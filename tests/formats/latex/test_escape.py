@@ -63,6 +63,8 @@ def test_urls_are_percent_encoded_then_escaped() -> None:
     )
     assert escape_url("https://x.org/a\\b") == r"https://x.org/a\%5Cb"
     assert escape_url("https://x.org/p", strip_scheme=True) == "x.org/p"
+    assert escape_url("HTTPS://x.org/p", strip_scheme=True) == "x.org/p"
+    assert escape_url("Http://x.org/p", strip_scheme=True) == "x.org/p"
 
 
 def test_greek_and_cyrillic_runs_are_set_in_the_script_font() -> None:

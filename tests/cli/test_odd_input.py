@@ -1,0 +1,321 @@
+"""Issue 11: odd input gets a clear, bounded answer through the command line.
+
+Each case asserts the exit code and what a person reads; builds really run TeX.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from build_cv.cli.main import main
+from build_cv.pipeline.build import BuildResult, load_cv
+from tests.conftest import MINIMAL
+
+Capture = pytest.CaptureFixture[str]
+
+
+def run(capsys: Capture, *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse's usage errors
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def items(text: str, **person: str) -> dict[str, object]:
+    """The minimal CV with one item holding `text`."""
+    entry = {"label": "Note", "text": text}
+    data: dict[str, object] = {**MINIMAL, "sections": [
+        {"kind": "items", "title": "Notes", "entries": [entry]}
+    ]}  # fmt: skip
+    if person:
+        data["person"] = person
+    return data
+
+
+def write(tmp_path: Path, data: object, name: str = "cv.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+# --- limits ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "1e999", "0", "-1", "0.0"])
+@pytest.mark.parametrize(
+    ("command", "flag"),
+    [("build", "--timeout"), ("build", "--max-size-mb"), ("check", "--max-size-mb")],
+)
+def test_float_limits_refuse_nan_infinity_zero_and_negatives(
+    capsys: Capture, tmp_path: Path, command: str, flag: str, value: str
+) -> None:
+    target = str(tmp_path / "cv.yaml") if command == "build" else str(tmp_path / "cv.pdf")
+    code, out, err = run(capsys, command, target, f"{flag}={value}")
+    assert code == 2
+    assert out == ""
+    assert f"argument {flag}: {value} " in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-3", "2.5"])
+def test_page_limits_refuse_anything_but_a_positive_whole_number(
+    capsys: Capture, value: str
+) -> None:
+    code, _, err = run(capsys, "check", "cv.pdf", f"--max-pages={value}")
+    assert code == 2
+    assert "argument --max-pages:" in err
+
+
+def test_an_infinite_size_limit_in_the_data_is_refused(capsys: Capture, tmp_path: Path) -> None:
+    path = tmp_path / "cv.yaml"
+    path.write_text(
+        "person: {name: A}\nupdated: 2024-06-15\ndesign:\n  checks: {max_size_mb: .inf}\n"
+    )
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert f"{path}:4:" in err and "design.checks.max_size_mb" in err
+
+
+# --- YAML merge keys, encodings, NUL --------------------------------------------------
+
+
+def test_merge_keys_with_an_override_follow_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "merge.yaml"
+    text = (
+        "person: {name: Ada Lovelace}\nupdated: 2024-06-15\n"
+        "sections:\n  - kind: experience\n    title: Work\n    entries:\n"
+        "      - &job {position: Base, organization: Acme, location: Berlin, start: 2019}\n"
+        "      - <<: *job\n        position: Engineer\n        location: Paris\n"
+    )
+    path.write_text(text)
+    loaded, cv = load_cv(path)
+    second = loaded.data["sections"][0]["entries"][1]
+    assert second == {
+        "position": "Engineer",
+        "organization": "Acme",
+        "location": "Paris",
+        "start": 2019,
+    }
+    assert loaded.locate(("sections", 0, "entries", 1, "location")).line == 10
+    assert cv.sections[0].entries[1].location == "Paris"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "person: {name: Jos\u00e9}\nupdated: 2024-06-15\n".encode("latin-1"),
+            ":1:19: not UTF-8 text: byte 0xE9 (it looks like Latin-1 or Windows-1252, "
+            "where it is 'é'); save it as UTF-8",
+        ),
+        (
+            "person: {name: A}\nupdated: 2024-06-15\n".encode("utf-16"),
+            ":1:1: the file is UTF-16 text, not UTF-8; save it as UTF-8",
+        ),
+        (
+            "person: {name: A}\nupdated: 2024-06-15\n".encode("utf-16-be"),
+            ":1:1: the file is UTF-16 text, not UTF-8; save it as UTF-8",
+        ),
+        (
+            b'person:\n  name: "A\x00B"\nupdated: 2024-06-15\n',
+            ":2:11: a NUL byte, which YAML does not allow; remove it",
+        ),
+        (b"person: {name: A}\nupdated: 2024-06-15 \x00\n", ":2:21: a NUL byte"),
+    ],
+    ids=["latin-1", "utf-16", "utf-16-be-no-bom", "nul-in-string", "nul-after-value"],
+)
+def test_wrong_encodings_and_nul_bytes_are_located(
+    capsys: Capture, tmp_path: Path, raw: bytes, expected: str
+) -> None:
+    path = tmp_path / "cv.yaml"
+    path.write_bytes(raw)
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert err == f"build-cv: {path}{expected}" + err.split(expected, 1)[1]
+    assert err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+# --- long values never flood the terminal ----------------------------------------------
+
+HUGE = "x" * 2_000_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"person: {{name: A}}\nupdated: 2024-06-15\nsummary: [{HUGE}\n",  # syntax error
+        f"person: {{name: A, email: {HUGE}@x.org}}\nupdated: 2024-06-15\n",  # echoed value
+        f"person: {{name: A, {HUGE}: 1}}\nupdated: 2024-06-15\n",  # unknown key
+        f"person: {{name: A}}\nupdated: {HUGE}\n",  # a date
+        f"person: {{name: A}}\nupdated: 2024-06-15\ndesign: {{style: {HUGE}}}\n",  # literal
+        f"person: {{name: A}}\nupdated: 2024-06-15\nx: !!int {HUGE}\n",  # a bad tag value
+        f"person: {{name: A, name: B}}\nupdated: 2024-06-15\n# {HUGE}\n",  # long comment
+    ],
+    ids=["syntax", "email", "key", "date", "literal", "tag", "comment"],
+)
+def test_messages_shorten_long_values(capsys: Capture, tmp_path: Path, text: str) -> None:
+    path = tmp_path / "cv.yaml"
+    path.write_text(text)
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert len(err) < 1500, err[:300]
+    assert f"{path}:" in err
+
+
+def test_a_long_syntax_error_line_keeps_its_caret_under_the_problem(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    path = tmp_path / "cv.yaml"
+    path.write_text("person: {name: A}\nsummary: " + "y" * 5000 + " : ] oops\n")
+    code, _, err = run(capsys, "build", str(path))
+    assert code == 2
+    source, caret = err.splitlines()[-2:]
+    assert len(source) < 120
+    column = int(err.split(f"{path}:2:")[1].split(":")[0])
+    line = path.read_text().splitlines()[1]
+    assert source[caret.index("^")] == line[column - 1]
+
+
+def test_a_long_option_value_is_shortened(capsys: Capture) -> None:
+    code, _, err = run(capsys, "build", "--timeout", "z" * 1_000_000)
+    assert code == 2
+    assert len(err) < 1000
+
+
+# --- bidi controls ----------------------------------------------------------------------
+
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+@pytest.mark.parametrize("control", BIDI, ids=[f"U+{ord(c):04X}" for c in BIDI])
+def test_bidi_controls_in_text_are_an_input_error_naming_the_field(
+    capsys: Capture, tmp_path: Path, control: str
+) -> None:
+    path = write(tmp_path, items(f"pay {control}0001$ to me"))
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "sections[0].entries[0].text: contains the bidirectional control" in err
+    assert f"U+{ord(control):04X}" in err
+
+
+def test_a_bidi_override_in_the_name_is_refused(capsys: Capture, tmp_path: Path) -> None:
+    path = write(tmp_path, {**MINIMAL, "person": {"name": "Ada \u202eecalevoL"}})
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert f"{path}:2:" in err and "person.name: contains the bidirectional control U+202E" in err
+
+
+# --- TeX-side oddities, real builds -----------------------------------------------------
+
+
+@pytest.mark.tex
+def test_joiners_and_variation_selectors_are_never_missing_glyphs(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    text = "Caf\u00e9\u200d au\u200c lait a\ufe0e and a\ufe00b and \U000e0100c"
+    path = write(tmp_path, items(text))
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path), "--strict")
+    assert code == 0, err
+    assert "warning" not in err
+
+
+@pytest.mark.tex
+def test_a_typeout_that_looks_like_an_error_does_not_fail_the_build(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    latex = (
+        "Fine.\\typeout{! Undefined control sequence.}\\typeout{cv.tex:3: foo}"
+        "\\typeout{l.3 \\string\\foo}"
+    )
+    data = {**MINIMAL, "sections": [{"kind": "raw", "title": "Printed", "latex": latex}]}
+    code, _, err = run(capsys, "build", str(write(tmp_path, data)), "--out", str(tmp_path))
+    assert code == 0, err
+    assert (tmp_path / "cv.pdf").exists()
+
+
+@pytest.mark.tex
+def test_identical_warnings_are_grouped_with_a_count(capsys: Capture, tmp_path: Path) -> None:
+    latex = "\n\n".join(["\\noindent\\hbox to 10pt{\\hskip 300pt}"] * 3)
+    data = {**MINIMAL, "sections": [{"kind": "raw", "title": "Wide", "latex": latex}]}
+    code, _, err = run(capsys, "build", str(write(tmp_path, data)), "--out", str(tmp_path))
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if line.startswith("build-cv: warning:")]
+    assert len(warnings) == 1, err
+    assert warnings[0].endswith("past the right margin (shorten it) (3 times)")
+
+
+@pytest.mark.tex
+def test_an_upper_case_scheme_is_one_scheme_from_schema_to_pdf(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    text = "see [my page](HTTPS://example.org/x) and [mail](MAILTO:a@b.org)"
+    data = items(text, name="Ada Lovelace", homepage="HTTPS://Example.org/ada")
+    code, _, err = run(capsys, "build", str(write(tmp_path, data)), "--out", str(tmp_path))
+    assert code == 0, err
+    reader = PdfReader(tmp_path / "cv.pdf")
+    uris = {
+        str(a.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if "/URI" in a.get_object().get("/A", {})
+    }
+    assert {"HTTPS://example.org/x", "MAILTO:a@b.org"} <= uris
+    assert "https://Example.org/ada" in uris  # moderncv writes the scheme itself
+    assert not any(u.lower().startswith("https://https") for u in uris)
+
+
+# --- check: pipes, standard input, pypdf's log ------------------------------------------
+
+
+def check_process(
+    args: list[str], stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "build_cv", "check", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_reads_standard_input(default_build: BuildResult) -> None:
+    proc = check_process(["-"], stdin=default_build.pdf.read_bytes())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().startswith("Preflight of <stdin>:\nPASS  size")
+
+
+def test_check_reads_a_pipe_like_a_file(default_build: BuildResult, tmp_path: Path) -> None:
+    fifo = tmp_path / "cv.pdf"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "build_cv", "check", str(fifo)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with fifo.open("wb") as pipe:
+        pipe.write(default_build.pdf.read_bytes())
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    from_file = check_process([str(default_build.pdf)]).stdout.decode()
+    body = out.decode().split("\n", 1)[1]
+    assert body == from_file.split("\n", 1)[1]
+
+
+def test_pypdf_log_lines_never_reach_the_terminal(default_build: BuildResult) -> None:
+    damaged = default_build.pdf.read_bytes()[:30000]
+    proc = check_process(["-"], stdin=damaged)
+    assert proc.returncode == 1
+    lines = proc.stderr.decode().splitlines()
+    assert lines, "a damaged PDF must fail with a message"
+    assert all(line.startswith("build-cv: ") for line in lines), lines
