@@ -19,8 +19,8 @@ from pathlib import Path
 
 BUILD_MOUNT = "/build"
 BWRAP_ENV = "BUILD_CV_BWRAP"  # another bubblewrap binary; tests point it at one that fails
-READ_ONLY = ("/usr", "/etc/texmf", "/var/lib/texmf", "/etc/fonts")
-READ_ONLY_IF_PRESENT = ("/var/cache/fontconfig",)
+READ_ONLY = ("/usr",)  # programs, libraries, TeX Live and fonts, /usr/local included
+READ_ONLY_IF_PRESENT = ("/etc/texmf", "/var/lib/texmf", "/etc/fonts", "/var/cache/fontconfig")
 
 
 @dataclass(frozen=True)

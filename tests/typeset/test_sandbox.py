@@ -13,6 +13,7 @@ import struct
 import subprocess
 import uuid
 import zlib
+from ast import literal_eval
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,11 @@ def compile_attack(attack: str, secrets: Secrets) -> list[str] | None:
 
 
 @pytest.fixture
+def secrets_dir(secrets: Secrets) -> Path:
+    return secrets.directory
+
+
+@pytest.fixture
 def unsandboxed(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bubblewrap that cannot run, as in an unprivileged container."""
     monkeypatch.setenv(sandbox.BWRAP_ENV, "/bin/false")
@@ -231,3 +237,40 @@ def test_a_missing_bubblewrap_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     isolation = sandbox.probe()
     assert not isolation.works
     assert "bubblewrap" in isolation.detail
+
+
+def test_inside_only_the_tree_and_the_build_directory_exist(
+    tmp_path: Path, secrets_dir: Path
+) -> None:
+    """The mechanism itself, without TeX: what a program in the sandbox can see and do."""
+    bwrap = sandbox.bwrap_program()
+    assert bwrap is not None
+    build = tmp_path / "build"
+    build.mkdir()
+    script = (
+        "import os, socket, sys\n"
+        "print(sorted(os.listdir('/')))\n"
+        f"print(os.path.exists({str(secrets_dir)!r}), os.path.exists('/etc/passwd'),"
+        " os.path.exists('/root'), os.path.exists('/home'), os.path.exists('/proc/1'))\n"
+        "print([name for _, name in socket.if_nameindex()])\n"
+        "open('/build/made-inside', 'w').write('ok')\n"
+        "try:\n    open('/usr/made-inside', 'w')\nexcept OSError as e:\n    print('usr', e.errno)\n"
+        "print(sorted(os.environ))\n"
+    )
+    done = subprocess.run(
+        [*sandbox.command(bwrap, build), "python3", "-c", script],
+        env=sandbox.environment({"openin_any": "p"}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    root, visible, interfaces, usr, env = done.stdout.splitlines()
+    allowed = {"bin", "build", "dev", "etc", "lib", "lib64", "sbin", "tmp", "usr", "var"}
+    assert set(literal_eval(root)) <= allowed
+    assert visible == "False False False False False"
+    assert literal_eval(interfaces) == ["lo"]  # no network but loopback
+    assert (build / "made-inside").read_text() == "ok"
+    assert usr == "usr 30"  # EROFS: the tree is read-only
+    python_adds = {"LC_CTYPE", "PWD"}  # set by Python's locale coercion, by bwrap --chdir
+    assert set(literal_eval(env)) - python_adds == {"HOME", "PATH", "openin_any"}
