@@ -111,6 +111,11 @@ ATTACKS: dict[str, tuple[str, bool]] = {
     "includegraphics by absolute path": (r"\includegraphics{{{d}/secret.pdf}}", True),
     "XeTeXpdffile": (r'\XeTeXpdffile "{d}/secret.pdf" ', True),
     "XeTeXpicfile": (r'\XeTeXpicfile "{d}/secret.png" ', True),
+    "XeTeXpdfpagecount probe": (
+        r'\ifnum\XeTeXpdfpagecount "{d}/secret.pdf" >0 PROBEFOUND\fi',
+        True,
+    ),
+    "input from a pipe": (r'\input|"cat {d}/secret.txt" ', False),
     "font by path": (r'\font\x="[{d}/private.otf]" \x Hello', False),
     "fontspec Path": (r"\fontspec[Path={d}/]{{private.otf}}Hello", False),
     "input": (r"\input{{{d}/secret.tex}}", False),
