@@ -22,6 +22,7 @@ _FOLLOWS_ERROR = re.compile(
 )
 _FATAL = "==> Fatal error occurred, no output PDF file produced!"
 _DRIVER_FATAL = re.compile(r"^xdvipdfmx:fatal: (.+)$", re.MULTILINE)
+_UNSTABLE = re.compile(r"^Latexmk: Maximum runs of \S+ reached without getting stable files", re.M)
 _MISSING = re.compile(
     r"Missing character: There is no (.+?) \(U\+([0-9A-F]{4,6})\) in font ([^!\n]+)!"
 )
@@ -107,9 +108,16 @@ def first_error(log: str, job: str = "cv") -> TexProblem | None:
 
 
 def driver_error(output: str) -> TexProblem | None:
-    """xdvipdfmx's fatal error (a missing image, a broken special): it never reaches the log."""
+    """What latexmk or xdvipdfmx said went wrong; neither reaches TeX's log."""
     m = _DRIVER_FATAL.search(output)
-    return TexProblem(f"the PDF driver failed: {m.group(1).strip()[:300]}") if m else None
+    if m:
+        return TexProblem(f"the PDF driver failed: {m.group(1).strip()[:300]}")
+    if _UNSTABLE.search(output):
+        return TexProblem(
+            "the document never settled: its cross-references still changed after "
+            "latexmk's last run (raw LaTeX that writes a different .aux on every run?)"
+        )
+    return None
 
 
 def _invisible(ch: str) -> bool:

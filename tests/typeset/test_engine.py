@@ -87,3 +87,15 @@ def test_a_failing_driver_fails_the_run_and_is_named(tmp_path: Path) -> None:
     with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0):
         pass
     assert info.value.problem.message.startswith("the PDF driver failed: Image inclusion failed")
+
+
+def test_a_document_that_never_settles_fails_and_says_so() -> None:
+    tex = (
+        "\\documentclass{article}\\begin{document}\\makeatletter"
+        "\\@ifundefined{r@x}{\\def\\prev{0}}{\\edef\\prev{\\expandafter\\@firstoftwo\\r@x}}"
+        "\\immediate\\write\\@auxout{\\string\\newlabel{x}{{\\the\\numexpr\\prev+1\\relax}{1}}}"
+        "\\makeatother Run \\ref{x}.\\end{document}\n"
+    )
+    with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0):
+        pass
+    assert info.value.problem.message.startswith("the document never settled")
