@@ -90,10 +90,12 @@ def test_a_failing_driver_fails_the_run_and_is_named(tmp_path: Path) -> None:
 
 
 def test_a_document_that_never_settles_fails_and_says_so() -> None:
+    """The label gains a digit each run: latexmk skips files whose size and second-granular
+    time did not change, so a same-size change could look settled."""
     tex = (
         "\\documentclass{article}\\begin{document}\\makeatletter"
         "\\@ifundefined{r@x}{\\def\\prev{0}}{\\edef\\prev{\\expandafter\\@firstoftwo\\r@x}}"
-        "\\immediate\\write\\@auxout{\\string\\newlabel{x}{{\\the\\numexpr\\prev+1\\relax}{1}}}"
+        "\\immediate\\write\\@auxout{\\string\\newlabel{x}{{\\the\\numexpr\\prev*10+1\\relax}{1}}}"
         "\\makeatother Run \\ref{x}.\\end{document}\n"
     )
     with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0):
