@@ -75,6 +75,14 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="treat warnings as failures")
 
 
+def _add_trust_raw(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--trust-raw",
+        action="store_true",
+        help="build raw LaTeX even where TeX cannot be isolated (see docs/security.md)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="build-cv", description="Typeset a CV from YAML into a checked PDF.")
     root.add_argument("--version", action="version", version=f"build-cv {_version()}")
@@ -121,11 +129,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build twice and fail unless the PDFs are byte-identical",
     )
-    b.add_argument(
-        "--trust-raw",
-        action="store_true",
-        help="build raw LaTeX even where TeX cannot be isolated (see docs/security.md)",
-    )
+    _add_trust_raw(b)
     _add_limits(b)
 
     w = sub.add_parser("watch", help="rebuild on every save of the CV or a file it reads")
@@ -138,6 +142,7 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         help="seconds TeX may run (default %(default)s)",
     )
+    _add_trust_raw(w)
     _add_limits(w)
 
     c = sub.add_parser("check", help="preflight any PDF before uploading it")
