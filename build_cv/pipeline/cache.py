@@ -40,7 +40,7 @@ _TEX_STAMPS = (
     "/var/cache/fontconfig",
     "/usr/share/fonts",
 )
-_PROGRAMS = ("xelatex", "xdvipdfmx", "latexmk", "bwrap", "kpsewhich")
+_PROGRAMS = ("xelatex", "xdvipdfmx", "bwrap", "kpsewhich")
 
 
 def cache_root(out_dir: Path) -> Path:

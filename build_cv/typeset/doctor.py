@@ -30,7 +30,6 @@ class Requirement:
 
 REQUIREMENTS = [
     Requirement("xelatex", "program", "xelatex", "texlive-xetex", "compiling"),
-    Requirement("latexmk", "program", "latexmk", "latexmk", "compiling"),
     Requirement("moderncv", "tex", "moderncv.cls", "texlive-latex-extra", "the CV class"),
     Requirement("pzdr.tfm", "tex", "pzdr.tfm", "texlive-fonts-recommended", "hyperref links"),
     Requirement("xeCJK", "tex", "xeCJK.sty", "texlive-lang-cjk", "Chinese/Japanese/Korean text"),
@@ -154,7 +153,6 @@ def report() -> tuple[str, bool]:
         lines.append(f"{req.name:<22} {status:<18} {detail}")
     lines.append("")
     lines.append(f"{'XeTeX':<22} {engine_version('xelatex') or 'not found'}")
-    lines.append(f"{'latexmk':<22} {engine_version('latexmk') or 'not found'}")
     lines.append(f"{'moderncv':<22} {moderncv_version() or 'not found'}")
     lines.append(f"{'pdftoppm (to preview)':<22} {shutil.which('pdftoppm') or 'not found'}")
     isolation = sandbox.probe()

@@ -22,7 +22,14 @@ _FOLLOWS_ERROR = re.compile(
 )
 _FATAL = "==> Fatal error occurred, no output PDF file produced!"
 _DRIVER_FATAL = re.compile(r"^xdvipdfmx:fatal: (.+)$", re.MULTILINE)
-_UNSTABLE = re.compile(r"^Latexmk: Maximum runs of \S+ reached without getting stable files", re.M)
+# What asks for another pass. Not "Label(s) may have changed": a first pass always says it
+# (no .aux came before), and the engine compares the .aux files itself.
+_RERUN = re.compile(
+    r"^LaTeX Warning: There were undefined references|"
+    r"^Package rerunfilecheck Warning: File .* has changed|"
+    r"^LaTeX Warning: Citation .* undefined",
+    re.MULTILINE,
+)
 _MISSING = re.compile(
     r"Missing character: There is no (.+?) \(U\+([0-9A-F]{4,6})\) in font ([^!\n]+)!"
 )
@@ -108,16 +115,16 @@ def first_error(log: str, job: str = "cv") -> TexProblem | None:
 
 
 def driver_error(output: str) -> TexProblem | None:
-    """What latexmk or xdvipdfmx said went wrong; neither reaches TeX's log."""
+    """What xdvipdfmx said went wrong; it does not reach TeX's log."""
     m = _DRIVER_FATAL.search(output)
     if m:
         return TexProblem(f"the PDF driver failed: {m.group(1).strip()[:300]}")
-    if _UNSTABLE.search(output):
-        return TexProblem(
-            "the document never settled: its cross-references still changed after "
-            "latexmk's last run (raw LaTeX that writes a different .aux on every run?)"
-        )
     return None
+
+
+def needs_another_pass(log: str) -> bool:
+    """The document refers to something only a later pass knows (raw LaTeX's `\ref`)."""
+    return _RERUN.search(log) is not None
 
 
 def _invisible(ch: str) -> bool:

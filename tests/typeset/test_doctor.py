@@ -21,7 +21,7 @@ def fake_bin(tmp_path: Path, hide_program: str = "", hide_probe: str = "") -> Pa
     """A bin/ where one program is left out, and kpsewhich / fc-list never report one file."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for tool in ("xelatex", "latexmk", "kpsewhich", "fc-list"):
+    for tool in ("xelatex", "kpsewhich", "fc-list"):
         real = shutil.which(tool)
         assert real, f"{tool} must be installed for this test"
         if tool == hide_program:
@@ -60,8 +60,8 @@ def only_bin(bin_dir: Path) -> Path:
     return bin_dir
 
 
-def test_missing_latexmk_is_named_with_its_package(tmp_path: Path) -> None:
-    bin_dir = only_bin(fake_bin(tmp_path, hide_program="latexmk"))
+def test_missing_xelatex_is_named_with_its_package(tmp_path: Path) -> None:
+    bin_dir = only_bin(fake_bin(tmp_path, hide_program="xelatex"))
     env_path = str(bin_dir)
     proc = subprocess.run(
         [
@@ -79,8 +79,8 @@ def test_missing_latexmk_is_named_with_its_package(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 1
-    assert "latexmk (needed for compiling) is not installed" in proc.stderr
-    assert "apt-get install --no-install-recommends latexmk" in proc.stderr
+    assert "xelatex (needed for compiling) is not installed" in proc.stderr
+    assert "apt-get install --no-install-recommends texlive-xetex" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

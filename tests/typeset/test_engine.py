@@ -1,4 +1,4 @@
-"""typeset/engine.py on tiny documents, with the real latexmk and XeLaTeX."""
+"""typeset/engine.py on tiny documents, with the real XeLaTeX."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_compiles_in_a_private_directory_that_is_removed() -> None:
     with compile_tex(HELLO, source_date_epoch=1718409600) as compiled:
         build_dir = compiled.build_dir
         assert compiled.pdf.read_bytes().startswith(b"%PDF-")
-        assert "Output written on cv.xdv" in compiled.log
+        assert "Output written on cv.pdf" in compiled.log
         assert compiled.missing == []
     assert not build_dir.exists()
 
@@ -90,8 +90,7 @@ def test_a_failing_driver_fails_the_run_and_is_named(tmp_path: Path) -> None:
 
 
 def test_a_document_that_never_settles_fails_and_says_so() -> None:
-    """The label gains a digit each run: latexmk skips files whose size and second-granular
-    time did not change, so a same-size change could look settled."""
+    """The label gains a digit each run, so the .aux never repeats and no pass is the last."""
     tex = (
         "\\documentclass{article}\\begin{document}\\makeatletter"
         "\\@ifundefined{r@x}{\\def\\prev{0}}{\\edef\\prev{\\expandafter\\@firstoftwo\\r@x}}"

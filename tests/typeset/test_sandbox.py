@@ -1,6 +1,6 @@
 """Issue 11: raw LaTeX cannot reach files outside the build, whatever mechanism it uses.
 
-Every attack runs through the real engine (latexmk, XeTeX, xdvipdfmx). Each is also run
+Every attack runs through the real engine (XeTeX and xdvipdfmx). Each is also run
 without the sandbox, where the ones that get past `openin_any` must leak: that proves the
 leak detector works and that the sandbox, not luck, is what holds.
 """
