@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from build_cv.errors import (
     BuildCVError,
@@ -24,13 +24,7 @@ from build_cv.errors import (
     TexTimeoutError,
     Warning_,
 )
-from build_cv.formats.bibtex.writer import write_bibtex
-from build_cv.formats.html.writer import render_html
-from build_cv.formats.jsonresume.writer import render_json_resume
 from build_cv.formats.latex.writer import render_tex
-from build_cv.formats.markdown.writer import FrontMatter, render_markdown
-from build_cv.formats.png.writer import encode_png, render_pages
-from build_cv.formats.text.writer import render_text
 from build_cv.pipeline.diagnose import (
     Locator,
     glyph_warnings,
@@ -238,23 +232,37 @@ class Written:
 class FormatOptions:
     """Choices that only some formats take: front matter (md), pages (png; None: all)."""
 
-    front_matter: FrontMatter | None = None
+    front_matter: Literal["jekyll", "hugo"] | None = None
     pages: int | None = 1
     lang: str = "en"
 
 
 def render_document(fmt: str, cv: CV, options: FormatOptions = FormatOptions()) -> str:
-    """A text format of `cv` as given (already a variant's selection, if any)."""
+    """A text format of `cv` as given (already a variant's selection, if any).
+
+    Each writer is imported when its format is asked for: a PDF build never pays for
+    jsonschema or the HTML templates.
+    """
     view = build_view(cv)
     if fmt == "html":
+        from build_cv.formats.html.writer import render_html
+
         return render_html(view, cv.design, options.lang)
     if fmt == "md":
+        from build_cv.formats.markdown.writer import render_markdown
+
         return render_markdown(view, options.front_matter)
     if fmt == "txt":
+        from build_cv.formats.text.writer import render_text
+
         return render_text(view)
     if fmt == "json":
+        from build_cv.formats.jsonresume.writer import render_json_resume
+
         return render_json_resume(cv)
     if fmt == "bib":
+        from build_cv.formats.bibtex.writer import write_bibtex
+
         return write_bibtex(cv)
     raise ValueError(f"{fmt} is not a text format")
 
@@ -277,6 +285,8 @@ def write_target(
     if target.format == "png":
         if pdf is None:
             raise ValueError("a PNG is drawn from the checked PDF")
+        from build_cv.formats.png.writer import encode_png, render_pages
+
         images = render_pages(pdf, options.pages)
         files = {out.page(i): encode_png(image) for i, image in enumerate(images, 1)}
         with locked(out.out_dir):
