@@ -110,6 +110,9 @@ def _matches(pattern: re.Pattern[str], what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+Language = Annotated[str, _matches(_LANGUAGE, "a BCP 47 language tag such as en or en-GB")]
+
+
 Url = Annotated[
     str,
     AfterValidator(_printable),
@@ -522,7 +525,9 @@ class Design(Strict):
     )
     page_numbers: bool = True
     language: Annotated[str, _matches(_LANGUAGE, "a BCP 47 language tag such as en or en-GB")] = (
-        Field("en", description="The document language (PDF /Lang), for screen readers and portals.")
+        Field(
+            "en", description="The document language (PDF /Lang), for screen readers and portals."
+        )
     )
     show_updated: bool = Field(True, description="Print `Last updated: <updated>` in the header.")
     pdfa: bool = Field(False, description="Write PDF/A-2b (XMP metadata, sRGB OutputIntent).")
