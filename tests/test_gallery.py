@@ -7,6 +7,7 @@ the name as one string. Slow (30 TeX builds, 3 at a time): marked `gallery`.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -70,6 +71,9 @@ def test_every_entry_extracts_in_order_with_both_extractors(
             ("pdftotext", pdftotext(pdf)),
         ):
             assert "Jiarui Fang" in text, (b.combo.name, extractor)
+            for handle in (str(default_cv.person.email), str(default_cv.person.github)):
+                junk = re.search(rf"(^|\s)\S\s*{re.escape(handle)}", text)
+                assert junk is None, (b.combo.name, extractor, junk)
             flat, at = _searchable(text), 0
             for key in keys:
                 found = flat.find(key, at)
