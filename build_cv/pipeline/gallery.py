@@ -8,6 +8,7 @@ gallery builds them all (30 PDFs), so such a change fails a test instead of an a
 from __future__ import annotations
 
 import itertools
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ def _data_for(data: Path, combo: Combo, work: Path) -> Path:
     design = dict(cv.get("design") or {})
     design.update(style=combo.style, paper=combo.paper, font_size=combo.size)
     cv["design"] = design
+    for bib in data.parent.glob("*.bib"):  # sections read .bib files beside the data
+        shutil.copyfile(bib, work / bib.name)
     path = work / f"{combo.name}.yaml"
     path.write_text(yaml.safe_dump(cv, allow_unicode=True, sort_keys=False), "utf-8")
     return path
