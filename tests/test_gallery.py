@@ -21,6 +21,7 @@ from build_cv.view import EntryView, build_view
 from tests.conftest import DEFAULT_DATA
 
 pytestmark = [pytest.mark.tex, pytest.mark.gallery]
+PAGE_NUMBER = re.compile(r"^\d+/\d+$", re.MULTILINE)
 
 
 def entry_key(e: EntryView) -> str:
