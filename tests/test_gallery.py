@@ -21,7 +21,9 @@ from build_cv.view import EntryView, build_view
 from tests.conftest import DEFAULT_DATA
 
 pytestmark = [pytest.mark.tex, pytest.mark.gallery]
-PAGE_NUMBER = re.compile(r"^\d+/\d+$", re.MULTILINE)
+# The footer line (casual adds the contact details to "i/N"): where a page breaks inside an
+# entry, both extractors read it in the middle of the entry, as a reader turning the page would.
+FOOTER = re.compile(r"^.*\b\d+/\d+[ \t]*$", re.MULTILINE)
 
 
 def entry_key(e: EntryView) -> str:
@@ -73,9 +75,10 @@ def test_every_entry_extracts_in_order_with_both_extractors(
         ):
             assert "Jiarui Fang" in text, (b.combo.name, extractor)
             for handle in (str(default_cv.person.email), str(default_cv.person.github)):
-                junk = re.search(rf"(^|\s)\S\s*{re.escape(handle)}", text)
+                junk = re.search(rf"(^|\s)[^\W\d_]\s*{re.escape(handle)}", text)  # "a fang…"
                 assert junk is None, (b.combo.name, extractor, junk)
-            flat, at = _searchable(text), 0
+            body = FOOTER.sub("", text)
+            flat, at = _searchable(body), 0
             for key in keys:
                 found = flat.find(key, at)
                 assert found >= 0, (b.combo.name, extractor, key, flat.find(key) >= 0)
