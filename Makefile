@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DATA   ?= data/cv.yaml
 OUT    ?= out
 
-.PHONY: pdf all formats preview tex browser test quick lint format bench doctor clean
+.PHONY: pdf all formats preview tex browser test quick lint format bench doctor clean gallery
 
 pdf: $(STAMP) tex
 	-@$(VENV)/bin/build-cv lint $(DATA)
@@ -55,6 +55,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Every style x paper x size (30 builds, each preflighted); page 1 of each style -> docs/gallery/.
+gallery: $(STAMP) tex
+	$(PY) scripts/gallery.py
 
 bench: $(STAMP) tex
 	$(PY) bench/bench.py

@@ -184,6 +184,12 @@ def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Repor
         ("metadata", lambda: [_check_metadata(reader, exp)]),
         ("links", lambda: [_check_links(reader)]),
         ("active", lambda: [_check_active(reader)]),
+        ("bounds", lambda: [_check_bounds(reader)]),
+        ("blank", lambda: [_check_blank_pages(reader)]),
+        ("tounicode", lambda: [_check_tounicode(reader)]),
+        ("codepoints", lambda: [_check_codepoints(reader)]),
+        ("bookmarks", lambda: [_check_bookmarks(reader, exp)]),
+        ("language", lambda: [_check_language(reader)]),
     ]
     if exp.pdfa:
         checks.append(("pdfa", lambda: [_check_pdfa(reader)]))
@@ -211,11 +217,17 @@ def _damaged(name: str, exc: Exception) -> CheckResult:
     return CheckResult(name, "fail", f"unreadable, the PDF is damaged ({detail})")
 
 
+PORTAL_SIZE_MB = 2.5
+
+
 def _check_size(size: int, exp: Expectations) -> CheckResult:
     mb = size / 1_000_000
-    status: Status = "pass" if mb <= exp.max_size_mb else "fail"
     shown = f"{size / 1000:.0f} kB" if mb < 1 else f"{mb:.1f} MB"
-    return CheckResult("size", status, shown, f"at most {exp.max_size_mb:g} MB allowed")
+    if mb > exp.max_size_mb:
+        return CheckResult("size", "fail", shown, f"at most {exp.max_size_mb:g} MB allowed")
+    if mb > PORTAL_SIZE_MB:
+        return CheckResult("size", "warn", shown, f"Greenhouse parses at most {PORTAL_SIZE_MB} MB")
+    return CheckResult("size", "pass", shown, f"at most {exp.max_size_mb:g} MB allowed")
 
 
 def _check_version(reader: PdfReader) -> CheckResult:
@@ -431,18 +443,28 @@ def _check_text(reader: PdfReader, exp: Expectations) -> CheckResult:
     return CheckResult("text", "pass", found)
 
 
+OUR_CREATOR = "build-cv"
+
+
 def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
     info: Any = reader.metadata or {}
     got = {
         k: str(info.get(f"/{k}", "") or "")
         for k in ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")
     }
-    problems = [f"{k} is empty" for k in ("Title", "Author", "Subject", "Keywords") if not got[k]]
+    required = ["Title", "Author"]
+    ours = got["Creator"].startswith(OUR_CREATOR) or bool(exp.metadata)
+    optional = [] if ours else ["Subject", "Keywords"]
+    required += [] if optional else ["Subject", "Keywords"]
+    problems = [f"{k} is empty" for k in required if not got[k]]
     for key, want in exp.metadata.items():
         if got.get(key) and normalize(got[key]) != normalize(want):
             problems.append(f"{key} is {got[key]!r}, expected {want!r}")
     if problems:
         return CheckResult("metadata", "fail", "; ".join(problems), "set from the CV data")
+    gaps = [f"{k} is empty" for k in optional if not got[k]]
+    if gaps:
+        return CheckResult("metadata", "warn", "; ".join(gaps), "portals index them")
     shown = f"Title {got['Title']!r}, Author {got['Author']!r}"
     extra = [f"{k} {got[k]!r}" for k in ("Creator", "Producer") if got[k]]
     return CheckResult("metadata", "pass", ", ".join([shown, *extra]))
@@ -596,3 +618,147 @@ def _check_pdfa(reader: PdfReader) -> CheckResult:
         return CheckResult("pdfa", "fail", "; ".join(problems), "PDF/A-2b markers expected")
     found = f"PDF/A-{part.group(1)}{level.group(1).lower()}" if part and level else ""
     return CheckResult("pdfa", "pass", f"{found} XMP identification and an OutputIntent")
+
+
+# --- what a reader sees ------------------------------------------------------------------
+# A text extractor reads text wherever it is drawn, so the text check alone passes a PDF
+# whose sections ran off the page, whose page is empty, or whose words extract as ligature
+# or icon code points. These checks look at where and how the text is drawn.
+
+_BOUNDS_SLACK = 2.0  # points: a glyph's origin may sit on the edge
+
+
+def _words_outside(page: Any) -> list[str]:
+    """Words whose origin lies outside the page's media box (run off the page)."""
+    box = page.mediabox
+    left, bottom = float(box.left), float(box.bottom)
+    right, top = float(box.right), float(box.top)
+    outside: list[str] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if not (
+            left - _BOUNDS_SLACK <= x <= right + _BOUNDS_SLACK
+            and bottom - _BOUNDS_SLACK <= y <= top + _BOUNDS_SLACK
+        ):
+            outside.extend(text.split())
+
+    page.extract_text(visitor_text=visit)
+    return outside
+
+
+def _check_bounds(reader: PdfReader) -> CheckResult:
+    found = [(i, _words_outside(p)) for i, p in enumerate(reader.pages, 1)]
+    bad = [(i, words) for i, words in found if words]
+    if bad:
+        shown = "; ".join(f"page {i}: {' '.join(w[:6])}" for i, w in bad[:3])
+        count = sum(len(w) for _, w in bad)
+        return CheckResult(
+            "bounds", "fail", f"{count} word(s) outside the page ({shown})", "text runs off a page"
+        )
+    return CheckResult("bounds", "pass", "every word inside its page")
+
+
+_PAGE_NUMBER = re.compile(r"\d+\s*(/|of)\s*\d+|\d+")
+
+
+def _check_blank_pages(reader: PdfReader) -> CheckResult:
+    """A page with no text beyond a page number and no image is a layout accident."""
+    blank = []
+    for i, page in enumerate(reader.pages, 1):
+        text = _PAGE_NUMBER.sub("", normalize(page.extract_text() or "")).strip()
+        images = [
+            x
+            for x in _dict(_dict(page.get("/Resources")).get("/XObject")).values()
+            if str(_dict(x).get("/Subtype")) in ("/Image", "/Form")
+        ]
+        if not text and not images:
+            blank.append(str(i))
+    if blank and len(blank) < len(reader.pages):
+        return CheckResult(
+            "blank", "fail", f"blank page(s): {', '.join(blank)}", "every page shows content"
+        )
+    return CheckResult("blank", "pass", "no blank pages")
+
+
+def _check_tounicode(reader: PdfReader) -> CheckResult:
+    """Fonts whose glyphs a portal cannot map back to characters."""
+    missing = set()
+    for font in _fonts(reader):
+        subtype = str(font.get("/Subtype", ""))
+        if "/ToUnicode" in font or subtype in ("/CIDFontType0", "/CIDFontType2", "/Type3"):
+            continue  # a descendant is judged through its Type0 parent
+        base = str(font.get("/BaseFont") or "(unnamed)").lstrip("/")
+        encoding = font.get("/Encoding")
+        if subtype == "/Type0":
+            if not str(encoding).startswith("/Uni"):
+                missing.add(base)
+        elif not (isinstance(_resolve(encoding), str) or _SUBSET.sub("", base) in BASE14):
+            missing.add(base)
+    if missing:
+        return CheckResult(
+            "tounicode",
+            "fail",
+            f"no ToUnicode map: {', '.join(sorted(missing))}",
+            "their glyphs extract as junk",
+        )
+    return CheckResult("tounicode", "pass", "every font maps its glyphs to Unicode")
+
+
+def _odd_codepoint(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0xFB00 <= code <= 0xFB06  # Latin ligatures: "ﬃ" is not "ffi" to a search
+        or 0xE000 <= code <= 0xF8FF  # private use: icon glyphs
+        or code >= 0xF0000
+    )
+
+
+def _check_codepoints(reader: PdfReader) -> CheckResult:
+    odd: dict[str, int] = {}
+    for ch in extract_text(reader):
+        if _odd_codepoint(ch):
+            odd[ch] = odd.get(ch, 0) + 1
+    if odd:
+        shown = ", ".join(f"U+{ord(c):04X} x{n}" for c, n in sorted(odd.items()))
+        return CheckResult(
+            "codepoints", "fail", f"ligature or private-use characters: {shown}", "plain letters"
+        )
+    return CheckResult("codepoints", "pass", "no ligature or private-use characters")
+
+
+def _outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items: Any) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(str(item.title or ""))
+
+    walk(reader.outline)
+    return titles
+
+
+def _check_bookmarks(reader: PdfReader, exp: Expectations) -> CheckResult:
+    """Interfolio builds its navigation from the bookmarks: one per section."""
+    titles = _outline_titles(reader)
+    have = {_searchable(t) for t in titles}
+    missing = [s for s in exp.section_titles if _searchable(s) not in have]
+    if len(titles) < len(exp.section_titles) or missing:
+        shown = f"{len(titles)} bookmark(s) for {len(exp.section_titles)} sections"
+        if missing:
+            shown += f"; none for: {'; '.join(missing)}"
+        return CheckResult("bookmarks", "fail", shown, "one bookmark per section")
+    return CheckResult("bookmarks", "pass", f"{len(titles)} bookmark(s)")
+
+
+def _check_language(reader: PdfReader) -> CheckResult:
+    lang = str(_root(reader).get("/Lang", "") or "")
+    if not lang:
+        return CheckResult("language", "fail", "no /Lang", "screen readers need the language")
+    return CheckResult("language", "pass", f"/Lang {lang}")

@@ -12,6 +12,7 @@ the Markup fields (`**bold**`, `*italic*`, `[text](url)`), which each writer ren
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
@@ -310,6 +311,15 @@ def sentence(text: str) -> str:
     return text + ("" if text.endswith((".", "?", "!")) else ".")
 
 
+_PAGE_RANGE = re.compile(r"(?<=\d)\s*(?:-{1,2}|\u2013)\s*(?=\d)")
+
+
+def page_ranges(text: str) -> str:
+    """Number ranges (`pp. 921-931`) with an en dash, which no line breaks after: a range
+    broken at its hyphen extracts as one number."""
+    return _PAGE_RANGE.sub("\u2013", text)
+
+
 def doi_url(doi: str) -> str:
     """doi.org takes the DOI as a path: `#`, `?`, `%`, `<`, `>` and the like encoded."""
     return "https://doi.org/" + quote(doi, safe="/()")
@@ -495,7 +505,7 @@ def _publication(
         for a in p.authors
     )
     last = LABELS["et_al"] if p.et_al else p.authors[-1]
-    tail = sentence(f"{p.year}, {p.details}" if p.details else f"{p.year}")
+    tail = sentence(f"{p.year}, {page_ranges(p.details)}" if p.details else f"{p.year}")
     return PublicationView(
         origin=p.origin,
         number=number,

@@ -71,7 +71,7 @@ def test_no_legend_without_marks_and_unnumbered_lists() -> None:
     assert view_section.legend == ()
     assert entry.number == ""
     assert entry.title == "Why?"
-    assert entry.tail == "1843, pp. 1-2."
+    assert entry.tail == "1843, pp. 1–2."
 
 
 def test_aliases_are_owners_too() -> None:

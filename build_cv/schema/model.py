@@ -111,6 +111,7 @@ _ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def _matches(pattern: re.Pattern[str], what: str) -> AfterValidator:
@@ -123,6 +124,11 @@ def _matches(pattern: re.Pattern[str], what: str) -> AfterValidator:
 
 
 MAX_URL = 2000  # what browsers and portals handle; TeX's input buffer is the hard limit
+
+
+Language = Annotated[str, _matches(_LANGUAGE, "a BCP 47 language tag such as en or en-GB")]
+
+
 Url = Annotated[
     str,
     Field(max_length=MAX_URL),
@@ -549,6 +555,11 @@ class Design(Strict):
         description="Set Greek and Cyrillic in Computer Modern Unicode (Latin Modern has neither).",
     )
     page_numbers: bool = True
+    language: Annotated[str, _matches(_LANGUAGE, "a BCP 47 language tag such as en or en-GB")] = (
+        Field(
+            "en", description="The document language (PDF /Lang), for screen readers and portals."
+        )
+    )
     show_updated: bool = Field(True, description="Print `Last updated: <updated>` in the header.")
     pdfa: bool = Field(False, description="Write PDF/A-2b (XMP metadata, sRGB OutputIntent).")
     checks: Checks = Field(default_factory=Checks)
