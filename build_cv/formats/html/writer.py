@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from build_cv.formats.templating import environment
 from build_cv.markup import TOKEN
 from build_cv.schema.model import Design
 from build_cv.view import Raw, Rich, View
@@ -70,15 +71,7 @@ def _finalize(value: Any) -> Any:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        finalize=_finalize,
-    )
+    env = environment(TEMPLATES, _finalize, autoescape=True)
     env.filters["link"] = link
     return env
 

@@ -23,6 +23,7 @@ from pylatex.utils import NoEscape
 
 from build_cv.errors import Origin
 from build_cv.formats.latex.escape import OTHER_SCRIPT, escape, escape_url, markup
+from build_cv.formats.templating import environment
 from build_cv.schema.model import Design
 from build_cv.view import Raw, Rich, View, texts
 
@@ -82,8 +83,9 @@ def _xml(value: str) -> NoEscape:
 
 
 def _environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+    env = environment(
+        templates,
+        _finalize,
         block_start_string=r"\BLOCK{",
         block_end_string="}",
         variable_start_string=r"\VAR{",
@@ -92,12 +94,6 @@ def _environment(templates: Path) -> jinja2.Environment:
         comment_end_string="#))",
         line_statement_prefix="%%",
         line_comment_prefix="%#",
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        finalize=_finalize,
     )
     env.filters.update(url=escape_url, raw=_raw, xml=_xml, marker=_marker)
     return env

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
+from build_cv.formats.templating import environment
 from build_cv.markup import TOKEN
 from build_cv.view import Raw, Rich, SectionView, View
 
@@ -98,15 +99,7 @@ def _link(url: str, label: str) -> _Md:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        finalize=_finalize,
-    )
+    env = environment(TEMPLATES, _finalize)
     env.filters.update(link=_link, md=lambda s: _Md(s))
     env.tests["descending"] = _descending
     return env

@@ -12,8 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
+from build_cv.formats.templating import environment
 from build_cv.markup import TOKEN
 from build_cv.view import Raw, Rich, View
 
@@ -54,15 +53,7 @@ def _underline(text: str, char: str = "=") -> str:
 
 
 def render_text(view: View) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        finalize=_finalize,
-    )
+    env = environment(TEMPLATES, _finalize)
     env.filters["underline"] = _underline
     body = env.get_template("cv.txt.j2").render(view=view, header=view.header, labels=view.labels)
     return re.sub(r"\n{3,}", "\n\n", body).strip("\n") + "\n"
