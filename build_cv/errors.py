@@ -6,6 +6,8 @@ sees `file:line: field: what is wrong` and never a traceback or a TeX log dump.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,15 @@ def quoted(value: object, limit: int = SHOWN_CHARS) -> str:
     if isinstance(value, str) and len(value) > limit:
         return f"{value[:limit]!r}… ({len(value):,} characters)"
     return shorten(repr(value), limit + 2)
+
+
+def did_you_mean(word: str, options: Iterable[str], shown: str = "{}", cutoff: float = 0.6) -> str:
+    """` (did you mean `x`?)` for the nearest option, or nothing when none is near.
+
+    `shown` formats the option as the user would write it (`person.{}`).
+    """
+    near = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    return f" (did you mean `{shown.format(near[0])}`?)" if near else ""
 
 
 @dataclass(frozen=True)

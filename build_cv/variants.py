@@ -9,14 +9,13 @@ name the line the user wrote.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
-from build_cv.errors import PathKey
+from build_cv.errors import PathKey, did_you_mean
 from build_cv.markup import strip_markup
 from build_cv.schema import model as m
 
@@ -70,11 +69,11 @@ def problems(cv: m.CV) -> list[Problem]:
             for i, tag in enumerate(getattr(variant, key)):
                 if tag not in tags:
                     message = f"unknown tag `{tag}`: no entry or section carries it"
-                    found.append(Problem((*here, key, i), _with_hint(message, tag, tags)))
+                    found.append(Problem((*here, key, i), message + did_you_mean(tag, tags)))
         for i, title in enumerate(variant.sections or []):
             if title not in titles:
                 message = f"no section is titled `{title}`"
-                found.append(Problem((*here, "sections", i), _with_hint(message, title, titles)))
+                found.append(Problem((*here, "sections", i), message + did_you_mean(title, titles)))
         for i, path in enumerate(variant.hide):
             problem = _hide_problem(path)
             if problem:
@@ -91,11 +90,6 @@ def problems(cv: m.CV) -> list[Problem]:
     return found
 
 
-def _with_hint(message: str, value: str, known: list[str], shown: str = "{}") -> str:
-    hint = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    return message + (f" (did you mean `{shown.format(hint[0])}`?)" if hint else "")
-
-
 def _hide_problem(path: str) -> str | None:
     owner, _, field = path.partition(".")
     if owner == PERSON:
@@ -104,11 +98,11 @@ def _hide_problem(path: str) -> str | None:
         fields = dict(SECTION_KINDS[owner].model_fields)
     else:
         message = f"`{path}` names no field: `{owner}` is neither `person` nor a section kind"
-        return _with_hint(message, owner, [PERSON, *SECTION_KINDS], f"{{}}.{field}")
+        return message + did_you_mean(owner, [PERSON, *SECTION_KINDS], f"{{}}.{field}")
     names = [n for n in fields if n not in _NOT_HIDEABLE]
     if field not in names:
         message = f"`{path}` names no field: {owner} has no `{field}`"
-        return _with_hint(message, field, names, f"{owner}.{{}}")
+        return message + did_you_mean(field, names, f"{owner}.{{}}")
     if fields[field].is_required():
         return f"`{path}` cannot be hidden: every {owner} entry needs it"
     return None

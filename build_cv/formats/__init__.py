@@ -6,9 +6,7 @@ check `--format` before the build cache answers (see cli/main.py).
 
 from __future__ import annotations
 
-import difflib
-
-from build_cv.errors import InputError
+from build_cv.errors import InputError, did_you_mean
 
 # Every output format, in the order a build makes them: the PNG is drawn from the PDF.
 FORMATS = ("pdf", "png", "html", "md", "txt", "json", "bib")
@@ -25,8 +23,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
         return FORMATS
     for name in names:
         if name not in FORMATS:
-            hint = difflib.get_close_matches(name, FORMATS, n=1, cutoff=0.5)
-            did = f" (did you mean `{hint[0]}`?)" if hint else ""
+            did = did_you_mean(name, FORMATS, cutoff=0.5)
             known = ", ".join(FORMATS)
             raise InputError(f"unknown format `{name}`{did}; known: {known}, and `all`")
     return tuple(f for f in FORMATS if f in names)

@@ -102,10 +102,7 @@ def build(
     trust_raw: bool = False,
 ) -> BuildResult:
     """Build one variant of `data` (the full CV by default) as a PDF and its .tex."""
-    loaded, cv = load_cv(data)
-    targets = make_plan(data, out_dir, cv, [variant])
-    inputs = [data, *bib_files(cv, data)]
-    refuse_overwriting(targets, inputs)
+    loaded, cv, targets, inputs = _prepare(data, out_dir, [variant], ("pdf",))
     result = build_target(
         targets[0],
         loaded,
@@ -118,6 +115,17 @@ def build(
     )
     result.inputs = inputs
     return result
+
+
+def _prepare(
+    data: Path, out_dir: Path, variants: list[str | None], formats: tuple[str, ...]
+) -> tuple[Loaded, CV, list[Target], list[Path]]:
+    """Read the data and plan the targets; refuse before TeX runs to overwrite an input."""
+    loaded, cv = load_cv(data)
+    targets = make_plan(data, out_dir, cv, variants, formats)
+    inputs = [data, *bib_files(cv, data)]
+    refuse_overwriting(targets, inputs)
+    return loaded, cv, targets, inputs
 
 
 def build_target(
@@ -337,10 +345,7 @@ def build_all(
     not itself a target. `progress` hears of each target's stage (`typesetting`,
     `rendering`, `writing`) as it starts and of its end (`done`, `failed`).
     """
-    loaded, cv = load_cv(data)
-    targets = make_plan(data, out_dir, cv, variants, formats)
-    inputs = [data, *bib_files(cv, data)]
-    refuse_overwriting(targets, inputs)
+    loaded, cv, targets, inputs = _prepare(data, out_dir, variants, formats)
     outcomes = []
     pdfs: dict[str | None, bytes | BuildCVError] = {}
     pdf_target = partial(

@@ -7,13 +7,12 @@ public one does not expect the hidden email), so nothing downstream assumes one 
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_cv.errors import InputError
+from build_cv.errors import InputError, did_you_mean
 from build_cv.formats import ALL_FORMATS as ALL_FORMATS
 from build_cv.formats import FORMATS as FORMATS
 from build_cv.formats import parse_formats as parse_formats
@@ -143,8 +142,7 @@ def check_variant(cv: CV, name: str | None) -> str | None:
     if name is None or name in cv.variants:
         return name
     known = ", ".join(cv.variants) or "none"
-    hint = difflib.get_close_matches(name, list(cv.variants), n=1, cutoff=0.6)
-    did = f" (did you mean `{hint[0]}`?)" if hint else ""
+    did = did_you_mean(name, cv.variants)
     raise InputError(f"unknown variant `{name}`{did}; the data defines: {known}, and `all`")
 
 

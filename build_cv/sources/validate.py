@@ -8,14 +8,13 @@ valid one. The user never sees pydantic's own dump.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from build_cv.errors import PathKey, SchemaError, SchemaProblem, shorten
+from build_cv.errors import PathKey, SchemaError, SchemaProblem, did_you_mean, shorten
 from build_cv.schema.model import CV, locate_all
 from build_cv.sources.yaml_source import Loaded
 
@@ -43,9 +42,7 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
     if kind == "extra_forbidden":
         key = path[-1]
         message = f"unknown key `{shorten(str(key))}`"
-        hint = _suggest(str(key), _field_names(loaded.data, path[:-1]))
-        if hint:
-            message += f" (did you mean `{hint}`?)"
+        message += did_you_mean(str(key), _field_names(loaded.data, path[:-1]))
     elif kind == "too_short" and isinstance(err.get("input"), list):
         n = err.get("ctx", {}).get("min_length", 1)
         message = f"needs at least {n} entr{'y' if n == 1 else 'ies'} (or leave the section out)"
@@ -56,18 +53,14 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
         tag = err.get("ctx", {}).get("tag", "")
         options = _kinds()
         message = f"unknown kind `{shorten(str(tag))}`; expected one of: {', '.join(options)}"
-        hint = _suggest(str(tag), options)
-        if hint:
-            message += f" (did you mean `{hint}`?)"
+        message += did_you_mean(str(tag), options)
     elif kind == "union_tag_not_found":
         message = f"a section needs `kind:`, one of: {', '.join(_kinds())}"
     elif kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         message = f"{_show(err.get('input'))} is not allowed; expected {expected}"
         options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
-        hint = _suggest(str(err.get("input")), [o for o in options if o])
-        if hint:
-            message += f" (did you mean `{hint}`?)"
+        message += did_you_mean(str(err.get("input")), [o for o in options if o])
     elif message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
     return SchemaProblem(location, message)
@@ -75,11 +68,6 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
 
 def _show(value: Any) -> str:
     return f"`{shorten(str(value))}`" if isinstance(value, str | int | float) else "this value"
-
-
-def _suggest(word: str, options: list[str]) -> str | None:
-    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return matches[0] if matches else None
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:

@@ -61,8 +61,7 @@ class Compiled:
 
     @property
     def aux(self) -> str:
-        path = self.build_dir / f"{JOB}.aux"
-        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        return _read(self.build_dir / f"{JOB}.aux")
 
 
 def tex_settings(source_date_epoch: int, build_dir: str) -> dict[str, str]:
