@@ -10,6 +10,7 @@ validates link targets with this parser and the LaTeX writer converts with it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from build_cv.uri import URI_IN_TEXT
 
@@ -31,6 +32,37 @@ def strip_markup(text: str) -> str:
         return strip_markup(m.group("bold") or m.group("italic") or m.group("text") or "")
 
     return TOKEN.sub(plain, text)
+
+
+def render(
+    text: str,
+    plain: Callable[[str], str],
+    bold: Callable[[str], str],
+    italic: Callable[[str], str],
+    link: Callable[[str, str], str],
+) -> str:
+    """The markup of `text` in one format: a writer says how plain text (escaped for the
+    format), bold, italic and a link look; what is inside them is rendered the same way,
+    so every writer parses the markup alike and no character escapes as code."""
+
+    def inner(part: str) -> str:
+        return render(part, plain, bold, italic, link)
+
+    out: list[str] = []
+    pos = 0
+    for m in TOKEN.finditer(text):
+        out.append(plain(text[pos : m.start()]))
+        if m.group("escaped") is not None:
+            out.append(plain(m.group("escaped")))
+        elif m.group("bold") is not None:
+            out.append(bold(inner(m.group("bold"))))
+        elif m.group("italic") is not None:
+            out.append(italic(inner(m.group("italic"))))
+        else:
+            out.append(link(m.group("url"), inner(m.group("text"))))
+        pos = m.end()
+    out.append(plain(text[pos:]))
+    return "".join(out)
 
 
 def link_targets(text: str) -> list[str]:

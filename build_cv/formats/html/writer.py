@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from build_cv.formats.templating import environment
-from build_cv.markup import TOKEN
+from build_cv.markup import render
 from build_cv.schema.model import Design
 from build_cv.view import Raw, Rich, View
 
@@ -38,21 +38,15 @@ COLORS = {
 
 def markup_html(text: str) -> Markup:
     """Inline markup (see markup.py) as HTML; everything else is escaped text."""
-    out: list[str] = []
-    pos = 0
-    for m in TOKEN.finditer(text):
-        out.append(html.escape(text[pos : m.start()]))
-        if m.group("escaped") is not None:
-            out.append(html.escape(m.group("escaped")))
-        elif m.group("bold") is not None:
-            out.append(f"<strong>{markup_html(m.group('bold'))}</strong>")
-        elif m.group("italic") is not None:
-            out.append(f"<em>{markup_html(m.group('italic'))}</em>")
-        else:
-            out.append(link(m.group("url"), markup_html(m.group("text"))))
-        pos = m.end()
-    out.append(html.escape(text[pos:]))
-    return Markup("".join(out))
+    return Markup(
+        render(
+            text,
+            html.escape,
+            lambda inner: f"<strong>{inner}</strong>",
+            lambda inner: f"<em>{inner}</em>",
+            lambda url, label: link(url, Markup(label)),
+        )
+    )
 
 
 def link(url: str, label: Markup | str) -> Markup:

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from pylatex import Command
 from pylatex.utils import NoEscape, bold, escape_latex, italic
 
-from build_cv.markup import TOKEN
+from build_cv.markup import render
 
 _OVERRIDES = {
     "^": r"\textasciicircum{}",
@@ -95,21 +95,14 @@ def escape_url(url: str, strip_scheme: bool = False) -> NoEscape:
 
 def markup(text: str) -> NoEscape:
     """Convert the inline markup (see markup.py) to LaTeX; everything else is escaped text."""
-    out: list[str] = []
-    pos = 0
-    for m in TOKEN.finditer(text):
-        out.append(escape(text[pos : m.start()]))
-        if m.group("escaped") is not None:
-            out.append(escape(m.group("escaped")))
-        elif m.group("bold") is not None:
-            out.append(bold(markup(m.group("bold")), escape=False))
-        elif m.group("italic") is not None:
-            out.append(italic(markup(m.group("italic")), escape=False))
-        else:
-            out.append(href(m.group("url"), markup(m.group("text"))))
-        pos = m.end()
-    out.append(escape(text[pos:]))
-    return NoEscape("".join(out))
+    rendered = render(
+        text,
+        escape,
+        lambda inner: bold(NoEscape(inner), escape=False),
+        lambda inner: italic(NoEscape(inner), escape=False),
+        lambda url, label: href(url, NoEscape(label)),
+    )
+    return NoEscape(rendered)
 
 
 def href(url: str, label: NoEscape) -> NoEscape:

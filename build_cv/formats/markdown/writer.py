@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from build_cv.formats.templating import environment
-from build_cv.markup import TOKEN
+from build_cv.markup import render
 from build_cv.view import Raw, Rich, SectionView, View
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -55,21 +55,9 @@ def _escaped(m: re.Match[str]) -> str:
 
 def markup_md(text: str) -> str:
     """Inline markup (see markup.py) as Markdown; every other character escaped."""
-    out: list[str] = []
-    pos = 0
-    for m in TOKEN.finditer(text):
-        out.append(escape_md(text[pos : m.start()]))
-        if m.group("escaped") is not None:
-            out.append(escape_md(m.group("escaped")))
-        elif m.group("bold") is not None:
-            out.append(f"**{markup_md(m.group('bold'))}**")
-        elif m.group("italic") is not None:
-            out.append(f"*{markup_md(m.group('italic'))}*")
-        else:
-            out.append(link_md(m.group("url"), markup_md(m.group("text"))))
-        pos = m.end()
-    out.append(escape_md(text[pos:]))
-    return "".join(out)
+    return render(
+        text, escape_md, lambda inner: f"**{inner}**", lambda inner: f"*{inner}*", link_md
+    )
 
 
 def link_md(url: str, label: str) -> str:
