@@ -433,9 +433,10 @@ def _build_fresh(
 
 def _print_warnings(warnings: list[Warning_], say: _Transcript | None = None) -> None:
     """Each distinct warning once, in order, with how often it came up."""
+    say = say or _Transcript()
     for text, n in Counter(str(w) for w in warnings).items():
         times = f" ({n} times)" if n > 1 else ""
-        (say or _Transcript()).warn(f"build-cv: warning: {text}{times}")
+        say.warn(f"build-cv: warning: {text}{times}")
 
 
 def _build_all(
