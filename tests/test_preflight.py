@@ -1028,14 +1028,24 @@ def null_annotation(writer: PdfWriter) -> None:
 
 @pytest.mark.parametrize(
     "edit",
-    [null_resource("/Font"), null_resource("/XObject"), null_annotation],
-    ids=["font-null", "xobject-null", "annots-null-entry"],
+    [null_resource("/XObject"), null_annotation],
+    ids=["xobject-null", "annots-null-entry"],
 )
 def test_null_entries_mean_absent(
     check: CheckCLI, default_pdf: Path, tmp_path: Path, edit: Callable[[PdfWriter], None]
 ) -> None:
     run = check(rewrite(default_pdf, tmp_path / "null.pdf", edit))
     assert run.code == 0, run.out + run.err
+
+
+def test_text_whose_font_is_gone_is_judged_as_a_reader_draws_it(
+    check: CheckCLI, default_pdf: Path, tmp_path: Path
+) -> None:
+    """With page 1's fonts null, a reader draws its text in a substitute font, as codes
+    that mean nothing and at the substitute's widths: the text runs off the page."""
+    run = check(rewrite(default_pdf, tmp_path / "null.pdf", null_resource("/Font")))
+    assert "unreadable" not in run.out, run.out
+    assert [f.split(":")[0] for f in run.failures()] == ["bounds"], run.out
 
 
 def test_catalog_version_overrides_header(

@@ -295,14 +295,9 @@ def test_an_empty_section_is_a_schema_error(capsys: Capture, tmp_path: Path) -> 
     assert "empty.yaml:5:33: sections[0].entries: needs at least 1 entry" in err
 
 
-def test_text_past_the_margin_is_a_warning_naming_the_entry(
-    capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
-) -> None:
-    institution = (
-        "Department of Electrical Engineering and Computer Science, "
-        "Massachusetts Institute of Technology"
-    )
-    data = write_cv(
+def _long_title_cv(write_cv: Callable[[dict[str, object]], Path], institution: str) -> Path:
+    """Banking sets an entry's title, place and dates on one line, however long."""
+    return write_cv(
         {
             "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
             "updated": "2024-06-15",
@@ -324,9 +319,34 @@ def test_text_past_the_margin_is_a_warning_naming_the_entry(
             ],
         }
     )
+
+
+def test_text_past_the_margin_is_a_warning_naming_the_entry(
+    capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
+) -> None:
+    institution = (
+        "Department of Electrical Engineering and Computer Science, Massachusetts Institute"
+    )
+    data = _long_title_cv(write_cv, institution)
     code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"))
-    assert code == 0
+    assert code == 0, err
     assert "sections[0].entries[0]: text runs" in err
     assert "pt past the right margin" in err
     code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"), "--strict")
     assert code == 1
+
+
+def test_text_past_the_page_edge_fails_the_build(
+    capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
+) -> None:
+    """Past the margin is a warning; past the paper's edge the words are lost to a reader."""
+    institution = (
+        "Department of Electrical Engineering and Computer Science, "
+        "Massachusetts Institute of Technology"
+    )
+    data = _long_title_cv(write_cv, institution)
+    code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"))
+    assert code == 1
+    assert "sections[0].entries[0]: text runs" in err
+    assert "bounds: 5 word(s) outside the page (page 1: MA, USA 2014 – 2019)" in err
+    assert not (tmp_path / "o" / "cv.pdf").exists()
