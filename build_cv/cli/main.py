@@ -33,6 +33,7 @@ from build_cv.typeset.settings import DEFAULT_TIMEOUT
 if TYPE_CHECKING:
     from build_cv.pipeline.build import BuildResult, Outcome, Written
     from build_cv.pipeline.plan import Limits
+    from build_cv.typeset.engine import Started
 
 DEFAULT_DATA = Path("data/cv.yaml")
 DEFAULT_OUT = Path("out")
@@ -390,6 +391,22 @@ def _build(args: argparse.Namespace) -> int:
 def _build_fresh(
     args: argparse.Namespace, say: _Transcript
 ) -> tuple[int, list[BuildResult | Written]]:
+    formats = tuple(args.format.split(","))
+    if not {"pdf", "png"} & set(formats):
+        return _build_with(args, say, None)
+    from build_cv.pipeline.prestart import prestart
+
+    started = prestart(args.data)  # TeX starts up while the imports below run
+    try:
+        return _build_with(args, say, started)
+    finally:
+        if started is not None:
+            started.close()
+
+
+def _build_with(
+    args: argparse.Namespace, say: _Transcript, started: Started | None
+) -> tuple[int, list[BuildResult | Written]]:
     from build_cv.pipeline.build import FormatOptions, build, build_all
     from build_cv.schema.model import ALL_VARIANTS
 
@@ -417,13 +434,14 @@ def _build_fresh(
                 formats=formats,
                 options=choices,
                 progress=progress,
+                started=started,
                 **options,
             )
         finally:
             progress.close()
         code = _build_all(outcomes, say, show_format=formats != ("pdf",), tty=tty)
         return code, [o.result for o in outcomes if o.result is not None]
-    result = build(args.data, args.out, variant=args.variant, **options)
+    result = build(args.data, args.out, variant=args.variant, started=started, **options)
     _print_warnings(result.warnings, say)
     say.say(result.report.text())
     note = " (reproducible: verified by a second build)" if args.verify_reproducible else ""

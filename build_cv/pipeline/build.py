@@ -24,7 +24,7 @@ from build_cv.errors import (
     TexTimeoutError,
     Warning_,
 )
-from build_cv.formats.latex.writer import render_tex
+from build_cv.formats.latex.writer import render_tex, scripts
 from build_cv.pipeline.diagnose import (
     Locator,
     glyph_warnings,
@@ -51,7 +51,7 @@ from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import load_cv
 from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset import doctor
-from build_cv.typeset.engine import compile_tex
+from build_cv.typeset.engine import Started, compile_tex
 from build_cv.typeset.settings import DEFAULT_TIMEOUT
 from build_cv.variants import select
 from build_cv.view import build_view
@@ -100,8 +100,12 @@ def build(
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
     trust_raw: bool = False,
+    started: Started | None = None,
 ) -> BuildResult:
-    """Build one variant of `data` (the full CV by default) as a PDF and its .tex."""
+    """Build one variant of `data` (the full CV by default) as a PDF and its .tex.
+
+    `started` is a TeX pass the caller began while the data was still unread.
+    """
     loaded, cv, targets, inputs = _prepare(data, out_dir, [variant], ("pdf",))
     result = build_target(
         targets[0],
@@ -112,6 +116,7 @@ def build(
         timeout=timeout,
         verify_reproducible=verify_reproducible,
         trust_raw=trust_raw,
+        started=started,
     )
     result.inputs = inputs
     return result
@@ -138,6 +143,7 @@ def build_target(
     timeout: float = DEFAULT_TIMEOUT,
     verify_reproducible: bool = False,
     trust_raw: bool = False,
+    started: Started | None = None,
 ) -> BuildResult:
     """Compile and check one target's PDF, then publish it with its .tex."""
     made = _checked_pdf(
@@ -149,6 +155,7 @@ def build_target(
         timeout=timeout,
         verify_reproducible=verify_reproducible,
         trust_raw=trust_raw,
+        started=started,
     )
     out = target.outputs
     with locked(out.out_dir):
@@ -178,21 +185,26 @@ def _checked_pdf(
     timeout: float,
     verify_reproducible: bool,
     trust_raw: bool = False,
+    started: Started | None = None,
 ) -> _Pdf:
     """The target's PDF, compiled and preflighted; a failure leaves `.failed` files."""
     out = target.outputs
-    design, warnings = doctor.ensure(cv.design)
     require_isolation(loaded, cv, trust_raw)
-    selection = select(cv.model_copy(update={"design": design}), target.variant)
+    selection = select(cv, target.variant)
     cv = selection.cv
     epoch = source_date_epoch(cv)
     view = build_view(cv)
+    needs = scripts(view)
+    design, warnings = doctor.adjust(cv.design, needs.other)
     where = Locator(loaded, view)
     warnings += leak_warnings(where, selection)
     tex = render_tex(view, design, epoch)
     exp = expectations(view, cv, selection.checks, limits or Limits())
+    probe = partial(doctor.require, design, needs.cjk)
     try:
-        with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as compiled:
+        with compile_tex(
+            tex, source_date_epoch=epoch, timeout=timeout, started=started, alongside=probe
+        ) as compiled:
             warnings += glyph_warnings(where, cv, [g.char for g in compiled.missing])
             warnings += overfull_warnings(where, tex, compiled.overfull)
             report = preflight(compiled.pdf, exp)
@@ -337,15 +349,18 @@ def build_all(
     verify_reproducible: bool = False,
     trust_raw: bool = False,
     progress: Callable[[Target, str], None] | None = None,
+    started: Started | None = None,
 ) -> list[Outcome]:
     """Build every target; one that fails does not stop the others.
 
     Bad data (exit 2) stops everything before any TeX runs: it is wrong for every target.
     A variant's PNG is drawn from the PDF of the same run, compiled for it if the PDF is
     not itself a target. `progress` hears of each target's stage (`typesetting`,
-    `rendering`, `writing`) as it starts and of its end (`done`, `failed`).
+    `rendering`, `writing`) as it starts and of its end (`done`, `failed`). `started`, a
+    TeX pass begun early, serves the first target that compiles.
     """
     loaded, cv, targets, inputs = _prepare(data, out_dir, variants, formats)
+    spare = [started] if started is not None else []
     outcomes = []
     pdfs: dict[str | None, bytes | BuildCVError] = {}
     pdf_target = partial(
@@ -370,13 +385,14 @@ def build_all(
         try:
             result: BuildResult | Written
             if target.format == "pdf":
-                result = pdf_target(target, loaded, cv)
+                result = pdf_target(target, loaded, cv, started=spare.pop() if spare else None)
                 pdfs[target.variant] = result.pdf_bytes
             else:
                 pdf = None
                 if target.format == "png":
                     if target.variant not in pdfs:
-                        pdfs[target.variant] = pdf_only(target, loaded, cv)
+                        first = spare.pop() if spare else None
+                        pdfs[target.variant] = pdf_only(target, loaded, cv, started=first)
                     made = pdfs[target.variant]
                     if isinstance(made, BuildCVError):
                         raise BuildCVError(f"no PNG: the PDF failed ({made.render()})")

@@ -1,7 +1,7 @@
 """Find the programs, LaTeX packages and fonts a build needs, and say how to get them.
 
 A missing piece of TeX otherwise shows up as a cryptic error deep in a log
-(`pzdr.tfm not loadable`, `ctexhook.sty not found`); probing first lets the build name
+(`pzdr.tfm not loadable`, `moderncv.cls not found`); probing first lets the build name
 the missing piece and its Debian package instead.
 """
 
@@ -10,44 +10,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from build_cv.errors import ToolMissingError, Warning_
 from build_cv.schema.model import Design
 from build_cv.typeset import sandbox
-
-
-@dataclass(frozen=True)
-class Requirement:
-    name: str
-    kind: str  # program | tex | font
-    probe: str
-    package: str
-    needed_for: str
-
-
-REQUIREMENTS = [
-    Requirement("xelatex", "program", "xelatex", "texlive-xetex", "compiling"),
-    Requirement("moderncv", "tex", "moderncv.cls", "texlive-latex-extra", "the CV class"),
-    Requirement("pzdr.tfm", "tex", "pzdr.tfm", "texlive-fonts-recommended", "hyperref links"),
-    Requirement("xeCJK", "tex", "xeCJK.sty", "texlive-lang-cjk", "Chinese/Japanese/Korean text"),
-    Requirement("ctexhook", "tex", "ctexhook.sty", "texlive-lang-chinese", "xeCJK"),
-    Requirement("Noto Sans CJK SC", "font", "Noto Sans CJK SC", "fonts-noto-cjk", "CJK glyphs"),
-    Requirement("fontawesome5", "tex", "fontawesome5.sty", "texlive-fonts-extra", "header icons"),
-    Requirement(
-        "cm-unicode", "tex", "cmunss.otf", "texlive-fonts-extra", "Greek and Cyrillic text"
-    ),
-    Requirement(
-        "EB Garamond Initials",
-        "font",
-        "EB Garamond Initials",
-        "fonts-ebgaramond-extra",
-        "the `fancy` style",
-    ),
-]
-OPTIONAL = {"fontawesome5", "cm-unicode", "EB Garamond Initials"}
+from build_cv.typeset.requirements import OPTIONAL, REQUIREMENTS, Requirement, by_name, hint
 
 
 def found(req: Requirement) -> str | None:
@@ -87,47 +56,37 @@ def _run(cmd: list[str]) -> str:
         return ""
 
 
-def hint(req: Requirement) -> str:
-    return (
-        f"Install the Debian/Ubuntu package `{req.package}` "
-        f"(`sudo apt-get install --no-install-recommends {req.package}`), "
-        "or run `scripts/install-tex.sh`."
+def adjust(design: Design, uses_other_script: bool) -> tuple[Design, list[Warning_]]:
+    """The design this machine can typeset: Greek and Cyrillic without CMU are left as is.
+
+    Probed only when the text has such letters, so an everyday build asks nothing here.
+    """
+    if not (uses_other_script and design.script_fallback) or found(by_name("cm-unicode")):
+        return design, []
+    req = by_name("cm-unicode")
+    warning = Warning_(
+        f"cm-unicode is missing, so Greek and Cyrillic cannot be typeset. {hint(req)}"
     )
+    return design.model_copy(update={"script_fallback": False}), [warning]
 
 
-def ensure(design: Design) -> tuple[Design, list[Warning_]]:
-    """Raise for a missing required piece; without fontawesome5, fall back to letter icons."""
-    warnings: list[Warning_] = []
-    for req in REQUIREMENTS:
-        if req.name in OPTIONAL or found(req):
-            continue
-        raise ToolMissingError(f"{req.name} (needed for {req.needed_for})", hint(req))
-    if design.style == "fancy" and not found(_by_name("EB Garamond Initials")):
-        req = _by_name("EB Garamond Initials")
-        raise ToolMissingError(f"{req.name} (needed for {req.needed_for})", hint(req))
-    if design.icons and not found(_by_name("fontawesome5")):
-        req = _by_name("fontawesome5")
-        warnings.append(
-            Warning_(
-                f"fontawesome5 is missing, so the header uses letters instead of icons. {hint(req)}"
-            )
-        )
-        design = design.model_copy(update={"icons": False})
-    if design.script_fallback and not found(_by_name("cm-unicode")):
-        req = _by_name("cm-unicode")
-        warnings.append(
-            Warning_(f"cm-unicode is missing, so Greek and Cyrillic cannot be typeset. {hint(req)}")
-        )
-        design = design.model_copy(update={"script_fallback": False})
-    return design, warnings
+def require(design: Design, uses_cjk: bool) -> None:
+    """Raise for a piece this document needs that is missing, naming its package.
 
-
-def _by_name(name: str) -> Requirement:
-    return next(r for r in REQUIREMENTS if r.name == name)
+    A missing piece would otherwise fail deep inside TeX with a cryptic message. The
+    probes cost a tenth of a second, so the build runs this while TeX runs.
+    """
+    needed = ["xelatex", "moderncv", "pzdr.tfm"]
+    needed += ["Noto Sans CJK SC"] if uses_cjk else []
+    needed += ["EB Garamond Initials"] if design.style == "fancy" else []
+    for name in needed:
+        req = by_name(name)
+        if not found(req):
+            raise ToolMissingError(f"{req.name} (needed for {req.needed_for})", hint(req))
 
 
 def moderncv_version() -> str | None:
-    path = found(_by_name("moderncv"))
+    path = found(by_name("moderncv"))
     if not path:
         return None
     m = re.search(r"\\ProvidesClass\{moderncv\}\[(\S+) (v[\d.]+)", Path(path).read_text("utf-8"))

@@ -21,14 +21,17 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from build_cv.errors import TexError, TexProblem, TexTimeoutError, ToolMissingError
 from build_cv.typeset import sandbox
+from build_cv.typeset.requirements import by_name, hint
 from build_cv.typeset.settings import DEFAULT_TIMEOUT, JOB
 from build_cv.typeset.texlog import (
     MissingGlyph,
@@ -42,10 +45,6 @@ from build_cv.typeset.texlog import (
 
 OUTPUT_TAIL = 64_000  # bytes of XeTeX's output kept: enough for the driver's last words
 MAX_PASSES = 4
-INSTALL_HINT = (
-    "Run `make pdf` (it installs TeX on Debian/Ubuntu) or "
-    "`sudo scripts/install-tex.sh`; see `build-cv doctor`."
-)
 
 
 @dataclass
@@ -84,36 +83,132 @@ def tex_environment(source_date_epoch: int, build_dir: Path) -> dict[str, str]:
     return env
 
 
+class Started:
+    """A first XeLaTeX pass started before its document exists.
+
+    Starting XeTeX and loading its format take a fifth of a pass and need nothing from
+    the CV, so the command line starts the pass first and loads the data meanwhile. TeX
+    waits on `cv.tex`, a named pipe, until `compile_tex` writes the document into it;
+    what it then compiles is exactly that document, byte for byte as if from a file.
+    The PDF's dates come from the environment, so the epoch is fixed at the start: a
+    document with another epoch gets a pass of its own.
+    """
+
+    def __init__(self, source_date_epoch: int) -> None:
+        self.epoch = source_date_epoch
+        self._tmp = tempfile.TemporaryDirectory(prefix="build-cv-")
+        self.build_dir = Path(self._tmp.name)
+        self._source = self.build_dir / f"{JOB}.tex"
+        os.mkfifo(self._source, 0o600)
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._feeder: threading.Thread | None = None
+        try:
+            self._proc = _spawn(self.build_dir, source_date_epoch, self._output)
+        except BaseException:
+            self.close()
+            raise
+
+    def run(
+        self, tex: str, deadline: float, timeout: float, alongside: Callable[[], None] | None
+    ) -> tuple[int, str]:
+        """Feed `tex` to the waiting pass, run `alongside` meanwhile, and wait for it."""
+        data = BOM + tex.encode("utf-8")
+        self._feeder = threading.Thread(target=_feed, args=(self._source, data), daemon=True)
+        self._feeder.start()
+        try:
+            if alongside is not None:
+                alongside()
+            status = _wait(self._proc, deadline, timeout)
+        except BaseException:
+            _kill_group(self._proc)
+            raise
+        finally:
+            self._release_feeder()
+        self._source.unlink()
+        self._source.write_text(tex, encoding="utf-8")  # later passes, and .failed.tex
+        return status, _tail(self._output)
+
+    def _release_feeder(self) -> None:
+        """A feeder still blocked (TeX ended without reading) gets a reader that leaves."""
+        if self._feeder is None:
+            return
+        while self._feeder.is_alive():
+            with contextlib.suppress(OSError):
+                fd = os.open(self._source, os.O_RDONLY | os.O_NONBLOCK)
+                os.close(fd)
+            self._feeder.join(0.05)
+        self._feeder = None
+
+    def close(self) -> None:
+        """Stop the pass if it still runs, and remove its build directory."""
+        proc = getattr(self, "_proc", None)
+        if proc is not None and proc.poll() is None:
+            _kill_group(proc)
+        self._release_feeder()
+        self._output.close()
+        self._tmp.cleanup()
+
+
+BOM = b"\xef\xbb\xbf"  # XeTeX sniffs a file's first bytes and seeks back: not in a pipe
+
+
+def _feed(path: Path, data: bytes) -> None:
+    with contextlib.suppress(OSError), path.open("wb") as pipe:  # TeX may stop reading
+        pipe.write(data)
+
+
 @contextmanager
 def compile_tex(
-    tex: str, *, source_date_epoch: int, timeout: float = DEFAULT_TIMEOUT
+    tex: str,
+    *,
+    source_date_epoch: int,
+    timeout: float = DEFAULT_TIMEOUT,
+    started: Started | None = None,
+    alongside: Callable[[], None] | None = None,
 ) -> Iterator[Compiled]:
-    """Compile `tex`; yields the result while its build directory still exists."""
-    with tempfile.TemporaryDirectory(prefix="build-cv-") as tmp:
-        build_dir = Path(tmp)
-        (build_dir / f"{JOB}.tex").write_text(tex, encoding="utf-8")
+    """Compile `tex`; yields the result while its build directory still exists.
+
+    `started` is a pass begun earlier (see `Started`), used if its epoch is this one's;
+    `alongside` runs while TeX does (a failure there stops TeX).
+    """
+    if started is not None and started.epoch != source_date_epoch:
+        started.close()
+        started = None
+    first = started or Started(source_date_epoch)
+    try:
         deadline = time.monotonic() + timeout
-        log, passes = _passes(build_dir, source_date_epoch, timeout, deadline)
-        pdf = build_dir / f"{JOB}.pdf"
+        log, passes = _passes(first, tex, source_date_epoch, timeout, deadline, alongside)
+        pdf = first.build_dir / f"{JOB}.pdf"
         if not pdf.exists():
             raise TexError(TexProblem("TeX produced no PDF"))
         yield Compiled(
-            build_dir=build_dir,
+            build_dir=first.build_dir,
             pdf=pdf,
             log=log,
             missing=missing_glyphs(log),
             overfull=overfull_boxes(log),
             passes=passes,
         )
+    finally:
+        first.close()
 
 
 def _passes(
-    build_dir: Path, source_date_epoch: int, timeout: float, deadline: float
+    first: Started,
+    tex: str,
+    source_date_epoch: int,
+    timeout: float,
+    deadline: float,
+    alongside: Callable[[], None] | None,
 ) -> tuple[str, int]:
     """Run XeLaTeX until the document is settled: once, unless it refers forward."""
+    build_dir = first.build_dir
     previous_aux = None
     for n in range(1, MAX_PASSES + 1):
-        status, output = _run_xelatex(build_dir, source_date_epoch, timeout, deadline)
+        if n == 1:
+            status, output = first.run(tex, deadline, timeout, alongside)
+        else:
+            status, output = _run_xelatex(build_dir, source_date_epoch, timeout, deadline)
         log = _read(build_dir / f"{JOB}.log")
         if status != 0:
             problem = first_error(log) or driver_error(output)
@@ -137,10 +232,23 @@ def _read(path: Path) -> str:
 def _run_xelatex(
     build_dir: Path, source_date_epoch: int, timeout: float, deadline: float
 ) -> tuple[int, str]:
-    """XeLaTeX's exit status and the end of what it and the driver printed.
+    """A later pass over the `cv.tex` file: its status and the end of what it printed."""
+    with tempfile.TemporaryFile() as output:
+        proc = _spawn(build_dir, source_date_epoch, output)
+        try:
+            status = _wait(proc, deadline, timeout)
+        except BaseException:
+            _kill_group(proc)
+            raise
+        return status, _tail(output)
 
-    The status, not the log, says whether the run failed: raw LaTeX can `\typeout`
-    anything, a line that looks like a TeX error included.
+
+def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subprocess.Popen[bytes]:
+    """XeLaTeX on `cv.tex` in `build_dir`, sandboxed where bubblewrap works.
+
+    The exit status, not the log, says whether the run failed: raw LaTeX can `\typeout`
+    anything, a line that looks like a TeX error included. The first line is not read for
+    a `%&format` line: TeX would read it and close the file, and a pipe would lose it.
     """
     cmd = [
         "xelatex",
@@ -148,35 +256,39 @@ def _run_xelatex(
         "-halt-on-error",
         "-file-line-error",
         "-no-shell-escape",
+        "-no-parse-first-line",
         f"{JOB}.tex",
     ]
     if shutil.which("xelatex") is None:
-        raise ToolMissingError("`xelatex`", INSTALL_HINT)
+        req = by_name("xelatex")
+        raise ToolMissingError(f"{req.name} (needed for {req.needed_for})", hint(req))
     env = tex_environment(source_date_epoch, build_dir)
     bwrap = sandbox.bwrap_program()
     if sandbox.probe().works and bwrap is not None:
         cmd = [*sandbox.command(bwrap, build_dir), *cmd]
         env = sandbox.environment(tex_settings(source_date_epoch, sandbox.BUILD_MOUNT))
-    with tempfile.TemporaryFile() as output:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=build_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            status = proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise TexTimeoutError(timeout) from None
-        except BaseException:  # a signal: TeX must not outlive us
-            _kill_group(proc)
-            raise
-        output.seek(max(output.seek(0, os.SEEK_END) - OUTPUT_TAIL, 0))
-        return status, output.read().decode("utf-8", "replace")
+    return subprocess.Popen(
+        cmd,
+        cwd=build_dir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _wait(proc: subprocess.Popen[bytes], deadline: float, timeout: float) -> int:
+    try:
+        return proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise TexTimeoutError(timeout) from None
+
+
+def _tail(output: IO[bytes]) -> str:
+    output.seek(max(output.seek(0, os.SEEK_END) - OUTPUT_TAIL, 0))
+    return output.read().decode("utf-8", "replace")
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
 
-from build_cv.errors import TexError, TexTimeoutError
-from build_cv.typeset.engine import compile_tex, tex_environment
+from build_cv.errors import TexError, TexTimeoutError, ToolMissingError
+from build_cv.typeset.engine import Started, compile_tex, tex_environment
 
 HELLO = r"\documentclass{article}\begin{document}Hello \today.\end{document}"
 
@@ -100,3 +101,56 @@ def test_a_document_that_never_settles_fails_and_says_so() -> None:
     with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0):
         pass
     assert info.value.problem.message.startswith("the document never settled")
+
+
+def test_a_pass_started_early_compiles_the_same_bytes() -> None:
+    """TeX reads the document from a pipe, after loading its format: nothing differs."""
+    with compile_tex(HELLO, source_date_epoch=1718409600) as compiled:
+        from_file = compiled.pdf.read_bytes()
+    started = Started(1718409600)
+    time.sleep(0.5)  # TeX is waiting on the pipe by now
+    with compile_tex(HELLO, source_date_epoch=1718409600, started=started) as compiled:
+        assert compiled.build_dir == started.build_dir
+        assert (compiled.build_dir / "cv.tex").read_text() == HELLO  # a file for later passes
+        assert compiled.pdf.read_bytes() == from_file
+
+
+def test_a_pass_started_with_another_epoch_is_replaced() -> None:
+    started = Started(946684800)
+    with compile_tex(HELLO, source_date_epoch=1718409600, started=started) as compiled:
+        assert compiled.build_dir != started.build_dir
+        fresh = compiled.pdf.read_bytes()
+    assert not started.build_dir.exists()
+    with compile_tex(HELLO, source_date_epoch=1718409600) as compiled:
+        assert compiled.pdf.read_bytes() == fresh
+
+
+def test_an_unused_pass_is_stopped_and_removed() -> None:
+    started = Started(0)
+    started.close()
+    assert not started.build_dir.exists()
+    started.close()  # twice is harmless
+
+
+def test_an_error_on_the_first_line_of_a_piped_document_is_found() -> None:
+    """XeTeX sniffs a file's first bytes and seeks back, which a pipe cannot: the first
+    characters must still reach TeX."""
+    tex = "\\nosuchmacro\n\\documentclass{article}\\begin{document}x\\end{document}\n"
+    with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0, started=Started(0)):
+        pass
+    assert info.value.problem.message == "Undefined control sequence."
+    assert info.value.problem.tex_line == 1
+
+
+def test_what_runs_alongside_tex_can_stop_it() -> None:
+    def missing() -> None:
+        raise ToolMissingError("moderncv (needed for the CV class)", "install it")
+
+    looping = r"\documentclass{article}\begin{document}\def\x{\x}\x\end{document}"
+    start = time.monotonic()
+    with (
+        pytest.raises(ToolMissingError),
+        compile_tex(looping, source_date_epoch=0, alongside=missing),
+    ):
+        pass
+    assert time.monotonic() - start < 30

@@ -38,22 +38,29 @@ _LIGATURE_CHARS = "<>,"
 
 _GREEK_CYRILLIC = "\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f"
 OTHER_SCRIPT = re.compile(f"[{_GREEK_CYRILLIC}][\u0300-\u036f{_GREEK_CYRILLIC}]*")
+# CJK ideographs, kana, hangul, their punctuation and full-width forms.
+_CJK_CHARS = (
+    "\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
+)
+CJK = re.compile(f"[{_CJK_CHARS}]+")
+_SCRIPT_RUN = re.compile(f"(?P<cvscript>{OTHER_SCRIPT.pattern})|(?P<cvcjk>{CJK.pattern})")
 
 
 def escape(text: str) -> NoEscape:
     """Escape plain text so that every character is typeset as itself.
 
-    Greek and Cyrillic runs are wrapped in `\\cvscript{...}`, which the template sets in a
-    font that has them (one font with both those and all Latin letters is not in TeX Live's
-    Computer Modern family).
+    Greek and Cyrillic runs are wrapped in `\\cvscript{...}`, CJK runs in `\\cvcjk{...}`,
+    which the template sets in fonts that have them (Latin Modern has neither, and one font
+    with both those and all Latin letters is not in TeX Live's Computer Modern family).
     """
     if isinstance(text, NoEscape):
         return text
     parts = []
     pos = 0
-    for m in OTHER_SCRIPT.finditer(text):
+    for m in _SCRIPT_RUN.finditer(text):
         parts.append(_escape_chars(text[pos : m.start()]))
-        parts.append(rf"\cvscript{{{_escape_chars(m.group())}}}")
+        parts.append(rf"\{m.lastgroup}{{{_escape_chars(m.group())}}}")
         pos = m.end()
     parts.append(_escape_chars(text[pos:]))
     return NoEscape("".join(parts))

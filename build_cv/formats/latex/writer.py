@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import jinja2
 from pylatex.utils import NoEscape
 
 from build_cv.errors import Origin
-from build_cv.formats.latex.escape import OTHER_SCRIPT, escape, escape_url, markup
+from build_cv.formats.latex.escape import CJK, OTHER_SCRIPT, escape, escape_url, markup
 from build_cv.formats.templating import environment
 from build_cv.schema.model import Design
 from build_cv.view import Raw, Rich, View, texts
@@ -37,12 +38,6 @@ def _templates() -> Path:
 
 TEMPLATES = _templates()
 SOURCE_MARK = "% build-cv source: "
-# Each font family costs part of every TeX pass, so one is loaded only for text that needs
-# it: CJK ideographs, kana, hangul, their punctuation and full-width forms.
-_CJK = re.compile(
-    "[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
-)
 SECTION_LABEL = "buildcvsection"
 
 
@@ -99,16 +94,30 @@ def _environment(templates: Path) -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True)
+class Scripts:
+    """Which scripts beyond Latin the text has: each needs a font family of its own, which
+    costs part of every TeX pass, so one is loaded only for text that needs it."""
+
+    cjk: bool
+    other: bool  # Greek or Cyrillic
+
+
+def scripts(view: View) -> Scripts:
+    text = "".join(texts(view))
+    return Scripts(cjk=bool(CJK.search(text)), other=bool(OTHER_SCRIPT.search(text)))
+
+
 def render_tex(
     view: View, design: Design, source_date_epoch: int, templates: Path = TEMPLATES
 ) -> str:
     """The complete .tex document; the epoch dates the XMP packet of PDF/A output."""
     template = _environment(templates).get_template("cv.tex.j2")
     created = datetime.fromtimestamp(source_date_epoch, tz=UTC)
-    text = "".join(texts(view))
+    needs = scripts(view)
     return template.render(
-        uses_cjk=bool(_CJK.search(text)),
-        uses_other_script=bool(OTHER_SCRIPT.search(text)),
+        uses_cjk=needs.cjk,
+        uses_other_script=needs.other,
         view=view,
         header=view.header,
         meta=view.metadata,

@@ -18,7 +18,7 @@ from build_cv.markup import strip_markup
         ("<<x>>", "<{}<x>{}>"),
         ('it\'s "q"', r"it\textquotesingle{}s \textquotedbl{}q\textquotedbl{}"),
         ("line\nbreak", "line break"),
-        ("方佳瑞 Ünïcödé", "方佳瑞 Ünïcödé"),
+        ("方佳瑞 Ünïcödé", r"\cvcjk{方佳瑞} Ünïcödé"),
     ],
 )
 def test_escape(text: str, latex: str) -> None:

@@ -36,6 +36,7 @@ ALLOWED_COMMANDS = {
     "textit",
     "href",
     "cvscript",
+    "cvcjk",
     "-",
     "hspace",
 }

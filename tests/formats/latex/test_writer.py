@@ -57,7 +57,7 @@ def test_metadata_and_header_come_from_the_data() -> None:
     assert r"pdfauthor={Ada Lovelace}" in tex
     assert r"pdfsubject={CV 50\%}" in tex
     assert r"pdfkeywords={HPC, C++}" in tex
-    assert r"\name{\cvnohyphens{Ada Lovelace}}{艾达}" in tex
+    assert r"\name{\cvnohyphens{Ada Lovelace}}{\cvcjk{艾达}}" in tex
     assert r"\email{ada\_l@example.org}" in tex
 
 
@@ -181,5 +181,6 @@ def test_font_families_load_only_for_text_that_needs_them(name: str, cjk: bool, 
     cv = cv.model_copy(update={"person": cv.person.model_copy(update={"name": name})})
     cv = cv.model_copy(update={"person": cv.person.model_copy(update={"native_name": None})})
     tex = tex_for(cv)
-    assert (r"\usepackage{xeCJK}" in tex) == cjk
-    assert (r"\newfontfamily\cvscriptfamily{cmunss}" in tex) == cmu
+    assert ("{cvcjk}{Noto Sans CJK SC:" in tex) == cjk
+    assert ("{cvscript}{[cmunss.otf]" in tex) == cmu
+    assert "fontspec" not in tex and "xeCJK" not in tex
