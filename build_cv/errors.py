@@ -6,7 +6,6 @@ sees `file:line: field: what is wrong` and never a traceback or a TeX log dump.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,8 @@ def did_you_mean(word: str, options: Iterable[str], shown: str = "{}", cutoff: f
 
     `shown` formats the option as the user would write it (`person.{}`).
     """
+    import difflib  # only when something is misspelt
+
     near = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
     return f" (did you mean `{shown.format(near[0])}`?)" if near else ""
 

@@ -8,7 +8,6 @@ value found and the limit, works on any PDF, and only reads the file.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
@@ -16,18 +15,19 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject
 
 from build_cv.errors import InputError
-from build_cv.uri import URI
+from build_cv.report import CheckResult, Expectations, Report, Status
 
-Status = Literal["pass", "warn", "fail"]
+__all__ = ["CheckResult", "Expectations", "Report", "Status", "preflight"]
+from build_cv.uri import URI
 
 PAPER_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 BASE14 = {
@@ -47,68 +47,6 @@ BASE14 = {
     "ZapfDingbats",
 }
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
-
-
-@dataclass
-class Expectations:
-    """What the PDF should satisfy; None means `not checked`."""
-
-    min_pages: int = 1
-    max_pages: int | None = None
-    paper: str | None = None
-    max_size_mb: float = 10.0
-    name: str | None = None
-    native_name: str | None = None
-    email: str | None = None
-    section_titles: list[str] = field(default_factory=list)
-    metadata: dict[str, str] = field(default_factory=dict)
-    pdfa: bool = False
-
-
-@dataclass
-class CheckResult:
-    name: str
-    status: Status
-    value: str
-    limit: str = ""
-
-    def detail(self) -> str:
-        return f"{self.value}, {self.limit}" if self.limit else self.value
-
-    def line(self) -> str:
-        limit = f" ({self.limit})" if self.limit else ""
-        return f"{self.status.upper():4}  {self.name:<11} {self.value}{limit}"
-
-
-@dataclass
-class Report:
-    pdf: Path
-    results: list[CheckResult]
-    pages: int | None = None
-
-    def failed(self, strict: bool = False) -> list[CheckResult]:
-        bad = {"fail", "warn"} if strict else {"fail"}
-        return [r for r in self.results if r.status in bad]
-
-    def ok(self, strict: bool = False) -> bool:
-        return not self.failed(strict)
-
-    def text(self) -> str:
-        return "\n".join([f"Preflight of {self.pdf}:", *(r.line() for r in self.results)])
-
-    def to_json(self, strict: bool = False) -> str:
-        return json.dumps(
-            {
-                "pdf": str(self.pdf),
-                "ok": self.ok(strict),
-                "checks": [asdict(r) for r in self.results],
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-
-    def get(self, name: str) -> CheckResult:
-        return next(r for r in self.results if r.name == name)
 
 
 def preflight(pdf: Path, exp: Expectations, source: BinaryIO | None = None) -> Report:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import math
 import os
 import signal
@@ -20,7 +19,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -86,7 +84,7 @@ def _add_trust_raw(p: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="build-cv", description="Typeset a CV from YAML into a checked PDF.")
-    root.add_argument("--version", action="version", version=f"build-cv {_version()}")
+    root.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     b = sub.add_parser("build", help="build the PDF from CV data")
@@ -183,8 +181,6 @@ def main(argv: list[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:  # a non-UTF-8 terminal gets ? for what it cannot show
             reconfigure(errors="replace")
-    # pypdf logs what it repairs in a damaged file; the report already says it is damaged
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
     args = parser().parse_args(argv)
     try:
         return _run(args)
@@ -196,11 +192,25 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
-def _version() -> str:
-    try:
-        return version("build-cv")
-    except PackageNotFoundError:
-        return "unknown"
+class _Version(argparse.Action):
+    """--version, looked up only when asked: importlib.metadata costs every run 45 ms."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("build-cv")
+        except PackageNotFoundError:
+            found = "unknown"
+        print(f"build-cv {found}")
+        parser.exit()
+
+
+def _quiet_pypdf() -> None:
+    """pypdf logs what it repairs in a damaged file; the report already says it is damaged."""
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -218,7 +228,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "build":
-        return _build(args)
+        return _build(args)  # quiets pypdf once TeX has started
+    _quiet_pypdf()
     if args.command == "check":
         return _check(args)
     if args.command == "watch":
@@ -410,6 +421,7 @@ def _build_with(
     from build_cv.pipeline.build import FormatOptions, build, build_all
     from build_cv.schema.model import ALL_VARIANTS
 
+    _quiet_pypdf()
     options = {
         "limits": _limits(args),
         "strict": args.strict,

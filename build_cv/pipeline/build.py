@@ -45,8 +45,8 @@ from build_cv.pipeline.plan import (
 )
 from build_cv.pipeline.publish import locked, publish
 from build_cv.pipeline.trust import require_isolation
-from build_cv.preflight import Expectations, Report, preflight
-from build_cv.schema.model import CV
+from build_cv.report import Expectations, Report
+from build_cv.schema.model import CV, Design
 from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import load_cv
 from build_cv.sources.yaml_source import Loaded
@@ -200,13 +200,15 @@ def _checked_pdf(
     warnings += leak_warnings(where, selection)
     tex = render_tex(view, design, epoch)
     exp = expectations(view, cv, selection.checks, limits or Limits())
-    probe = partial(doctor.require, design, needs.cjk)
+    probe = partial(_while_tex_runs, design, needs.cjk)
     try:
         with compile_tex(
             tex, source_date_epoch=epoch, timeout=timeout, started=started, alongside=probe
         ) as compiled:
             warnings += glyph_warnings(where, cv, [g.char for g in compiled.missing])
             warnings += overfull_warnings(where, tex, compiled.overfull)
+            from build_cv.preflight import preflight
+
             report = preflight(compiled.pdf, exp)
             report.pdf = out.pdf
             pdf_bytes = compiled.pdf.read_bytes()
@@ -236,6 +238,13 @@ def _checked_pdf(
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
     return _Pdf(tex, pdf_bytes, report, warnings, digest)
+
+
+def _while_tex_runs(design: Design, uses_cjk: bool) -> None:
+    """Work that TeX need not wait for: probing the machine, and loading the checker
+    (pypdf takes a tenth of a second to import), both done while TeX typesets."""
+    doctor.require(design, uses_cjk)
+    import build_cv.preflight  # noqa: F401
 
 
 @dataclass

@@ -16,7 +16,7 @@ from build_cv.errors import InputError, did_you_mean
 from build_cv.formats import ALL_FORMATS as ALL_FORMATS
 from build_cv.formats import FORMATS as FORMATS
 from build_cv.formats import parse_formats as parse_formats
-from build_cv.preflight import Expectations
+from build_cv.report import Expectations
 from build_cv.schema.model import ALL_VARIANTS, CV, Checks
 from build_cv.view import View
 

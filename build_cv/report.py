@@ -1,0 +1,76 @@
+"""What a PDF must satisfy and what the preflight found: plain data, light to import.
+
+The build needs the expectations before TeX runs, and the checks (preflight.py) only
+after; keeping these apart lets pypdf load while TeX is busy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Status = Literal["pass", "warn", "fail"]
+
+
+@dataclass
+class Expectations:
+    """What the PDF should satisfy; None means `not checked`."""
+
+    min_pages: int = 1
+    max_pages: int | None = None
+    paper: str | None = None
+    max_size_mb: float = 10.0
+    name: str | None = None
+    native_name: str | None = None
+    email: str | None = None
+    section_titles: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    pdfa: bool = False
+
+
+@dataclass
+class CheckResult:
+    name: str
+    status: Status
+    value: str
+    limit: str = ""
+
+    def detail(self) -> str:
+        return f"{self.value}, {self.limit}" if self.limit else self.value
+
+    def line(self) -> str:
+        limit = f" ({self.limit})" if self.limit else ""
+        return f"{self.status.upper():4}  {self.name:<11} {self.value}{limit}"
+
+
+@dataclass
+class Report:
+    pdf: Path
+    results: list[CheckResult]
+    pages: int | None = None
+
+    def failed(self, strict: bool = False) -> list[CheckResult]:
+        bad = {"fail", "warn"} if strict else {"fail"}
+        return [r for r in self.results if r.status in bad]
+
+    def ok(self, strict: bool = False) -> bool:
+        return not self.failed(strict)
+
+    def text(self) -> str:
+        return "\n".join([f"Preflight of {self.pdf}:", *(r.line() for r in self.results)])
+
+    def to_json(self, strict: bool = False) -> str:
+        return json.dumps(
+            {
+                "pdf": str(self.pdf),
+                "ok": self.ok(strict),
+                "checks": [asdict(r) for r in self.results],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def get(self, name: str) -> CheckResult:
+        return next(r for r in self.results if r.name == name)
