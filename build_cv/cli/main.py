@@ -389,25 +389,35 @@ def _build(args: argparse.Namespace) -> int:
         sys.stdout.write(hit.stdout)
         print("Nothing changed since the last build: its files were reused (--no-cache rebuilds).")
         return 0
+    from build_cv.pipeline import prestart
+
     transcript = _Transcript()
-    code, results = _build_fresh(args, transcript)
+    memory = prestart.memory_for(root, key)
+    code, results = _build_fresh(args, transcript, memory)
     if code == 0 and results:
         outputs = [path for r in results for path in r.files.values()]
         stdout = "".join(f"{line}\n" for line in transcript.out)
         stderr = "".join(f"{line}\n" for line in transcript.err)
         cache.store(root, key, results[0].inputs, outputs, stdout, stderr)
+        from build_cv.pipeline.build import BuildResult  # loaded by the build already
+
+        typeset = [r for r in results if isinstance(r, BuildResult)]
+        if typeset:
+            prestart.remember(memory, typeset[0].tex_text, typeset[0].epoch)
     return code
 
 
 def _build_fresh(
-    args: argparse.Namespace, say: _Transcript
+    args: argparse.Namespace, say: _Transcript, memory: Path | None = None
 ) -> tuple[int, list[BuildResult | Written]]:
+    """Build from scratch; `memory` holds what the last build of this command typeset
+    first (None: a cold build, which reuses nothing)."""
     formats = tuple(args.format.split(","))
     if not {"pdf", "png"} & set(formats):
         return _build_with(args, say, None)
     from build_cv.pipeline.prestart import prestart
 
-    started = prestart(args.data)  # TeX starts up while the imports below run
+    started = prestart(args.data, memory)  # TeX starts up while the imports below run
     try:
         return _build_with(args, say, started)
     finally:

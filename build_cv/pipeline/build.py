@@ -68,6 +68,8 @@ class BuildResult:
     sha256: str = ""
     inputs: list[Path] = field(default_factory=list)
     pdf_bytes: bytes = field(default=b"", repr=False)
+    tex_text: str = field(default="", repr=False)
+    epoch: int = 0  # the SOURCE_DATE_EPOCH it was typeset with
 
     @property
     def pdf(self) -> Path:
@@ -163,7 +165,16 @@ def build_target(
         out.failed_tex.unlink(missing_ok=True)
         out.failed_pdf.unlink(missing_ok=True)
     files = {"pdf": out.pdf, "tex": out.tex}
-    return BuildResult(target, files, made.report, made.warnings, made.digest, pdf_bytes=made.pdf)
+    return BuildResult(
+        target,
+        files,
+        made.report,
+        made.warnings,
+        made.digest,
+        pdf_bytes=made.pdf,
+        tex_text=made.tex,
+        epoch=made.epoch,
+    )
 
 
 @dataclass
@@ -173,6 +184,7 @@ class _Pdf:
     report: Report
     warnings: list[Warning_]
     digest: str
+    epoch: int
 
 
 def _checked_pdf(
@@ -237,7 +249,7 @@ def _checked_pdf(
             _verify_reproducible(tex, epoch, timeout, digest)
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
-    return _Pdf(tex, pdf_bytes, report, warnings, digest)
+    return _Pdf(tex, pdf_bytes, report, warnings, digest, epoch)
 
 
 def _while_tex_runs(design: Design, uses_cjk: bool) -> None:

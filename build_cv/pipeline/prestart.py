@@ -6,20 +6,28 @@ from the CV. The command line starts the pass here, before those imports, and th
 hands it the document when it is rendered (typeset/engine.py `Started`).
 
 The pass is fixed to a SOURCE_DATE_EPOCH when it starts, so the epoch is predicted from
-the environment or the YAML's top-level `updated:` line. The build checks the prediction
-against the validated data and starts a pass of its own when it was wrong: a prediction
-can cost time, never correctness. This module stays light: no pydantic, no YAML parser.
+the environment or the YAML's top-level `updated:` line. After a build, the document's
+first lines (up to settings.HEAD_MARK: the class, the style and their packages, which
+change with the design only) are remembered beside the cache, and the next build feeds
+them to TeX at once, so that TeX loads moderncv while Python still reads the data. The
+build checks both guesses against what it renders and starts a pass of its own when
+either was wrong: a prediction can cost time, never correctness. This module stays
+light: no pydantic, no YAML parser.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
+import tempfile
 from datetime import date
 from pathlib import Path
 
 from build_cv.errors import BuildCVError
 from build_cv.typeset.engine import Started
+from build_cv.typeset.settings import HEAD_MARK
 
 _UPDATED = re.compile(
     r"""^updated:[ \t]*(["']?)(\d{4})-(\d{2})-(\d{2})\1[ \t]*(?:#.*)?$""", re.MULTILINE
@@ -46,12 +54,55 @@ def predicted_epoch(data: Path) -> int | None:
     return epoch if epoch >= 0 else None
 
 
-def prestart(data: Path) -> Started | None:
-    """A first TeX pass already loading its format, or None (the build starts one later)."""
+def prestart(data: Path, memory: Path | None = None) -> Started | None:
+    """A first TeX pass already loading its format, or None (the build starts one later).
+
+    `memory` is where the last build of this command left its document's head (None for
+    a cold build, which reuses nothing).
+    """
     epoch = predicted_epoch(data)
     if epoch is None:
         return None
+    head = recalled_head(memory, epoch) if memory is not None else ""
     try:
-        return Started(epoch)
+        return Started(epoch, head)
     except (BuildCVError, OSError):
         return None  # reported properly when the build itself starts TeX
+
+
+def head_of(tex: str) -> str:
+    """The document's lines up to and including the mark, or "" if it has none."""
+    end = tex.find(HEAD_MARK)
+    return tex[: end + len(HEAD_MARK)] if end >= 0 else ""
+
+
+def remember(memory: Path, tex: str, epoch: int) -> None:
+    """Keep a built document's head for the next build; failing to is never an error."""
+    head = head_of(tex)
+    if not head:
+        return
+    try:
+        memory.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".head-", dir=memory.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"epoch": epoch, "head": head}, f)
+        os.replace(temp, memory)
+    except OSError:
+        return
+
+
+def recalled_head(memory: Path, epoch: int) -> str:
+    try:
+        stored = json.loads(memory.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(stored, dict) or stored.get("epoch") != epoch:
+        return ""
+    head = stored.get("head")
+    return head if isinstance(head, str) and head.endswith(HEAD_MARK) else ""
+
+
+def memory_for(cache_root: Path, request_key: str) -> Path:
+    """Where the head of a command's last build is kept: one file per command."""
+    name = hashlib.sha256(request_key.encode()).hexdigest()[:32]
+    return cache_root / ".heads" / f"{name}.json"  # a dot: not a cache entry to prune

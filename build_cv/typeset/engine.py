@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -90,31 +91,42 @@ class Started:
     the CV, so the command line starts the pass first and loads the data meanwhile. TeX
     waits on `cv.tex`, a named pipe, until `compile_tex` writes the document into it;
     what it then compiles is exactly that document, byte for byte as if from a file.
-    The PDF's dates come from the environment, so the epoch is fixed at the start: a
-    document with another epoch gets a pass of its own.
+    It can also be given the document's `head`, predicted from the previous build, to
+    typeset (moderncv and its packages) while the data is still being read. The PDF's
+    dates come from the environment, so the epoch is fixed at the start. A document with
+    another epoch or another head gets a pass of its own: a wrong guess costs time, never
+    a different PDF.
     """
 
-    def __init__(self, source_date_epoch: int) -> None:
+    def __init__(self, source_date_epoch: int, head: str = "") -> None:
         self.epoch = source_date_epoch
+        self.head = head
         self._tmp = tempfile.TemporaryDirectory(prefix="build-cv-")
         self.build_dir = Path(self._tmp.name)
         self._source = self.build_dir / f"{JOB}.tex"
         os.mkfifo(self._source, 0o600)
         self._output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
-        self._feeder: threading.Thread | None = None
+        self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._chunks.put(BOM + head.encode("utf-8"))
+        self._feeder = threading.Thread(target=_feed, args=(self._source, self._chunks))
+        self._feeder.daemon = True
         try:
             self._proc = _spawn(self.build_dir, source_date_epoch, self._output)
         except BaseException:
             self.close()
             raise
+        self._feeder.start()
+
+    def fits(self, tex: str, source_date_epoch: int) -> bool:
+        """Whether this pass can compile `tex`: same epoch, and it begins with the head."""
+        return source_date_epoch == self.epoch and tex.startswith(self.head)
 
     def run(
         self, tex: str, deadline: float, timeout: float, alongside: Callable[[], None] | None
     ) -> tuple[int, str]:
-        """Feed `tex` to the waiting pass, run `alongside` meanwhile, and wait for it."""
-        data = BOM + tex.encode("utf-8")
-        self._feeder = threading.Thread(target=_feed, args=(self._source, data), daemon=True)
-        self._feeder.start()
+        """Feed the rest of `tex` to the pass, run `alongside` meanwhile, and wait for it."""
+        self._chunks.put(tex[len(self.head) :].encode("utf-8"))
+        self._chunks.put(None)
         try:
             if alongside is not None:
                 alongside()
@@ -129,22 +141,22 @@ class Started:
         return status, _tail(self._output)
 
     def _release_feeder(self) -> None:
-        """A feeder still blocked (TeX ended without reading) gets a reader that leaves."""
-        if self._feeder is None:
-            return
+        """Let the feeder end: no more to send, and if it is still blocked opening the
+        pipe (TeX ended without reading), a reader that leaves at once."""
+        self._chunks.put(None)
         while self._feeder.is_alive():
             with contextlib.suppress(OSError):
                 fd = os.open(self._source, os.O_RDONLY | os.O_NONBLOCK)
                 os.close(fd)
             self._feeder.join(0.05)
-        self._feeder = None
 
     def close(self) -> None:
         """Stop the pass if it still runs, and remove its build directory."""
         proc = getattr(self, "_proc", None)
         if proc is not None and proc.poll() is None:
             _kill_group(proc)
-        self._release_feeder()
+        if self._feeder.ident is not None:
+            self._release_feeder()
         self._output.close()
         self._tmp.cleanup()
 
@@ -152,9 +164,12 @@ class Started:
 BOM = b"\xef\xbb\xbf"  # XeTeX sniffs a file's first bytes and seeks back: not in a pipe
 
 
-def _feed(path: Path, data: bytes) -> None:
-    with contextlib.suppress(OSError), path.open("wb") as pipe:  # TeX may stop reading
-        pipe.write(data)
+def _feed(path: Path, chunks: queue.SimpleQueue[bytes | None]) -> None:
+    """Write each chunk into the pipe as it comes, until None; TeX may stop reading."""
+    with contextlib.suppress(OSError), path.open("wb") as pipe:
+        while (chunk := chunks.get()) is not None:
+            pipe.write(chunk)
+            pipe.flush()
 
 
 @contextmanager
@@ -168,10 +183,10 @@ def compile_tex(
 ) -> Iterator[Compiled]:
     """Compile `tex`; yields the result while its build directory still exists.
 
-    `started` is a pass begun earlier (see `Started`), used if its epoch is this one's;
+    `started` is a pass begun earlier (see `Started`), used if it fits this document;
     `alongside` runs while TeX does (a failure there stops TeX).
     """
-    if started is not None and started.epoch != source_date_epoch:
+    if started is not None and not started.fits(tex, source_date_epoch):
         started.close()
         started = None
     first = started or Started(source_date_epoch)

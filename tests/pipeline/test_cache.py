@@ -134,3 +134,26 @@ def test_the_key_follows_build_cv_itself_and_the_clock(
     key = cache.request_key({"data": "cv.yaml"})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
     assert cache.request_key({"data": "cv.yaml"}) != key
+
+
+def test_a_rebuild_started_on_the_last_head_gives_the_cold_bytes(cv: Path, tmp_path: Path) -> None:
+    """The last build's head lets TeX start on moderncv before the data is read; whether
+    the guess fits (an edit) or not (a new design, a new epoch), the PDF is a cold one."""
+    out = tmp_path / "out"
+    assert run("build", str(cv), "--out", str(out)).returncode == 0
+    memories = list((out / cache.CACHE_DIR / ".heads").glob("*.json"))
+    assert len(memories) == 1
+    edits = [
+        ("text: hi", "text: hello"),  # the head fits
+        ("icons: false", "icons: false, color: green"),  # another head
+    ]
+    text = MINIMAL_YAML
+    for old, new in edits:
+        text = text.replace(old, new)
+        cv.write_text(text, encoding="utf-8")
+        again = run("build", str(cv), "--out", str(out))
+        assert again.returncode == 0, again.stderr
+        cold_out = tmp_path / f"cold-{len(new)}"
+        assert run("build", str(cv), "--out", str(cold_out), "--no-cache").returncode == 0
+        assert (out / "cv.pdf").read_bytes() == (cold_out / "cv.pdf").read_bytes()
+    assert "moderncvcolor{green}" in memories[0].read_text()  # the last build's head

@@ -154,3 +154,25 @@ def test_what_runs_alongside_tex_can_stop_it() -> None:
     ):
         pass
     assert time.monotonic() - start < 30
+
+
+def test_a_pass_given_the_head_compiles_the_same_bytes_when_the_document_fits() -> None:
+    """The head is typeset while the rest is still unknown; the bytes do not change."""
+    head, _, _ = HELLO.partition("\\begin{document}")
+    with compile_tex(HELLO, source_date_epoch=0) as compiled:
+        from_file = compiled.pdf.read_bytes()
+    started = Started(0, head)
+    assert started.fits(HELLO, 0)
+    with compile_tex(HELLO, source_date_epoch=0, started=started) as compiled:
+        assert compiled.build_dir == started.build_dir
+        assert compiled.pdf.read_bytes() == from_file
+
+
+def test_a_pass_given_another_head_is_replaced() -> None:
+    other = "\\documentclass{report}"
+    started = Started(0, other)
+    assert not started.fits(HELLO, 0)
+    with compile_tex(HELLO, source_date_epoch=0, started=started) as compiled:
+        assert compiled.build_dir != started.build_dir
+        assert "Hello" in compiled.log or compiled.pdf.exists()
+    assert not started.build_dir.exists()

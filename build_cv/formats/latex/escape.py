@@ -15,6 +15,7 @@ escaped on its own, so no character of the data can ever reach TeX as a control 
 from __future__ import annotations
 
 import re
+from functools import cache
 from urllib.parse import quote
 
 from pylatex import Command
@@ -69,13 +70,17 @@ def escape(text: str) -> NoEscape:
 def _escape_chars(text: str) -> str:
     out: list[str] = []
     for i, ch in enumerate(text):
-        piece = _OVERRIDES.get(ch)
-        if piece is None:
-            piece = str(escape_latex(ch))
-        out.append(piece)
+        out.append(_escaped_char(ch))
         if ch in _LIGATURE_CHARS and i + 1 < len(text) and text[i + 1] == ch:
             out.append("{}")
     return "".join(out)
+
+
+@cache
+def _escaped_char(ch: str) -> str:
+    """One character as LaTeX: pylatex's escaping, remembered (a CV escapes thousands)."""
+    piece = _OVERRIDES.get(ch)
+    return piece if piece is not None else str(escape_latex(ch))
 
 
 _URL_SAFE = "/:?&=+,;@!'()*-._~%#"

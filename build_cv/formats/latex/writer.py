@@ -16,6 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ def _xml(value: str) -> NoEscape:
     return NoEscape(html.escape(text, quote=False).replace("\\", "&#92;"))
 
 
+@cache
 def _environment(templates: Path) -> jinja2.Environment:
     env = environment(
         templates,
