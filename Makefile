@@ -27,7 +27,7 @@ preview: $(STAMP) tex
 tex:
 	@command -v xelatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
 	  && command -v bwrap >/dev/null 2>&1 \
-	  && kpsewhich moderncv.cls xeCJK.sty ctexhook.sty fontawesome5.sty pzdr.tfm >/dev/null 2>&1 \
+	  && kpsewhich moderncv.cls cmunss.otf pzdr.tfm >/dev/null 2>&1 \
 	  && fc-list ':family=Noto Sans CJK SC' | grep -q . \
 	  || bash scripts/install-tex.sh
 

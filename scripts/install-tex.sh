@@ -8,7 +8,7 @@ PACKAGES=(
   poppler-utils
   texlive-xetex texlive-latex-extra texlive-fonts-recommended
   texlive-fonts-extra
-  texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk
+  fonts-noto-cjk
   fonts-ebgaramond-extra
   bubblewrap
 )
@@ -16,9 +16,9 @@ PACKAGES=(
 if ! command -v apt-get >/dev/null 2>&1; then
   cat >&2 <<MSG
 build-cv: no apt-get here, so TeX cannot be installed automatically.
-Install a TeX Live (2022 or newer) with: xelatex, moderncv, fontawesome5,
-xeCJK (and ctex), pzdr.tfm (fonts-recommended), plus Noto Sans/Serif CJK SC fonts,
-poppler-utils and bubblewrap (bwrap). On Debian/Ubuntu the packages are:
+Install a TeX Live (2022 or newer) with: xelatex, moderncv, cm-unicode (fonts-extra),
+pzdr.tfm (fonts-recommended), plus Noto Sans/Serif CJK SC fonts, poppler-utils and
+bubblewrap (bwrap). On Debian/Ubuntu the packages are:
   ${PACKAGES[*]}
 MSG
   exit 1

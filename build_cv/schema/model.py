@@ -549,7 +549,7 @@ class Design(Strict):
     color: Literal["blue", "orange", "green", "red", "purple", "grey", "black", "burgundy"] = "blue"
     paper: Literal["a4", "letter"] = "a4"
     font_size: Literal[10, 11, 12] = 11
-    icons: bool = Field(True, description="moderncv `symbols` (needs fontawesome5).")
+    icons: bool = Field(True, description="Small drawn icons beside the email, phone and links.")
     script_fallback: bool = Field(
         True,
         description="Set Greek and Cyrillic in Computer Modern Unicode (Latin Modern has neither).",
