@@ -10,13 +10,14 @@ cache directory, templates are compiled every time, as before.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+
+from build_cv.userdirs import user_cache
 
 
 def environment(
@@ -38,12 +39,5 @@ def environment(
 
 @cache
 def _compiled_templates() -> jinja2.BytecodeCache | None:
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-    folder = Path(base) / "build-cv" / "templates"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if folder.stat().st_uid != os.getuid() or not os.access(folder, os.W_OK):
-            return None  # compiled templates are code: only from a folder that is ours
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    folder = user_cache("templates")
+    return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None

@@ -24,23 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_cv.pipeline.publish import locked, publish
+from build_cv.typeset.installation import installation_stamp
 
 VERSION = "1"
 CACHE_DIR = ".build-cv-cache"
 MAX_ENTRIES = 32
 _PACKAGE = Path(__file__).resolve().parents[1]
-# Where a TeX or font installation changes when a package is added, removed or updated.
-_TEX_STAMPS = (
-    "/usr/share/texlive/texmf-dist/ls-R",
-    "/usr/share/texmf/ls-R",
-    "/var/lib/texmf/ls-R-TEXMFMAIN",
-    "/var/lib/texmf/web2c",
-    "/etc/texmf",
-    "/etc/fonts",
-    "/var/cache/fontconfig",
-    "/usr/share/fonts",
-)
-_PROGRAMS = ("xelatex", "xdvipdfmx", "bwrap", "kpsewhich")
 
 
 def cache_root(out_dir: Path) -> Path:
@@ -57,7 +46,7 @@ def request_key(options: dict[str, str]) -> str:
         "version": VERSION,
         "options": options,
         "package": _package_stamp(),
-        "tools": _tools_stamp(),
+        "tools": installation_stamp(),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
     return _digest(json.dumps(parts, sort_keys=True).encode())
@@ -84,15 +73,6 @@ def _package_stamp() -> str:
             for path in sorted(root.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
                     stamps.append(f"{path.relative_to(root.parent)}={_stat(path)}")
-    return _digest("\n".join(stamps).encode())
-
-
-def _tools_stamp() -> str:
-    stamps = [f"{p}={_stat(p)}" for p in _TEX_STAMPS]
-    for program in _PROGRAMS:
-        found = shutil.which(program)
-        stamps.append(f"{program}={os.path.realpath(found) if found else '-'}")
-        stamps.append(_stat(os.path.realpath(found)) if found else "-")
     return _digest("\n".join(stamps).encode())
 
 

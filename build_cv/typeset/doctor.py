@@ -7,16 +7,22 @@ the missing piece and its Debian package instead.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from functools import cache
 from pathlib import Path
 
 from build_cv.errors import ToolMissingError, Warning_
 from build_cv.schema.model import Design
 from build_cv.typeset import sandbox
+from build_cv.typeset.installation import installation_stamp
 from build_cv.typeset.requirements import OPTIONAL, REQUIREMENTS, Requirement, by_name, hint
+from build_cv.userdirs import user_cache
 
 
 def found(req: Requirement) -> str | None:
@@ -61,13 +67,43 @@ def adjust(design: Design, uses_other_script: bool) -> tuple[Design, list[Warnin
 
     Probed only when the text has such letters, so an everyday build asks nothing here.
     """
-    if not (uses_other_script and design.script_fallback) or found(by_name("cm-unicode")):
+    if not (uses_other_script and design.script_fallback) or known(by_name("cm-unicode")):
         return design, []
     req = by_name("cm-unicode")
     warning = Warning_(
         f"cm-unicode is missing, so Greek and Cyrillic cannot be typeset. {hint(req)}"
     )
     return design.model_copy(update={"script_fallback": False}), [warning]
+
+
+def known(req: Requirement) -> bool:
+    """Whether a build may count on `req`: what the probes found for this installation,
+    kept per installation (a new package, font or program is a new installation), so
+    that a build does not run kpsewhich and fc-list (a tenth of a second) every time."""
+    if req.kind == "program":
+        return shutil.which(req.probe) is not None
+    return _probed().get(req.name, False)
+
+
+@cache
+def _probed() -> dict[str, bool]:
+    folder = user_cache("probes")
+    memory = folder / f"{installation_stamp()}.json" if folder is not None else None
+    if memory is not None:
+        try:
+            stored = json.loads(memory.read_text(encoding="utf-8"))
+            if isinstance(stored, dict) and set(stored) == {r.name for r in REQUIREMENTS}:
+                return {str(k): bool(v) for k, v in stored.items()}
+        except (OSError, ValueError):
+            pass
+    probed = {r.name: found(r) is not None for r in REQUIREMENTS}
+    if memory is not None:
+        with contextlib.suppress(OSError):
+            fd, temp = tempfile.mkstemp(prefix=".probes-", dir=memory.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(probed, f)
+            os.replace(temp, memory)
+    return probed
 
 
 def require(design: Design, uses_cjk: bool) -> None:
@@ -81,7 +117,7 @@ def require(design: Design, uses_cjk: bool) -> None:
     needed += ["EB Garamond Initials"] if design.style == "fancy" else []
     for name in needed:
         req = by_name(name)
-        if not found(req):
+        if not known(req):
             raise ToolMissingError(f"{req.name} (needed for {req.needed_for})", hint(req))
 
 

@@ -5,6 +5,7 @@ Tools are hidden for real, by running the CLI with a PATH whose programs are wra
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -164,3 +165,23 @@ def test_latin_text_never_asks_for_cm_unicode(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "cm-unicode" not in proc.stderr
+
+
+def test_what_the_probes_found_is_kept_per_installation(tmp_path: Path) -> None:
+    """A build asks kpsewhich and fc-list once per installation, then trusts the answer:
+    shown here by an answer that claims moderncv is missing, which the build then reports."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    build = [sys.executable, "-m", "build_cv", "build", str(FIXTURES / "emoji.yaml"), "--no-cache"]
+    first = subprocess.run(
+        [*build, "--out", str(tmp_path / "a")], env=env, capture_output=True, text=True
+    )
+    assert first.returncode == 0, first.stderr
+    (memory,) = (tmp_path / "cache" / "build-cv" / "probes").glob("*.json")
+    answers = json.loads(memory.read_text())
+    assert answers["moderncv"] is True
+    memory.write_text(json.dumps({**answers, "moderncv": False}))
+    second = subprocess.run(
+        [*build, "--out", str(tmp_path / "b")], env=env, capture_output=True, text=True
+    )
+    assert second.returncode == 1
+    assert "moderncv (needed for the CV class) is not installed" in second.stderr
