@@ -348,7 +348,8 @@ def normalize(text: str) -> str:
     """Extraction-friendly form: compatibility forms folded, quotes plain, spaces collapsed,
     invisible format characters (soft hyphen, zero-width space, joiners) dropped."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    if not text.isascii():  # no format character is ASCII: skip the per-character look-up
+        text = "".join(ch for ch in text if ch < "\x80" or unicodedata.category(ch) != "Cf")
     text = text.translate(_PLAIN_QUOTES)
     return " ".join(text.split())
 
@@ -613,11 +614,18 @@ def _read_page(page: Any) -> _PageText:
     textpage = page.get_textpage()
     raw = textpage.get_text_range()
     outside: list[str] = []
-    for word in re.finditer(r"\S+", raw):
-        boxes = [textpage.get_charbox(i) for i in range(word.start(), word.end())]
-        if any(not _inside(box, left, bottom, right, top) for box in boxes):
-            outside.append(word.group().translate(_PDFIUM_TEXT))
+    slack = _BOUNDS_SLACK
+    on_page = textpage.get_text_bounded(left - slack, bottom - slack, right + slack, top + slack)
+    if _visible(on_page) != _visible(raw):  # some glyph lies off the page: find its words
+        for word in re.finditer(r"\S+", raw):
+            boxes = [textpage.get_charbox(i) for i in range(word.start(), word.end())]
+            if any(not _inside(box, left, bottom, right, top) for box in boxes):
+                outside.append(word.group().translate(_PDFIUM_TEXT))
     return _PageText(raw.translate(_PDFIUM_TEXT), outside)
+
+
+def _visible(text: str) -> int:
+    return len(text) - sum(text.count(ch) for ch in " \r\n\t")
 
 
 def _inside(box: tuple[float, float, float, float], *page: float) -> bool:

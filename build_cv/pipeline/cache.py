@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_cv.pipeline.publish import locked, publish
-from build_cv.typeset.installation import installation_stamp
+from build_cv.typeset.installation import installation_stamp, stat_stamp
 
 VERSION = "1"
 CACHE_DIR = ".build-cv-cache"
@@ -56,14 +56,6 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _stat(path: Path | str) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return "-"
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-
-
 def _package_stamp() -> str:
     """Every file of build-cv (code and templates): an edited template is a new build-cv."""
     roots = [_PACKAGE, _PACKAGE.parent / "tex_templates"]
@@ -72,7 +64,7 @@ def _package_stamp() -> str:
         if root.is_dir():
             for path in sorted(root.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
-                    stamps.append(f"{path.relative_to(root.parent)}={_stat(path)}")
+                    stamps.append(f"{path.relative_to(root.parent)}={stat_stamp(path)}")
     return _digest("\n".join(stamps).encode())
 
 

@@ -25,15 +25,16 @@ _PROGRAMS = ("xelatex", "xdvipdfmx", "bwrap", "kpsewhich", "fc-list")
 def installation_stamp() -> str:
     """Changes when TeX, a font or one of the programs a build runs is added, removed or
     updated: what the build cache and the probe results are keyed on."""
-    stamps = [f"{p}={_stat(p)}" for p in _TEX_STAMPS]
+    stamps = [f"{p}={stat_stamp(p)}" for p in _TEX_STAMPS]
     for program in _PROGRAMS:
         found = shutil.which(program)
         stamps.append(f"{program}={os.path.realpath(found) if found else '-'}")
-        stamps.append(_stat(os.path.realpath(found)) if found else "-")
+        stamps.append(stat_stamp(os.path.realpath(found)) if found else "-")
     return _digest("\n".join(stamps).encode())
 
 
-def _stat(path: Path | str) -> str:
+def stat_stamp(path: Path | str) -> str:
+    """A file's size, modification time and inode: it changes when the file is replaced."""
     try:
         st = os.stat(path)
     except OSError:
