@@ -8,11 +8,11 @@ hands it the document when it is rendered (typeset/engine.py `Started`).
 The pass is fixed to a SOURCE_DATE_EPOCH when it starts, so the epoch is predicted from
 the environment or the YAML's top-level `updated:` line. After a build, the document's
 first lines (up to settings.HEAD_MARK: the class, the style, their packages and
-hyperref, which change with the design only) are remembered beside the cache, and the next build feeds
-them to TeX at once, so that TeX loads moderncv while Python still reads the data. The
-build checks both guesses against what it renders and starts a pass of its own when
-either was wrong: a prediction can cost time, never correctness. This module stays
-light: no pydantic, no YAML parser.
+hyperref, which change with the design only) are remembered beside the cache, and the
+next build feeds them to TeX at once, so that TeX loads moderncv while Python still
+reads the data. The build checks both guesses against what it renders and starts a pass
+of its own when either was wrong: a prediction can cost time, never correctness. This
+module stays light: no pydantic, no YAML parser.
 """
 
 from __future__ import annotations
