@@ -7,6 +7,8 @@ plain letters. The broken PDFs are cut from the real default CV or written with 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from pypdf import PdfWriter
@@ -200,3 +202,27 @@ def test_over_portal_size_warns(check: CheckCLI, tmp_path: Path) -> None:
 def test_within_portal_size_passes(check: CheckCLI, tmp_path: Path) -> None:
     pdf = helvetica_pdf(tmp_path / "small.pdf", "Ada Lovelace, notes on the Analytical Engine")
     assert check(pdf).status("size") == "PASS"
+
+
+def test_checks_in_parallel_threads_share_pdfium_safely(default_pdf: Path) -> None:
+    """PDFium is not thread-safe, and the gallery checks PDFs in threads: without the
+    lock (build_cv/pdfium.py) this run crashes the interpreter. It runs in a child
+    process so that a crash fails this test instead of ending the test session."""
+    code = (
+        "import sys; from pathlib import Path;"
+        "from concurrent.futures import ThreadPoolExecutor;"
+        "from build_cv.preflight import Expectations, preflight;"
+        "pdf = Path(sys.argv[1]);"
+        "pool = ThreadPoolExecutor(4);"
+        "ok = all(pool.map(lambda _: preflight(pdf, Expectations()).ok(), range(40)));"
+        "print('ALL OK' if ok else 'FAILED')"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(default_pdf)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "ALL OK"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pypdfium2
 
+from build_cv import pdfium
 from build_cv.errors import BuildCVError
 
 DPI = 150  # an A4 page 1241 px wide: body text is about 18 px high
@@ -35,15 +36,16 @@ class Image:
 
 def render_pages(pdf: bytes, pages: int | None = 1, dpi: int = DPI) -> list[Image]:
     """The first `pages` pages (None: all) of `pdf` as images at `dpi`."""
-    try:
-        doc = pypdfium2.PdfDocument(pdf)
-    except pypdfium2.PdfiumError as exc:
-        raise RenderError(f"cannot render the PDF: {exc}") from None
-    try:
-        count = len(doc) if pages is None else min(pages, len(doc))
-        return [_render(doc[i], dpi) for i in range(count)]
-    finally:
-        doc.close()
+    with pdfium.LOCK:
+        try:
+            doc = pypdfium2.PdfDocument(pdf)
+        except pypdfium2.PdfiumError as exc:
+            raise RenderError(f"cannot render the PDF: {exc}") from None
+        try:
+            count = len(doc) if pages is None else min(pages, len(doc))
+            return [_render(doc[i], dpi) for i in range(count)]
+        finally:
+            doc.close()
 
 
 def _render(page: pypdfium2.PdfPage, dpi: int) -> Image:
