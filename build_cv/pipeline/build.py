@@ -210,7 +210,7 @@ def _checked_pdf(
     design, warnings = doctor.adjust(cv.design, needs.other)
     where = Locator(loaded, view)
     warnings += leak_warnings(where, selection)
-    tex = render_tex(view, design, epoch)
+    tex = render_tex(view, design, epoch, needs=needs)
     exp = expectations(view, cv, selection.checks, limits or Limits())
     probe = partial(_while_tex_runs, design, needs.cjk)
     try:

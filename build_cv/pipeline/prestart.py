@@ -18,16 +18,15 @@ module stays light: no pydantic, no YAML parser.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from build_cv.errors import BuildCVError
 from build_cv.typeset.engine import Started
 from build_cv.typeset.settings import HEAD_MARK
+from build_cv.userdirs import keep, recall
 
 _UPDATED = re.compile(
     r"""^updated:[ \t]*(["']?)(\d{4})-(\d{2})-(\d{2})\1[ \t]*(?:#.*)?$""", re.MULTILINE
@@ -79,23 +78,12 @@ def head_of(tex: str) -> str:
 def remember(memory: Path, tex: str, epoch: int) -> None:
     """Keep a built document's head for the next build; failing to is never an error."""
     head = head_of(tex)
-    if not head:
-        return
-    try:
-        memory.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".head-", dir=memory.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"epoch": epoch, "head": head}, f)
-        os.replace(temp, memory)
-    except OSError:
-        return
+    if head:
+        keep(memory, {"epoch": epoch, "head": head})
 
 
 def recalled_head(memory: Path, epoch: int) -> str:
-    try:
-        stored = json.loads(memory.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ""
+    stored = recall(memory)
     if not isinstance(stored, dict) or stored.get("epoch") != epoch:
         return ""
     head = stored.get("head")

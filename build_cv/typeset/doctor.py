@@ -7,22 +7,25 @@ the missing piece and its Debian package instead.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 from functools import cache
 from pathlib import Path
 
-from build_cv.errors import ToolMissingError, Warning_
+from build_cv.errors import Warning_
 from build_cv.schema.model import Design
 from build_cv.typeset import sandbox
 from build_cv.typeset.installation import installation_stamp
-from build_cv.typeset.requirements import OPTIONAL, REQUIREMENTS, Requirement, by_name, hint
-from build_cv.userdirs import user_cache
+from build_cv.typeset.requirements import (
+    OPTIONAL,
+    REQUIREMENTS,
+    Requirement,
+    by_name,
+    hint,
+    missing,
+)
+from build_cv.userdirs import keep, recall, user_cache
 
 
 def found(req: Requirement) -> str | None:
@@ -89,20 +92,12 @@ def known(req: Requirement) -> bool:
 def _probed() -> dict[str, bool]:
     folder = user_cache("probes")
     memory = folder / f"{installation_stamp()}.json" if folder is not None else None
-    if memory is not None:
-        try:
-            stored = json.loads(memory.read_text(encoding="utf-8"))
-            if isinstance(stored, dict) and set(stored) == {r.name for r in REQUIREMENTS}:
-                return {str(k): bool(v) for k, v in stored.items()}
-        except (OSError, ValueError):
-            pass
+    stored = recall(memory) if memory is not None else None
+    if isinstance(stored, dict) and set(stored) == {r.name for r in REQUIREMENTS}:
+        return {str(k): bool(v) for k, v in stored.items()}
     probed = {r.name: found(r) is not None for r in REQUIREMENTS}
     if memory is not None:
-        with contextlib.suppress(OSError):
-            fd, temp = tempfile.mkstemp(prefix=".probes-", dir=memory.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(probed, f)
-            os.replace(temp, memory)
+        keep(memory, probed)
     return probed
 
 
@@ -118,7 +113,7 @@ def require(design: Design, uses_cjk: bool) -> None:
     for name in needed:
         req = by_name(name)
         if not known(req):
-            raise ToolMissingError(f"{req.name} (needed for {req.needed_for})", hint(req))
+            raise missing(req)
 
 
 def moderncv_version() -> str | None:

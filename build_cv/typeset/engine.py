@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from build_cv.errors import TexError, TexProblem, TexTimeoutError, ToolMissingError
+from build_cv.errors import TexError, TexProblem, TexTimeoutError
 from build_cv.typeset import sandbox
-from build_cv.typeset.requirements import by_name, hint
+from build_cv.typeset.requirements import by_name, missing
 from build_cv.typeset.settings import DEFAULT_TIMEOUT, JOB
 from build_cv.typeset.texlog import (
     MissingGlyph,
@@ -275,8 +275,7 @@ def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subpro
         f"{JOB}.tex",
     ]
     if shutil.which("xelatex") is None:
-        req = by_name("xelatex")
-        raise ToolMissingError(f"{req.name} (needed for {req.needed_for})", hint(req))
+        raise missing(by_name("xelatex"))
     env = tex_environment(source_date_epoch, build_dir)
     bwrap = sandbox.bwrap_program()
     if sandbox.probe().works and bwrap is not None:

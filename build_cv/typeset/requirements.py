@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from build_cv.errors import ToolMissingError
+
 
 @dataclass(frozen=True)
 class Requirement:
@@ -47,3 +49,8 @@ def hint(req: Requirement) -> str:
         f"(`sudo apt-get install --no-install-recommends {req.package}`), "
         "or run `scripts/install-tex.sh`."
     )
+
+
+def missing(req: Requirement) -> ToolMissingError:
+    """The error for a build that needs `req` on a machine without it."""
+    return ToolMissingError(f"{req.name} (needed for {req.needed_for})", hint(req))

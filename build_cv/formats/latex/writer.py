@@ -111,12 +111,18 @@ def scripts(view: View) -> Scripts:
 
 
 def render_tex(
-    view: View, design: Design, source_date_epoch: int, templates: Path = TEMPLATES
+    view: View,
+    design: Design,
+    source_date_epoch: int,
+    templates: Path = TEMPLATES,
+    needs: Scripts | None = None,
 ) -> str:
-    """The complete .tex document; the epoch dates the XMP packet of PDF/A output."""
+    """The complete .tex document; the epoch dates the XMP packet of PDF/A output.
+
+    `needs` is `scripts(view)`, when the caller has it already."""
     template = _environment(templates).get_template("cv.tex.j2")
     created = datetime.fromtimestamp(source_date_epoch, tz=UTC)
-    needs = scripts(view)
+    needs = scripts(view) if needs is None else needs
     return template.render(
         uses_cjk=needs.cjk,
         uses_other_script=needs.other,
