@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -43,6 +44,7 @@ from build_cv.typeset.texlog import (
     needs_another_pass,
     overfull_boxes,
 )
+from build_cv.typeset.unpacked_format import unpacked_format
 
 OUTPUT_TAIL = 64_000  # bytes of XeTeX's output kept: enough for the driver's last words
 MAX_PASSES = 4
@@ -265,7 +267,7 @@ def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subpro
     anything, a line that looks like a TeX error included. The first line is not read for
     a `%&format` line: TeX would read it and close the file, and a pipe would lose it.
     """
-    cmd = [
+    program = [
         "xelatex",
         "-interaction=nonstopmode",
         "-halt-on-error",
@@ -276,11 +278,7 @@ def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subpro
     ]
     if shutil.which("xelatex") is None:
         raise missing(by_name("xelatex"))
-    env = tex_environment(source_date_epoch, build_dir)
-    bwrap = sandbox.bwrap_program()
-    if sandbox.probe().works and bwrap is not None:
-        cmd = [*sandbox.command(bwrap, build_dir), *cmd]
-        env = sandbox.environment(tex_settings(source_date_epoch, sandbox.BUILD_MOUNT))
+    cmd, env = launch(build_dir, source_date_epoch, program)
     return subprocess.Popen(
         cmd,
         cwd=build_dir,
@@ -292,12 +290,49 @@ def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subpro
     )
 
 
+def launch(
+    build_dir: Path, source_date_epoch: int, program: list[str]
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that run a TeX `program` on `build_dir`: in the
+    sandbox where bubblewrap works, and with the decompressed format first in the path."""
+    format_dir = unpacked_format()
+    bwrap = sandbox.bwrap_program()
+    if sandbox.probe().works and bwrap is not None:
+        cmd = [*sandbox.command(bwrap, build_dir, format_dir), *program]
+        env = sandbox.environment(tex_settings(source_date_epoch, sandbox.BUILD_MOUNT))
+        formats = sandbox.FORMAT_MOUNT
+    else:
+        cmd = program
+        env = tex_environment(source_date_epoch, build_dir)
+        formats = str(format_dir)
+    if format_dir is not None:
+        env["TEXFORMATS"] = f"{formats}:"  # kpathsea puts its default path after the colon
+    return cmd, env
+
+
 def _wait(proc: subprocess.Popen[bytes], deadline: float, timeout: float) -> int:
+    if _ended_within(proc, max(deadline - time.monotonic(), 0.01)):
+        return proc.wait()
+    _kill_group(proc)
+    raise TexTimeoutError(timeout)
+
+
+def _ended_within(proc: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Whether TeX ends within `seconds`, noticed the moment it does. `Popen.wait` with a
+    timeout polls, sleeping up to 50 ms between looks, which every pass would wait on; a
+    process file descriptor becomes readable when the process ends."""
     try:
-        return proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        raise TexTimeoutError(timeout) from None
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):  # not Linux 5.3 or later
+        try:
+            proc.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])
+    finally:
+        os.close(fd)
 
 
 def _tail(output: IO[bytes]) -> str:
