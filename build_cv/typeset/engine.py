@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO
 
 from build_cv.errors import TexError, TexProblem, TexTimeoutError
-from build_cv.typeset import sandbox
+from build_cv.typeset import fontmap, sandbox
 from build_cv.typeset.requirements import by_name, missing
 from build_cv.typeset.settings import DEFAULT_TIMEOUT, JOB
 from build_cv.typeset.texlog import (
@@ -195,6 +195,8 @@ def compile_tex(
     try:
         deadline = time.monotonic() + timeout
         log, passes = _passes(first, tex, source_date_epoch, timeout, deadline, alongside)
+        if (first.build_dir / f"{JOB}.xdv").exists():
+            _drive(first.build_dir, source_date_epoch, timeout, deadline)
         pdf = first.build_dir / f"{JOB}.pdf"
         if not pdf.exists():
             raise TexError(TexProblem("TeX produced no PDF"))
@@ -274,6 +276,7 @@ def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subpro
         "-file-line-error",
         "-no-shell-escape",
         "-no-parse-first-line",
+        "-no-pdf",  # the build runs the PDF driver itself, once, after the last pass
         f"{JOB}.tex",
     ]
     if shutil.which("xelatex") is None:
@@ -291,23 +294,64 @@ def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subpro
 
 
 def launch(
-    build_dir: Path, source_date_epoch: int, program: list[str]
+    build_dir: Path,
+    source_date_epoch: int,
+    program: list[str],
+    driver_dir: Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that run a TeX `program` on `build_dir`: in the
-    sandbox where bubblewrap works, and with the decompressed format first in the path."""
-    format_dir = unpacked_format()
+    sandbox where bubblewrap works, with the decompressed format first in the path, and
+    with the PDF driver's configuration from `driver_dir` when there is one."""
+    shown = {sandbox.FORMAT_MOUNT: unpacked_format(), sandbox.DRIVER_MOUNT: driver_dir}
+    found = {mount: folder for mount, folder in shown.items() if folder is not None}
     bwrap = sandbox.bwrap_program()
-    if sandbox.probe().works and bwrap is not None:
-        cmd = [*sandbox.command(bwrap, build_dir, format_dir), *program]
+    if isolated() and bwrap is not None:
+        cmd = [*sandbox.command(bwrap, build_dir, found), *program]
         env = sandbox.environment(tex_settings(source_date_epoch, sandbox.BUILD_MOUNT))
-        formats = sandbox.FORMAT_MOUNT
+        where = {mount: mount for mount in found}
     else:
         cmd = program
         env = tex_environment(source_date_epoch, build_dir)
-        formats = str(format_dir)
-    if format_dir is not None:
-        env["TEXFORMATS"] = f"{formats}:"  # kpathsea puts its default path after the colon
+        where = {mount: str(folder) for mount, folder in found.items()}
+    # kpathsea puts its default path where the colon leaves an empty element
+    if sandbox.FORMAT_MOUNT in where:
+        env["TEXFORMATS"] = f"{where[sandbox.FORMAT_MOUNT]}:"
+    if sandbox.DRIVER_MOUNT in where:  # its configuration, and the map that names
+        env["DVIPDFMXINPUTS"] = env["TEXFONTMAPS"] = f"{where[sandbox.DRIVER_MOUNT]}:"
     return cmd, env
+
+
+def isolated() -> bool:
+    return sandbox.probe().works and sandbox.bwrap_program() is not None
+
+
+def _drive(build_dir: Path, source_date_epoch: int, timeout: float, deadline: float) -> None:
+    """Turn TeX's XDV file into the PDF with xdvipdfmx, as XeLaTeX would itself (the same
+    command, reading the file from its standard input), but given only the font map
+    lines the document uses where it can be (see `fontmap`)."""
+    with tempfile.TemporaryDirectory(prefix="build-cv-driver-") as folder:
+        driver_dir = Path(folder)
+        pruned = fontmap.write_driver_files(build_dir / f"{JOB}.xdv", driver_dir)
+        program = ["xdvipdfmx", "-q", "-E", "-o", f"{JOB}.pdf"]
+        cmd, env = launch(build_dir, source_date_epoch, program, driver_dir if pruned else None)
+        with (build_dir / f"{JOB}.xdv").open("rb") as xdv, tempfile.TemporaryFile() as output:
+            proc = subprocess.Popen(
+                cmd,
+                cwd=build_dir,
+                env=env,
+                stdin=xdv,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                status = _wait(proc, deadline, timeout)
+            except BaseException:
+                _kill_group(proc)
+                raise
+            if status != 0:
+                problem = driver_error(_tail(output))
+                raise TexError(problem or TexProblem(f"the PDF driver failed (status {status})"))
 
 
 def _wait(proc: subprocess.Popen[bytes], deadline: float, timeout: float) -> int:

@@ -13,12 +13,14 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 BUILD_MOUNT = "/build"
 FORMAT_MOUNT = "/format"  # the decompressed format (typeset/unpacked_format.py), read-only
+DRIVER_MOUNT = "/driver"  # the PDF driver's configuration (typeset/fontmap.py), read-only
 BWRAP_ENV = "BUILD_CV_BWRAP"  # another bubblewrap binary; tests point it at one that fails
 READ_ONLY = ("/usr",)  # programs, libraries, TeX Live and fonts, /usr/local included
 READ_ONLY_IF_PRESENT = ("/etc/texmf", "/var/lib/texmf", "/etc/fonts", "/var/cache/fontconfig")
@@ -36,9 +38,9 @@ def bwrap_program() -> str | None:
     return shutil.which(os.environ.get(BWRAP_ENV) or "bwrap")
 
 
-def command(bwrap: str, build_dir: Path, format_dir: Path | None = None) -> list[str]:
+def command(bwrap: str, build_dir: Path, shown: Mapping[str, Path] | None = None) -> list[str]:
     """The bubblewrap prefix that runs a command in `build_dir`, mounted at /build, and
-    shows it `format_dir` read-only at /format."""
+    shows it each folder in `shown` read-only, at the place it is mapped to."""
     cmd = [bwrap]
     for path in READ_ONLY:
         cmd += ["--ro-bind", path, path]
@@ -47,8 +49,8 @@ def command(bwrap: str, build_dir: Path, format_dir: Path | None = None) -> list
     for link in ("bin", "lib", "lib64", "sbin"):
         cmd += ["--symlink", f"usr/{link}", f"/{link}"]
     cmd += ["--dev", "/dev", "--tmpfs", "/tmp"]  # no /proc: TeX needs none of it
-    if format_dir is not None:
-        cmd += ["--ro-bind", str(format_dir), FORMAT_MOUNT]
+    for mount, folder in (shown or {}).items():
+        cmd += ["--ro-bind", str(folder), mount]
     cmd += ["--bind", str(build_dir), BUILD_MOUNT, "--chdir", BUILD_MOUNT]
     cmd += ["--unshare-all", "--die-with-parent", "--"]
     return cmd

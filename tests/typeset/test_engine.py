@@ -28,7 +28,7 @@ def test_compiles_in_a_private_directory_that_is_removed() -> None:
     with compile_tex(HELLO, source_date_epoch=1718409600) as compiled:
         build_dir = compiled.build_dir
         assert compiled.pdf.read_bytes().startswith(b"%PDF-")
-        assert "Output written on cv.pdf" in compiled.log
+        assert "Output written on cv.xdv" in compiled.log
         assert compiled.missing == []
     assert not build_dir.exists()
 

@@ -1,0 +1,158 @@
+"""Only the font map lines a document uses, for xdvipdfmx.
+
+xdvipdfmx reads every font map its configuration names before it converts a page, and
+TeX Live's pdftex.map holds 4 MB of them (every Type 1 font in the distribution), parsed
+a character at a time: half of the 0.3 s the driver took for a CV. In a XeLaTeX document
+nearly every font is an OpenType font that the document names itself and no map needs;
+the few TFM fonts (moderncv's dingbat bullets) need their own lines only. So the build
+lists the TFM fonts in the XDV file's postamble and, when each has its own line in
+pdftex.map, runs the driver with a configuration that reads a map of those lines instead
+of the whole file. The PDF is byte for byte the same (tested). When a font has no line of its own
+(a virtual font, which maps through others, or one the map does not know), or anything here
+is not as expected, the driver reads the full map, as it would by itself.
+
+The configuration is the installation's own with that one line changed. It is written
+after TeX has ended, in a folder TeX never could write to, which the driver searches
+first: xdvipdfmx obeys its configuration's commands (`D` runs a program), so it must never
+come from where the document could have put a file.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from build_cv.typeset.installation import installation_stamp
+from build_cv.userdirs import keep, recall, user_cache
+
+CONFIG = "dvipdfmx.cfg"
+FONTS = "build-cv-fonts.map"
+_FULL_MAP = re.compile(r"^f\s+pdftex\.map\s*$", re.MULTILINE)
+
+_POST, _POST_POST, _FILLER = 248, 249, 223
+_FNT_DEF = {243: 1, 244: 2, 245: 3, 246: 4}  # fnt_def1..4: the size of the font number
+_NATIVE_FONT_DEF = 252  # XeTeX's OpenType fonts, which no map concerns
+_COLORED, _VARIATIONS, _EXTEND, _SLANT, _EMBOLDEN = 0x0200, 0x0800, 0x1000, 0x2000, 0x4000
+
+
+@dataclass(frozen=True)
+class Installed:
+    """Where the installation keeps the driver's configuration and the full font map."""
+
+    config: Path
+    full_map: Path
+
+
+def tfm_fonts(xdv: bytes) -> list[str] | None:
+    """The TFM font names an XDV file defines, from its postamble; None when the file is
+    not laid out as expected."""
+    try:
+        return _postamble_fonts(xdv)
+    except (IndexError, struct.error, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _postamble_fonts(xdv: bytes) -> list[str] | None:
+    end = len(xdv.rstrip(bytes([_FILLER])))
+    if end < 6 or xdv[end - 6] != _POST_POST:
+        return None
+    (at,) = struct.unpack(">I", xdv[end - 5 : end - 1])
+    if xdv[at] != _POST:
+        return None
+    at += 29  # post p[4] num[4] den[4] mag[4] l[4] u[4] s[2] t[2]
+    names: list[str] = []
+    while (op := xdv[at]) != _POST_POST:
+        if op in _FNT_DEF:
+            at += 1 + _FNT_DEF[op] + 12  # k, checksum[4], size[4], design size[4]
+            area, length = xdv[at], xdv[at + 1]
+            names.append(xdv[at + 2 + area : at + 2 + area + length].decode("ascii"))
+            at += 2 + area + length
+        elif op == _NATIVE_FONT_DEF:
+            (flags,) = struct.unpack(">H", xdv[at + 9 : at + 11])
+            if flags & _VARIATIONS:
+                return None
+            at += 11 + 1 + xdv[at + 11] + 4  # k[4] size[4] flags[2] l[1] name[l] index[4]
+            at += 4 * sum(bool(flags & f) for f in (_COLORED, _EXTEND, _SLANT, _EMBOLDEN))
+        else:
+            return None
+    return names
+
+
+def own_lines(names: list[str], full_map: str) -> str | None:
+    """Each name's lines in the full map, in its order (a later line for a name replaces
+    an earlier one, for xdvipdfmx as here); None when a name has none."""
+    wanted = set(names)
+    lines = [
+        line
+        for line in full_map.splitlines()
+        if (first := line.split(maxsplit=1)) and first[0] in wanted
+    ]
+    found = {line.split(maxsplit=1)[0] for line in lines}
+    return "".join(f"{line}\n" for line in lines) if found == wanted else None
+
+
+def pruned_config(config: str, fonts_map: str) -> str | None:
+    """The installation's configuration with its one `f pdftex.map` line reading
+    `fonts_map` instead; None when it has no such line, or more than one."""
+    if len(_FULL_MAP.findall(config)) != 1:
+        return None
+    return _FULL_MAP.sub(lambda _: f"f  {fonts_map}", config)
+
+
+def write_driver_files(xdv: Path, folder: Path) -> bool:
+    """Write the configuration and the font map for `xdv` into `folder`, which the driver
+    must search first for both; False when it should read the full map."""
+    installed = installation()
+    if installed is None:
+        return False
+    try:
+        names = tfm_fonts(xdv.read_bytes())
+        if names is None:
+            return False
+        lines = own_lines(names, installed.full_map.read_text("utf-8", "replace"))
+        config = installed.config.read_text("utf-8")
+    except OSError:
+        return False
+    pruned = pruned_config(config, FONTS) if lines is not None else None
+    if pruned is None or lines is None:
+        return False
+    (folder / FONTS).write_text(lines, "utf-8")
+    (folder / CONFIG).write_text(pruned, "utf-8")
+    return True
+
+
+@cache
+def installation() -> Installed | None:
+    """The driver's configuration and the full map, asked of kpsewhich once per
+    installation (each question reads TeX's file database: 0.05 s)."""
+    folder = user_cache("driver")
+    memo = folder / f"{installation_stamp()}.json" if folder is not None else None
+    found = recall(memo) if memo is not None else None
+    if not (isinstance(found, list) and len(found) == 2):
+        found = [_kpsewhich(CONFIG, "-format=othertext"), _kpsewhich("pdftex.map")]
+        if None in found:
+            return None
+        if memo is not None:
+            keep(memo, found)
+    return Installed(Path(found[0]), Path(found[1]))
+
+
+def _kpsewhich(name: str, *options: str) -> str | None:
+    """Where xdvipdfmx (whose kpathsea program name is dvipdfmx) finds `name`."""
+    try:
+        done = subprocess.run(
+            ["kpsewhich", "-progname=dvipdfmx", *options, name],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    path = done.stdout.strip()
+    return path if done.returncode == 0 and path else None
