@@ -281,7 +281,7 @@ def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subpro
     ]
     if shutil.which("xelatex") is None:
         raise missing(by_name("xelatex"))
-    cmd, env = launch(build_dir, source_date_epoch, program)
+    cmd, env = launch(build_dir, source_date_epoch, program, format_dir=unpacked_format())
     return subprocess.Popen(
         cmd,
         cwd=build_dir,
@@ -297,12 +297,14 @@ def launch(
     build_dir: Path,
     source_date_epoch: int,
     program: list[str],
+    *,
+    format_dir: Path | None = None,
     driver_dir: Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that run a TeX `program` on `build_dir`: in the
-    sandbox where bubblewrap works, with the decompressed format first in the path, and
-    with the PDF driver's configuration from `driver_dir` when there is one."""
-    shown = {sandbox.FORMAT_MOUNT: unpacked_format(), sandbox.DRIVER_MOUNT: driver_dir}
+    sandbox where bubblewrap works, with `format_dir` first in the format path (XeTeX)
+    or `driver_dir` first in the configuration and map paths (xdvipdfmx)."""
+    shown = {sandbox.FORMAT_MOUNT: format_dir, sandbox.DRIVER_MOUNT: driver_dir}
     found = {mount: folder for mount, folder in shown.items() if folder is not None}
     bwrap = sandbox.bwrap_program()
     if isolated() and bwrap is not None:
@@ -333,7 +335,11 @@ def _drive(build_dir: Path, source_date_epoch: int, timeout: float, deadline: fl
         driver_dir = Path(folder)
         pruned = fontmap.write_driver_files(build_dir / f"{JOB}.xdv", driver_dir)
         program = ["xdvipdfmx", "-q", "-E", "-o", f"{JOB}.pdf"]
-        cmd, env = launch(build_dir, source_date_epoch, program, driver_dir if pruned else None)
+        if shutil.which(program[0]) is None:
+            raise missing(by_name(program[0]))
+        cmd, env = launch(
+            build_dir, source_date_epoch, program, driver_dir=driver_dir if pruned else None
+        )
         with (build_dir / f"{JOB}.xdv").open("rb") as xdv, tempfile.TemporaryFile() as output:
             proc = subprocess.Popen(
                 cmd,
@@ -374,7 +380,9 @@ def _ended_within(proc: subprocess.Popen[bytes], seconds: float) -> bool:
             return False
         return True
     try:
-        return bool(select.select([fd], [], [], seconds)[0])
+        poller = select.poll()  # select.select fails on descriptors past 1023
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(seconds * 1000))
     finally:
         os.close(fd)
 

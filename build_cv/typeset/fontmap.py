@@ -19,13 +19,14 @@ come from where the document could have put a file.
 
 from __future__ import annotations
 
+import os
 import re
 import struct
-import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from build_cv.typeset import kpse
 from build_cv.typeset.installation import installation_stamp
 from build_cv.userdirs import keep, recall, user_cache
 
@@ -36,6 +37,7 @@ _FULL_MAP = re.compile(r"^f\s+pdftex\.map\s*$", re.MULTILINE)
 _POST, _POST_POST, _FILLER = 248, 249, 223
 _FNT_DEF = {243: 1, 244: 2, 245: 3, 246: 4}  # fnt_def1..4: the size of the font number
 _NATIVE_FONT_DEF = 252  # XeTeX's OpenType fonts, which no map concerns
+_NOP = 138  # allowed between font definitions
 _COLORED, _VARIATIONS, _EXTEND, _SLANT, _EMBOLDEN = 0x0200, 0x0800, 0x1000, 0x2000, 0x4000
 
 
@@ -66,7 +68,9 @@ def _postamble_fonts(xdv: bytes) -> list[str] | None:
     at += 29  # post p[4] num[4] den[4] mag[4] l[4] u[4] s[2] t[2]
     names: list[str] = []
     while (op := xdv[at]) != _POST_POST:
-        if op in _FNT_DEF:
+        if op == _NOP:
+            at += 1
+        elif op in _FNT_DEF:
             at += 1 + _FNT_DEF[op] + 12  # k, checksum[4], size[4], design size[4]
             area, length = xdv[at], xdv[at + 1]
             names.append(xdv[at + 2 + area : at + 2 + area + length].decode("ascii"))
@@ -127,32 +131,17 @@ def write_driver_files(xdv: Path, folder: Path) -> bool:
 
 @cache
 def installation() -> Installed | None:
-    """The driver's configuration and the full map, asked of kpsewhich once per
-    installation (each question reads TeX's file database: 0.05 s)."""
+    """The driver's configuration and the full map, asked of kpsewhich (see `kpse`) once
+    per installation: each question reads TeX's file database, 0.05 s."""
     folder = user_cache("driver")
-    memo = folder / f"{installation_stamp()}.json" if folder is not None else None
+    memo = folder / f"{installation_stamp()}-where.json" if folder is not None else None
     found = recall(memo) if memo is not None else None
-    if not (isinstance(found, list) and len(found) == 2):
-        found = [_kpsewhich(CONFIG, "-format=othertext"), _kpsewhich("pdftex.map")]
-        if None in found:
-            return None
-        if memo is not None:
-            keep(memo, found)
-    return Installed(Path(found[0]), Path(found[1]))
-
-
-def _kpsewhich(name: str, *options: str) -> str | None:
-    """Where xdvipdfmx (whose kpathsea program name is dvipdfmx) finds `name`."""
-    try:
-        done = subprocess.run(
-            ["kpsewhich", "-progname=dvipdfmx", *options, name],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+    if isinstance(found, list) and len(found) == 2 and all(map(os.path.isabs, found)):
+        return Installed(Path(found[0]), Path(found[1]))
+    config = kpse.find(CONFIG, "-progname=dvipdfmx", "-format=othertext")
+    full_map = kpse.find("pdftex.map", "-progname=dvipdfmx")
+    if config is None or full_map is None:
         return None
-    path = done.stdout.strip()
-    return path if done.returncode == 0 and path else None
+    if memo is not None:
+        keep(memo, [str(config), str(full_map)])
+    return Installed(config, full_map)

@@ -22,6 +22,7 @@ class Requirement:
 
 REQUIREMENTS = [
     Requirement("xelatex", "program", "xelatex", "texlive-xetex", "compiling"),
+    Requirement("xdvipdfmx", "program", "xdvipdfmx", "texlive-xetex", "making the PDF"),
     Requirement("moderncv", "tex", "moderncv.cls", "texlive-latex-extra", "the CV class"),
     Requirement("pzdr.tfm", "tex", "pzdr.tfm", "texlive-fonts-recommended", "hyperref links"),
     Requirement("Noto Sans CJK SC", "font", "Noto Sans CJK SC", "fonts-noto-cjk", "CJK glyphs"),

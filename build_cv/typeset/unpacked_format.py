@@ -6,9 +6,10 @@ xelatex.fmt before it reads a line: about a third of what starting TeX costs (0.
 reads a format through zlib, which passes an uncompressed file through unchanged, so a
 decompressed copy loads the same format, byte for byte, without the inflating. The copy
 is made once per format file (it is named after the file's path, size, time and inode,
-so a TeX update or a regenerated format gets a new copy), written atomically, and the
-copies of formats that no longer exist are removed. Anything that fails here only means
-TeX loads its own format.
+so a TeX update or a regenerated format gets a new copy), written atomically. A copy
+no build has used for a day is removed: a running build may still be using one whose
+format has just been replaced. Anything that fails here only means TeX loads its own
+format.
 
 A format is code that TeX runs; the copy lives in the user's private cache folder (see
 `userdirs.user_cache`), next to the compiled templates, and TeX sees it read-only.
@@ -20,22 +21,23 @@ import gzip
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
+import time
 import zlib
-from functools import cache
 from pathlib import Path
 
+from build_cv.typeset import kpse
 from build_cv.typeset.installation import installation_stamp, stat_stamp
 from build_cv.userdirs import keep, recall, user_cache
 
 FORMAT = "xelatex.fmt"
+UNUSED = 86400.0  # seconds after which a copy no build has used is removed
 
 
-@cache
 def unpacked_format() -> Path | None:
     """The folder holding this installation's XeLaTeX format decompressed (made on first
-    use), or None: TeX then loads its own format."""
+    use), or None: TeX then loads its own format. Asked before each pass, so a format
+    regenerated while a long-lived process (`watch`) runs gets its new copy."""
     root = user_cache("formats")
     if root is None:
         return None
@@ -47,6 +49,7 @@ def unpacked_format() -> Path | None:
         return None
     folder = root / hashlib.sha256(f"{system}={stamp}".encode()).hexdigest()[:24]
     if (folder / FORMAT).is_file():
+        _used(folder)
         return folder
     try:
         _unpack(system, folder)
@@ -57,28 +60,16 @@ def unpacked_format() -> Path | None:
 
 
 def _system_format(root: Path) -> Path | None:
-    """Where TeX finds xelatex.fmt, asked of kpsewhich once per installation (it reads
-    the file database: 0.05 s)."""
-    memo = root / f"{installation_stamp()}.json"
+    """Where TeX finds xelatex.fmt, asked of kpsewhich (see `kpse`) once per installation:
+    it reads the file database, 0.05 s."""
+    memo = root / f"{installation_stamp()}-where.json"
     found = recall(memo)
-    if isinstance(found, str):
+    if isinstance(found, str) and os.path.isabs(found):
         return Path(found)
-    try:
-        done = subprocess.run(
-            ["kpsewhich", "-engine=xetex", "-progname=xelatex", FORMAT],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    path = done.stdout.strip()
-    if done.returncode != 0 or not path:
-        return None
-    keep(memo, os.path.realpath(path))
-    return Path(os.path.realpath(path))
+    path = kpse.find(FORMAT, "-engine=xetex", "-progname=xelatex")
+    if path is not None:
+        keep(memo, str(path))
+    return path
 
 
 def _unpack(system: Path, folder: Path) -> None:
@@ -103,8 +94,22 @@ def _opened(system: Path) -> gzip.GzipFile:
     return gzip.open(system, "rb")
 
 
+def _used(folder: Path) -> None:
+    """Mark the copy as in use (at most once an hour: it is a write)."""
+    try:
+        if time.time() - folder.stat().st_mtime > 3600:
+            os.utime(folder)
+    except OSError:
+        return
+
+
 def _prune(root: Path, current: Path) -> None:
-    """Remove the copies of other formats: each is 31 MB, and a TeX update leaves one."""
+    """Remove the copies no build has used for a day: each is 31 MB, and a TeX update
+    leaves one behind."""
     for entry in root.iterdir():
-        if entry.is_dir() and entry != current:
+        try:
+            stale = entry.is_dir() and time.time() - entry.stat().st_mtime > UNUSED
+        except OSError:
+            continue
+        if stale and entry != current:
             shutil.rmtree(entry, ignore_errors=True)

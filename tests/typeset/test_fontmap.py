@@ -5,16 +5,17 @@ line of its own the driver reads the full map."""
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from build_cv.errors import TexError
+from build_cv.errors import TexError, ToolMissingError
 from build_cv.typeset import fontmap
 from build_cv.typeset.engine import compile_tex
 
@@ -28,6 +29,15 @@ VIRTUAL = (  # Times in T1 is a virtual font over ptmr8r: only the full map reso
     "\\selectfont Times.\\end{document}\n"
 )
 NATIVE = "\\documentclass{article}\\begin{document}Only OpenType.\\end{document}\n"
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """What the tests find out is kept in a cache of their own, not the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fontmap.installation.cache_clear()
+    yield
+    fontmap.installation.cache_clear()
 
 
 def _xelatex_alone(tex: str, folder: Path) -> bytes:
@@ -113,14 +123,24 @@ def test_a_damaged_xdv_means_the_full_map(damage: Callable[[bytes], bytes]) -> N
 
 
 def _minimal_xdv() -> bytes:
-    """A postamble as XeTeX writes it: one native font, one TFM font, then post_post."""
+    """A postamble as XeTeX writes it: a native font, a nop, a TFM font, then post_post."""
     post = bytes([248]) + struct.pack(">IIIIIIHH", 0, 25400000, 473628672, 1000, 0, 0, 1, 1)
     native = bytes([252]) + struct.pack(">IIH", 1, 655360, 0x0200) + bytes([4]) + b"font"
     native += struct.pack(">I", 0) + struct.pack(">I", 0xFF0000FF)  # index, colour
     tfm = bytes([243, 2]) + struct.pack(">III", 0, 655360, 655360) + bytes([0, 4]) + b"pzdr"
     body = b"\xf7" + b"\x00" * 40  # stands in for the preamble and pages
     at = len(body)
-    return body + post + native + tfm + bytes([249]) + struct.pack(">I", at) + b"\x07" + b"\xdf" * 6
+    return (
+        body
+        + post
+        + native
+        + bytes([138])
+        + tfm
+        + bytes([249])
+        + struct.pack(">I", at)
+        + b"\x07"
+        + b"\xdf" * 6
+    )
 
 
 def test_only_each_names_own_lines_are_kept() -> None:
@@ -148,3 +168,21 @@ def test_the_drivers_own_failure_is_named() -> None:
         compile_tex(tex, source_date_epoch=EPOCH),
     ):
         pass
+
+
+@pytest.mark.tex
+def test_a_missing_driver_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with XeLaTeX but no xdvipdfmx gets the package to install, not a trace."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for program in ("xelatex", "bwrap"):
+        found = shutil.which(program)
+        assert found is not None
+        (bin_dir / program).symlink_to(found)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    with (
+        pytest.raises(ToolMissingError, match="xdvipdfmx") as caught,
+        compile_tex(NATIVE, source_date_epoch=EPOCH),
+    ):
+        pass
+    assert "texlive-xetex" in caught.value.how_to_install

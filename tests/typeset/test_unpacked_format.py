@@ -7,23 +7,21 @@ from __future__ import annotations
 import gzip
 import os
 import subprocess
-from collections.abc import Iterator
+import time
 from pathlib import Path
 
 import pytest
 
-from build_cv.typeset import engine, sandbox, unpacked_format
+from build_cv.typeset import engine, fontmap, sandbox, unpacked_format
 from build_cv.typeset.engine import compile_tex
 from build_cv.typeset.unpacked_format import FORMAT
 
 
 @pytest.fixture
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    unpacked_format.unpacked_format.cache_clear()
-    yield home
-    unpacked_format.unpacked_format.cache_clear()
+    return home
 
 
 @pytest.fixture
@@ -58,23 +56,49 @@ def test_the_copy_is_the_system_format_decompressed(cache_home: Path) -> None:
 
 @pytest.mark.tex
 @pytest.mark.parametrize("isolated", [True, False])
-def test_tex_is_pointed_at_the_copy(
+def test_xelatex_loads_the_copy(
     cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated: bool
 ) -> None:
-    """kpathsea, run exactly as the build runs TeX (the sandbox's mounts and environment,
-    or the plain environment), resolves the format to the copy."""
+    """XeTeX, run exactly as the build runs it (the sandbox's mounts and environment, or
+    the plain environment), records that it read the copy as its format."""
     if not isolated:
         monkeypatch.setenv(sandbox.BWRAP_ENV, "/bin/false")
     sandbox._probe.cache_clear()
     build = tmp_path / "build"
     build.mkdir()
-    cmd, env = engine.launch(build, 86400, ["kpsewhich", "-engine=xetex", FORMAT])
-    found = subprocess.run(cmd, env=env, cwd=build, capture_output=True, text=True, check=True)
+    (build / "cv.tex").write_text("\\documentclass{article}\\begin{document}x\\end{document}\n")
     folder = unpacked_format.unpacked_format()
     assert folder is not None
+    program = ["xelatex", "-recorder", "-no-pdf", "-interaction=nonstopmode", "cv.tex"]
+    cmd, env = engine.launch(build, 86400, program, format_dir=folder)
+    subprocess.run(cmd, env=env, cwd=build, capture_output=True, check=True, timeout=120)
     expected = f"{sandbox.FORMAT_MOUNT}/{FORMAT}" if isolated else str(folder / FORMAT)
-    assert found.stdout.strip() == expected
+    assert f"INPUT {expected}\n" in (build / "cv.fls").read_text()
     sandbox._probe.cache_clear()
+
+
+@pytest.mark.tex
+def test_files_where_the_build_runs_are_not_taken_for_the_installations(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kpathsea looks in the current folder first, and its answers are kept for every
+    later build: a planted format or font map must not become the installation's."""
+    system = gzip.decompress(_system_format().read_bytes())
+    planted = tmp_path / "project"
+    planted.mkdir()
+    (planted / FORMAT).write_bytes(gzip.compress(b"planted"))
+    (planted / "pdftex.map").write_text("pzdr Planted <planted.pfb\n")
+    monkeypatch.chdir(planted)
+    fontmap.installation.cache_clear()
+    try:
+        folder = unpacked_format.unpacked_format()
+        installed = fontmap.installation()
+    finally:
+        fontmap.installation.cache_clear()
+    assert folder is not None and installed is not None
+    assert (folder / FORMAT).read_bytes() == system
+    assert installed.full_map.is_absolute() and not installed.full_map.is_relative_to(planted)
+    assert installed.config.is_absolute() and not installed.config.is_relative_to(planted)
 
 
 @pytest.mark.tex
@@ -88,7 +112,7 @@ def test_the_copy_gives_the_same_pdf(cache_home: Path, monkeypatch: pytest.Monke
         assert own.pdf.read_bytes() == with_copy
 
 
-def test_a_changed_format_gets_a_new_copy_and_the_old_one_goes(
+def test_a_changed_format_gets_a_new_copy_and_an_unused_old_one_goes(
     cache_home: Path, fake_format: Path
 ) -> None:
     first = unpacked_format.unpacked_format()
@@ -96,11 +120,17 @@ def test_a_changed_format_gets_a_new_copy_and_the_old_one_goes(
     assert (first / FORMAT).read_bytes() == b"format one" * 1000
     fake_format.write_bytes(gzip.compress(b"format two" * 1000))
     os.utime(fake_format, ns=(1, 1))
-    unpacked_format.unpacked_format.cache_clear()
     second = unpacked_format.unpacked_format()
     assert second is not None and second != first
     assert (second / FORMAT).read_bytes() == b"format two" * 1000
-    assert not first.exists()
+    assert (first / FORMAT).exists()  # a build that started on it may still be running
+    fake_format.write_bytes(gzip.compress(b"format three" * 1000))
+    os.utime(fake_format, ns=(2, 2))
+    day_ago = time.time() - unpacked_format.UNUSED - 60
+    os.utime(first, (day_ago, day_ago))
+    third = unpacked_format.unpacked_format()
+    assert third is not None
+    assert not first.exists() and second.exists()
 
 
 @pytest.mark.parametrize(
@@ -122,11 +152,7 @@ def test_without_a_cache_folder_tex_loads_its_own(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    unpacked_format.unpacked_format.cache_clear()
-    try:
-        assert unpacked_format.unpacked_format() is None
-        cmd, env = engine.launch(tmp_path, 86400, ["true"])
-        assert "TEXFORMATS" not in env
-        assert sandbox.FORMAT_MOUNT not in cmd
-    finally:
-        unpacked_format.unpacked_format.cache_clear()
+    assert unpacked_format.unpacked_format() is None
+    cmd, env = engine.launch(tmp_path, 86400, ["true"], format_dir=None)
+    assert "TEXFORMATS" not in env
+    assert sandbox.FORMAT_MOUNT not in cmd

@@ -1,0 +1,48 @@
+"""Ask kpathsea where TeX finds a file, the way the sandboxed TeX itself would look.
+
+kpathsea looks in the current directory first for most kinds of file, and in the user's
+own trees (~/.texlive*, ~/texmf). What is found here is kept per installation and trusted
+by every later build of every project, so the answer must not depend on where build-cv
+happened to run: a `xelatex.fmt` or `pdftex.map` in a project folder would otherwise
+become TeX's format or the driver's map from then on. So kpsewhich runs in an empty
+folder, inside the sandbox where TeX runs there (it sees the system's trees only), with
+TeX's environment, and only an absolute path to a regular file is taken.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from build_cv.typeset import sandbox
+
+
+def find(name: str, *options: str) -> Path | None:
+    """Where TeX would find `name` (kpsewhich `options` say as what); None when nowhere."""
+    with tempfile.TemporaryDirectory(prefix="build-cv-kpse-") as folder:
+        program = ["kpsewhich", *options, name]
+        bwrap = sandbox.bwrap_program()
+        if sandbox.probe().works and bwrap is not None:
+            cmd, env = [*sandbox.command(bwrap, Path(folder)), *program], sandbox.environment({})
+        else:
+            cmd = program
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXMF", "TEXINPUTS"))}
+        try:
+            done = subprocess.run(
+                cmd,
+                cwd=folder,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+    path = done.stdout.strip()
+    if done.returncode != 0 or not os.path.isabs(path) or not os.path.isfile(path):
+        return None
+    return Path(os.path.realpath(path))
