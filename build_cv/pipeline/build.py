@@ -201,9 +201,9 @@ def _checked_pdf(
 ) -> _Pdf:
     """The target's PDF, compiled and preflighted; a failure leaves `.failed` files."""
     out = target.outputs
-    require_isolation(loaded, cv, trust_raw)
     selection = select(cv, target.variant)
     cv = selection.cv
+    require_isolation(loaded, cv, trust_raw)
     epoch = source_date_epoch(cv)
     view = build_view(cv)
     needs = scripts(view)

@@ -15,17 +15,20 @@ from build_cv.typeset import sandbox
 
 
 def raw_latex_fields(cv: CV) -> list[PathKey]:
+    """Where the raw LaTeX of `cv` (a variant's selection, whose sections keep the origin
+    of their place in the data) is written."""
     fields: list[PathKey] = []
     if cv.design.preamble_latex:
         fields.append(("design", "preamble_latex"))
     for i, section in enumerate(cv.sections):
         if isinstance(section, RawSection):
-            fields.append(("sections", i, "latex"))
+            fields.append((*(section.origin.path or ("sections", i)), "latex"))
     return fields
 
 
 def require_isolation(loaded: Loaded, cv: CV, trust_raw: bool) -> None:
-    """Refuse raw LaTeX when TeX cannot be isolated here, unless the user trusts it."""
+    """Refuse raw LaTeX when TeX cannot be isolated here, unless the user trusts it. `cv`
+    is what the build typesets: a raw section a variant leaves out is not refused."""
     fields = raw_latex_fields(cv)
     if not fields or trust_raw:
         return

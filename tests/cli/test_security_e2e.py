@@ -105,6 +105,31 @@ def test_raw_latex_is_refused_where_tex_cannot_be_isolated(
 
 
 @pytest.mark.tex
+def test_a_variant_without_the_raw_section_builds_where_tex_cannot_be_isolated(
+    capsys: Capture, tmp_path: Path, secret: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refusal judges what the variant typesets: a web copy that leaves the raw section
+    out needs no isolation, and the full CV is still refused, at the raw LaTeX's line."""
+    monkeypatch.setenv(sandbox.BWRAP_ENV, "/bin/false")
+    data = yaml.safe_load(hostile_cv(tmp_path, secret[0]).read_text("utf-8"))
+    data["sections"].insert(0, {"kind": "items", "title": "About", "entries": [{"text": "Hi."}]})
+    data["variants"] = {"web": {"sections": ["About"]}}
+    path = tmp_path / "mixed.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    code, _, err = run(
+        capsys, "build", str(path), "--out", str(tmp_path / "web"), "--variant", "web"
+    )
+    assert code == 0, err
+    assert secret[1] not in inflated((tmp_path / "web" / "mixed-web.pdf").read_bytes())
+    code, out, err = run(capsys, "build", str(path), "--out", str(tmp_path / "full"))
+    assert code == 2 and out == ""
+    line = next(
+        n for n, text in enumerate(path.read_text("utf-8").splitlines(), 1) if "latex:" in text
+    )
+    assert f"{path}:{line}:" in err and "sections[1].latex: raw LaTeX refused" in err, err
+
+
+@pytest.mark.tex
 def test_trust_raw_builds_unisolated_raw_latex_on_request(
     capsys: Capture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
