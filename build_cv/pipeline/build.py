@@ -275,7 +275,6 @@ class FormatOptions:
 
     front_matter: Literal["jekyll", "hugo"] | None = None
     pages: int | None = 1
-    lang: str = "en"
 
 
 def render_document(fmt: str, cv: CV, options: FormatOptions = FormatOptions()) -> str:
@@ -288,7 +287,7 @@ def render_document(fmt: str, cv: CV, options: FormatOptions = FormatOptions()) 
     if fmt == "html":
         from build_cv.formats.html.writer import render_html
 
-        return render_html(view, cv.design, options.lang)
+        return render_html(view, cv.design)
     if fmt == "md":
         from build_cv.formats.markdown.writer import render_markdown
 

@@ -70,8 +70,9 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_html(view: View, design: Design, lang: str = "en") -> str:
-    """The complete page; `lang` is the language of the labels and most of the text."""
+def render_html(view: View, design: Design) -> str:
+    """The complete page, in the document's language (`design.language`, as the PDF's
+    /Lang), which screen readers and translators go by."""
     template = _environment().get_template("cv.html.j2")
     return template.render(
         view=view,
@@ -80,5 +81,5 @@ def render_html(view: View, design: Design, lang: str = "en") -> str:
         labels=view.labels,
         design=design,
         color=COLORS[design.color],
-        lang=lang,
+        lang=design.language,
     )

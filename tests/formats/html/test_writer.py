@@ -60,6 +60,12 @@ def page_of(path: Path) -> tuple[CV, str, Page]:
     return cv, source, Page(source)
 
 
+def test_the_page_is_in_the_documents_language() -> None:
+    cv = load_cv(DEFAULT_DATA)[1]
+    german = cv.model_copy(update={"design": cv.design.model_copy(update={"language": "de-CH"})})
+    assert Page(render_document("html", german)).named("html") == [{"lang": "de-CH"}]
+
+
 def test_hostile_strings_stay_text() -> None:
     _, source, page = page_of(FIXTURES / "injection.yaml")
     assert {tag for tag, _ in page.tags} <= OUR_TAGS
