@@ -253,13 +253,20 @@ def _run_xelatex(
 ) -> tuple[int, str]:
     """A later pass over the `cv.tex` file: its status and the end of what it printed."""
     with tempfile.TemporaryFile() as output:
-        proc = _spawn(build_dir, source_date_epoch, output)
-        try:
-            status = _wait(proc, deadline, timeout)
-        except BaseException:
-            _kill_group(proc)
-            raise
-        return status, _tail(output)
+        return _finish(_spawn(build_dir, source_date_epoch, output), output, deadline, timeout)
+
+
+def _finish(
+    proc: subprocess.Popen[bytes], output: IO[bytes], deadline: float, timeout: float
+) -> tuple[int, str]:
+    """Wait for a TeX program (stopping it on timeout or interruption): its status and
+    the end of what it printed."""
+    try:
+        status = _wait(proc, deadline, timeout)
+    except BaseException:
+        _kill_group(proc)
+        raise
+    return status, _tail(output)
 
 
 def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subprocess.Popen[bytes]:
@@ -282,11 +289,22 @@ def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subpro
     if shutil.which("xelatex") is None:
         raise missing(by_name("xelatex"))
     cmd, env = launch(build_dir, source_date_epoch, program, format_dir=unpacked_format())
+    return _start(cmd, env, build_dir, output)
+
+
+def _start(
+    cmd: list[str],
+    env: dict[str, str],
+    build_dir: Path,
+    output: IO[bytes],
+    stdin: IO[bytes] | int = subprocess.DEVNULL,
+) -> subprocess.Popen[bytes]:
+    """A TeX program in its own process group, so that a timeout stops all of it."""
     return subprocess.Popen(
         cmd,
         cwd=build_dir,
         env=env,
-        stdin=subprocess.DEVNULL,
+        stdin=stdin,
         stdout=output,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -306,8 +324,8 @@ def launch(
     or `driver_dir` first in the configuration and map paths (xdvipdfmx)."""
     shown = {sandbox.FORMAT_MOUNT: format_dir, sandbox.DRIVER_MOUNT: driver_dir}
     found = {mount: folder for mount, folder in shown.items() if folder is not None}
-    bwrap = sandbox.bwrap_program()
-    if isolated() and bwrap is not None:
+    bwrap = sandbox.usable_bwrap()
+    if bwrap is not None:
         cmd = [*sandbox.command(bwrap, build_dir, found), *program]
         env = sandbox.environment(tex_settings(source_date_epoch, sandbox.BUILD_MOUNT))
         where = {mount: mount for mount in found}
@@ -321,10 +339,6 @@ def launch(
     if sandbox.DRIVER_MOUNT in where:  # its configuration, and the map that names
         env["DVIPDFMXINPUTS"] = env["TEXFONTMAPS"] = f"{where[sandbox.DRIVER_MOUNT]}:"
     return cmd, env
-
-
-def isolated() -> bool:
-    return sandbox.probe().works and sandbox.bwrap_program() is not None
 
 
 def _drive(build_dir: Path, source_date_epoch: int, timeout: float, deadline: float) -> None:
@@ -341,23 +355,11 @@ def _drive(build_dir: Path, source_date_epoch: int, timeout: float, deadline: fl
             build_dir, source_date_epoch, program, driver_dir=driver_dir if pruned else None
         )
         with (build_dir / f"{JOB}.xdv").open("rb") as xdv, tempfile.TemporaryFile() as output:
-            proc = subprocess.Popen(
-                cmd,
-                cwd=build_dir,
-                env=env,
-                stdin=xdv,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            try:
-                status = _wait(proc, deadline, timeout)
-            except BaseException:
-                _kill_group(proc)
-                raise
-            if status != 0:
-                problem = driver_error(_tail(output))
-                raise TexError(problem or TexProblem(f"the PDF driver failed (status {status})"))
+            proc = _start(cmd, env, build_dir, output, stdin=xdv)
+            status, said = _finish(proc, output, deadline, timeout)
+    if status != 0:
+        problem = driver_error(said)
+        raise TexError(problem or TexProblem(f"the PDF driver failed (status {status})"))
 
 
 def _wait(proc: subprocess.Popen[bytes], deadline: float, timeout: float) -> int:

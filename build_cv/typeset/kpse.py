@@ -23,8 +23,8 @@ def find(name: str, *options: str) -> Path | None:
     """Where TeX would find `name` (kpsewhich `options` say as what); None when nowhere."""
     with tempfile.TemporaryDirectory(prefix="build-cv-kpse-") as folder:
         program = ["kpsewhich", *options, name]
-        bwrap = sandbox.bwrap_program()
-        if sandbox.probe().works and bwrap is not None:
+        bwrap = sandbox.usable_bwrap()
+        if bwrap is not None:
             cmd, env = [*sandbox.command(bwrap, Path(folder)), *program], sandbox.environment({})
         else:
             cmd = program

@@ -88,3 +88,9 @@ def probe() -> Isolation:
     """Try the sandbox once per process (a few milliseconds): bubblewrap may be installed
     yet unable to create namespaces, as in many unprivileged containers."""
     return _probe(bwrap_program())
+
+
+def usable_bwrap() -> str | None:
+    """The bubblewrap to run TeX's programs in, or None where isolation does not work."""
+    bwrap = bwrap_program()
+    return bwrap if bwrap is not None and probe().works else None
