@@ -19,7 +19,6 @@ come from where the document could have put a file.
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 from dataclasses import dataclass
@@ -27,8 +26,6 @@ from functools import cache
 from pathlib import Path
 
 from build_cv.typeset import kpse
-from build_cv.typeset.installation import installation_stamp
-from build_cv.userdirs import keep, recall, user_cache
 
 CONFIG = "dvipdfmx.cfg"
 FONTS = "build-cv-fonts.map"
@@ -131,17 +128,9 @@ def write_driver_files(xdv: Path, folder: Path) -> bool:
 
 @cache
 def installation() -> Installed | None:
-    """The driver's configuration and the full map, asked of kpsewhich (see `kpse`) once
-    per installation: each question reads TeX's file database, 0.05 s."""
-    folder = user_cache("driver")
-    memo = folder / f"{installation_stamp()}-where.json" if folder is not None else None
-    found = recall(memo) if memo is not None else None
-    if isinstance(found, list) and len(found) == 2 and all(map(os.path.isabs, found)):
-        return Installed(Path(found[0]), Path(found[1]))
-    config = kpse.find(CONFIG, "-progname=dvipdfmx", "-format=othertext")
-    full_map = kpse.find("pdftex.map", "-progname=dvipdfmx")
+    """The driver's configuration and the full map, as the driver finds them."""
+    config = kpse.find_kept(CONFIG, "-progname=dvipdfmx", "-format=othertext")
+    full_map = kpse.find_kept("pdftex.map", "-progname=dvipdfmx")
     if config is None or full_map is None:
         return None
-    if memo is not None:
-        keep(memo, [str(config), str(full_map)])
     return Installed(config, full_map)

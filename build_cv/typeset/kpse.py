@@ -7,6 +7,9 @@ happened to run: a `xelatex.fmt` or `pdftex.map` in a project folder would other
 become TeX's format or the driver's map from then on. So kpsewhich runs in an empty
 folder, inside the sandbox where TeX runs there (it sees the system's trees only), with
 TeX's environment, and only an absolute path to a regular file is taken.
+
+Each question reads TeX's file database (0.05 s), so `find_kept` keeps the answers in the
+user's cache, per installation (see `installation_stamp`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,24 @@ import tempfile
 from pathlib import Path
 
 from build_cv.typeset import sandbox
+from build_cv.typeset.installation import installation_stamp
+from build_cv.userdirs import keep, recall, user_cache
+
+
+def find_kept(name: str, *options: str) -> Path | None:
+    """`find`, asked once per installation."""
+    folder = user_cache("kpse")
+    memo = folder / f"{installation_stamp()}.json" if folder is not None else None
+    kept = recall(memo) if memo is not None else None
+    answers: dict[str, str] = kept if isinstance(kept, dict) else {}
+    question = " ".join([*options, name])
+    answer = answers.get(question)
+    if isinstance(answer, str) and os.path.isabs(answer):
+        return Path(answer)
+    found = find(name, *options)
+    if found is not None and memo is not None:
+        keep(memo, {**answers, question: str(found)})
+    return found
 
 
 def find(name: str, *options: str) -> Path | None:

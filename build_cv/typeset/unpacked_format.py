@@ -27,8 +27,8 @@ import zlib
 from pathlib import Path
 
 from build_cv.typeset import kpse
-from build_cv.typeset.installation import installation_stamp, stat_stamp
-from build_cv.userdirs import keep, recall, user_cache
+from build_cv.typeset.installation import stat_stamp
+from build_cv.userdirs import user_cache
 
 FORMAT = "xelatex.fmt"
 UNUSED = 86400.0  # seconds after which a copy no build has used is removed
@@ -41,7 +41,7 @@ def unpacked_format() -> Path | None:
     root = user_cache("formats")
     if root is None:
         return None
-    system = _system_format(root)
+    system = _system_format()
     if system is None:
         return None
     stamp = stat_stamp(system)
@@ -59,17 +59,8 @@ def unpacked_format() -> Path | None:
     return folder
 
 
-def _system_format(root: Path) -> Path | None:
-    """Where TeX finds xelatex.fmt, asked of kpsewhich (see `kpse`) once per installation:
-    it reads the file database, 0.05 s."""
-    memo = root / f"{installation_stamp()}-where.json"
-    found = recall(memo)
-    if isinstance(found, str) and os.path.isabs(found):
-        return Path(found)
-    path = kpse.find(FORMAT, "-engine=xetex", "-progname=xelatex")
-    if path is not None:
-        keep(memo, str(path))
-    return path
+def _system_format() -> Path | None:
+    return kpse.find_kept(FORMAT, "-engine=xetex", "-progname=xelatex")
 
 
 def _unpack(system: Path, folder: Path) -> None:

@@ -30,7 +30,7 @@ def fake_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     system = tmp_path / "system" / FORMAT
     system.parent.mkdir()
     system.write_bytes(gzip.compress(b"format one" * 1000))
-    monkeypatch.setattr(unpacked_format, "_system_format", lambda root: system)
+    monkeypatch.setattr(unpacked_format, "_system_format", lambda: system)
     return system
 
 
