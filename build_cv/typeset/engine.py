@@ -46,7 +46,7 @@ from build_cv.typeset.texlog import (
 )
 from build_cv.typeset.unpacked_format import unpacked_format
 
-OUTPUT_TAIL = 64_000  # bytes of XeTeX's output kept: enough for the driver's last words
+OUTPUT_TAIL = 64_000  # bytes of the PDF driver's output kept: enough for its last words
 MAX_PASSES = 4
 
 
@@ -107,13 +107,12 @@ class Started:
         self.build_dir = Path(self._tmp.name)
         self._source = self.build_dir / f"{JOB}.tex"
         os.mkfifo(self._source, 0o600)
-        self._output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._chunks.put(BOM + head.encode("utf-8"))
         self._feeder = threading.Thread(target=_feed, args=(self._source, self._chunks))
         self._feeder.daemon = True
         try:
-            self._proc = _spawn(self.build_dir, source_date_epoch, self._output)
+            self._proc = _spawn(self.build_dir, source_date_epoch)
         except BaseException:
             self.close()
             raise
@@ -125,8 +124,9 @@ class Started:
 
     def run(
         self, tex: str, deadline: float, timeout: float, alongside: Callable[[], None] | None
-    ) -> tuple[int, str]:
-        """Feed the rest of `tex` to the pass, run `alongside` meanwhile, and wait for it."""
+    ) -> int:
+        """Feed the rest of `tex` to the pass, run `alongside` meanwhile, and wait for it:
+        its exit status."""
         self._chunks.put(tex[len(self.head) :].encode("utf-8"))
         self._chunks.put(None)
         try:
@@ -140,7 +140,7 @@ class Started:
             self._release_feeder()
         self._source.unlink()
         self._source.write_text(tex, encoding="utf-8")  # later passes, and .failed.tex
-        return status, _tail(self._output)
+        return status
 
     def _release_feeder(self) -> None:
         """Let the feeder end: no more to send, and if it is still blocked opening the
@@ -159,7 +159,6 @@ class Started:
             _kill_group(proc)
         if self._feeder.ident is not None:
             self._release_feeder()
-        self._output.close()
         self._tmp.cleanup()
 
 
@@ -225,12 +224,12 @@ def _passes(
     previous_aux = None
     for n in range(1, MAX_PASSES + 1):
         if n == 1:
-            status, output = first.run(tex, deadline, timeout, alongside)
+            status = first.run(tex, deadline, timeout, alongside)
         else:
-            status, output = _run_xelatex(build_dir, source_date_epoch, timeout, deadline)
+            status = _run_xelatex(build_dir, source_date_epoch, timeout, deadline)
         log = _read(build_dir / f"{JOB}.log")
         if status != 0:
-            problem = first_error(log) or driver_error(output)
+            problem = first_error(log)
             raise TexError(problem or TexProblem(f"TeX failed (XeLaTeX exit status {status})"))
         aux = _read(build_dir / f"{JOB}.aux")
         if (n == 1 and not needs_another_pass(log)) or aux == previous_aux:
@@ -248,29 +247,23 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
-def _run_xelatex(
-    build_dir: Path, source_date_epoch: int, timeout: float, deadline: float
-) -> tuple[int, str]:
-    """A later pass over the `cv.tex` file: its status and the end of what it printed."""
-    with tempfile.TemporaryFile() as output:
-        return _finish(_spawn(build_dir, source_date_epoch, output), output, deadline, timeout)
+def _run_xelatex(build_dir: Path, source_date_epoch: int, timeout: float, deadline: float) -> int:
+    """A later pass over the `cv.tex` file: its exit status."""
+    return _finished(_spawn(build_dir, source_date_epoch), deadline, timeout)
 
 
-def _finish(
-    proc: subprocess.Popen[bytes], output: IO[bytes], deadline: float, timeout: float
-) -> tuple[int, str]:
-    """Wait for a TeX program (stopping it on timeout or interruption): its status and
-    the end of what it printed."""
+def _finished(proc: subprocess.Popen[bytes], deadline: float, timeout: float) -> int:
+    """Wait for a TeX program, stopping it on timeout or interruption: its exit status."""
     try:
-        status = _wait(proc, deadline, timeout)
+        return _wait(proc, deadline, timeout)
     except BaseException:
         _kill_group(proc)
         raise
-    return status, _tail(output)
 
 
-def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subprocess.Popen[bytes]:
-    """XeLaTeX on `cv.tex` in `build_dir`, sandboxed where bubblewrap works.
+def _spawn(build_dir: Path, source_date_epoch: int) -> subprocess.Popen[bytes]:
+    """XeLaTeX on `cv.tex` in `build_dir`, sandboxed where bubblewrap works. What it
+    prints is not kept: its log has all of it, and the PDF driver runs on its own.
 
     The exit status, not the log, says whether the run failed: raw LaTeX can `\typeout`
     anything, a line that looks like a TeX error included. The first line is not read for
@@ -289,14 +282,14 @@ def _spawn(build_dir: Path, source_date_epoch: int, output: IO[bytes]) -> subpro
     if shutil.which("xelatex") is None:
         raise missing(by_name("xelatex"))
     cmd, env = launch(build_dir, source_date_epoch, program, format_dir=unpacked_format())
-    return _start(cmd, env, build_dir, output)
+    return _start(cmd, env, build_dir, subprocess.DEVNULL)
 
 
 def _start(
     cmd: list[str],
     env: dict[str, str],
     build_dir: Path,
-    output: IO[bytes],
+    output: IO[bytes] | int,
     stdin: IO[bytes] | int = subprocess.DEVNULL,
 ) -> subprocess.Popen[bytes]:
     """A TeX program in its own process group, so that a timeout stops all of it."""
@@ -356,7 +349,8 @@ def _drive(build_dir: Path, source_date_epoch: int, timeout: float, deadline: fl
         )
         with (build_dir / f"{JOB}.xdv").open("rb") as xdv, tempfile.TemporaryFile() as output:
             proc = _start(cmd, env, build_dir, output, stdin=xdv)
-            status, said = _finish(proc, output, deadline, timeout)
+            status = _finished(proc, deadline, timeout)
+            said = _tail(output)
     if status != 0:
         problem = driver_error(said)
         raise TexError(problem or TexProblem(f"the PDF driver failed (status {status})"))
