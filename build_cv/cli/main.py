@@ -417,7 +417,7 @@ def _build_fresh(
         return _build_with(args, say, None)
     from build_cv.pipeline.prestart import prestart
 
-    started = prestart(args.data, memory)  # TeX starts up while the imports below run
+    started = prestart(args.data, memory)  # a rebuild: TeX starts while the imports run
     try:
         return _build_with(args, say, started)
     finally:

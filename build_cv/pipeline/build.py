@@ -212,7 +212,10 @@ def _checked_pdf(
     warnings += leak_warnings(where, selection)
     tex = render_tex(view, design, epoch, needs=needs)
     exp = expectations(view, cv, selection.checks, limits or Limits())
-    probe = partial(_while_tex_runs, design, needs.cjk)
+    probe: Callable[[], None] | None = partial(_while_tex_runs, design, needs.cjk)
+    if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
+        _while_tex_runs(design, needs.cjk)
+        probe = None
     try:
         with compile_tex(
             tex, source_date_epoch=epoch, timeout=timeout, started=started, alongside=probe
@@ -254,7 +257,8 @@ def _checked_pdf(
 
 def _while_tex_runs(design: Design, uses_cjk: bool) -> None:
     """Work that TeX need not wait for: probing the machine, and loading the checker
-    (pypdf takes a tenth of a second to import), both done while TeX typesets."""
+    (pypdf takes a tenth of a second to import), done while TeX typesets when the pass
+    was started early, and before it otherwise."""
     doctor.require(design, uses_cjk)
     import build_cv.preflight  # noqa: F401
 

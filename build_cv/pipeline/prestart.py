@@ -1,4 +1,4 @@
-"""Start XeTeX before the data is read, so that its start-up overlaps Python's.
+"""On a rebuild, start XeTeX before the data is read, so that its start-up overlaps Python's.
 
 A build spends its first half second importing pydantic, Jinja2 and pypdf and reading the
 data; XeTeX spends about as long starting and loading its format, which needs nothing
@@ -13,6 +13,13 @@ next build feeds them to TeX at once, so that TeX loads moderncv while Python st
 reads the data. The build checks both guesses against what it renders and starts a pass
 of its own when either was wrong: a prediction can cost time, never correctness. This
 module stays light: no pydantic, no YAML parser.
+
+Only a rebuild starts early, when a head is remembered: there the early start saves a
+third of the build, at an editor or in `watch`, where someone waits for it. A cold build
+runs on one core. Starting it early would save a tenth, once, and cold builds are what
+CI and batches run, where another build is waiting for the second core: a build that
+used 1.15 cores of its own left `make -j2` only 1.7 times the throughput of `make -j1`
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -54,7 +61,8 @@ def predicted_epoch(data: Path) -> int | None:
 
 
 def prestart(data: Path, memory: Path | None = None) -> Started | None:
-    """A first TeX pass already loading its format, or None (the build starts one later).
+    """A first TeX pass already loading the remembered head, or None: a cold build, or
+    no good guess (the build then starts its pass itself, once the document is rendered).
 
     `memory` is where the last build of this command left its document's head (None for
     a cold build, which reuses nothing).
@@ -63,6 +71,8 @@ def prestart(data: Path, memory: Path | None = None) -> Started | None:
     if epoch is None:
         return None
     head = recalled_head(memory, epoch) if memory is not None else ""
+    if not head:
+        return None  # a cold build: one core (see above)
     try:
         return Started(epoch, head)
     except (BuildCVError, OSError):

@@ -90,11 +90,12 @@ class Started:
     """A first XeLaTeX pass started before its document exists.
 
     Starting XeTeX and loading its format take a fifth of a pass and need nothing from
-    the CV, so the command line starts the pass first and loads the data meanwhile. TeX
-    waits on `cv.tex`, a named pipe, until `compile_tex` writes the document into it;
-    what it then compiles is exactly that document, byte for byte as if from a file.
-    It can also be given the document's `head`, predicted from the previous build, to
-    typeset (moderncv and its packages) while the data is still being read. The PDF's
+    the CV, so on a rebuild the command line starts the pass first and reads the data
+    meanwhile. TeX waits on `cv.tex`, a named pipe, until `compile_tex` writes the
+    document into it; what it then compiles is exactly that document, byte for byte as
+    if from a file. It can also be given the document's `head`, predicted from the
+    previous build, to typeset (moderncv and its packages) while the data is still being
+    read. The PDF's
     dates come from the environment, so the epoch is fixed at the start. A document with
     another epoch or another head gets a pass of its own: a wrong guess costs time, never
     a different PDF.

@@ -8,16 +8,19 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from build_cv.cli.main import main
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import BuildResult, build
+from build_cv.pipeline.build import BuildResult, build, load_cv
+from build_cv.pipeline.plan import source_date_epoch
 from build_cv.preflight import extract_text, normalize
 from build_cv.schema.model import CV
 from build_cv.typeset import doctor
+from build_cv.typeset.engine import Started
 from tests.conftest import DEFAULT_BIB, DEFAULT_DATA, MINIMAL
 
 
@@ -105,6 +108,44 @@ def test_two_clean_builds_are_byte_identical(default_build: BuildResult, tmp_pat
     again = build(DEFAULT_DATA, tmp_path / "elsewhere")
     assert again.sha256 == default_build.sha256
     assert hashlib.sha256(again.pdf.read_bytes()).hexdigest() == default_build.sha256
+
+
+@pytest.mark.tex
+@pytest.mark.parametrize("early", [False, True])
+def test_only_a_pass_started_early_has_the_probe_run_beside_it(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    write_cv: Callable[[dict[str, object]], Path],
+    early: bool,
+) -> None:
+    """A cold build keeps to one core: the machine is probed before TeX starts, not
+    while it runs (pipeline/prestart.py says why)."""
+    import build_cv.pipeline.build as pipeline
+    from build_cv.typeset import engine
+
+    events: list[str] = []
+    probe, compile_tex = pipeline._while_tex_runs, engine.compile_tex
+
+    def probing(*args: Any) -> None:
+        events.append("probe")
+        probe(*args)
+
+    def compiling(*args: Any, **kwargs: Any) -> Any:
+        events.append("tex" if kwargs.get("alongside") is None else "tex, probing meanwhile")
+        return compile_tex(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_while_tex_runs", probing)
+    monkeypatch.setattr(pipeline, "compile_tex", compiling)
+    data = write_cv(MINIMAL)
+    epoch = source_date_epoch(load_cv(data)[1])
+    started = Started(epoch) if early else None
+    try:
+        result = build(data, tmp_path / "out", started=started)
+    finally:
+        if started is not None:
+            started.close()
+    assert result.pdf.exists()
+    assert events == (["tex, probing meanwhile", "probe"] if early else ["probe", "tex"])
 
 
 def test_source_date_epoch_overrides_the_updated_date(

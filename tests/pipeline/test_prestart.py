@@ -15,6 +15,7 @@ from build_cv.pipeline.prestart import (
     head_of,
     memory_for,
     predicted_epoch,
+    prestart,
     recalled_head,
     remember,
 )
@@ -81,3 +82,46 @@ def test_a_remembered_head_is_recalled_for_the_same_epoch_only(tmp_path: Path) -
     assert recalled_head(memory, DAY) == ""
     remember(memory, "no mark at all", DAY)  # nothing to keep: the old file stays
     assert recalled_head(memory, DAY) == ""
+
+
+def _minimal_tex() -> str:
+    return tex_for(
+        CV.model_validate(
+            {
+                "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
+                "updated": "2024-06-15",
+                "sections": [{"kind": "items", "title": "Notes", "entries": [{"text": "hi"}]}],
+            }
+        )
+    )
+
+
+def test_a_cold_build_starts_no_pass_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build keeps to one core: nothing to start TeX on but the format."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data = tmp_path / "cv.yaml"
+    data.write_text("updated: 2024-06-15\n", encoding="utf-8")
+    memory = memory_for(tmp_path / "cache", "some request")
+    assert prestart(data) is None
+    assert prestart(data, memory) is None  # no build of this command yet
+    remember(memory, _minimal_tex(), DAY + 86400)
+    assert prestart(data, memory) is None  # remembered for another epoch
+
+
+@pytest.mark.tex
+def test_a_rebuild_starts_its_pass_on_the_remembered_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data = tmp_path / "cv.yaml"
+    data.write_text("updated: 2024-06-15\n", encoding="utf-8")
+    memory = memory_for(tmp_path / "cache", "some request")
+    tex = _minimal_tex()
+    remember(memory, tex, DAY)
+    started = prestart(data, memory)
+    assert started is not None
+    try:
+        assert started.head == head_of(tex) != ""
+        assert started.fits(tex, DAY)
+    finally:
+        started.close()
