@@ -21,17 +21,24 @@ from build_cv.sources.bibtex import read_bibtex
 from build_cv.sources.bibtex_model import BibEntry
 from build_cv.sources.yaml_source import Loaded
 
+_Parsed = dict[Path, tuple[BibEntry, ...] | SchemaError]
+
 
 def with_bibliographies(cv: CV, loaded: Loaded) -> CV:
-    """`cv` with every `bib:` read into its section; all problems of all files at once."""
+    """`cv` with every `bib:` read into its section; all problems of all files at once.
+
+    A .bib that several sections select from (papers and preprints, say) is parsed once,
+    and each of its problems is reported once.
+    """
     problems: list[SchemaProblem] = []
+    parsed: _Parsed = {}
     sections = []
     for section in cv.sections:
         if isinstance(section, PublicationSection):
-            section = _assemble(section, loaded, problems)
+            section = _assemble(section, loaded, problems, parsed)
         sections.append(section)
     if problems:
-        raise SchemaError(problems)
+        raise SchemaError(list(dict.fromkeys(problems)))
     return cv.model_copy(update={"sections": sections})
 
 
@@ -41,12 +48,12 @@ def bib_files(cv: CV, data: Path) -> list[Path]:
 
 
 def _assemble(
-    section: PublicationSection, loaded: Loaded, problems: list[SchemaProblem]
+    section: PublicationSection, loaded: Loaded, problems: list[SchemaProblem], parsed: _Parsed
 ) -> PublicationSection:
     before = len(problems)
     entries = list(section.entries)
     if section.bib:
-        entries += _read(loaded.path.parent / section.bib, section, loaded, problems)
+        entries += _read(loaded.path.parent / section.bib, section, loaded, problems, parsed)
     if section.select:
         entries = [e for e in entries if set(e.tags) & set(section.select)]
     entries = [e for e in entries if not set(e.tags) & set(section.omit)]
@@ -60,16 +67,25 @@ def _assemble(
 
 
 def _read(
-    path: Path, section: PublicationSection, loaded: Loaded, problems: list[SchemaProblem]
+    path: Path,
+    section: PublicationSection,
+    loaded: Loaded,
+    problems: list[SchemaProblem],
+    parsed: _Parsed,
 ) -> list[Publication]:
-    try:
-        found = read_bibtex(path)
-    except SchemaError as exc:
-        problems.extend(exc.problems)
-        return []
-    except InputError as exc:
-        where = loaded.locate((*section.origin.path, "bib"))
-        problems.append(SchemaProblem(where, str(exc)))
+    found = parsed.get(path)
+    if found is None:
+        try:
+            found = read_bibtex(path)
+        except SchemaError as exc:
+            found = exc
+        except InputError as exc:  # named at this section's own `bib:` line
+            where = loaded.locate((*section.origin.path, "bib"))
+            problems.append(SchemaProblem(where, str(exc)))
+            return []
+        parsed[path] = found
+    if isinstance(found, SchemaError):
+        problems.extend(found.problems)
         return []
     publications = []
     for entry in found:

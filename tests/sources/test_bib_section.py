@@ -187,6 +187,38 @@ def test_every_bib_problem_is_reported_with_file_line_and_key(tmp_path: Path) ->
     assert any(":10: @a:" in s and "used again (first at line 1)" in s for s in shown)
 
 
+def test_a_bib_that_two_sections_read_is_parsed_once_and_its_problems_told_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from build_cv.sources import bib_section, bibtex
+
+    reads: list[Path] = []
+    read = bibtex.read_bibtex
+
+    def counted(path: Path) -> Any:
+        reads.append(path)
+        return read(path)
+
+    monkeypatch.setattr(bib_section, "read_bibtex", counted)
+    path = write(tmp_path, {"bib": "papers.bib", "select": ["journal"]})
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["sections"].append(
+        {"title": "Others", "kind": "publications", "bib": "papers.bib", "omit": ["journal"]}
+    )
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    cv = load_cv(path)[1]
+    assert reads == [tmp_path / "papers.bib"]
+    first, second = (s for s in cv.sections if isinstance(s, PublicationSection))
+    assert [e.title for e in first.entries] == ["Parallel Training via Chunk-based Memory"]
+    assert len(second.entries) == 2
+
+    (tmp_path / "papers.bib").write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(SchemaError) as err:
+        load_cv(path)
+    shown = [str(p) for p in err.value.problems]
+    assert len(shown) == len(set(shown)) == 3, shown
+
+
 def test_a_missing_bib_file_points_at_the_yaml_line(tmp_path: Path) -> None:
     path = write(tmp_path, {"bib": "nope.bib"})
     with pytest.raises(SchemaError) as err:
