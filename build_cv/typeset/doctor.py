@@ -15,7 +15,7 @@ from pathlib import Path
 
 from build_cv.errors import Warning_
 from build_cv.schema.model import Design
-from build_cv.typeset import sandbox
+from build_cv.typeset import kpse, sandbox
 from build_cv.typeset.installation import installation_stamp
 from build_cv.typeset.requirements import (
     OPTIONAL,
@@ -37,12 +37,13 @@ def found(req: Requirement) -> str | None:
 
 @cache
 def _tex_files() -> dict[str, str]:
-    """One kpsewhich call for every TeX file probed (each call costs ~50 ms)."""
+    """One kpsewhich call for every TeX file probed (each call costs ~50 ms), asked as
+    the sandboxed TeX would look (typeset/kpse.py): a `moderncv.cls` in the folder
+    build-cv runs from is not the installation's."""
     if shutil.which("kpsewhich") is None:
         return {}
     probes = [r.probe for r in REQUIREMENTS if r.kind == "tex"]
-    paths = _run(["kpsewhich", *probes]).split()
-    return {Path(p).name: p for p in paths if Path(p).name in probes}
+    return {name: str(path) for name, path in kpse.find_each(probes).items()}
 
 
 @cache
@@ -90,7 +91,7 @@ def known(req: Requirement) -> bool:
 
 @cache
 def _probed() -> dict[str, bool]:
-    folder = user_cache("probes")
+    folder = user_cache("requirements")  # not "probes": those were asked from the cwd
     memory = folder / f"{installation_stamp()}.json" if folder is not None else None
     stored = recall(memory) if memory is not None else None
     if isinstance(stored, dict) and set(stored) == {r.name for r in REQUIREMENTS}:

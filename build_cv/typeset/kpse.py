@@ -42,8 +42,24 @@ def find_kept(name: str, *options: str) -> Path | None:
 
 def find(name: str, *options: str) -> Path | None:
     """Where TeX would find `name` (kpsewhich `options` say as what); None when nowhere."""
+    return find_each([name], *options).get(name)
+
+
+def find_each(names: list[str], *options: str) -> dict[str, Path]:
+    """Where TeX would find each of `names`, by name, in one call (each call reads the
+    file database): the names found nowhere are left out."""
+    found: dict[str, Path] = {}
+    for line in _ask([*options, *names]):
+        path = Path(line)
+        if path.is_absolute() and path.is_file() and path.name in names:
+            found.setdefault(path.name, Path(os.path.realpath(path)))
+    return found
+
+
+def _ask(arguments: list[str]) -> list[str]:
+    """kpsewhich's answer lines, asked from an empty folder inside the sandbox."""
     with tempfile.TemporaryDirectory(prefix="build-cv-kpse-") as folder:
-        program = ["kpsewhich", *options, name]
+        program = ["kpsewhich", *arguments]
         bwrap = sandbox.usable_bwrap()
         if bwrap is not None:
             cmd, env = [*sandbox.command(bwrap, Path(folder)), *program], sandbox.environment({})
@@ -62,8 +78,5 @@ def find(name: str, *options: str) -> Path | None:
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired):
-            return None
-    path = done.stdout.strip()
-    if done.returncode != 0 or not os.path.isabs(path) or not os.path.isfile(path):
-        return None
-    return Path(os.path.realpath(path))
+            return []
+    return done.stdout.splitlines()

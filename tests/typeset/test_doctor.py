@@ -1,6 +1,9 @@
 """Missing tools are named with the package that brings them; icons degrade gracefully.
 
 Tools are hidden for real, by running the CLI with a PATH whose programs are wrappers.
+kpsewhich is asked inside the sandbox, which sees the system's programs only, so with
+wrappers the sandbox is turned off (`BUILD_CV_BWRAP=/bin/false`) and the wrapper is the
+kpsewhich that answers.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from build_cv.typeset import doctor, sandbox
+from build_cv.typeset.requirements import by_name
 from tests.conftest import DEFAULT_DATA, FIXTURES
 
 
@@ -42,6 +47,7 @@ def run_cli(bin_dir: Path | None, *args: str) -> subprocess.CompletedProcess[str
     if bin_dir is not None:
         real_dirs = [d for d in env["PATH"].split(os.pathsep) if d]
         env["PATH"] = os.pathsep.join([str(bin_dir), *real_dirs])
+        env[sandbox.BWRAP_ENV] = "/bin/false"
     return subprocess.run(
         [sys.executable, "-m", "build_cv", *args],
         env=env,
@@ -176,7 +182,7 @@ def test_what_the_probes_found_is_kept_per_installation(tmp_path: Path) -> None:
         [*build, "--out", str(tmp_path / "a")], env=env, capture_output=True, text=True
     )
     assert first.returncode == 0, first.stderr
-    (memory,) = (tmp_path / "cache" / "build-cv" / "probes").glob("*.json")
+    (memory,) = (tmp_path / "cache" / "build-cv" / "requirements").glob("*.json")
     answers = json.loads(memory.read_text())
     assert answers["moderncv"] is True
     memory.write_text(json.dumps({**answers, "moderncv": False}))
@@ -185,3 +191,20 @@ def test_what_the_probes_found_is_kept_per_installation(tmp_path: Path) -> None:
     )
     assert second.returncode == 1
     assert "moderncv (needed for the CV class) is not installed" in second.stderr
+
+
+def test_a_class_planted_where_build_cv_runs_is_not_the_installed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kpathsea looks in the current folder first; the probe must not: its answer is
+    kept for every later build, and a planted moderncv.cls would pass for the package."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "moderncv.cls").write_text("% planted\n", encoding="utf-8")
+    doctor._tex_files.cache_clear()
+    try:
+        where = doctor.found(by_name("moderncv"))
+    finally:
+        doctor._tex_files.cache_clear()
+    assert where is not None
+    assert Path(where).is_absolute() and not Path(where).is_relative_to(tmp_path)
+    assert "ProvidesClass{moderncv}" in Path(where).read_text("utf-8")
