@@ -312,10 +312,12 @@ def launch(
     *,
     format_dir: Path | None = None,
     driver_dir: Path | None = None,
+    driver_alone: bool = False,
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that run a TeX `program` on `build_dir`: in the
     sandbox where bubblewrap works, with `format_dir` first in the format path (XeTeX)
-    or `driver_dir` first in the configuration and map paths (xdvipdfmx)."""
+    or `driver_dir` first in the configuration and map paths (xdvipdfmx), or, with
+    `driver_alone`, the only place it looks for them, without TeX's file database."""
     shown = {sandbox.FORMAT_MOUNT: format_dir, sandbox.DRIVER_MOUNT: driver_dir}
     found = {mount: folder for mount, folder in shown.items() if folder is not None}
     bwrap = sandbox.usable_bwrap()
@@ -331,7 +333,10 @@ def launch(
     if sandbox.FORMAT_MOUNT in where:
         env["TEXFORMATS"] = f"{where[sandbox.FORMAT_MOUNT]}:"
     if sandbox.DRIVER_MOUNT in where:  # its configuration, and the map that names
-        env["DVIPDFMXINPUTS"] = env["TEXFONTMAPS"] = f"{where[sandbox.DRIVER_MOUNT]}:"
+        driver = where[sandbox.DRIVER_MOUNT]
+        env["DVIPDFMXINPUTS"] = env["TEXFONTMAPS"] = driver if driver_alone else f"{driver}:"
+        if driver_alone:
+            env["TEXMFDBS"] = driver  # a folder with no ls-R: no database is read
     return cmd, env
 
 
@@ -341,12 +346,16 @@ def _drive(build_dir: Path, source_date_epoch: int, timeout: float, deadline: fl
     lines the document uses where it can be (see `fontmap`)."""
     with tempfile.TemporaryDirectory(prefix="build-cv-driver-") as folder:
         driver_dir = Path(folder)
-        pruned = fontmap.write_driver_files(build_dir / f"{JOB}.xdv", driver_dir)
+        prepared = fontmap.write_driver_files(build_dir / f"{JOB}.xdv", driver_dir)
         program = ["xdvipdfmx", "-q", "-E", "-o", f"{JOB}.pdf"]
         if shutil.which(program[0]) is None:
             raise missing(by_name(program[0]))
         cmd, env = launch(
-            build_dir, source_date_epoch, program, driver_dir=driver_dir if pruned else None
+            build_dir,
+            source_date_epoch,
+            program,
+            driver_dir=driver_dir if prepared else None,
+            driver_alone=prepared is not None and prepared.alone,
         )
         with (build_dir / f"{JOB}.xdv").open("rb") as xdv, tempfile.TemporaryFile() as output:
             proc = _start(cmd, env, build_dir, output, stdin=xdv)

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from build_cv.errors import TexError, ToolMissingError
 from build_cv.typeset import fontmap
-from build_cv.typeset.engine import compile_tex
+from build_cv.typeset.engine import compile_tex, launch
 
 EPOCH = 86400
 DINGBATS = (
@@ -97,6 +97,37 @@ def test_the_driver_reads_the_short_map(monkeypatch: pytest.MonkeyPatch) -> None
             for font in _fonts_of(page)
         }
     assert "CMR10" in fonts and "Dingbats" not in fonts
+
+
+@pytest.mark.tex
+def test_without_tfm_fonts_the_driver_needs_no_file_database(tmp_path: Path) -> None:
+    """What the driver would look up is in its folder, and TeX's tree is out of its
+    reach: asked in the driver's own sandbox and environment, kpathsea finds the copied
+    glyph list there and no TFM font at all. A document with TFM fonts keeps the tree."""
+    build = tmp_path / "build"
+    build.mkdir()
+    native, tfm = tmp_path / "native", tmp_path / "tfm"
+    native.mkdir()
+    tfm.mkdir()
+    (build / "native.xdv").write_bytes(_xdv(NATIVE, tmp_path / "n"))
+    (build / "tfm.xdv").write_bytes(_xdv(DINGBATS, tmp_path / "t"))
+    assert fontmap.write_driver_files(build / "native.xdv", native) == fontmap.Prepared(True)
+    assert fontmap.write_driver_files(build / "tfm.xdv", tfm) == fontmap.Prepared(False)
+    copied = {p.name for p in native.iterdir()}
+    assert {fontmap.CONFIG, fontmap.FONTS, *fontmap.GLYPH_LISTS, "kanjix.map"} <= copied
+
+    def kpsewhich(name: str, kind: str) -> str:
+        program = ["kpsewhich", "-progname=dvipdfmx", f"-format={kind}", name]
+        cmd, env = launch(build, EPOCH, program, driver_dir=native, driver_alone=True)
+        done = subprocess.run(cmd, env=env, cwd=build, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    assert kpsewhich("glyphlist.txt", "map") in (
+        "/driver/glyphlist.txt",
+        str(native / "glyphlist.txt"),
+    )
+    assert kpsewhich("cmr10.tfm", "tfm") == ""
+    assert kpsewhich("pdftex.map", "map") == ""
 
 
 def _fonts_of(page: Any) -> list[Any]:
