@@ -2,8 +2,9 @@
 
 ORCID imports BibTeX (and through it NSF's SciENcv), so the publication list an
 applicant keeps in build-cv must come back out in that form. An entry read from a .bib is
-written from its full record (volume, pages and the like stay separate fields); an entry
-typed in YAML becomes the nearest BibTeX entry, its free-text details a `note`.
+written from its full record (volume, pages and the like stay separate fields), less
+what the variant hides; an entry typed in YAML becomes the nearest BibTeX entry, its
+free-text details a `note`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def write_bibtex(cv: CV) -> str:
 
 def _record(p: Publication) -> BibEntry:
     if isinstance(p.source, BibEntry):
-        return _with_tags(p.source, p)
+        return _as_shown(p.source, p)
     roles = (("equal", p.equal_contribution), ("corresponding", p.corresponding))
     authors = tuple(
         BibAuthor(parse_display_name(a), frozenset(r for r, names in roles if a in names))
@@ -60,5 +61,35 @@ def _guess_type(p: Publication) -> str:
     return "article" if p.venue and _JOURNAL.search(p.venue) else "inproceedings"
 
 
-def _with_tags(entry: BibEntry, p: Publication) -> BibEntry:
-    return replace(entry, tags=tuple(p.tags))
+def _as_shown(entry: BibEntry, p: Publication) -> BibEntry:
+    """The record `p` was read from, with `p`'s own values where `p` has a field: a
+    variant that hides a publication's `url` or `details` hides them from the .bib as
+    well, and `details` takes every field it is made of."""
+    kept = {"equal": p.equal_contribution, "corresponding": p.corresponding}
+    authors = tuple(
+        replace(a, roles=frozenset(r for r in a.roles if r not in kept or a.display in kept[r]))
+        for a in entry.authors
+    )
+    shown = replace(
+        entry,
+        entry_type=p.entry_type or entry.entry_type,
+        authors=authors,
+        venue=p.venue,
+        et_al=p.et_al,
+        doi=p.doi,
+        url=p.url,
+        arxiv=p.arxiv,
+        tags=tuple(p.tags),
+    )
+    if p.details is None:
+        shown = replace(
+            shown,
+            volume=None,
+            number=None,
+            pages=None,
+            publisher=None,
+            location=None,
+            type_label=None,
+            note=None,
+        )
+    return shown

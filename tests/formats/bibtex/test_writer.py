@@ -41,6 +41,53 @@ def test_a_variant_exports_only_what_it_selects(default_cv: CV) -> None:
     assert len(back) == 7 and all("selected" in e.tags for e in back)
 
 
+BIB = r"""@article{fang2022,
+  author = {Fang, Jiarui and Zhu, Zilin},
+  author+an = {1=equal; 2=equal},
+  title = {Parallel Training via Chunk-based Memory},
+  journal = {IEEE Transactions on Parallel and Distributed Systems},
+  volume = {34}, number = {1}, pages = {304--315},
+  year = {2022},
+  doi = {10.1109/TPDS.2022.3219819},
+  url = {https://example.org/draft-only-for-committees},
+  eprint = {2108.05818}, archivePrefix = {arXiv},
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("hidden", "absent"),
+    [
+        ("url", ["example.org/draft-only-for-committees"]),
+        ("doi", ["10.1109/TPDS.2022.3219819"]),
+        ("arxiv", ["2108.05818"]),
+        ("venue", ["Parallel and Distributed"]),
+        ("details", ["volume", "pages", "304"]),
+        ("equal_contribution", ["author+an", "equal"]),
+    ],
+)
+def test_a_field_a_variant_hides_is_not_in_its_bib_export(
+    tmp_path: Path, hidden: str, absent: list[str]
+) -> None:
+    """An entry read from a .bib is exported from its full record; what the variant
+    hides must still be missing from it, as from every other output."""
+    (tmp_path / "papers.bib").write_text(BIB, encoding="utf-8")
+    data = tmp_path / "cv.yaml"
+    data.write_text(
+        "person: {name: Jiarui Fang}\nupdated: 2024-06-15\n"
+        "sections:\n  - {title: Publications, kind: publications, bib: papers.bib}\n"
+        f"variants:\n  public: {{hide: [publications.{hidden}]}}\n",
+        encoding="utf-8",
+    )
+    cv = load_cv(data)[1]
+    full, public = write_bibtex(cv), write_bibtex(select(cv, "public").cv)
+    for text in absent:
+        assert text in full
+        assert text not in public
+    (entry,) = parse_bibtex(public, Path("public.bib"))
+    assert entry.title == "Parallel Training via Chunk-based Memory"
+
+
 def test_yaml_entries_get_a_type_and_keys_that_do_not_churn() -> None:
     cv = load_cv(FIXTURES / "seed_publications.yaml")[1]
     text = write_bibtex(cv)
