@@ -541,6 +541,12 @@ def _check_active(reader: PdfReader) -> CheckResult:
     return CheckResult("active", "pass", "no JavaScript, launch actions or embedded files")
 
 
+def _has_profile(intent: Any) -> bool:
+    """A PDF/A OutputIntent carries its ICC profile: a stream with /N components."""
+    profile = _resolve(_dict(intent).get("/DestOutputProfile"))
+    return isinstance(profile, DictionaryObject) and "/N" in profile
+
+
 def _check_pdfa(reader: PdfReader) -> CheckResult:
     root = _root(reader)
     xmp = reader.xmp_metadata
@@ -555,6 +561,8 @@ def _check_pdfa(reader: PdfReader) -> CheckResult:
         problems.append(f"XMP says PDF/A-{part.group(1)}{level.group(1).upper()}")
     if not intents:
         problems.append("no OutputIntent")
+    elif not _has_profile(intents[0]):
+        problems.append("the OutputIntent has no ICC colour profile")
     if problems:
         return CheckResult("pdfa", "fail", "; ".join(problems), "PDF/A-2b markers expected")
     found = f"PDF/A-{part.group(1)}{level.group(1).lower()}" if part and level else ""

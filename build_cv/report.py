@@ -1,7 +1,7 @@
 """What a PDF must satisfy and what the preflight found: plain data, light to import.
 
 The build needs the expectations before TeX runs, and the checks (preflight.py) only
-after; keeping these apart lets pypdf load while TeX is busy.
+after; keeping these apart lets a rebuild load pypdf while TeX is busy.
 """
 
 from __future__ import annotations

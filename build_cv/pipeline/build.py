@@ -44,7 +44,7 @@ from build_cv.pipeline.plan import (
     source_date_epoch,
 )
 from build_cv.pipeline.publish import locked, publish
-from build_cv.pipeline.trust import require_isolation
+from build_cv.pipeline.trust import raw_latex_fields, require_isolation
 from build_cv.report import Expectations, Report
 from build_cv.schema.model import CV, Design
 from build_cv.sources.bib_section import bib_files
@@ -212,13 +212,19 @@ def _checked_pdf(
     warnings += leak_warnings(where, selection)
     tex = render_tex(view, design, epoch, needs=needs)
     exp = expectations(view, cv, selection.checks, limits or Limits())
+    tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
     probe: Callable[[], None] | None = partial(_while_tex_runs, design, needs.cjk)
     if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
         _while_tex_runs(design, needs.cjk)
         probe = None
     try:
         with compile_tex(
-            tex, source_date_epoch=epoch, timeout=timeout, started=started, alongside=probe
+            tex,
+            source_date_epoch=epoch,
+            timeout=timeout,
+            started=started,
+            alongside=probe,
+            tree_free=tree_free,
         ) as compiled:
             warnings += glyph_warnings(where, cv, [g.char for g in compiled.missing])
             warnings += overfull_warnings(where, tex, compiled.overfull)
@@ -249,7 +255,7 @@ def _checked_pdf(
     digest = hashlib.sha256(pdf_bytes).hexdigest()
     if verify_reproducible:
         try:
-            _verify_reproducible(tex, epoch, timeout, digest)
+            _verify_reproducible(tex, epoch, timeout, digest, tree_free)
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
     return _Pdf(tex, pdf_bytes, report, warnings, digest, epoch)
@@ -449,8 +455,10 @@ def _pdf_or_error(target: Target, loaded: Loaded, cv: CV, **options: Any) -> byt
         return exc
 
 
-def _verify_reproducible(tex: str, epoch: int, timeout: float, digest: str) -> None:
-    with compile_tex(tex, source_date_epoch=epoch, timeout=timeout) as again:
+def _verify_reproducible(
+    tex: str, epoch: int, timeout: float, digest: str, tree_free: bool
+) -> None:
+    with compile_tex(tex, source_date_epoch=epoch, timeout=timeout, tree_free=tree_free) as again:
         second = hashlib.sha256(again.pdf.read_bytes()).hexdigest()
     if second != digest:
         raise CheckFailedError(

@@ -73,7 +73,8 @@ def _read(
     problems: list[SchemaProblem],
     parsed: _Parsed,
 ) -> list[Publication]:
-    found = parsed.get(path)
+    key = path.resolve()  # `papers.bib` and `./papers.bib` are one file
+    found = parsed.get(key)
     if found is None:
         try:
             found = read_bibtex(path)
@@ -83,7 +84,7 @@ def _read(
             where = loaded.locate((*section.origin.path, "bib"))
             problems.append(SchemaProblem(where, str(exc)))
             return []
-        parsed[path] = found
+        parsed[key] = found
     if isinstance(found, SchemaError):
         problems.extend(found.problems)
         return []

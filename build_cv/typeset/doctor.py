@@ -106,7 +106,7 @@ def require(design: Design, uses_cjk: bool) -> None:
     """Raise for a piece this document needs that is missing, naming its package.
 
     A missing piece would otherwise fail deep inside TeX with a cryptic message. The
-    probes cost a tenth of a second, so the build runs this while TeX runs.
+    probes' answers are kept per installation; a rebuild runs this while TeX runs.
     """
     needed = ["xelatex", "moderncv", "pzdr.tfm"]
     needed += ["Noto Sans CJK SC"] if uses_cjk else []

@@ -182,11 +182,15 @@ def compile_tex(
     timeout: float = DEFAULT_TIMEOUT,
     started: Started | None = None,
     alongside: Callable[[], None] | None = None,
+    tree_free: bool = False,
 ) -> Iterator[Compiled]:
     """Compile `tex`; yields the result while its build directory still exists.
 
     `started` is a pass begun earlier (see `Started`), used if it fits this document;
-    `alongside` runs while TeX does (a failure there stops TeX).
+    `alongside` runs while TeX does (a failure there stops TeX). `tree_free` says that
+    the document has the PDF driver read no file of TeX's tree by name (no raw LaTeX,
+    no PDF/A colour profile): with no TFM font either, the driver then needs no file
+    database (see `fontmap`).
     """
     if started is not None and not started.fits(tex, source_date_epoch):
         started.close()
@@ -196,7 +200,7 @@ def compile_tex(
         deadline = time.monotonic() + timeout
         log, passes = _passes(first, tex, source_date_epoch, timeout, deadline, alongside)
         if (first.build_dir / f"{JOB}.xdv").exists():
-            _drive(first.build_dir, source_date_epoch, timeout, deadline)
+            _drive(first.build_dir, source_date_epoch, timeout, deadline, tree_free)
         pdf = first.build_dir / f"{JOB}.pdf"
         if not pdf.exists():
             raise TexError(TexProblem("TeX produced no PDF"))
@@ -340,13 +344,15 @@ def launch(
     return cmd, env
 
 
-def _drive(build_dir: Path, source_date_epoch: int, timeout: float, deadline: float) -> None:
+def _drive(
+    build_dir: Path, source_date_epoch: int, timeout: float, deadline: float, tree_free: bool
+) -> None:
     """Turn TeX's XDV file into the PDF with xdvipdfmx, as XeLaTeX would itself (the same
     command, reading the file from its standard input), but given only the font map
     lines the document uses where it can be (see `fontmap`)."""
     with tempfile.TemporaryDirectory(prefix="build-cv-driver-") as folder:
         driver_dir = Path(folder)
-        prepared = fontmap.write_driver_files(build_dir / f"{JOB}.xdv", driver_dir)
+        prepared = fontmap.write_driver_files(build_dir / f"{JOB}.xdv", driver_dir, tree_free)
         program = ["xdvipdfmx", "-q", "-E", "-o", f"{JOB}.pdf"]
         if shutil.which(program[0]) is None:
             raise missing(by_name(program[0]))

@@ -16,11 +16,13 @@ after TeX has ended, in a folder TeX never could write to, which the driver sear
 first: xdvipdfmx obeys its configuration's commands (`D` runs a program), so it must never
 come from where the document could have put a file.
 
-A document with no TFM font at all (the default CV) needs nothing else from TeX's tree
-but a handful of files: what the configuration includes, the other maps it names and the
-glyph lists. These are copied beside the configuration too, and the driver runs without
-TeX's file database, which it otherwise reads and hashes before anything else (130,000
-names, half of what is left of its time).
+A document with no TFM font at all (the default CV), which names no other file of the
+tree for the driver (no raw LaTeX, which could name an image or a CMap; no PDF/A, whose
+colour profile is found in the tree), needs nothing else from TeX's tree but a handful
+of files: what the configuration includes, the other maps it names and the glyph lists.
+These are copied beside the configuration too, and the driver runs without TeX's file
+database, which it otherwise reads and hashes before anything else (130,000 names, half
+of what is left of its time).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ CONFIG = "dvipdfmx.cfg"
 FONTS = "build-cv-fonts.map"
 GLYPH_LISTS = ("glyphlist.txt", "pdfglyphlist.txt", "texglyphlist.txt")
 _FULL_MAP = re.compile(r"^f\s+pdftex\.map\s*$", re.MULTILINE)
-_NAMED = re.compile(r"^([if])\s+(\S+)\s*$", re.MULTILINE)  # an included file, a map
+_NAMED = re.compile(r"^[ \t]*([if])[ \t]+(\S+)[ \t]*(?:%.*)?$", re.MULTILINE)  # include, map
+_NAMING = re.compile(r"^[ \t]*[if](?:[ \t]|$)", re.MULTILINE)  # any line that names one
 
 _POST, _POST_POST, _FILLER = 248, 249, 223
 _FNT_DEF = {243: 1, 244: 2, 245: 3, 246: 4}  # fnt_def1..4: the size of the font number
@@ -121,9 +124,10 @@ def pruned_config(config: str, fonts_map: str) -> str | None:
     return _FULL_MAP.sub(lambda _: f"f  {fonts_map}", config)
 
 
-def write_driver_files(xdv: Path, folder: Path) -> Prepared | None:
+def write_driver_files(xdv: Path, folder: Path, tree_free: bool = False) -> Prepared | None:
     """Write the configuration and the font map for `xdv` into `folder`, which the driver
-    must search first for both; None when it should read the full map."""
+    must search first for both; None when it should read the full map. `tree_free`: the
+    document names no file of the tree for the driver (see above)."""
     installed = installation()
     if installed is None:
         return None
@@ -142,7 +146,8 @@ def write_driver_files(xdv: Path, folder: Path) -> Prepared | None:
         return None
     (folder / FONTS).write_text(lines, "utf-8")
     (folder / CONFIG).write_text(pruned, "utf-8")
-    return Prepared(alone=not names and _copied(support_files(pruned), folder))
+    alone = tree_free and not names and _copied(support_files(pruned), folder)
+    return Prepared(alone=alone)
 
 
 def support_files(config: str) -> list[Path] | None:
@@ -150,13 +155,15 @@ def support_files(config: str) -> list[Path] | None:
     configuration and the fonts: what `config` includes, the maps it names (ours aside)
     and the glyph lists, as the driver finds them; None when one is not found, or an
     included file names more files."""
+    if len(_NAMED.findall(config)) != len(_NAMING.findall(config)):
+        return None  # a line this does not understand: the driver may read more
     named = [(kind, name) for kind, name in _NAMED.findall(config) if name != FONTS]
     found = []
     for kind, name in named:
         path = _found(name, "othertext" if kind == "i" else "map")
         if path is None:
             return None
-        if kind == "i" and _NAMED.search(_text(path)):
+        if kind == "i" and _NAMING.search(_text(path)):
             return None
         found.append(path)
     for name in GLYPH_LISTS:
@@ -179,12 +186,15 @@ def _text(path: Path) -> str:
 
 
 def _copied(files: list[Path] | None, folder: Path) -> bool:
+    """Copy `files` into `folder`, all or none: the driver searches it first either way."""
     if files is None or len({f.name for f in files}) != len(files):
         return False
     try:
         for path in files:
             shutil.copyfile(path, folder / path.name)
     except OSError:
+        for path in files:
+            (folder / path.name).unlink(missing_ok=True)
         return False
     return True
 

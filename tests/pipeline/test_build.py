@@ -230,6 +230,10 @@ def test_pdfa_option_writes_the_markers_and_escapes_xmp(
     out = capsys.readouterr().out
     assert "PASS  pdfa        PDF/A-2b XMP identification and an OutputIntent" in out
     reader = PdfReader(tmp_path / "o" / "cv.pdf")
+    root: Any = reader.trailer["/Root"]
+    (intent,) = root["/OutputIntents"]
+    profile = intent.get_object()["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3 and len(profile.get_data()) > 1000  # sRGB, from TeX's tree
     xmp = reader.xmp_metadata
     assert xmp is not None
     raw = xmp.stream.get_data().decode()

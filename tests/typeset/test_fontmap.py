@@ -80,9 +80,12 @@ def test_the_postamble_names_the_tfm_fonts_and_not_the_opentype_ones(tmp_path: P
 
 @pytest.mark.tex
 @pytest.mark.parametrize("tex", [DINGBATS, VIRTUAL, NATIVE], ids=["tfm", "virtual", "native"])
-def test_the_pdf_is_the_one_xelatex_makes_by_itself(tmp_path: Path, tex: str) -> None:
+@pytest.mark.parametrize("tree_free", [False, True])
+def test_the_pdf_is_the_one_xelatex_makes_by_itself(
+    tmp_path: Path, tex: str, tree_free: bool
+) -> None:
     expected = _xelatex_alone(tex, tmp_path / "alone")
-    with compile_tex(tex, source_date_epoch=EPOCH) as compiled:
+    with compile_tex(tex, source_date_epoch=EPOCH, tree_free=tree_free) as compiled:
         assert compiled.pdf.read_bytes() == expected
 
 
@@ -111,8 +114,15 @@ def test_without_tfm_fonts_the_driver_needs_no_file_database(tmp_path: Path) -> 
     tfm.mkdir()
     (build / "native.xdv").write_bytes(_xdv(NATIVE, tmp_path / "n"))
     (build / "tfm.xdv").write_bytes(_xdv(DINGBATS, tmp_path / "t"))
-    assert fontmap.write_driver_files(build / "native.xdv", native) == fontmap.Prepared(True)
-    assert fontmap.write_driver_files(build / "tfm.xdv", tfm) == fontmap.Prepared(False)
+    assert fontmap.write_driver_files(build / "native.xdv", tmp_path / "n") == fontmap.Prepared(
+        False
+    )  # not said to be free of files from the tree (raw LaTeX, PDF/A): the tree stays
+    assert fontmap.write_driver_files(build / "native.xdv", native, tree_free=True) == (
+        fontmap.Prepared(True)
+    )
+    assert fontmap.write_driver_files(build / "tfm.xdv", tfm, tree_free=True) == (
+        fontmap.Prepared(False)
+    )
     copied = {p.name for p in native.iterdir()}
     assert {fontmap.CONFIG, fontmap.FONTS, *fontmap.GLYPH_LISTS, "kanjix.map"} <= copied
 
