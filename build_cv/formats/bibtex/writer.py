@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from build_cv.schema.model import CV, Publication, PublicationSection
 from build_cv.sources.bibtex_export import format_bibtex
@@ -45,14 +46,22 @@ def _record(p: Publication) -> BibEntry:
         title=p.title,
         authors=authors,
         year=p.year,
-        venue=p.venue,
-        et_al=p.et_al,
         note=p.details,
-        doi=p.doi,
-        url=p.url or p.pdf,
-        arxiv=p.arxiv,
-        tags=tuple(p.tags),
+        **{**_owned(p), "url": p.url or p.pdf},
     )
+
+
+def _owned(p: Publication) -> dict[str, Any]:
+    """The record's fields that the publication holds itself, any of which a variant
+    may hide."""
+    return {
+        "venue": p.venue,
+        "et_al": p.et_al,
+        "doi": p.doi,
+        "url": p.url,
+        "arxiv": p.arxiv,
+        "tags": tuple(p.tags),
+    }
 
 
 def _guess_type(p: Publication) -> str:
@@ -70,26 +79,9 @@ def _as_shown(entry: BibEntry, p: Publication) -> BibEntry:
         replace(a, roles=frozenset(r for r in a.roles if r not in kept or a.display in kept[r]))
         for a in entry.authors
     )
-    shown = replace(
-        entry,
-        entry_type=p.entry_type or entry.entry_type,
-        authors=authors,
-        venue=p.venue,
-        et_al=p.et_al,
-        doi=p.doi,
-        url=p.url,
-        arxiv=p.arxiv,
-        tags=tuple(p.tags),
-    )
-    if p.details is None:
-        shown = replace(
-            shown,
-            volume=None,
-            number=None,
-            pages=None,
-            publisher=None,
-            location=None,
-            type_label=None,
-            note=None,
-        )
-    return shown
+    shown = replace(entry, entry_type=p.entry_type or entry.entry_type, authors=authors)
+    hidden: dict[str, Any] = dict.fromkeys(_DETAILS) if p.details is None else {}
+    return replace(shown, **_owned(p), **hidden)
+
+
+_DETAILS = ("volume", "number", "pages", "publisher", "location", "type_label", "note")
