@@ -213,17 +213,16 @@ def _checked_pdf(
     tex = render_tex(view, design, epoch, needs=needs)
     exp = expectations(view, cv, selection.checks, limits or Limits())
     tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
-    probe: Callable[[], None] | None = partial(_while_tex_runs, design, needs.cjk)
+    probe = partial(_while_tex_runs, design, needs.cjk)
     if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
-        _while_tex_runs(design, needs.cjk)
-        probe = None
+        probe()
     try:
         with compile_tex(
             tex,
             source_date_epoch=epoch,
             timeout=timeout,
             started=started,
-            alongside=probe,
+            alongside=None if started is None else probe,
             tree_free=tree_free,
         ) as compiled:
             warnings += glyph_warnings(where, cv, [g.char for g in compiled.missing])

@@ -95,10 +95,9 @@ class Started:
     document into it; what it then compiles is exactly that document, byte for byte as
     if from a file. It can also be given the document's `head`, predicted from the
     previous build, to typeset (moderncv and its packages) while the data is still being
-    read. The PDF's
-    dates come from the environment, so the epoch is fixed at the start. A document with
-    another epoch or another head gets a pass of its own: a wrong guess costs time, never
-    a different PDF.
+    read. The PDF's dates come from the environment, so the epoch is fixed at the start.
+    A document with another epoch or another head gets a pass of its own: a wrong guess
+    costs time, never a different PDF.
     """
 
     def __init__(self, source_date_epoch: int, head: str = "") -> None:

@@ -52,10 +52,12 @@ _COLORED, _VARIATIONS, _EXTEND, _SLANT, _EMBOLDEN = 0x0200, 0x0800, 0x1000, 0x20
 
 @dataclass(frozen=True)
 class Installed:
-    """Where the installation keeps the driver's configuration and the full font map."""
+    """Where the installation keeps the driver's configuration and the full font map,
+    and the files a driver without the file database needs (None: it cannot do without)."""
 
     config: Path
     full_map: Path
+    support: tuple[Path, ...] | None
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def write_driver_files(xdv: Path, folder: Path, tree_free: bool = False) -> Prep
         return None
     (folder / FONTS).write_text(lines, "utf-8")
     (folder / CONFIG).write_text(pruned, "utf-8")
-    alone = tree_free and not names and _copied(support_files(pruned), folder)
+    alone = tree_free and not names and _copied(installed.support, folder)
     return Prepared(alone=alone)
 
 
@@ -155,11 +157,13 @@ def support_files(config: str) -> list[Path] | None:
     configuration and the fonts: what `config` includes, the maps it names (ours aside)
     and the glyph lists, as the driver finds them; None when one is not found, or an
     included file names more files."""
-    if len(_NAMED.findall(config)) != len(_NAMING.findall(config)):
+    named = _NAMED.findall(config)
+    if len(named) != len(_NAMING.findall(config)):
         return None  # a line this does not understand: the driver may read more
-    named = [(kind, name) for kind, name in _NAMED.findall(config) if name != FONTS]
     found = []
     for kind, name in named:
+        if name == FONTS:
+            continue
         path = _found(name, "othertext" if kind == "i" else "map")
         if path is None:
             return None
@@ -185,7 +189,7 @@ def _text(path: Path) -> str:
         return "i unreadable"  # as if it named more: the database stays
 
 
-def _copied(files: list[Path] | None, folder: Path) -> bool:
+def _copied(files: tuple[Path, ...] | None, folder: Path) -> bool:
     """Copy `files` into `folder`, all or none: the driver searches it first either way."""
     if files is None or len({f.name for f in files}) != len(files):
         return False
@@ -201,9 +205,12 @@ def _copied(files: list[Path] | None, folder: Path) -> bool:
 
 @cache
 def installation() -> Installed | None:
-    """The driver's configuration and the full map, as the driver finds them."""
+    """The driver's configuration and the full map, as the driver finds them, and the
+    support files its configuration calls for (asked once per process)."""
     config = kpse.find_kept(CONFIG, "-progname=dvipdfmx", "-format=othertext")
     full_map = kpse.find_kept("pdftex.map", "-progname=dvipdfmx")
     if config is None or full_map is None:
         return None
-    return Installed(config, full_map)
+    pruned = pruned_config(_text(config), FONTS)
+    support = support_files(pruned) if pruned is not None else None
+    return Installed(config, full_map, tuple(support) if support is not None else None)
