@@ -3,10 +3,11 @@
 Absolute seconds drift up to 2x from hour to hour on shared machines, so every target is a
 ratio against a baseline timed in the same run: one bare `xelatex` pass over a fixed
 reference document (bench/reference/cv.tex, the default CV as build-cv generated it in
-December 2026: the older reference loaded xeCJK, which the TeX install no longer has). Each round times the reference and then each kind of build, one
-after the other, and a figure is the median over the rounds of its ratio to that round's
-reference: a slow minute on a shared machine slows both sides of a ratio. Each build is
-the command a user runs (`python -m build_cv build ...`), so start-up and imports count.
+December 2026: the older reference loaded xeCJK, which the TeX install no longer has).
+Each round times the reference and then each kind of build, one after the other, and a
+figure is the median over the rounds of its ratio to that round's reference: a slow
+minute on a shared machine slows both sides of a ratio. Each build is the command a user
+runs (`python -m build_cv build ...`), so start-up and imports count.
 
 Run `make bench`; it prints every ratio beside its target and exits 1 on a miss.
 `--quick` runs each measurement once on small inputs (a test uses it to check that the

@@ -380,13 +380,18 @@ def _build(args: argparse.Namespace) -> int:
     args.format = ",".join(parse_formats(args.format))
     if args.no_cache or args.verify_reproducible:
         return _build_fresh(args, _Transcript())[0]
-    root = cache.cache_root(args.out)
+    root = cache.cache_root()
+    if root is None:
+        return _build_fresh(args, _Transcript())[0]
     key = cache.request_key(_request(args))
-    hit = cache.lookup(root, key)
-    if hit is not None:
-        hit.replay()
-        sys.stderr.write(hit.stderr)
-        sys.stdout.write(hit.stdout)
+    names = cache.own_names(args.data.stem, tuple(args.format.split(",")))
+    found = cache.lookup(root, key, args.out, names)
+    if found.note:
+        print(f"build-cv: note: {found.note}", file=sys.stderr)
+    if found.hit is not None:
+        found.hit.replay()
+        sys.stderr.write(found.hit.stderr)
+        sys.stdout.write(found.hit.stdout)
         print("Nothing changed since the last build: its files were reused (--no-cache rebuilds).")
         return 0
     from build_cv.pipeline import prestart

@@ -66,7 +66,7 @@ class BuildResult:
     report: Report
     warnings: list[Warning_] = field(default_factory=list)
     sha256: str = ""
-    inputs: list[Path] = field(default_factory=list)
+    inputs: dict[Path, str] = field(default_factory=dict)  # what was read: Loaded.read
     pdf_bytes: bytes = field(default=b"", repr=False)
     tex_text: str = field(default="", repr=False)
     epoch: int = 0  # the SOURCE_DATE_EPOCH it was typeset with
@@ -108,7 +108,7 @@ def build(
 
     `started` is a TeX pass the caller began while the data was still unread.
     """
-    loaded, cv, targets, inputs = _prepare(data, out_dir, [variant], ("pdf",))
+    loaded, cv, targets = _prepare(data, out_dir, [variant], ("pdf",))
     result = build_target(
         targets[0],
         loaded,
@@ -120,19 +120,18 @@ def build(
         trust_raw=trust_raw,
         started=started,
     )
-    result.inputs = inputs
+    result.inputs = dict(loaded.read)
     return result
 
 
 def _prepare(
     data: Path, out_dir: Path, variants: list[str | None], formats: tuple[str, ...]
-) -> tuple[Loaded, CV, list[Target], list[Path]]:
+) -> tuple[Loaded, CV, list[Target]]:
     """Read the data and plan the targets; refuse before TeX runs to overwrite an input."""
     loaded, cv = load_cv(data)
     targets = make_plan(data, out_dir, cv, variants, formats)
-    inputs = [data, *bib_files(cv, data)]
-    refuse_overwriting(targets, inputs)
-    return loaded, cv, targets, inputs
+    refuse_overwriting(targets, [data, *bib_files(cv, data)])
+    return loaded, cv, targets
 
 
 def build_target(
@@ -275,7 +274,7 @@ class Written:
     target: Target
     files: dict[str, Path]
     warnings: list[Warning_] = field(default_factory=list)
-    inputs: list[Path] = field(default_factory=list)
+    inputs: dict[Path, str] = field(default_factory=dict)  # what was read: Loaded.read
 
 
 @dataclass(frozen=True)
@@ -388,7 +387,7 @@ def build_all(
     `rendering`, `writing`) as it starts and of its end (`done`, `failed`). `started`, a
     TeX pass begun early, serves the first target that compiles.
     """
-    loaded, cv, targets, inputs = _prepare(data, out_dir, variants, formats)
+    loaded, cv, targets = _prepare(data, out_dir, variants, formats)
     spare = [started] if started is not None else []
     outcomes = []
     pdfs: dict[str | None, bytes | BuildCVError] = {}
@@ -435,7 +434,7 @@ def build_all(
             outcomes.append(Outcome(target, error=exc))
             tell(target, "failed")
         else:
-            result.inputs = inputs
+            result.inputs = dict(loaded.read)
             outcomes.append(Outcome(target, result=result))
             tell(target, "done")
     return outcomes

@@ -4,8 +4,17 @@ A rebuild with nothing changed should cost a file comparison, not a TeX run. The
 everything that can change the output: the command's options, the data files (the YAML
 and every file it read, such as a .bib), build-cv itself (its code and templates),
 SOURCE_DATE_EPOCH, and the TeX and font installation. The input files are only known
-after a build has read them, so each entry records them with their hashes, and a lookup
-hashes them again.
+after a build has read them, so each entry records them with the hashes of the very
+bytes the build parsed (`Loaded.read`), and a lookup hashes the files again: a file saved
+while a build ran no longer matches what that build stored, so it is built again.
+
+The entries live in the user's own cache folder (`~/.cache/build-cv/builds`, private to
+the user), never in the output folder: an output folder is what gets published, and an
+entry of another command line (the full CV, with the phone a public variant hides) must
+not travel with it. An entry is trusted no further than it checks out: each stored file
+must match the hash its manifest records, and may only be written under one of the
+target's own names in the output folder. Anything else (a damaged, truncated or edited
+entry, a malformed manifest) is discarded with a note, and the build runs.
 
 This module is imported before the heavy ones (pydantic, jinja2, pypdf): a hit must be
 decided in a few milliseconds. A hit replays exactly what the cold build wrote and printed,
@@ -18,26 +27,29 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from build_cv.pipeline.publish import locked, publish
 from build_cv.typeset.installation import installation_stamp, stat_stamp
+from build_cv.userdirs import user_cache
 
-VERSION = "1"
-CACHE_DIR = ".build-cv-cache"
-MAX_ENTRIES = 32
+VERSION = "2"
+MAX_ENTRIES = 64
 _PACKAGE = Path(__file__).resolve().parents[1]
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_BLOB = re.compile(r"^[0-9]+\.[a-z0-9]+$")
+# What a target may be called after its stem: `-variant`, then an extension or a page.
+_TARGET_SUFFIX = r"(?:-[a-z0-9-]+)?\.(?:{exts})"
 
 
-def cache_root(out_dir: Path) -> Path:
-    """Beside the outputs, so `make clean` or deleting the output directory clears it."""
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    if xdg and os.environ.get("BUILD_CV_CACHE") == "xdg":
-        return Path(xdg) / "build-cv"
-    return out_dir / CACHE_DIR
+def cache_root() -> Path | None:
+    """The user's private build cache, or None where there is none we can write."""
+    return user_cache("builds")
 
 
 def request_key(options: dict[str, str]) -> str:
@@ -75,23 +87,41 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
+def own_names(stem: str, formats: tuple[str, ...]) -> re.Pattern[str]:
+    """The file names the targets of `<stem>.yaml` in `formats` may write: what a replay
+    may put in the output folder, whatever a manifest says."""
+    exts = {*formats, "tex"} if "pdf" in formats else set(formats)
+    if "png" in formats:
+        exts.add(r"page-[0-9]+\.png")
+    alternatives = "|".join(sorted(e if "\\" in e else re.escape(e) for e in exts))
+    return re.compile(re.escape(stem) + _TARGET_SUFFIX.format(exts=alternatives))
+
+
 @dataclass(frozen=True)
 class Hit:
-    """A stored build: the files it wrote and what it printed."""
+    """A stored build, checked: the bytes of each file it wrote, and what it printed."""
 
     entry: Path
-    files: dict[str, str]  # output path -> blob name in the entry
+    files: dict[Path, bytes]
     stdout: str
     stderr: str
 
     def replay(self) -> None:
         """Write the stored outputs as the cold build did: atomically, under the lock."""
-        contents = {Path(p): (self.entry / blob).read_bytes() for p, blob in self.files.items()}
-        changed = {p: data for p, data in contents.items() if _differs(p, data)}
+        changed = {p: data for p, data in self.files.items() if _differs(p, data)}
         if changed:
             with locked(next(iter(changed)).parent):
                 publish(changed)
         os.utime(self.entry)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the cache has for a command: a hit, or None; and, when it threw a stored
+    entry away as damaged, a note saying so."""
+
+    hit: Hit | None = None
+    note: str = ""
 
 
 def _differs(path: Path, data: bytes) -> bool:
@@ -101,43 +131,108 @@ def _differs(path: Path, data: bytes) -> bool:
         return True
 
 
-def lookup(root: Path, key: str) -> Hit | None:
-    """The stored build for `key` if every input it read is unchanged, else None."""
+class _Damaged(Exception):
+    """A stored entry that does not check out; the message says how."""
+
+
+def lookup(root: Path, key: str, out_dir: Path, names: re.Pattern[str]) -> Lookup:
+    """The stored build for `key` if every input it read is unchanged and every file it
+    stored is intact and one of `names`, to be written into `out_dir`."""
     entry = root / key
     try:
-        manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    inputs: dict[str, str] = manifest.get("inputs", {})
-    if not inputs or any(file_hash(Path(p)) != h for p, h in inputs.items()):
-        return None
-    files: dict[str, str] = manifest.get("files", {})
-    if not all((entry / blob).is_file() for blob in files.values()):
-        return None
-    return Hit(entry, files, manifest.get("stdout", ""), manifest.get("stderr", ""))
+        text = (entry / "manifest.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Lookup()
+    except (OSError, UnicodeDecodeError) as exc:
+        return _discard(entry, f"its manifest cannot be read ({exc})")
+    try:
+        manifest = _manifest(text)
+        if any(file_hash(Path(p)) != h for p, h in manifest["inputs"].items()):
+            return Lookup()  # an input changed: an ordinary miss
+        files = _files(entry, manifest["files"], out_dir, names)
+    except _Damaged as exc:
+        return _discard(entry, str(exc))
+    return Lookup(Hit(entry, files, manifest["stdout"], manifest["stderr"]))
+
+
+def _manifest(text: str) -> dict[str, Any]:
+    """The manifest, with every field of the type a replay relies on."""
+    try:
+        manifest = json.loads(text)
+    except (ValueError, RecursionError):
+        raise _Damaged("its manifest is not JSON") from None
+    if not isinstance(manifest, dict) or manifest.get("version") != VERSION:
+        raise _Damaged("its manifest is not one this build-cv writes")
+    inputs, files = manifest.get("inputs"), manifest.get("files")
+    if not isinstance(inputs, dict) or not inputs or not isinstance(files, dict) or not files:
+        raise _Damaged("its manifest lists no inputs or no files")
+    for path, digest in inputs.items():
+        if not Path(path).is_absolute() or not _is_sha256(digest):
+            raise _Damaged("its manifest names an input it cannot have read")
+    for record in files.values():
+        if not isinstance(record, dict) or not _is_sha256(record.get("sha256")):
+            raise _Damaged("its manifest records a file without its hash")
+        if not isinstance(record.get("blob"), str) or not _BLOB.match(record["blob"]):
+            raise _Damaged("its manifest names a stored file outside the entry")
+    if not isinstance(manifest.get("stdout"), str) or not isinstance(manifest.get("stderr"), str):
+        raise _Damaged("its manifest has no transcript")
+    return manifest
+
+
+def _is_sha256(value: object) -> bool:
+    return isinstance(value, str) and _SHA256.match(value) is not None
+
+
+def _files(
+    entry: Path, records: dict[str, dict[str, str]], out_dir: Path, names: re.Pattern[str]
+) -> dict[Path, bytes]:
+    """Each stored file's bytes by the output it replaces, all verified."""
+    files = {}
+    for name, record in records.items():
+        if not names.fullmatch(name):
+            raise _Damaged(f"it would write {name!r}, which is not a file of this build")
+        try:
+            data = (entry / record["blob"]).read_bytes()
+        except OSError:
+            raise _Damaged(f"its copy of {name} is missing") from None
+        if _digest(data) != record["sha256"]:
+            raise _Damaged(f"its copy of {name} is not what the build wrote")
+        files[out_dir / name] = data
+    return files
+
+
+def _discard(entry: Path, why: str) -> Lookup:
+    shutil.rmtree(entry, ignore_errors=True)
+    return Lookup(note=f"the stored copy of the last build was damaged ({why}); rebuilding")
 
 
 def store(
     root: Path,
     key: str,
-    inputs: list[Path],
+    inputs: dict[Path, str],
     outputs: list[Path],
     stdout: str,
     stderr: str,
 ) -> None:
-    """Record a successful build; a failure to cache never fails the build."""
-    hashes = {str(p.resolve()): file_hash(p) for p in inputs}
-    if not hashes or None in hashes.values():
+    """Record a successful build, keyed on the bytes it read (`inputs`: path -> sha256);
+    a failure to cache never fails the build."""
+    if not inputs:
         return
     try:
-        root.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=".entry-", dir=root))
         files = {}
         for i, path in enumerate(outputs):
             blob = f"{i}{path.suffix}"
-            shutil.copyfile(path, temp / blob)
-            files[str(path.resolve())] = blob
-        manifest = {"inputs": hashes, "files": files, "stdout": stdout, "stderr": stderr}
+            data = path.read_bytes()
+            (temp / blob).write_bytes(data)
+            files[path.name] = {"blob": blob, "sha256": _digest(data)}
+        manifest = {
+            "version": VERSION,
+            "inputs": {str(p): h for p, h in inputs.items()},
+            "files": files,
+            "stdout": stdout,
+            "stderr": stderr,
+        }
         (temp / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         _place(temp, root / key)
         _prune(root)

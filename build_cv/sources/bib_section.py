@@ -77,7 +77,7 @@ def _read(
     found = parsed.get(key)
     if found is None:
         try:
-            found = read_bibtex(path)
+            found = read_bibtex(path, loaded.read)
         except SchemaError as exc:
             found = exc
         except InputError as exc:  # named at this section's own `bib:` line

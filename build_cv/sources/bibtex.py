@@ -39,6 +39,7 @@ from build_cv.sources.bibtex_model import (
 from build_cv.sources.bibtex_values import PREDEFINED_MACROS, expand, month_number
 from build_cv.sources.latex_decode import decode_latex, decode_verbatim
 from build_cv.sources.names import parse_name, split_names
+from build_cv.sources.yaml_source import record_read
 from build_cv.uri import URI
 
 # The splitter logs each broken block; here those become SchemaProblems, and only the
@@ -49,11 +50,12 @@ logging.getLogger("bibtexparser").propagate = False
 _Report = Callable[[str | None, str], None]
 
 
-def read_bibtex(path: Path) -> tuple[BibEntry, ...]:
+def read_bibtex(path: Path, read: dict[Path, str] | None = None) -> tuple[BibEntry, ...]:
     """Every publication of a .bib file, in file order, or one error naming every problem.
 
     An entry that another entry cross-references (a DBLP @proceedings) is a container,
-    not a publication, and is not returned.
+    not a publication, and is not returned. `read`, if given, records the bytes parsed
+    (see `yaml_source.Loaded.read`).
     """
     try:
         data = path.read_bytes()
@@ -61,6 +63,8 @@ def read_bibtex(path: Path) -> tuple[BibEntry, ...]:
         raise InputError(f"{path}: the BibTeX file does not exist") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the BibTeX file ({exc.strerror})") from None
+    if read is not None:
+        record_read(read, path, data)
     return parse_bibtex(_utf8(data, path), path)
 
 

@@ -7,6 +7,7 @@ sequence item under its path, e.g. ("sections", 2, "entries", 0, "start").
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,17 @@ MAX_VALUES = 100_000
 
 @dataclass(frozen=True)
 class Loaded:
-    """Plain Python data plus a map from each value's path to its (line, column), 1-based."""
+    """Plain Python data plus a map from each value's path to its (line, column), 1-based.
+
+    `read` holds every file the load read (the YAML, then each .bib), by resolved path,
+    with the sha256 of the very bytes it parsed: the build cache keys a build on what it
+    read, never on what the file holds by the time the build ends.
+    """
 
     path: Path
     data: Any
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    read: dict[Path, str] = field(default_factory=dict)
 
     def locate(self, path: PathKey) -> Location:
         """Where the deepest existing prefix of `path` is (a missing key points at its parent)."""
@@ -150,7 +157,14 @@ def load_yaml(path: Path) -> Loaded:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    return load_yaml_text(decode(data, path), path)
+    loaded = load_yaml_text(decode(data, path), path)
+    record_read(loaded.read, path, data)
+    return loaded
+
+
+def record_read(read: dict[Path, str], path: Path, data: bytes) -> None:
+    """Note that `data` is what was read from `path` (see `Loaded.read`)."""
+    read[path.resolve()] = hashlib.sha256(data).hexdigest()
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -23,10 +24,34 @@ MINIMAL_YAML = (
 BIB = "@article{a, author = {Lovelace, Ada}, title = {Notes}, journal = {J}, year = {1843}}\n"
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The CLI in its own process, reporting whether the heavy modules were imported."""
-    code = (
-        "import sys; from build_cv.cli.main import main; rc = main(sys.argv[1:]); "
+def save_during_build(which: str, old: str, new: str) -> str:
+    """Code that has the build's reading of the file `which` save a new version of it
+    right after reading it, as an editor might while the build runs."""
+    return f"""
+from pathlib import Path
+import build_cv.sources.load as load
+import build_cv.sources.bib_section as bib_section
+
+def saving(read):
+    def wrapped(path, *args):
+        result = read(path, *args)
+        if Path(path).name == {which!r}:
+            Path(path).write_text(Path(path).read_text().replace({old!r}, {new!r}))
+        return result
+    return wrapped
+
+load.load_yaml = saving(load.load_yaml)
+bib_section.read_bibtex = saving(bib_section.read_bibtex)
+"""
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, before: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """The CLI in its own process, reporting whether the heavy modules were imported;
+    `before` is code run first (it may take its own arguments off sys.argv)."""
+    code = before + (
+        "\nimport sys; from build_cv.cli.main import main; rc = main(sys.argv[1:]); "
         "heavy = [m for m in ('pydantic', 'jinja2', 'pypdf') if m in sys.modules]; "
         "print('HEAVY:' + ','.join(heavy)); sys.exit(rc)"
     )
@@ -38,6 +63,18 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         env={**os.environ, **(env or {})},
         timeout=300,
     )
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's builds keep their cache in a folder of the test's own."""
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def builds(cache_home: Path) -> Path:
+    return cache_home / "build-cv" / "builds"
 
 
 @pytest.fixture
@@ -99,7 +136,9 @@ def test_a_failed_build_is_never_cached(cv: Path, tmp_path: Path) -> None:
     assert again.returncode == 1 and "HEAVY:pydantic" in again.stdout
 
 
-def test_concurrent_builds_share_the_cache_safely(cv: Path, tmp_path: Path) -> None:
+def test_concurrent_builds_share_the_cache_safely(
+    cv: Path, tmp_path: Path, cache_home: Path
+) -> None:
     out = tmp_path / "out"
     code = "import sys; from build_cv.cli.main import main; sys.exit(main(sys.argv[1:]))"
     procs = [
@@ -112,9 +151,9 @@ def test_concurrent_builds_share_the_cache_safely(cv: Path, tmp_path: Path) -> N
         for _ in range(3)
     ]
     assert [p.wait(timeout=300) for p in procs] == [0, 0, 0]
-    entries = [p for p in (out / cache.CACHE_DIR).iterdir() if not p.name.startswith(".")]
+    entries = [p for p in builds(cache_home).iterdir() if not p.name.startswith(".")]
     assert len(entries) == 1
-    assert not list((out / cache.CACHE_DIR).glob(".entry-*"))
+    assert not list(builds(cache_home).glob(".entry-*"))
     hit = run("build", str(cv), "--out", str(out))
     assert "Nothing changed" in hit.stdout
 
@@ -136,12 +175,14 @@ def test_the_key_follows_build_cv_itself_and_the_clock(
     assert cache.request_key({"data": "cv.yaml"}) != key
 
 
-def test_a_rebuild_started_on_the_last_head_gives_the_cold_bytes(cv: Path, tmp_path: Path) -> None:
+def test_a_rebuild_started_on_the_last_head_gives_the_cold_bytes(
+    cv: Path, tmp_path: Path, cache_home: Path
+) -> None:
     """The last build's head lets TeX start on moderncv before the data is read; whether
     the guess fits (an edit) or not (a new design, a new epoch), the PDF is a cold one."""
     out = tmp_path / "out"
     assert run("build", str(cv), "--out", str(out)).returncode == 0
-    memories = list((out / cache.CACHE_DIR / ".heads").glob("*.json"))
+    memories = list((builds(cache_home) / ".heads").glob("*.json"))
     assert len(memories) == 1
     edits = [
         ("text: hi", "text: hello"),  # the head fits
@@ -157,3 +198,88 @@ def test_a_rebuild_started_on_the_last_head_gives_the_cold_bytes(cv: Path, tmp_p
         assert run("build", str(cv), "--out", str(cold_out), "--no-cache").returncode == 0
         assert (out / "cv.pdf").read_bytes() == (cold_out / "cv.pdf").read_bytes()
     assert "moderncvcolor{green}" in memories[0].read_text()  # the last build's head
+
+
+@pytest.mark.parametrize("which", ["cv.yaml", "papers.bib"])
+def test_a_save_during_a_build_is_built_by_the_next_build(
+    cv: Path, tmp_path: Path, which: str
+) -> None:
+    """The build read the old text; a file saved while it ran must not look built."""
+    out = tmp_path / "out"
+    old, new = ("text: hi", "text: saved") if which == "cv.yaml" else ("Notes", "Saved")
+    during = run("build", str(cv), "--out", str(out), before=save_during_build(which, old, new))
+    assert during.returncode == 0, during.stderr
+    assert new in (tmp_path / which).read_text()
+    assert new.split()[-1] not in (out / "cv.tex").read_text()  # it built what it read
+    after = run("build", str(cv), "--out", str(out))
+    assert after.returncode == 0, after.stderr
+    assert "Nothing changed" not in after.stdout
+    assert new.split()[-1] in (out / "cv.tex").read_text()
+    again = run("build", str(cv), "--out", str(out))
+    assert "Nothing changed" in again.stdout
+
+
+def test_no_build_leaves_in_the_out_folder_what_another_command_line_made(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    """A public variant's folder holds nothing of the full CV built there before."""
+    data = tmp_path / "cv.yaml"
+    secret = "+49 30 12345678"
+    data.write_text(
+        MINIMAL_YAML.replace("email: ada@example.org", f"email: ada@example.org, phone: '{secret}'")
+        + "variants:\n  public: {hide: [person.phone]}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "papers.bib").write_text(BIB, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("build", str(data), "--out", str(out), "--format", "pdf,html").returncode == 0
+    for made in out.glob("cv.*"):
+        made.unlink()
+    public = run("build", str(data), "--out", str(out), "--variant", "public")
+    assert public.returncode == 0, public.stderr
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert left == [".build-cv.lock", "cv-public.pdf", "cv-public.tex"]
+    digits = "".join(ch for ch in secret if ch.isdigit())
+    for path in out.rglob("*"):
+        text = path.read_bytes().decode("latin-1")
+        assert "12345678" not in text and digits not in text, path
+    assert any(builds(cache_home).iterdir())  # the cache is kept, in the user's folder
+
+
+def entry_of(cache_home: Path) -> Path:
+    (entry,) = [p for p in builds(cache_home).iterdir() if not p.name.startswith(".")]
+    return entry
+
+
+@pytest.mark.parametrize("damage", ["truncated", "edited", "missing", "manifest", "name"])
+def test_a_damaged_entry_is_discarded_with_a_note_and_the_cv_built(
+    cv: Path, tmp_path: Path, cache_home: Path, damage: str
+) -> None:
+    out = tmp_path / "out"
+    assert run("build", str(cv), "--out", str(out)).returncode == 0
+    good = (out / "cv.pdf").read_bytes()
+    entry = entry_of(cache_home)
+    manifest = json.loads((entry / "manifest.json").read_text())
+    blob = entry / manifest["files"]["cv.pdf"]["blob"]
+    victim = tmp_path / "victim.txt"
+    if damage == "truncated":
+        blob.write_bytes(good[: len(good) // 2])
+    elif damage == "edited":
+        blob.write_bytes(good[:200] + bytes([good[200] ^ 1]) + good[201:])
+    elif damage == "missing":
+        blob.unlink()
+    elif damage == "manifest":
+        (entry / "manifest.json").write_text('{"version": "2", "inputs": [1, 2]')
+    else:  # a manifest that would write outside the target's own files
+        manifest["files"]["../victim.txt"] = manifest["files"].pop("cv.pdf")
+        (entry / "manifest.json").write_text(json.dumps(manifest))
+    (out / "cv.pdf").unlink()
+    again = run("build", str(cv), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "Traceback" not in again.stderr
+    assert "note: the stored copy of the last build was damaged" in again.stderr
+    assert "Nothing changed" not in again.stdout and "HEAVY:pydantic" in again.stdout
+    assert (out / "cv.pdf").read_bytes() == good
+    assert not victim.exists()
+    third = run("build", str(cv), "--out", str(out))
+    assert "Nothing changed" in third.stdout and "damaged" not in third.stderr

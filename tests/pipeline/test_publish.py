@@ -45,4 +45,4 @@ def test_concurrent_builds_into_one_directory_give_a_matching_whole_pair(tmp_pat
     tex = (out / "cv.tex").read_text(encoding="utf-8")
     assert ("41k" in tex) == (winner == "B")
     names = sorted(p.name for p in out.iterdir())
-    assert names == [".build-cv-cache", ".build-cv.lock", "cv.pdf", "cv.tex"]
+    assert names == [".build-cv.lock", "cv.pdf", "cv.tex"]
