@@ -50,6 +50,15 @@ def alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
+def zombies(pid: int) -> list[str]:
+    """The commands of the processes under `pid` that have ended but were never reaped."""
+    return [
+        command(c) or str(c)
+        for c in descendants(pid)
+        if Path(f"/proc/{c}").exists() and not alive(c)
+    ]
+
+
 @dataclass
 class TexRun:
     """TeX's process group under one build, and every process of it seen so far."""

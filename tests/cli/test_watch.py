@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.processes import zombies
 
 pytestmark = pytest.mark.tex
 
@@ -93,3 +94,53 @@ def test_watch_rebuilds_on_save_keeps_the_pdf_on_error_and_stops_cleanly(
     text = log.read_text()
     assert code == 0, text
     assert "stopped watching" in text and "Traceback" not in text
+
+
+def test_after_a_burst_of_saves_the_pdf_shows_the_last_one_and_no_process_is_left(
+    tmp_path: Path,
+) -> None:
+    """Saves that land while a build runs (its cache entry must not claim them) and
+    builds that fail along the way: the last save is what the PDF shows, and every TeX
+    run the watch started has been waited for."""
+    data, bib, out = tmp_path / "cv.yaml", tmp_path / "papers.bib", tmp_path / "out"
+    data.write_text(YAML.replace("WORD", "start"), encoding="utf-8")
+    bib.write_text(BIB.replace("TITLE", "One"), encoding="utf-8")
+    log = tmp_path / "watch.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "build_cv", "watch", str(data), "--out", str(out)],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            wait_for(lambda: "watching for changes" in log.read_text())
+            words = [f"save{i}" for i in range(12)]
+            for i, word in enumerate(words):
+                text = YAML.replace("WORD", word)
+                if i % 5 == 4:  # now and then a save that TeX rejects
+                    text += "  - {kind: raw, title: R, latex: '\\undefinedcommand'}\n"
+                save(data, text)
+                # some inside the debounce (300 ms), the rest into the build they started
+                time.sleep(0.55 if i == len(words) - 2 else 0.05 + 0.1 * (i % 4))
+            pdf_text = tmp_path / "pdf.txt"
+
+            def shows_last() -> bool:
+                subprocess.run(["pdftotext", str(out / "cv.pdf"), str(pdf_text)], check=False)
+                return pdf_text.exists() and words[-1] in pdf_text.read_text()
+
+            def idle() -> bool:  # a build ends with its PDF first, its log line after
+                return log.read_text().endswith("(Ctrl-C stops)\n") and shows_last()
+
+            wait_for(idle, seconds=90)
+            settled = log.read_text().count("watching for changes")
+            time.sleep(3)
+            assert log.read_text().count("watching for changes") == settled  # quiet now
+            assert shows_last() and words[-1] in (out / "cv.tex").read_text()
+            assert zombies(proc.pid) == []
+        finally:
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait(timeout=60)
+    assert code == 0, log.read_text()
+    assert "Traceback" not in log.read_text()
