@@ -371,8 +371,8 @@ def _request(args: argparse.Namespace) -> dict[str, str]:
     names: tuple[str, ...] = ("data", "out", "variant", "strict", "min_pages", "max_pages")
     names += ("max_size_mb", "format", "front_matter", "pages", "trust_raw")
     options = {name: str(getattr(args, name)) for name in names}
-    options["data"] = str(args.data.resolve())
-    options["out"] = str(args.out.resolve())
+    options["data"] = os.path.realpath(args.data)  # as Path.resolve, loops too
+    options["out"] = os.path.realpath(args.out)
     return options
 
 

@@ -116,6 +116,8 @@ def refuse_overwriting(targets: list[Target], inputs: list[Path]) -> None:
     A CV saved as `dist/cv.tex` and built with `--out dist` would be replaced by the
     generated file; a directory named like an output would fail only after TeX ran.
     """
+    for out_dir in dict.fromkeys(t.outputs.out_dir for t in targets):
+        _usable_out_dir(out_dir)
     sources = {_identity(p): p for p in inputs}
     for target in targets:
         for path in target.outputs.all(("pdf", "tex", target.format)):
@@ -129,12 +131,24 @@ def refuse_overwriting(targets: list[Target], inputs: list[Path]) -> None:
                 raise InputError(f"{path}: a directory is in the way of an output file")
 
 
+def _usable_out_dir(out_dir: Path) -> None:
+    """An output folder that cannot be one (a file, a loop of symbolic links, a path
+    through a file) is bad input, found before TeX runs rather than after."""
+    try:
+        if out_dir.stat() and not out_dir.is_dir():
+            raise InputError(f"{out_dir}: not a folder; choose another --out")
+    except FileNotFoundError:
+        return  # made when the files are published
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot be the output folder ({exc.strerror})") from None
+
+
 def _identity(path: Path) -> tuple[int, int] | Path:
     """The same file whatever the spelling: symbolic links, `..`, hard links."""
     try:
         st = path.stat()
     except OSError:
-        return path.resolve()
+        return Path(os.path.realpath(path))  # Path.resolve raises on a loop of links
     return (st.st_dev, st.st_ino)
 
 

@@ -10,6 +10,7 @@ for again after every build: a newly named .bib is watched from then on.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterable
@@ -35,7 +36,7 @@ class _Watcher:
         self._ready.wait(timeout=10)
 
     def _relevant(self, _: watchfiles.Change, path: str) -> bool:
-        return Path(path).resolve() in self._watched
+        return Path(os.path.realpath(path)) in self._watched
 
     def _run(self) -> None:
         for batch in watchfiles.watch(
@@ -80,7 +81,7 @@ def watch(inputs: Callable[[], Iterable[Path]], rebuild: Callable[[], None]) -> 
     try:
         while True:
             watched.clear()
-            watched.update(p.resolve() for p in inputs())
+            watched.update(Path(os.path.realpath(p)) for p in inputs())
             folders = sorted({str(p.parent) for p in watched})
             if watcher is None or watcher.folders != folders:
                 if watcher is not None:

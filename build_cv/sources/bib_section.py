@@ -9,6 +9,7 @@ diagnostics) treats both sources alike.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ def _read(
     problems: list[SchemaProblem],
     parsed: _Parsed,
 ) -> list[Publication]:
-    key = path.resolve()  # `papers.bib` and `./papers.bib` are one file
+    key = Path(os.path.realpath(path))  # `papers.bib` and `./papers.bib` are one file
     found = parsed.get(key)
     if found is None:
         try:

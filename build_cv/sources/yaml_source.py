@@ -8,6 +8,7 @@ sequence item under its path, e.g. ("sections", 2, "entries", 0, "start").
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,7 +165,7 @@ def load_yaml(path: Path) -> Loaded:
 
 def record_read(read: dict[Path, str], path: Path, data: bytes) -> None:
     """Note that `data` is what was read from `path` (see `Loaded.read`)."""
-    read[path.resolve()] = hashlib.sha256(data).hexdigest()
+    read[Path(os.path.realpath(path))] = hashlib.sha256(data).hexdigest()
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

@@ -319,3 +319,36 @@ def test_pypdf_log_lines_never_reach_the_terminal(default_build: BuildResult) ->
     lines = proc.stderr.decode().splitlines()
     assert lines, "a damaged PDF must fail with a message"
     assert all(line.startswith("build-cv: ") for line in lines), lines
+
+
+# --- paths that never reach a file ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "{loop}"],
+        ["build", "{cv}", "--out", "{loop}"],
+        ["build", "{cv}", "--out", "{loop}/out"],
+        ["build", "{cv}", "--out", "{file}"],
+        ["build", "{cv}", "--out", "{file}/out"],
+        ["build", "{cv}", "--format", "html", "--out", "{loop}"],
+        ["lint", "{loop}"],
+        ["check", "{loop}"],
+        ["check", "{cv}", "--data", "{loop}"],
+        ["import", "{loop}"],
+    ],
+)
+def test_a_loop_of_links_or_a_file_in_the_way_is_bad_input(
+    capsys: Capture, tmp_path: Path, args: list[str]
+) -> None:
+    """Named before TeX runs, with exit 2, never a RuntimeError from Path.resolve."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    (tmp_path / "file").write_text("x")
+    cv = write(tmp_path, MINIMAL)
+    names = {"loop": str(tmp_path / "a"), "cv": str(cv), "file": str(tmp_path / "file")}
+    code, _, err = run(capsys, *(a.format(**names) for a in args))
+    assert code == 2, err
+    assert "Traceback" not in err and err.count("\n") <= 2
+    assert "symbolic links" in err or "not a folder" in err or "Not a directory" in err
