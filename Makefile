@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DATA   ?= data/cv.yaml
 OUT    ?= out
 
-.PHONY: pdf all formats preview tex browser bytecode test quick lint format bench doctor clean gallery
+.PHONY: pdf all formats preview tex browser sitegen bytecode test quick lint format bench doctor clean gallery
 
 pdf: $(STAMP) tex bytecode
 	-@$(VENV)/bin/build-cv lint $(DATA)
@@ -35,6 +35,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
 	  || bash scripts/install-chromium.sh
 
+# The Markdown end-to-end test builds a site with each generator (Debian's hugo and jekyll).
+sitegen:
+	@command -v hugo >/dev/null 2>&1 && command -v jekyll >/dev/null 2>&1 \
+	  || bash scripts/install-sitegen.sh
+
 # An editable install leaves build_cv uncompiled, and where PYTHONDONTWRITEBYTECODE is set
 # (containers, CI) every run compiled it again: 0.1 s of each build. compileall skips what
 # is current.
@@ -47,7 +52,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-test: $(STAMP) tex browser lint bytecode
+test: $(STAMP) tex browser sitegen lint bytecode
 	$(PY) -m pytest -q
 
 quick: $(STAMP) lint bytecode  # while working: everything but the slow end-to-end groups (marker `tex`)

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from build_cv.cli import terminal
 from build_cv.errors import BuildCVError, InputError, Stopped, Warning_, quoted, shorten
 from build_cv.formats import FORMATS, FRONT_MATTERS, parse_formats
 from build_cv.pipeline import cache
@@ -181,15 +182,16 @@ def main(argv: list[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:  # a non-UTF-8 terminal gets ? for what it cannot show
             reconfigure(errors="replace")
-    args = parser().parse_args(argv)
-    try:
-        return _run(args)
-    except BrokenPipeError:
-        # The reader went away (`build-cv check --json x.pdf | head`): stop quietly, and
-        # point stdout at /dev/null so the interpreter's final flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 141
+    with terminal.guarded():  # no control character of the data reaches the terminal
+        args = parser().parse_args(argv)
+        try:
+            return _run(args)
+        except BrokenPipeError:
+            # The reader went away (`build-cv check --json x.pdf | head`): stop quietly, and
+            # point stdout at /dev/null so the interpreter's final flush cannot fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 141
 
 
 class _Version(argparse.Action):
@@ -243,7 +245,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "schema":
         from build_cv.schema.model import CV
 
-        print(json.dumps(CV.model_json_schema(), indent=2, ensure_ascii=False))
+        print(
+            json.dumps(CV.model_json_schema(), indent=2, ensure_ascii=False),
+            file=terminal.data_stdout(),
+        )
         return 0
     return _doctor()
 
@@ -521,7 +526,7 @@ def _new(args: argparse.Namespace) -> int:
 
     text = starter_yaml(args.name)
     if str(args.output) == "-":
-        sys.stdout.write(text)
+        terminal.data_stdout().write(text)
         return 0
     if args.output.exists():
         raise InputError(f"{args.output}: already exists; choose another file with -o")
@@ -558,7 +563,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"build-cv: note: {note}", file=sys.stderr)
     text = imported.yaml()
     if args.output is None:
-        sys.stdout.writelines(text.splitlines(keepends=True))
+        terminal.data_stdout().writelines(text.splitlines(keepends=True))
         return 0
     with locked(args.output.parent):
         publish({args.output: text.encode("utf-8")})

@@ -12,10 +12,11 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from rich.console import Console
 from rich.status import Status
 from rich.table import Table
+from rich.text import Text
 
+from build_cv.cli import terminal
 from build_cv.pipeline.plan import Target
 
 Row = tuple[str, str, str, str]  # variant, format, pages, result
@@ -27,7 +28,7 @@ class Progress:
     def __init__(self, tty: bool, err: TextIO | None = None) -> None:
         self.tty = tty
         self.err = err or sys.stderr
-        self.console = Console(stderr=True) if tty else None
+        self.console = terminal.console(stderr=True) if tty else None
         self.status: Status | None = None
         self.started = 0.0
 
@@ -36,8 +37,11 @@ class Progress:
         if stage in ("done", "failed"):
             seconds = time.monotonic() - self.started
             if self.console is not None:
-                mark = "[green]ok[/]" if stage == "done" else "[red]FAILED[/]"
-                self.console.print(f"{mark} {label} [dim]{seconds:.1f} s[/]", highlight=False)
+                mark = Text("ok", "green") if stage == "done" else Text("FAILED", "red")
+                line = Text.assemble(
+                    mark, " ", terminal.text(label), " ", (f"{seconds:.1f} s", "dim")
+                )
+                self.console.print(line, highlight=False)
             else:
                 print(f"build-cv: {label}: {stage} in {seconds:.1f} s", file=self.err)
             return
@@ -45,10 +49,10 @@ class Progress:
         if self.console is None:
             print(f"build-cv: {label}: {stage}", file=self.err)
         elif self.status is None:
-            self.status = self.console.status(f"{label}: {stage}")
+            self.status = self.console.status(terminal.text(f"{label}: {stage}"))
             self.status.start()
         else:
-            self.status.update(f"{label}: {stage}")
+            self.status.update(terminal.text(f"{label}: {stage}"))
 
     def close(self) -> None:
         if self.status is not None:
@@ -61,5 +65,6 @@ def rich_table(rows: Sequence[Row], show_format: bool) -> None:
     table = Table("variant", *(["format"] if show_format else []), "pages", "result")
     for name, form, pages, result in rows:
         style = "red" if result.startswith("FAILED") else None
-        table.add_row(name, *([form] if show_format else []), pages, result, style=style)
-    Console().print(table)
+        cells = [name, *([form] if show_format else []), pages, result]
+        table.add_row(*(terminal.text(c) for c in cells), style=style)
+    terminal.console().print(table)

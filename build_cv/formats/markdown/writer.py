@@ -3,9 +3,18 @@
 As in the other writers, escaping is not the template's job: `finalize` escapes every
 string a template prints, and `Rich` markup is parsed (markup.py) and rebuilt from escaped
 pieces. Escaping is as light as safety allows, so the file stays readable: characters
-that act anywhere (`\\ * _ ` [ ] < $ ~ |`, an entity's `&`) always, except `_` inside a
+that act anywhere (`\\ * _ ` [ ] < $ ~ |`, an entity's `&`, `{`) always, except `_` inside a
 word; those that act only where a line starts (`# > - + =`, `1.`) only at the start of
 a piece. Newlines in the data become spaces, so a piece cannot start a line of its own.
+
+Static site generators read the file before any Markdown parser does: Jekyll runs Liquid
+(`{{ }}`, `{% %}`) on every page with front matter, Hugo runs shortcodes (`{{< >}}`,
+`{{% %}}`), and their Markdown dialects give `{` meaning too (kramdown's `{::nomarkdown}`
+and `{: attributes}`, Goldmark's heading `{#id}`). So every `{` from the data is written
+as the entity `&#123;`, which every Markdown parser shows as `{` and no template engine
+reads as a delimiter; no `{{` or `{%` can then form, even from two pieces side by side.
+A `!` right before a link (`text!` then `[a](url)` from markup) would make it an image:
+it is escaped too.
 """
 
 from __future__ import annotations
@@ -25,7 +34,9 @@ from build_cv.view import Raw, Rich, SectionView, View
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FrontMatter = Literal["jekyll", "hugo"]  # as build_cv.formats.FRONT_MATTERS
 
-_ALWAYS = re.compile(r"([\\`*_\[\]<$~|])|&(?=#?\w+;)")
+_ALWAYS = re.compile(r"([\\`*_\[\]<$~|{])|&(?=#?\w+;)")
+# `!` right before a link's `[`, unless a backslash escapes it (an even run of them is text).
+_IMAGE = re.compile(r"(?<!\\)((?:\\\\)*)!\[")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
 
 
@@ -46,6 +57,10 @@ def escape_md(text: str) -> str:
 def _escaped(m: re.Match[str]) -> str:
     """A backslash before the character, but not before `_` inside a word (`MPI_Init`),
     where GitHub never reads it as emphasis."""
+    if m.group(0) == "{":
+        return "&#123;"  # not `\\{`: Liquid would still read `\\{%` as a tag
+    if m.group(0) == "&":
+        return "&amp;"  # kramdown (Jekyll) has no `\\&`: it would show the backslash
     text, i = m.string, m.start()
     inside_word = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
     if m.group(0) == "_" and inside_word:
@@ -55,15 +70,25 @@ def _escaped(m: re.Match[str]) -> str:
 
 def markup_md(text: str) -> str:
     """Inline markup (see markup.py) as Markdown; every other character escaped."""
-    return render(
-        text, escape_md, lambda inner: f"**{inner}**", lambda inner: f"*{inner}*", link_md
+    return no_images(
+        render(text, escape_md, lambda inner: f"**{inner}**", lambda inner: f"*{inner}*", link_md)
     )
+
+
+def no_images(md: str) -> str:
+    """Markdown whose every `![` is text: the writer makes no images, so a `!` before a
+    link can only be the data's. Escaping twice changes nothing."""
+    return _IMAGE.sub(lambda m: m.group(1) + "\\![", md)
+
+
+# Percent-encoding is the URL's own escape: `{` would let a site generator read `{{` or
+# `{%` in the target, and `<` as `%3C` after `{{` would even make Hugo's `{{%`.
+_URL_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in "\\<>{}"}
 
 
 def link_md(url: str, label: str) -> str:
     """`[label](<url>)`: the angle brackets let a URL hold parentheses and spaces."""
-    target = url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E")
-    return f"[{label}](<{target}>)"
+    return f"[{label}](<{url.translate(_URL_ESCAPES)}>)"
 
 
 class _Md(Markup):
@@ -100,8 +125,11 @@ def _descending(section: SectionView) -> bool:
 
 
 def front_matter(view: View, kind: FrontMatter) -> str:
-    """YAML front matter for a static site; JSON strings are valid YAML scalars."""
-    title = json.dumps(view.metadata.title, ensure_ascii=False)
+    """YAML front matter for a static site; JSON strings are valid YAML scalars.
+
+    `{` is written `\\u007b`, the same character to a YAML parser, so the file holds no
+    `{{` or `{%` at all, not even where no generator looks today."""
+    title = json.dumps(view.metadata.title, ensure_ascii=False).replace("{", "\\u007b")
     lines = ["---", f"title: {title}"]
     if kind == "jekyll":
         lines.append("layout: page")
@@ -116,5 +144,5 @@ def render_markdown(view: View, front: FrontMatter | None = None) -> str:
         .get_template("cv.md.j2")
         .render(view=view, header=view.header, labels=view.labels)
     )
-    body = re.sub(r"\n{3,}", "\n\n", body)
+    body = no_images(re.sub(r"\n{3,}", "\n\n", body))
     return (front_matter(view, front) if front else "") + body

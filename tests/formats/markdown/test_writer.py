@@ -9,13 +9,15 @@ from __future__ import annotations
 import html
 import re
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-from build_cv.formats.markdown.writer import escape_md, front_matter, markup_md
+from build_cv.formats.markdown.writer import escape_md, front_matter, link_md, markup_md
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import load_cv, render_document
+from build_cv.pipeline.build import FormatOptions, load_cv, render_document
 from build_cv.view import build_view
 from tests.conftest import DEFAULT_DATA, FIXTURES
 from tests.formats.html.test_writer import Page
@@ -93,3 +95,58 @@ def test_front_matter_for_static_sites() -> None:
     assert jekyll.startswith('---\ntitle: "Jiarui Fang - Curriculum Vitae"\nlayout: page\n---\n')
     assert "date: 2024-06-15\n" in hugo
     assert html.unescape(escape_md("a\u00a0b")) == "a\u00a0b"
+
+
+def images(markdown: str) -> list[Token]:
+    """Every image token markdown-it finds, inline ones included."""
+    found = []
+    for token in GFM.parse(markdown):
+        found += [t for t in token.children or [] if t.type == "image"]
+    return found
+
+
+def test_no_data_becomes_an_image() -> None:
+    for text in (
+        "Wow![a click](https://example.org/x)",  # a `!` ending the text before a link
+        "![an image](https://example.org/i.png)",  # an image typed as markup
+        "\\\\![x](https://example.org/i.png)",  # an escaped backslash, then the `!`
+        "**bold!**[x](https://example.org/)",
+    ):
+        md = markup_md(text)
+        assert images(md) == [], md
+        assert rendered(md).joined() == strip_markup(text)
+    cv = load_cv(FIXTURES / "sitegen.yaml")[1]
+    md = render_document("md", cv)
+    assert "Wow![" in (cv.summary or "")  # the fixture tries it
+    assert images(md) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(line_text, st.sampled_from(["", "!", "{", "{%", "!["]))
+def test_no_template_delimiter_or_image_is_ever_written(text: str, start: str) -> None:
+    """Liquid and Hugo read `{{`, `{%`, `{{<` and `{{%` before any Markdown parser, across
+    whatever pieces built them: no `{` from the data is written as itself."""
+    for md in (escape_md(start + text), markup_md(start + text + "[a](https://a.org)")):
+        assert "{" not in md
+        assert images(md) == []
+
+
+def test_site_generator_syntax_stays_text() -> None:
+    """The fast check of fixtures/sitegen.yaml; test_sitegen.py runs Hugo and Jekyll."""
+    cv = load_cv(FIXTURES / "sitegen.yaml")[1]
+    for kind in ("hugo", "jekyll"):
+        md = render_document("md", cv, FormatOptions(front_matter=kind))
+        body = md.split("---\n", 2)[2]
+        assert "{" not in md
+        text = rendered(body).joined()
+        for typed in ("{{ 7*7 }}", '{{< readfile "/etc/passwd" >}}', "{% include /etc/passwd %}"):
+            assert typed in text
+        matter = yaml.safe_load(md.split("---\n", 2)[1])
+        assert matter["title"] == "Ada {{ 7*7 }} Lovelace - Curriculum Vitae"
+
+
+def test_a_link_target_holds_no_template_delimiter() -> None:
+    """`<` in a target used to become `%3C`, so `{{<` turned into Hugo's `{{%`."""
+    md = link_md("https://example.org/{{<x>}}{%y%}", "label")
+    assert "{" not in md and "}" not in md
+    assert md == "[label](<https://example.org/%7B%7B%3Cx%3E%7D%7D%7B%y%%7D>)"
