@@ -9,6 +9,7 @@ a rebuild with nothing changed is answered from the cache before any of them loa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from build_cv.cli import terminal
 from build_cv.errors import BuildCVError, InputError, Stopped, Warning_, quoted, shorten
@@ -183,15 +184,25 @@ def main(argv: list[str] | None = None) -> int:
         if reconfigure is not None:  # a non-UTF-8 terminal gets ? for what it cannot show
             reconfigure(errors="replace")
     with terminal.guarded():  # no control character of the data reaches the terminal
-        args = parser().parse_args(argv)
         try:
-            return _run(args)
+            return _run(parser().parse_args(argv))
         except BrokenPipeError:
-            # The reader went away (`build-cv check --json x.pdf | head`): stop quietly, and
-            # point stdout at /dev/null so the interpreter's final flush cannot fail again.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            # The reader went away (`build-cv check --json x.pdf | head`): stop quietly.
+            _drop(sys.stdout)
             return 141
+        except terminal.StreamError as exc:  # `build-cv schema > /dev/full`
+            _drop(sys.stdout)
+            with contextlib.suppress(OSError):
+                print(f"build-cv: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return 1
+
+
+def _drop(stream: TextIO) -> None:
+    """Point `stream` at /dev/null, so that the interpreter's final flush of what it still
+    holds cannot fail again (and print a traceback of its own)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, terminal.behind(stream).fileno())
 
 
 class _Version(argparse.Action):

@@ -45,15 +45,25 @@ def _escape(m: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
 
 
-class Shown(io.TextIOBase):
-    """A text stream that writes what it is given through `shown` to the stream behind."""
+class StreamError(OSError):
+    """Standard output or error could not be written (a full disk, a failing device).
 
-    def __init__(self, behind: TextIO) -> None:
+    A write error of its own type, so that the command line can tell it from the
+    OSErrors of the build and end with a message and an exit code, not a traceback."""
+
+
+class Shown(io.TextIOBase):
+    """A text stream that writes what it is given through `shown` to the stream behind,
+    and turns a failure to write into a `StreamError`."""
+
+    def __init__(self, behind: TextIO, escape: bool = True) -> None:
         super().__init__()
         self.behind = behind
+        self._escape = escape
 
     def write(self, text: str) -> int:
-        self.behind.write(shown(text))
+        with _failing(self.behind):
+            self.behind.write(shown(text) if self._escape else text)
         return len(text)
 
     def writelines(self, lines: Iterable[str]) -> None:  # type: ignore[override]
@@ -61,7 +71,8 @@ class Shown(io.TextIOBase):
             self.write(line)
 
     def flush(self) -> None:
-        self.behind.flush()
+        with _failing(self.behind):
+            self.behind.flush()
 
     def isatty(self) -> bool:
         return self.behind.isatty()
@@ -79,6 +90,25 @@ class Shown(io.TextIOBase):
     @property
     def errors(self) -> str | None:  # type: ignore[override]
         return self.behind.errors
+
+
+@contextmanager
+def _failing(stream: TextIO) -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader went away: main stops quietly
+    except OSError as exc:
+        names = {1: "standard output", 2: "standard error"}
+        name = names.get(_fileno(stream) or -1, "the terminal")
+        raise StreamError(exc.errno, exc.strerror, name) from None
+
+
+def _fileno(stream: TextIO) -> int | None:
+    try:
+        return stream.fileno()
+    except (OSError, ValueError):
+        return None
 
 
 def behind(stream: TextIO) -> TextIO:
@@ -102,7 +132,7 @@ def guarded() -> Iterator[None]:
 
 def data_stdout() -> TextIO:
     """Standard output for data a command prints by design, written unchanged."""
-    return behind(sys.stdout)
+    return cast(TextIO, Shown(behind(sys.stdout), escape=False))
 
 
 def console(stderr: bool = False) -> Console:

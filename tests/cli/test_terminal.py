@@ -163,3 +163,39 @@ def test_data_printed_by_design_is_escaped_by_its_own_format(tmp_path: Path) -> 
     done = build_cv("new", f"Ada {CLEAR}", "-o", "-")
     assert_none_raw(done)
     assert yaml.safe_load(done.stdout)["person"]["name"] == f"Ada {CLEAR}"
+
+
+def test_a_full_disk_on_standard_output_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """`build-cv schema > /dev/full` and the like: every command that prints ends with
+    one line on standard error and exit 1; with standard error full too, quietly."""
+    cv = tmp_path / "cv.yaml"
+    cv.write_text(yaml.safe_dump(MINIMAL), encoding="utf-8")
+    pdf = PdfWriter()
+    pdf.add_blank_page(595, 842)
+    pdf.write(tmp_path / "blank.pdf")
+    commands = [
+        ["schema"],
+        ["lint", str(cv)],
+        ["new", "Ada", "-o", "-"],
+        ["--version"],
+        ["check", str(tmp_path / "blank.pdf")],
+        ["build", str(cv), "--format", "md", "--out", str(tmp_path / "out"), "--no-cache"],
+        ["import", str(FIXTURES / "jsonresume" / "every-section.json")],
+    ]
+    for args in commands:
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "build_cv", *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                timeout=120,
+            )
+        err = done.stderr.decode()
+        assert done.returncode == 1, (args, err)
+        assert "Traceback" not in err and "Exception ignored" not in err, (args, err)
+        assert err.endswith("build-cv: cannot write standard output: No space left on device\n")
+        with open("/dev/full", "w") as full:
+            both = subprocess.run(
+                [sys.executable, "-m", "build_cv", *args], stdout=full, stderr=full, timeout=120
+            )
+        assert both.returncode == 1, args
