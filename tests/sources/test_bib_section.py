@@ -195,9 +195,9 @@ def test_a_bib_that_two_sections_read_is_parsed_once_and_its_problems_told_once(
     reads: list[Path] = []
     read = bibtex.read_bibtex
 
-    def counted(path: Path) -> Any:
+    def counted(path: Path, *args: Any) -> Any:
         reads.append(path)
-        return read(path)
+        return read(path, *args)
 
     monkeypatch.setattr(bib_section, "read_bibtex", counted)
     path = write(tmp_path, {"bib": "papers.bib", "select": ["journal"]})
