@@ -7,7 +7,7 @@ sees `file:line: field: what is wrong` and never a traceback or a TeX log dump.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PathKey = tuple[str | int, ...]
@@ -239,6 +239,7 @@ class Warning_:
 
     message: str
     location: Location | None = None
+    kind: str = field(default="", compare=False)  # what lint groups it under in a summary
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
