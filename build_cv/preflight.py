@@ -129,7 +129,7 @@ def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Repor
         ("tounicode", lambda: [_check_tounicode(reader)]),
         ("codepoints", lambda: [_check_codepoints(reader)]),
         ("bookmarks", lambda: [_check_bookmarks(reader, exp)]),
-        ("language", lambda: [_check_language(reader)]),
+        ("language", lambda: [_check_language(reader, exp)]),
     ]
     if exp.pdfa:
         checks.append(("pdfa", lambda: [_check_pdfa(reader)]))
@@ -387,6 +387,15 @@ def _check_text(extracted: str, exp: Expectations) -> CheckResult:
 OUR_CREATOR = "build-cv"
 
 
+def _ours(reader: PdfReader, exp: Expectations) -> bool:
+    """Whether build-cv made the PDF (checked against CV data, or its Creator says so):
+    it sets Subject, Keywords and /Lang, so their absence is a fault, not a choice."""
+    if exp.ours:
+        return True
+    info: Any = reader.metadata or {}
+    return str(info.get("/Creator", "") or "").startswith(OUR_CREATOR)
+
+
 def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
     info: Any = reader.metadata or {}
     got = {
@@ -394,7 +403,7 @@ def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
         for k in ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")
     }
     required = ["Title", "Author"]
-    ours = got["Creator"].startswith(OUR_CREATOR) or bool(exp.metadata)
+    ours = _ours(reader, exp)
     optional = [] if ours else ["Subject", "Keywords"]
     required += [] if optional else ["Subject", "Keywords"]
     problems = [f"{k} is empty" for k in required if not got[k]]
@@ -402,7 +411,8 @@ def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
         if got.get(key) and normalize(got[key]) != normalize(want):
             problems.append(f"{key} is {got[key]!r}, expected {want!r}")
     if problems:
-        return CheckResult("metadata", "fail", "; ".join(problems), "set from the CV data")
+        hint = "set from the CV data" if exp.ours else "portals show and index them"
+        return CheckResult("metadata", "fail", "; ".join(problems), hint)
     gaps = [f"{k} is empty" for k in optional if not got[k]]
     if gaps:
         return CheckResult("metadata", "warn", "; ".join(gaps), "portals index them")
@@ -786,8 +796,9 @@ def _check_bookmarks(reader: PdfReader, exp: Expectations) -> CheckResult:
     return CheckResult("bookmarks", "pass", f"{len(titles)} bookmark(s)")
 
 
-def _check_language(reader: PdfReader) -> CheckResult:
+def _check_language(reader: PdfReader, exp: Expectations) -> CheckResult:
     lang = str(_root(reader).get("/Lang", "") or "")
     if not lang:
-        return CheckResult("language", "fail", "no /Lang", "screen readers need the language")
+        status: Status = "fail" if _ours(reader, exp) else "warn"
+        return CheckResult("language", status, "no /Lang", "screen readers need the language")
     return CheckResult("language", "pass", f"/Lang {lang}")

@@ -28,6 +28,7 @@ class Expectations:
     section_titles: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     pdfa: bool = False
+    ours: bool = False  # made from CV data (--data): its metadata and language are required
 
 
 @dataclass

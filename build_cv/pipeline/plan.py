@@ -175,4 +175,5 @@ def expectations(view: View, cv: CV, checks: Checks, limits: Limits) -> Expectat
             "Subject": view.metadata.subject,
             "Keywords": view.metadata.keywords,
         },
+        ours=True,
     )

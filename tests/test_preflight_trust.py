@@ -1,0 +1,97 @@
+"""`build-cv check` as a gatekeeper, and a fair verdict on PDFs that build-cv did not make.
+
+Every PDF here is a small one written with pypdf (base-14 Helvetica, so `fonts` fails on
+all of them and is ignored); nothing is mocked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pypdf import PdfWriter
+from pypdf.generic import (
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
+
+from tests.test_preflight import (
+    CheckCLI,
+    check,
+    stream,
+)
+from tests.test_preflight_reader import BODY, failures, helvetica, text_pdf
+
+__all__ = ["check"]  # the fixture, used by name
+
+CV = {
+    "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
+    "updated": "2024-06-15",
+    "sections": [
+        {"title": "Notes", "kind": "items", "entries": [{"label": "Note", "text": "Engines."}]}
+    ],
+}
+
+
+def cv_yaml(tmp_path: Path) -> Path:
+    path = tmp_path / "cv.yaml"
+    path.write_text(yaml.safe_dump(CV, sort_keys=False), "utf-8")
+    return path
+
+
+# ---- a fair verdict on a PDF build-cv did not make ----------------------------------------
+
+
+def foreign_pdf(path: Path, info: dict[str, str], lang: bool = False) -> Path:
+    """A PDF from another program: its own Creator, no /Lang unless asked."""
+    writer = PdfWriter()
+    writer.add_metadata(info)
+    if lang:
+        writer._root_object[NameObject("/Lang")] = TextStringObject("en")
+    content = DictionaryObject({NameObject("/F1"): helvetica()})
+    page = writer.add_blank_page(595.28, 841.89)
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): content})
+    page[NameObject("/Contents")] = stream(writer, BODY)
+    writer.write(path)
+    return path
+
+
+WORD = {"/Title": "CV", "/Author": "Ada Lovelace", "/Creator": "Microsoft Word"}
+
+
+def test_a_foreign_pdf_without_language_subject_or_keywords_only_warns(
+    check: CheckCLI, tmp_path: Path
+) -> None:
+    run = check(foreign_pdf(tmp_path / "word.pdf", WORD))
+    assert failures(run) == [], run.out
+    assert run.line("language") == "WARN  language    no /Lang (screen readers need the language)"
+    assert run.status("metadata") == "WARN"
+    assert check(tmp_path / "word.pdf", "--strict").code == 1
+
+
+def test_a_pdf_build_cv_made_still_needs_its_language(check: CheckCLI, tmp_path: Path) -> None:
+    ours = {**WORD, "/Creator": "build-cv with LaTeX and moderncv"}
+    run = check(foreign_pdf(tmp_path / "ours.pdf", ours))
+    assert run.status("language") == "FAIL"
+    assert run.status("metadata") == "FAIL"  # Subject and Keywords: build-cv always sets them
+
+
+def test_the_hint_to_set_metadata_from_the_data_needs_data(check: CheckCLI, tmp_path: Path) -> None:
+    pdf = foreign_pdf(tmp_path / "untitled.pdf", {"/Creator": "Word"}, lang=True)
+    run = check(pdf)
+    assert run.line("metadata") == (
+        "FAIL  metadata    Title is empty; Author is empty (portals show and index them)"
+    )
+    assert "CV data" not in run.out + run.err
+    with_data = check(pdf, "--data", str(cv_yaml(tmp_path)))
+    assert with_data.line("metadata").endswith("(set from the CV data)")
+
+
+def test_each_failure_is_described_once(check: CheckCLI, tmp_path: Path) -> None:
+    pdf = text_pdf(tmp_path / "short.pdf", BODY)
+    run = check(pdf, "--max-pages", "1", "--min-pages", "2", "--paper", "letter")
+    assert run.code == 1
+    for detail in ("1 page", "at least 2 required", "LETTER expected on every page"):
+        assert (run.out + run.err).count(detail) == 1, detail
+    assert run.err == "build-cv: check failed: pages, paper, fonts (details in the report)\n"
