@@ -458,6 +458,15 @@ _RUNS = {
     "/RichMediaExecute": "a RichMediaExecute action",
 }
 _MAX_ACTIONS = 1000  # a chain of /Next actions may loop or be huge
+# Annotations that carry a file, media or a model; each is named when found.
+_EMBEDDING = {
+    "FileAttachment": "an embedded file (FileAttachment annotation",
+    "RichMedia": "rich media (RichMedia annotation",
+    "Movie": "a movie (Movie annotation",
+    "Sound": "a sound (Sound annotation",
+    "Screen": "media (Screen annotation",
+    "3D": "a 3D model (3D annotation",
+}
 
 
 def _actions(obj: Any) -> Iterator[DictionaryObject]:
@@ -500,6 +509,14 @@ def _additional(aa: Any, where: str) -> list[str]:
     return found
 
 
+def _associated(owner: DictionaryObject, where: str) -> list[str]:
+    """Associated files (/AF, PDF 2.0 and PDF/A-3): files carried inside the PDF."""
+    files = _resolve(owner.get("/AF"))
+    if isinstance(files, ArrayObject | DictionaryObject):
+        return [f"associated files (/AF) of {where}"]
+    return []
+
+
 def _form_fields(fields: Any) -> Iterator[DictionaryObject]:
     todo, seen = list(_list(fields)), 0
     while todo and seen < _MAX_ACTIONS:
@@ -522,15 +539,18 @@ def _check_active(reader: PdfReader) -> CheckResult:
     if isinstance(_resolve(root.get("/OpenAction")), DictionaryObject):
         found += _judge(root["/OpenAction"], "the /OpenAction")
     found += _additional(root.get("/AA"), "the document")
+    found += _associated(root, "the document")
     for number, page in enumerate(reader.pages, 1):
         found += _additional(page.get("/AA"), f"page {number}")
+        found += _associated(page, f"page {number}")
         for annot in _list(page.get("/Annots")):
             annot = _dict(annot)
             kind = str(annot.get("/Subtype", "")).lstrip("/") or "an"
-            if kind == "FileAttachment":
-                found.append(f"an embedded file (FileAttachment annotation on page {number})")
+            if kind in _EMBEDDING:
+                found.append(f"{_EMBEDDING[kind]} on page {number})")
             found += _judge(annot.get("/A"), f"a {kind} annotation on page {number}")
             found += _additional(annot.get("/AA"), f"a {kind} annotation on page {number}")
+            found += _associated(annot, f"a {kind} annotation on page {number}")
     form = _dict(root.get("/AcroForm"))
     if "/XFA" in form:
         found.append("an XFA form")
@@ -546,9 +566,9 @@ def _check_active(reader: PdfReader) -> CheckResult:
             "active",
             "fail",
             "; ".join(found[:5]) + more,
-            "no JavaScript, actions that run or open files, embedded files or form actions",
+            "no JavaScript, actions that run or open files, embedded files, media or form actions",
         )
-    return CheckResult("active", "pass", "no JavaScript, launch actions or embedded files")
+    return CheckResult("active", "pass", "no JavaScript, launch actions, embedded files or media")
 
 
 def _has_profile(intent: Any) -> bool:

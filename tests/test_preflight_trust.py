@@ -1,4 +1,5 @@
-"""`build-cv check` as a gatekeeper, and a fair verdict on PDFs that build-cv did not make.
+"""`build-cv check` as a gatekeeper: embedded media and files, and a fair verdict on PDFs
+that build-cv did not make.
 
 Every PDF here is a small one written with pypdf (base-14 Helvetica, so `fonts` fails on
 all of them and is ignored); nothing is mocked.
@@ -6,11 +7,14 @@ all of them and is ignored); nothing is mocked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 from pypdf import PdfWriter
 from pypdf.generic import (
+    ArrayObject,
     DictionaryObject,
     NameObject,
     TextStringObject,
@@ -18,7 +22,11 @@ from pypdf.generic import (
 
 from tests.test_preflight import (
     CheckCLI,
+    annotation,
     check,
+    file_spec,
+    helvetica_pdf,
+    rewrite,
     stream,
 )
 from tests.test_preflight_reader import BODY, failures, helvetica, text_pdf
@@ -38,6 +46,55 @@ def cv_yaml(tmp_path: Path) -> Path:
     path = tmp_path / "cv.yaml"
     path.write_text(yaml.safe_dump(CV, sort_keys=False), "utf-8")
     return path
+
+
+SHOWN = "Ada Lovelace, Notes on the Analytical Engine"
+
+
+# ---- media and associated files in the `active` check ------------------------------------
+
+
+def associated(writer: PdfWriter) -> ArrayObject:
+    return ArrayObject([writer._add_object(file_spec(writer))])
+
+
+MEDIA: dict[str, tuple[Callable[[PdfWriter], None], str]] = {
+    "RichMedia": (
+        lambda w: annotation(w, "/RichMedia"),
+        "rich media (RichMedia annotation on page 1)",
+    ),
+    "Movie": (lambda w: annotation(w, "/Movie"), "a movie (Movie annotation on page 1)"),
+    "3D": (lambda w: annotation(w, "/3D"), "a 3D model (3D annotation on page 1)"),
+    "Screen": (lambda w: annotation(w, "/Screen"), "media (Screen annotation on page 1)"),
+    "Sound": (
+        lambda w: annotation(w, "/Sound", Sound=stream(w, b"\x00" * 16)),
+        "a sound (Sound annotation on page 1)",
+    ),
+    "document /AF": (
+        lambda w: w.root_object.__setitem__(NameObject("/AF"), associated(w)),
+        "associated files (/AF) of the document",
+    ),
+    "page /AF": (
+        lambda w: w.pages[0].__setitem__(NameObject("/AF"), associated(w)),
+        "associated files (/AF) of page 1",
+    ),
+    "annotation /AF": (
+        lambda w: annotation(w, "/Text", AF=associated(w)),
+        "associated files (/AF) of a Text annotation on page 1",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(MEDIA))
+def test_media_and_associated_files_fail_the_active_check(
+    check: CheckCLI, tmp_path: Path, kind: str
+) -> None:
+    edit, named = MEDIA[kind]
+    clean = helvetica_pdf(tmp_path / "clean.pdf", SHOWN)
+    assert check(clean).status("active") == "PASS"
+    run = check(rewrite(clean, tmp_path / "media.pdf", edit))
+    assert run.code == 1
+    assert run.line("active").startswith(f"FAIL  active      {named}")
 
 
 # ---- a fair verdict on a PDF build-cv did not make ----------------------------------------
