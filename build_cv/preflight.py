@@ -13,6 +13,7 @@ import re
 import stat
 import tempfile
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,13 @@ from typing import Any, BinaryIO
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NullObject,
+    StreamObject,
+)
 
 from build_cv import pdfium
 from build_cv.errors import InputError
@@ -114,6 +121,10 @@ def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Repor
     if encryption[0].status == "fail" and not _try_decrypt(reader):
         results.append(CheckResult("content", "fail", "not checked: the file is encrypted"))
         return Report(pdf, results)
+    streams = _guarded("streams", lambda: [_check_streams(reader)])
+    results += streams
+    if streams[0].status == "fail":  # nothing below may inflate a stream past the budget
+        return Report(pdf, results)
     pages = _PageTexts(file)
     checks: list[tuple[str, Callable[[], list[CheckResult]]]] = [
         ("structure", lambda: [_check_structure(reader)]),
@@ -145,9 +156,15 @@ def _page_count(reader: PdfReader) -> int | None:
         return None
 
 
+class _Refused(Exception):
+    """The file is past a bound the preflight keeps to (pages read, bytes inflated)."""
+
+
 def _guarded(name: str, check: Callable[[], list[CheckResult]]) -> list[CheckResult]:
     try:
         return check()
+    except _Refused as exc:
+        return [CheckResult(name, "fail", f"not read: {exc}")]
     except Exception as exc:  # a damaged file fails its check; it never crashes the preflight
         return [_damaged(name, exc)]
 
@@ -209,6 +226,188 @@ def _check_structure(reader: PdfReader) -> CheckResult:
     if "/Collection" in root:
         return CheckResult("structure", "fail", "a PDF portfolio (collection)", "a plain PDF")
     return CheckResult("structure", "pass", "a plain PDF document")
+
+
+# --- what one PDF may cost ----------------------------------------------------------------
+# A PDF of one megabyte can hold a stream that inflates to a gigabyte, or a page content
+# that a thousand pages share. Every check that reads text (PDFium, pypdf's extraction,
+# the XMP, the fonts' maps) inflates streams, so before any of them runs, what reading the
+# file would inflate is measured, without keeping the bytes, and a file past the budget is
+# refused: a CV inflates to a few megabytes.
+
+MAX_INFLATED = 100_000_000  # bytes: every stream once, plus each page's content per page
+MAX_OBJECTS = 200_000
+MAX_PAGES_READ = 500
+_CHUNK = 1 << 20
+_FEED = 1 << 16
+_FLATE = ("/FlateDecode", "/Fl")
+# Only a renderer decodes images; no check here does (PNG pages are drawn only from a PDF
+# this tool made and checked).
+_IMAGE_FILTERS = {"/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF"}
+
+
+def _objects(reader: PdfReader) -> Iterator[tuple[int, Any]]:
+    """Every indirect object of the file with its number, each once; a damaged one is
+    skipped (the check that needs it says so)."""
+    numbers = [(n, g) for g, table in reader.xref.items() for n in table]
+    numbers += [(n, 0) for n in reader.xref_objStm]
+    if len(numbers) > MAX_OBJECTS:
+        raise _Refused(f"{len(numbers):,} objects, over the {MAX_OBJECTS:,} a CV could need")
+    seen: set[int] = set()
+    for number, generation in numbers:
+        if number in seen:
+            continue
+        seen.add(number)
+        try:
+            obj = reader.get_object(IndirectObject(number, generation, reader))
+        except Exception:
+            continue
+        yield number, obj
+
+
+def _filters(stream: StreamObject) -> list[str]:
+    found = _resolve(stream.get("/Filter"))
+    items = _list(found) if isinstance(found, ArrayObject) else [found] if found else []
+    return [str(_resolve(f)) for f in items]
+
+
+def _inflated_size(stream: StreamObject, budget: int) -> int:
+    """How many bytes `stream` decodes to, counted without keeping them; past `budget`
+    the count stops (the caller only needs to know it is too many)."""
+    raw: bytes = getattr(stream, "_data", b"")
+    filters = _filters(stream)
+    if not filters or set(filters) & _IMAGE_FILTERS:
+        return len(raw)
+    if len(filters) == 1 and filters[0] in _FLATE:
+        return _flate_size(raw, budget)
+    from pypdf.filters import decode_stream_data
+
+    try:  # a rare chain (LZW, run-length, ASCII85): pypdf's own output limits hold
+        return len(decode_stream_data(stream))
+    except Exception:
+        return budget + 1
+
+
+def _flate_size(raw: bytes | memoryview, budget: int) -> int:
+    """The inflated size of the Flate data at the start of `raw`, fed in small pieces:
+    inline image data runs on into the rest of its page, which must not be copied."""
+    inflate = zlib.decompressobj()
+    view = memoryview(raw)
+    total = pos = 0
+    try:
+        while not inflate.eof and total <= budget:
+            data: bytes | memoryview = inflate.unconsumed_tail
+            if not data:
+                data, pos = view[pos : pos + _FEED], pos + _FEED
+            chunk = inflate.decompress(data, _CHUNK)
+            total += len(chunk)
+            if not chunk and not inflate.unconsumed_tail and pos >= len(view):
+                break
+    except zlib.error:  # damaged: readers stop where it breaks, and so does the count
+        pass
+    return total
+
+
+# Inline images (BI ... ID data EI) sit inside a page's content, and a reader inflates
+# each while it parses the page, however small the image says it is.
+_INLINE = re.compile(rb"(?<![^\s])BI(?=[\s/])")
+_INLINE_DATA = re.compile(rb"\sID\s")
+_INLINE_FLATE = re.compile(rb"/(?:Fl|FlateDecode)\b")
+MAX_INLINE_IMAGES = 1000
+
+
+def _inline_images_size(content: bytes, budget: int) -> int:
+    total = 0
+    for count, start in enumerate(_INLINE.finditer(content), 1):
+        data = _INLINE_DATA.search(content, start.end())
+        if data is None:
+            break
+        if count > MAX_INLINE_IMAGES:
+            return budget + 1
+        if _INLINE_FLATE.search(content, start.end(), data.start()):
+            total += _flate_size(memoryview(content)[data.end() :], budget - total)
+        if total > budget:
+            break
+    return total
+
+
+_FONT_PROGRAM = ("/Length1", "/Length2", "/Length3")
+
+
+def _readable(stream: StreamObject) -> bool:
+    """A stream that may hold text: not an image, not a font program."""
+    if str(stream.get("/Subtype")) == "/Image" or any(k in stream for k in _FONT_PROGRAM):
+        return False
+    return not set(_filters(stream)) & _IMAGE_FILTERS
+
+
+def _decoded(stream: StreamObject) -> bytes:
+    from pypdf.filters import decode_stream_data
+
+    if not _filters(stream):
+        return bytes(getattr(stream, "_data", b""))
+    try:
+        return decode_stream_data(stream)
+    except Exception:  # damaged or unsupported: nothing readable in it
+        return b""
+
+
+def _page_streams(page: Any) -> Iterator[int]:
+    """The streams a reader inflates again for each page that uses them: its contents
+    and the form XObjects it draws (fonts and images are kept across pages)."""
+    contents = page.get("/Contents")
+    for ref in [contents] if isinstance(contents, IndirectObject) else _list(contents):
+        if isinstance(ref, IndirectObject):
+            yield ref.idnum
+    todo, seen = [(page.get("/Resources"), 0)], 0
+    while todo and seen < _MAX_ACTIONS:
+        resources, depth = todo.pop()
+        seen += 1
+        for ref in _dict(_dict(resources).get("/XObject")).values():
+            form = _dict(ref)
+            if isinstance(ref, IndirectObject) and str(form.get("/Subtype")) == "/Form":
+                yield ref.idnum
+                if depth < 8:
+                    todo.append((form.get("/Resources"), depth + 1))
+
+
+def _check_streams(reader: PdfReader) -> CheckResult:
+    limit = f"at most {MAX_INFLATED // 1_000_000} MB inflated"
+    sizes: dict[int, int] = {}
+    total = 0
+    readable: list[tuple[int, StreamObject]] = []
+    for number, obj in _objects(reader):
+        if isinstance(obj, StreamObject):
+            sizes[number] = _inflated_size(obj, MAX_INFLATED - total)
+            total += sizes[number]
+            if total > MAX_INFLATED:
+                return _bomb(f"object {number} inflates past {MAX_INFLATED // 1_000_000} MB", limit)
+            if _readable(obj):
+                readable.append((number, obj))
+    for number, obj in readable:  # within the budget now, so safe to decode
+        inline = _inline_images_size(_decoded(obj), MAX_INFLATED - total)
+        sizes[number] += inline  # inflated again on each page that draws it
+        total += inline
+        if total > MAX_INFLATED:
+            return _bomb(f"an inline image in object {number} inflates past the budget", limit)
+    pages = len(reader.pages)
+    if pages > MAX_PAGES_READ:
+        shown = f"{pages:,} pages, over the {MAX_PAGES_READ} the preflight reads"
+        return CheckResult("streams", "fail", shown, limit)
+    for page in reader.pages:
+        total += sum(sizes.get(n, 0) for n in _page_streams(page))
+        if total > MAX_INFLATED:
+            return _bomb("its pages share content that inflates past the budget", limit)
+    streams = f"{len(sizes)} stream{'s' if len(sizes) != 1 else ''}"
+    return CheckResult("streams", "pass", f"{streams}, {_shown_size(total)} inflated", limit)
+
+
+def _bomb(what: str, limit: str) -> CheckResult:
+    return CheckResult("streams", "fail", f"{what}: a decompression bomb, not read further", limit)
+
+
+def _shown_size(size: int) -> str:
+    return f"{size / 1000:.0f} kB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"
 
 
 def _check_pages(reader: PdfReader, exp: Expectations) -> CheckResult:

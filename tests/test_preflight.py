@@ -41,6 +41,7 @@ ALL_CHECKS = [
     "size",
     "version",
     "encryption",
+    "streams",
     "structure",
     "pages",
     "paper",
