@@ -160,11 +160,10 @@ def _filter(section: m.Section, variant: m.Variant) -> m.Section | None:
 
 
 def _hide(model: Any, owner: str, hide: list[str], path: PathKey, hidden: list[Hidden]) -> Any:
+    """`model` without the fields `hide` names, nor any field derived from one of them
+    (an arXiv id the .bib reader took from a hidden `url`): see `derived_from`."""
     update = {}
-    for spec in hide:
-        spec_owner, _, field = spec.partition(".")
-        if spec_owner != owner:
-            continue
+    for spec, field in _hidden_fields(model, owner, hide):
         value = getattr(model, field)
         if value in (None, [], ""):
             continue
@@ -172,6 +171,28 @@ def _hide(model: Any, owner: str, hide: list[str], path: PathKey, hidden: list[H
             hidden.append(Hidden(spec, sub, text))
         update[field] = type(model).model_fields[field].get_default(call_default_factory=True)
     return model.model_copy(update=update) if update else model
+
+
+def _hidden_fields(model: Any, owner: str, hide: list[str]) -> list[tuple[str, str]]:
+    """(the `hide` entry responsible, field) for each field to drop, derivations followed."""
+    named = {f: f"{owner}.{f}" for o, _, f in (s.partition(".") for s in hide) if o == owner}
+    sources = derived_from(model)
+    grew = True
+    while grew:
+        grew = False
+        for field, origins in sources.items():
+            cause = next((named[o] for o in origins if o in named), None)
+            if field not in named and cause is not None:
+                named[field] = cause
+                grew = True
+    return [(spec, field) for field, spec in named.items()]
+
+
+def derived_from(model: Any) -> dict[str, tuple[str, ...]]:
+    """The fields of `model` that a source derived from others, and from which: a
+    `Publication` read from a .bib records where its arXiv id was found."""
+    derived = getattr(model, "derived", None)
+    return dict(derived) if isinstance(derived, dict) else {}
 
 
 def _hide_in_section(section: m.Section, hide: list[str], hidden: list[Hidden]) -> m.Section:
