@@ -272,3 +272,19 @@ class CheckFailedError(BuildCVError):
     def render(self) -> str:
         lines = [f"PDF check failed: {f.name}: {f.detail}" for f in self.failures]
         return "\n".join(lines)
+
+
+class LeakError(BuildCVError):
+    """An output of a variant would show a value the variant hides, so it was not written.
+
+    Each place is named by field, data location and where in the output, never by the
+    value: the message may be read where the variant's reader could read it too.
+    """
+
+    def __init__(self, output: Path, variant: str | None, places: list[str]) -> None:
+        super().__init__(f"{output} would show what variant `{variant}` hides")
+        self.output, self.variant, self.places = output, variant, places
+
+    def render(self) -> str:
+        head = f"{self.output} was not written: it would show what variant `{self.variant}` hides"
+        return "\n".join([head + ":", *(f"  {place}" for place in self.places)])

@@ -8,6 +8,7 @@ value found and the limit, works on any PDF, and only reads the file.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import stat
@@ -19,6 +20,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import unquote
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -26,12 +28,14 @@ from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
     IndirectObject,
+    NameObject,
     NullObject,
     StreamObject,
 )
 
 from build_cv import pdfium
 from build_cv.errors import InputError
+from build_cv.exposure import View, find, searchable
 from build_cv.report import CheckResult, Expectations, Report, Status
 from build_cv.uri import URI
 
@@ -144,6 +148,8 @@ def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Repor
     ]
     if exp.pdfa:
         checks.append(("pdfa", lambda: [_check_pdfa(reader)]))
+    if exp.hidden:
+        checks.append(("hidden", lambda: [_check_hidden(reader, pages, exp)]))
     for name, check in checks:
         results += _guarded(name, check)
     return Report(pdf, results, _page_count(reader))
@@ -1021,3 +1027,69 @@ def _check_language(reader: PdfReader, exp: Expectations) -> CheckResult:
         status: Status = "fail" if _ours(reader, exp) else "warn"
         return CheckResult("language", status, "no /Lang", "screen readers need the language")
     return CheckResult("language", "pass", f"/Lang {lang}")
+
+
+# --- what a variant hides -----------------------------------------------------------------
+# A variant's PDF must show none of the values the variant hides: not in its text, a link,
+# its metadata, nor any stream a tool can read (XMP, attachments, scripts).
+
+
+def _check_hidden(reader: PdfReader, pages: _PageTexts, exp: Expectations) -> CheckResult:
+    found = find(exp.hidden, _pdf_views(reader, pages))
+    if found:
+        shown = "; ".join(f.describe() for f in found)
+        return CheckResult(
+            "hidden",
+            "fail",
+            f"shows what this variant hides: {shown}",
+            "a hidden field appears nowhere",
+        )
+    count = len(searchable(exp.hidden))
+    return CheckResult(
+        "hidden",
+        "pass",
+        f"none of the {count} hidden value{'s' if count != 1 else ''} found",
+        "in text, links, metadata, streams",
+    )
+
+
+def _pdf_views(reader: PdfReader, pages: _PageTexts) -> Iterator[View]:
+    """Every text a reader or a tool can get out of the PDF, decoded, labelled by where."""
+    for number, page in enumerate(pages.pages(), 1):
+        where = f"the text of page {number}"
+        yield View(page.text, where, lines=False)
+        yield View(re.sub(r"-\s*\n\s*", "", page.text), where, lines=False)  # hyphenated
+    info: Any = reader.metadata or {}
+    for key, value in info.items():
+        yield View(str(value or ""), f"the document info ({key})", lines=False)
+    for number, obj in _objects(reader):
+        for key, text in _strings(obj):
+            where = f"a link ({key})" if key == "/URI" else f"object {number} ({key})"
+            yield View(text, where, lines=False)
+            if "%" in text:
+                yield View(unquote(text, errors="replace"), where, lines=False)
+        if isinstance(obj, StreamObject) and _readable(obj):
+            data = _decoded(obj).decode("utf-8", "replace")
+            meta = str(obj.get("/Type")) == "/Metadata"
+            where = "the XMP metadata" if meta else f"the stream of object {number}"
+            yield View(data, where, lines=False)
+            yield View(html.unescape(data), where, lines=False)
+
+
+def _strings(obj: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """The strings of one object (not following references: each object is walked on its
+    own), with the key each is stored under."""
+    if depth > 16:
+        return
+    if isinstance(obj, str) and not isinstance(obj, NameObject):
+        yield key, str(obj)
+    elif isinstance(obj, bytes):
+        yield key, obj.decode("latin-1")
+    elif isinstance(obj, DictionaryObject):
+        for k, v in obj.items():
+            if not isinstance(v, IndirectObject):
+                yield from _strings(v, str(k), depth + 1)
+    elif isinstance(obj, ArrayObject):
+        for v in obj:
+            if not isinstance(v, IndirectObject):
+                yield from _strings(v, key, depth + 1)

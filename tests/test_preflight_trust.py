@@ -1,5 +1,5 @@
-"""`build-cv check` as a gatekeeper: embedded media and files, and a fair verdict on PDFs
-that build-cv did not make.
+"""`build-cv check` as a gatekeeper: what a variant hides, embedded media and files, and a
+fair verdict on PDFs that build-cv did not make.
 
 Every PDF here is a small one written with pypdf (base-14 Helvetica, so `fonts` fails on
 all of them and is ignored); nothing is mocked.
@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from pypdf import PdfWriter
+from pypdf.annotations import Link
 from pypdf.generic import (
     ArrayObject,
+    DecodedStreamObject,
     DictionaryObject,
     NameObject,
     TextStringObject,
@@ -33,13 +36,18 @@ from tests.test_preflight_reader import BODY, failures, helvetica, text_pdf
 
 __all__ = ["check"]  # the fixture, used by name
 
+# ---- a variant's hidden values (issue 18) ------------------------------------------------
+
+PHONE = "+44 20 7946 0000"
 CV = {
-    "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
+    "person": {"name": "Ada Lovelace", "email": "ada@example.org", "phone": PHONE},
     "updated": "2024-06-15",
     "sections": [
         {"title": "Notes", "kind": "items", "entries": [{"label": "Note", "text": "Engines."}]}
     ],
+    "variants": {"public": {"hide": ["person.phone", "person.email"]}},
 }
+SHOWN = "Ada Lovelace, Notes on the Analytical Engine"
 
 
 def cv_yaml(tmp_path: Path) -> Path:
@@ -48,7 +56,83 @@ def cv_yaml(tmp_path: Path) -> Path:
     return path
 
 
-SHOWN = "Ada Lovelace, Notes on the Analytical Engine"
+def xmp(writer: PdfWriter, body: str) -> None:
+    """An XMP metadata stream whose description holds `body` (XML-escaped as given)."""
+    packet = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Description rdf:about="">'
+        f"<dc:description>{body}</dc:description></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    meta = DecodedStreamObject()
+    meta.set_data(packet.encode())
+    meta[NameObject("/Type")] = NameObject("/Metadata")
+    meta[NameObject("/Subtype")] = NameObject("/XML")
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(meta)
+
+
+def compressed(writer: PdfWriter, data: bytes) -> None:
+    """A Flate-compressed stream no page draws: only a tool reading the file finds it."""
+    raw = DecodedStreamObject()
+    raw.set_data(data)
+    writer._add_object(raw.flate_encode())
+
+
+# Where a hidden value can hide in a PDF, each with where the report must say it was found.
+PLACES: dict[str, tuple[Callable[[PdfWriter], Any], str]] = {
+    "a tel: link of the digits": (
+        lambda w: w.add_annotation(0, Link(rect=(50, 50, 150, 70), url="tel:+442079460000")),
+        "person.phone (written at {cv}:4:3), found in a link (/URI)",
+    ),
+    "a %-encoded address in a link": (
+        lambda w: w.add_annotation(
+            0, Link(rect=(50, 50, 150, 70), url="https://example.org/c?to=ada%40example.org")
+        ),
+        "person.email (written at {cv}:3:3), found in a link (/URI)",
+    ),
+    "the document info": (
+        lambda w: w.add_metadata({"/Subject": f"Call {PHONE}"}),
+        "person.phone (written at {cv}:4:3), found in the document info (/Subject)",
+    ),
+    "the XMP metadata, XML-escaped": (
+        lambda w: xmp(w, "write to ada&#64;example.org"),
+        "person.email (written at {cv}:3:3), found in the XMP metadata",
+    ),
+    "a compressed stream": (
+        lambda w: compressed(w, b"call +44-20-7946-0000"),
+        "person.phone (written at {cv}:4:3), found in the stream of object",
+    ),
+}
+
+
+def test_a_pdf_showing_a_hidden_value_in_its_text_fails_as_the_variant(
+    check: CheckCLI, tmp_path: Path
+) -> None:
+    cv = cv_yaml(tmp_path)
+    pdf = helvetica_pdf(tmp_path / "full.pdf", f"Ada Lovelace, Notes, call {PHONE}")
+    run = check(pdf, "--data", str(cv), "--variant", "public")
+    assert run.code == 1
+    assert run.line("hidden") == (
+        f"FAIL  hidden      shows what this variant hides: person.phone (written at {cv}:4:3), "
+        "found in the text of page 1 (a hidden field appears nowhere)"
+    )
+    assert "7946" not in run.out + run.err  # the report names the field, never the value
+    names = [ln[6:].split(" ", 1)[0] for ln in check(pdf, "--data", str(cv)).out.splitlines()]
+    assert "hidden" not in names  # the full CV hides nothing
+
+
+@pytest.mark.parametrize("place", list(PLACES))
+def test_a_hidden_value_is_found_wherever_a_tool_can_read_it(
+    check: CheckCLI, tmp_path: Path, place: str
+) -> None:
+    edit, found = PLACES[place]
+    cv = cv_yaml(tmp_path)
+    clean = helvetica_pdf(tmp_path / "clean.pdf", SHOWN)
+    assert check(clean, "--data", str(cv), "--variant", "public").status("hidden") == "PASS"
+    pdf = rewrite(clean, tmp_path / "leaky.pdf", edit)
+    line = check(pdf, "--data", str(cv), "--variant", "public").line("hidden")
+    assert line.startswith("FAIL"), line
+    assert found.format(cv=cv) in line
 
 
 # ---- media and associated files in the `active` check ------------------------------------

@@ -579,8 +579,8 @@ def _check(args: argparse.Namespace) -> int:
     if args.variant is not None and args.data is None:
         raise InputError("--variant needs --data: the variants are defined in the CV data")
     if args.data is not None:
-        _, cv = load_cv(args.data)
-        exp = variant_expectations(cv, args.variant, _limits(args))
+        loaded, cv = load_cv(args.data)
+        exp = variant_expectations(cv, args.variant, _limits(args), loaded)
     else:
         exp = Expectations(
             min_pages=args.min_pages or 1,
