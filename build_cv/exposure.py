@@ -26,17 +26,21 @@ MIN_DIGITS = 6  # a phone number's digits, searched without their grouping
 _PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
 _BLANKS = re.compile(r"[^\S\n]+")
 _GROUPING = re.compile(r"(?<=\d)[ ()./\-]+(?=[\d(])")
+_TIGHT_GROUPING = re.compile(r"(?<=\d)[()./\-]+(?=[\d(])")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://(?:www\.)?")
 
 
 @dataclass(frozen=True)
 class View:
-    """One decoded reading of an output: `how` it was decoded, and whether its line
-    numbers mean anything (a text file's do; a PDF page's text does not)."""
+    """One decoded reading of an output: `how` it was decoded, whether its line numbers
+    mean anything (a text file's do; a PDF page's text does not), and whether digits a
+    space apart may be one number (not in a PDF's raw stream, where the operands of
+    `12 0 0 12 72 720 cm` would run together into digits that dial anything)."""
 
     text: str
     how: str = ""
     lines: bool = True
+    spaced_digits: bool = True
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,8 @@ def find(secrets: Sequence[Secret], views: Iterable[View]) -> list[Exposure]:
         if not todo:
             break
         text = fold(view.text if view.lines else view.text.replace("\n", " "))
-        grouped = _GROUPING.sub("", text) if any(n.digits for n in todo) else text
+        grouping = _GROUPING if view.spaced_digits else _TIGHT_GROUPING
+        grouped = grouping.sub("", text) if any(n.digits for n in todo) else text
         for needle in list(todo):
             at = next((i for f in needle.forms if (i := _occurs(f, text)) != -1), -1)
             hay = text

@@ -1072,8 +1072,8 @@ def _pdf_views(reader: PdfReader, pages: _PageTexts) -> Iterator[View]:
             data = _decoded(obj).decode("utf-8", "replace")
             meta = str(obj.get("/Type")) == "/Metadata"
             where = "the XMP metadata" if meta else f"the stream of object {number}"
-            yield View(data, where, lines=False)
-            yield View(html.unescape(data), where, lines=False)
+            yield View(data, where, lines=False, spaced_digits=meta)
+            yield View(html.unescape(data), where, lines=False, spaced_digits=meta)
 
 
 def _strings(obj: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:

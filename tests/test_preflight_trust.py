@@ -135,6 +135,17 @@ def test_a_hidden_value_is_found_wherever_a_tool_can_read_it(
     assert found.format(cv=cv) in line
 
 
+def test_numbers_apart_in_a_raw_stream_are_not_a_phone(check: CheckCLI, tmp_path: Path) -> None:
+    """A drawing operator's operands (`44 20 7946 0000 re`) are not a phone number; the
+    same digits drawn as text are."""
+    cv = cv_yaml(tmp_path)
+    clean = helvetica_pdf(tmp_path / "clean.pdf", SHOWN)
+    pdf = rewrite(clean, tmp_path / "box.pdf", lambda w: compressed(w, b"q 44 20 7946 0000 re f Q"))
+    assert check(pdf, "--data", str(cv), "--variant", "public").status("hidden") == "PASS"
+    shown = helvetica_pdf(tmp_path / "shown.pdf", f"{SHOWN}, 44 20 7946 0000")
+    assert check(shown, "--data", str(cv), "--variant", "public").status("hidden") == "FAIL"
+
+
 # ---- media and associated files in the `active` check ------------------------------------
 
 
