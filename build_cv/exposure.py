@@ -6,6 +6,7 @@ one, or spelled the way the format spells it (`&#64;`, `%40`, `\\_`, `\\u00e9`, 
 link of the digits alone). The caller decodes each output into plain views (the format
 writers' own escapes undone); this module searches every view for every hidden value,
 compared as a reader compares text: compatibility forms, case and runs of spaces folded.
+A Markup value is also searched as the text a reader sees (`**team**` as `team`).
 
 Values shorter than MIN_LENGTH are not searched: a year or an initial occurs everywhere
 by chance. A phone number is also searched as its digits alone, however they are grouped,
@@ -19,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from build_cv.markup import strip_markup
 from build_cv.report import Secret
 
 MIN_LENGTH = 4
@@ -79,7 +81,7 @@ def is_phone(field: str) -> bool:
 
 def _needle(secret: Secret) -> _Needle | None:
     value = fold(secret.value.replace("\n", " ")).strip()
-    forms = [value]
+    forms = [value, fold(strip_markup(secret.value).replace("\n", " ")).strip()]
     bare = _SCHEME.sub("", value).rstrip("/")
     if bare != value:
         forms.append(bare)  # moderncv prints a homepage without its scheme

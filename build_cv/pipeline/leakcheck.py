@@ -47,14 +47,19 @@ def exposures(fmt: str, text: str, secrets: list[Secret]) -> list[Exposure]:
 
 
 def views(fmt: str, text: str) -> list[View]:
-    """The file as written, decoded as its format reads, and with links %-decoded too."""
+    """The file as written, decoded as its format reads, and with links %-decoded too;
+    an HTML page also as its text alone (a hidden summary's `**team**` is
+    `<strong>team</strong>` there)."""
     decode, how = _DECODERS.get(fmt, (None, ""))
     found = [View(text)]
+    decoded = text
     if decode is not None:
-        text = decode(text)
-        found.append(View(text, how))
+        decoded = decode(text)
+        found.append(View(decoded, how))
     links = f"{how}, links %-decoded" if how else "links %-decoded"
-    found.append(View(unquote(text, errors="replace"), links))
+    found.append(View(unquote(decoded, errors="replace"), links))
+    if fmt == "html":
+        found.append(View(html.unescape(_TAG.sub("", text)), "the page's text"))
     return found
 
 
@@ -78,6 +83,9 @@ def untex(text: str) -> str:
     """LaTeX as the text it typesets, for the escapes the writers use."""
     pattern, back = _latex_table()
     return pattern.sub(lambda m: back[m.group()], _SCRIPT_RUN.sub(r"\1", text))
+
+
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def unhtml(text: str) -> str:

@@ -113,3 +113,11 @@ def test_what_merely_contains_a_value_is_no_leak(value: str, text: str) -> None:
 def test_a_message_never_repeats_the_value() -> None:
     (found,) = find([secret("ada@example.org")], [View("x\nada@example.org")])
     assert found.describe() == "person.location (written at cv.yaml:4), found in line 2"
+
+
+def test_a_hidden_markup_value_is_found_as_the_text_a_reader_sees() -> None:
+    summary = "Led a **team of five** on [the engine](https://example.org/engine)"
+    page = "<p>Led a <strong>team of five</strong> on <a href='https://x.org'>the engine</a></p>"
+    (found,) = exposures("html", page, [secret(summary, "experience.summary")])
+    assert found.where == "line 1 (the page's text)"
+    assert exposures("txt", "Led a team of five on the engine", [secret(summary)])
