@@ -9,7 +9,7 @@ OUT    ?= out
 .PHONY: pdf all formats preview tex browser sitegen bytecode test quick lint format bench doctor clean gallery
 
 pdf: $(STAMP) tex bytecode
-	-@$(VENV)/bin/build-cv lint $(DATA)
+	-@$(VENV)/bin/build-cv lint --summary $(DATA)
 	$(VENV)/bin/build-cv build $(DATA) --out $(OUT)
 
 all: $(STAMP) tex bytecode

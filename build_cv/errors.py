@@ -7,7 +7,7 @@ sees `file:line: field: what is wrong` and never a traceback or a TeX log dump.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PathKey = tuple[str | int, ...]
@@ -239,6 +239,7 @@ class Warning_:
 
     message: str
     location: Location | None = None
+    kind: str = field(default="", compare=False)  # what lint groups it under in a summary
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
@@ -271,3 +272,19 @@ class CheckFailedError(BuildCVError):
     def render(self) -> str:
         lines = [f"PDF check failed: {f.name}: {f.detail}" for f in self.failures]
         return "\n".join(lines)
+
+
+class LeakError(BuildCVError):
+    """An output of a variant would show a value the variant hides, so it was not written.
+
+    Each place is named by field, data location and where in the output, never by the
+    value: the message may be read where the variant's reader could read it too.
+    """
+
+    def __init__(self, output: Path, variant: str | None, places: list[str]) -> None:
+        super().__init__(f"{output} would show what variant `{variant}` hides")
+        self.output, self.variant, self.places = output, variant, places
+
+    def render(self) -> str:
+        head = f"{self.output} was not written: it would show what variant `{self.variant}` hides"
+        return "\n".join([head + ":", *(f"  {place}" for place in self.places)])

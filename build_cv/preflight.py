@@ -8,23 +8,34 @@ value found and the limit, works on any PDF, and only reads the file.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import stat
 import tempfile
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import unquote
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    StreamObject,
+)
 
 from build_cv import pdfium
 from build_cv.errors import InputError
+from build_cv.exposure import View, find, searchable
 from build_cv.report import CheckResult, Expectations, Report, Status
 from build_cv.uri import URI
 
@@ -114,6 +125,10 @@ def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Repor
     if encryption[0].status == "fail" and not _try_decrypt(reader):
         results.append(CheckResult("content", "fail", "not checked: the file is encrypted"))
         return Report(pdf, results)
+    streams = _guarded("streams", lambda: [_check_streams(reader)])
+    results += streams
+    if streams[0].status == "fail":  # nothing below may inflate a stream past the budget
+        return Report(pdf, results)
     pages = _PageTexts(file)
     checks: list[tuple[str, Callable[[], list[CheckResult]]]] = [
         ("structure", lambda: [_check_structure(reader)]),
@@ -129,10 +144,12 @@ def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Repor
         ("tounicode", lambda: [_check_tounicode(reader)]),
         ("codepoints", lambda: [_check_codepoints(reader)]),
         ("bookmarks", lambda: [_check_bookmarks(reader, exp)]),
-        ("language", lambda: [_check_language(reader)]),
+        ("language", lambda: [_check_language(reader, exp)]),
     ]
     if exp.pdfa:
         checks.append(("pdfa", lambda: [_check_pdfa(reader)]))
+    if exp.hidden:
+        checks.append(("hidden", lambda: [_check_hidden(reader, pages, exp)]))
     for name, check in checks:
         results += _guarded(name, check)
     return Report(pdf, results, _page_count(reader))
@@ -145,9 +162,15 @@ def _page_count(reader: PdfReader) -> int | None:
         return None
 
 
+class _Refused(Exception):
+    """The file is past a bound the preflight keeps to (pages read, bytes inflated)."""
+
+
 def _guarded(name: str, check: Callable[[], list[CheckResult]]) -> list[CheckResult]:
     try:
         return check()
+    except _Refused as exc:
+        return [CheckResult(name, "fail", f"not read: {exc}")]
     except Exception as exc:  # a damaged file fails its check; it never crashes the preflight
         return [_damaged(name, exc)]
 
@@ -209,6 +232,188 @@ def _check_structure(reader: PdfReader) -> CheckResult:
     if "/Collection" in root:
         return CheckResult("structure", "fail", "a PDF portfolio (collection)", "a plain PDF")
     return CheckResult("structure", "pass", "a plain PDF document")
+
+
+# --- what one PDF may cost ----------------------------------------------------------------
+# A PDF of one megabyte can hold a stream that inflates to a gigabyte, or a page content
+# that a thousand pages share. Every check that reads text (PDFium, pypdf's extraction,
+# the XMP, the fonts' maps) inflates streams, so before any of them runs, what reading the
+# file would inflate is measured, without keeping the bytes, and a file past the budget is
+# refused: a CV inflates to a few megabytes.
+
+MAX_INFLATED = 100_000_000  # bytes: every stream once, plus each page's content per page
+MAX_OBJECTS = 200_000
+MAX_PAGES_READ = 500
+_CHUNK = 1 << 20
+_FEED = 1 << 16
+_FLATE = ("/FlateDecode", "/Fl")
+# Only a renderer decodes images; no check here does (PNG pages are drawn only from a PDF
+# this tool made and checked).
+_IMAGE_FILTERS = {"/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF"}
+
+
+def _objects(reader: PdfReader) -> Iterator[tuple[int, Any]]:
+    """Every indirect object of the file with its number, each once; a damaged one is
+    skipped (the check that needs it says so)."""
+    numbers = [(n, g) for g, table in reader.xref.items() for n in table]
+    numbers += [(n, 0) for n in reader.xref_objStm]
+    if len(numbers) > MAX_OBJECTS:
+        raise _Refused(f"{len(numbers):,} objects, over the {MAX_OBJECTS:,} a CV could need")
+    seen: set[int] = set()
+    for number, generation in numbers:
+        if number in seen:
+            continue
+        seen.add(number)
+        try:
+            obj = reader.get_object(IndirectObject(number, generation, reader))
+        except Exception:
+            continue
+        yield number, obj
+
+
+def _filters(stream: StreamObject) -> list[str]:
+    found = _resolve(stream.get("/Filter"))
+    items = _list(found) if isinstance(found, ArrayObject) else [found] if found else []
+    return [str(_resolve(f)) for f in items]
+
+
+def _inflated_size(stream: StreamObject, budget: int) -> int:
+    """How many bytes `stream` decodes to, counted without keeping them; past `budget`
+    the count stops (the caller only needs to know it is too many)."""
+    raw: bytes = getattr(stream, "_data", b"")
+    filters = _filters(stream)
+    if not filters or set(filters) & _IMAGE_FILTERS:
+        return len(raw)
+    if len(filters) == 1 and filters[0] in _FLATE:
+        return _flate_size(raw, budget)
+    from pypdf.filters import decode_stream_data
+
+    try:  # a rare chain (LZW, run-length, ASCII85): pypdf's own output limits hold
+        return len(decode_stream_data(stream))
+    except Exception:
+        return budget + 1
+
+
+def _flate_size(raw: bytes | memoryview, budget: int) -> int:
+    """The inflated size of the Flate data at the start of `raw`, fed in small pieces:
+    inline image data runs on into the rest of its page, which must not be copied."""
+    inflate = zlib.decompressobj()
+    view = memoryview(raw)
+    total = pos = 0
+    try:
+        while not inflate.eof and total <= budget:
+            data: bytes | memoryview = inflate.unconsumed_tail
+            if not data:
+                data, pos = view[pos : pos + _FEED], pos + _FEED
+            chunk = inflate.decompress(data, _CHUNK)
+            total += len(chunk)
+            if not chunk and not inflate.unconsumed_tail and pos >= len(view):
+                break
+    except zlib.error:  # damaged: readers stop where it breaks, and so does the count
+        pass
+    return total
+
+
+# Inline images (BI ... ID data EI) sit inside a page's content, and a reader inflates
+# each while it parses the page, however small the image says it is.
+_INLINE = re.compile(rb"(?<![^\s])BI(?=[\s/])")
+_INLINE_DATA = re.compile(rb"\sID\s")
+_INLINE_FLATE = re.compile(rb"/(?:Fl|FlateDecode)\b")
+MAX_INLINE_IMAGES = 1000
+
+
+def _inline_images_size(content: bytes, budget: int) -> int:
+    total = 0
+    for count, start in enumerate(_INLINE.finditer(content), 1):
+        data = _INLINE_DATA.search(content, start.end())
+        if data is None:
+            break
+        if count > MAX_INLINE_IMAGES:
+            return budget + 1
+        if _INLINE_FLATE.search(content, start.end(), data.start()):
+            total += _flate_size(memoryview(content)[data.end() :], budget - total)
+        if total > budget:
+            break
+    return total
+
+
+_FONT_PROGRAM = ("/Length1", "/Length2", "/Length3")
+
+
+def _readable(stream: StreamObject) -> bool:
+    """A stream that may hold text: not an image, not a font program."""
+    if str(stream.get("/Subtype")) == "/Image" or any(k in stream for k in _FONT_PROGRAM):
+        return False
+    return not set(_filters(stream)) & _IMAGE_FILTERS
+
+
+def _decoded(stream: StreamObject) -> bytes:
+    from pypdf.filters import decode_stream_data
+
+    if not _filters(stream):
+        return bytes(getattr(stream, "_data", b""))
+    try:
+        return decode_stream_data(stream)
+    except Exception:  # damaged or unsupported: nothing readable in it
+        return b""
+
+
+def _page_streams(page: Any) -> Iterator[int]:
+    """The streams a reader inflates again for each page that uses them: its contents
+    and the form XObjects it draws (fonts and images are kept across pages)."""
+    contents = page.get("/Contents")
+    for ref in [contents] if isinstance(contents, IndirectObject) else _list(contents):
+        if isinstance(ref, IndirectObject):
+            yield ref.idnum
+    todo, seen = [(page.get("/Resources"), 0)], 0
+    while todo and seen < _MAX_ACTIONS:
+        resources, depth = todo.pop()
+        seen += 1
+        for ref in _dict(_dict(resources).get("/XObject")).values():
+            form = _dict(ref)
+            if isinstance(ref, IndirectObject) and str(form.get("/Subtype")) == "/Form":
+                yield ref.idnum
+                if depth < 8:
+                    todo.append((form.get("/Resources"), depth + 1))
+
+
+def _check_streams(reader: PdfReader) -> CheckResult:
+    limit = f"at most {MAX_INFLATED // 1_000_000} MB inflated"
+    sizes: dict[int, int] = {}
+    total = 0
+    readable: list[tuple[int, StreamObject]] = []
+    for number, obj in _objects(reader):
+        if isinstance(obj, StreamObject):
+            sizes[number] = _inflated_size(obj, MAX_INFLATED - total)
+            total += sizes[number]
+            if total > MAX_INFLATED:
+                return _bomb(f"object {number} inflates past {MAX_INFLATED // 1_000_000} MB", limit)
+            if _readable(obj):
+                readable.append((number, obj))
+    for number, obj in readable:  # within the budget now, so safe to decode
+        inline = _inline_images_size(_decoded(obj), MAX_INFLATED - total)
+        sizes[number] += inline  # inflated again on each page that draws it
+        total += inline
+        if total > MAX_INFLATED:
+            return _bomb(f"an inline image in object {number} inflates past the budget", limit)
+    pages = len(reader.pages)
+    if pages > MAX_PAGES_READ:
+        shown = f"{pages:,} pages, over the {MAX_PAGES_READ} the preflight reads"
+        return CheckResult("streams", "fail", shown, limit)
+    for page in reader.pages:
+        total += sum(sizes.get(n, 0) for n in _page_streams(page))
+        if total > MAX_INFLATED:
+            return _bomb("its pages share content that inflates past the budget", limit)
+    streams = f"{len(sizes)} stream{'s' if len(sizes) != 1 else ''}"
+    return CheckResult("streams", "pass", f"{streams}, {_shown_size(total)} inflated", limit)
+
+
+def _bomb(what: str, limit: str) -> CheckResult:
+    return CheckResult("streams", "fail", f"{what}: a decompression bomb, not read further", limit)
+
+
+def _shown_size(size: int) -> str:
+    return f"{size / 1000:.0f} kB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"
 
 
 def _check_pages(reader: PdfReader, exp: Expectations) -> CheckResult:
@@ -387,6 +592,15 @@ def _check_text(extracted: str, exp: Expectations) -> CheckResult:
 OUR_CREATOR = "build-cv"
 
 
+def _ours(reader: PdfReader, exp: Expectations) -> bool:
+    """Whether build-cv made the PDF (checked against CV data, or its Creator says so):
+    it sets Subject, Keywords and /Lang, so their absence is a fault, not a choice."""
+    if exp.ours:
+        return True
+    info: Any = reader.metadata or {}
+    return str(info.get("/Creator", "") or "").startswith(OUR_CREATOR)
+
+
 def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
     info: Any = reader.metadata or {}
     got = {
@@ -394,7 +608,7 @@ def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
         for k in ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")
     }
     required = ["Title", "Author"]
-    ours = got["Creator"].startswith(OUR_CREATOR) or bool(exp.metadata)
+    ours = _ours(reader, exp)
     optional = [] if ours else ["Subject", "Keywords"]
     required += [] if optional else ["Subject", "Keywords"]
     problems = [f"{k} is empty" for k in required if not got[k]]
@@ -402,7 +616,8 @@ def _check_metadata(reader: PdfReader, exp: Expectations) -> CheckResult:
         if got.get(key) and normalize(got[key]) != normalize(want):
             problems.append(f"{key} is {got[key]!r}, expected {want!r}")
     if problems:
-        return CheckResult("metadata", "fail", "; ".join(problems), "set from the CV data")
+        hint = "set from the CV data" if exp.ours else "portals show and index them"
+        return CheckResult("metadata", "fail", "; ".join(problems), hint)
     gaps = [f"{k} is empty" for k in optional if not got[k]]
     if gaps:
         return CheckResult("metadata", "warn", "; ".join(gaps), "portals index them")
@@ -448,6 +663,15 @@ _RUNS = {
     "/RichMediaExecute": "a RichMediaExecute action",
 }
 _MAX_ACTIONS = 1000  # a chain of /Next actions may loop or be huge
+# Annotations that carry a file, media or a model; each is named when found.
+_EMBEDDING = {
+    "FileAttachment": "an embedded file (FileAttachment annotation",
+    "RichMedia": "rich media (RichMedia annotation",
+    "Movie": "a movie (Movie annotation",
+    "Sound": "a sound (Sound annotation",
+    "Screen": "media (Screen annotation",
+    "3D": "a 3D model (3D annotation",
+}
 
 
 def _actions(obj: Any) -> Iterator[DictionaryObject]:
@@ -490,6 +714,14 @@ def _additional(aa: Any, where: str) -> list[str]:
     return found
 
 
+def _associated(owner: DictionaryObject, where: str) -> list[str]:
+    """Associated files (/AF, PDF 2.0 and PDF/A-3): files carried inside the PDF."""
+    files = _resolve(owner.get("/AF"))
+    if isinstance(files, ArrayObject | DictionaryObject):
+        return [f"associated files (/AF) of {where}"]
+    return []
+
+
 def _form_fields(fields: Any) -> Iterator[DictionaryObject]:
     todo, seen = list(_list(fields)), 0
     while todo and seen < _MAX_ACTIONS:
@@ -512,15 +744,18 @@ def _check_active(reader: PdfReader) -> CheckResult:
     if isinstance(_resolve(root.get("/OpenAction")), DictionaryObject):
         found += _judge(root["/OpenAction"], "the /OpenAction")
     found += _additional(root.get("/AA"), "the document")
+    found += _associated(root, "the document")
     for number, page in enumerate(reader.pages, 1):
         found += _additional(page.get("/AA"), f"page {number}")
+        found += _associated(page, f"page {number}")
         for annot in _list(page.get("/Annots")):
             annot = _dict(annot)
             kind = str(annot.get("/Subtype", "")).lstrip("/") or "an"
-            if kind == "FileAttachment":
-                found.append(f"an embedded file (FileAttachment annotation on page {number})")
+            if kind in _EMBEDDING:
+                found.append(f"{_EMBEDDING[kind]} on page {number})")
             found += _judge(annot.get("/A"), f"a {kind} annotation on page {number}")
             found += _additional(annot.get("/AA"), f"a {kind} annotation on page {number}")
+            found += _associated(annot, f"a {kind} annotation on page {number}")
     form = _dict(root.get("/AcroForm"))
     if "/XFA" in form:
         found.append("an XFA form")
@@ -536,9 +771,9 @@ def _check_active(reader: PdfReader) -> CheckResult:
             "active",
             "fail",
             "; ".join(found[:5]) + more,
-            "no JavaScript, actions that run or open files, embedded files or form actions",
+            "no JavaScript, actions that run or open files, embedded files, media or form actions",
         )
-    return CheckResult("active", "pass", "no JavaScript, launch actions or embedded files")
+    return CheckResult("active", "pass", "no JavaScript, launch actions, embedded files or media")
 
 
 def _has_profile(intent: Any) -> bool:
@@ -786,8 +1021,75 @@ def _check_bookmarks(reader: PdfReader, exp: Expectations) -> CheckResult:
     return CheckResult("bookmarks", "pass", f"{len(titles)} bookmark(s)")
 
 
-def _check_language(reader: PdfReader) -> CheckResult:
+def _check_language(reader: PdfReader, exp: Expectations) -> CheckResult:
     lang = str(_root(reader).get("/Lang", "") or "")
     if not lang:
-        return CheckResult("language", "fail", "no /Lang", "screen readers need the language")
+        status: Status = "fail" if _ours(reader, exp) else "warn"
+        return CheckResult("language", status, "no /Lang", "screen readers need the language")
     return CheckResult("language", "pass", f"/Lang {lang}")
+
+
+# --- what a variant hides -----------------------------------------------------------------
+# A variant's PDF must show none of the values the variant hides: not in its text, a link,
+# its metadata, nor any stream a tool can read (XMP, attachments, scripts).
+
+
+def _check_hidden(reader: PdfReader, pages: _PageTexts, exp: Expectations) -> CheckResult:
+    found = find(exp.hidden, _pdf_views(reader, pages))
+    if found:
+        shown = "; ".join(f.describe() for f in found)
+        return CheckResult(
+            "hidden",
+            "fail",
+            f"shows what this variant hides: {shown}",
+            "a hidden field appears nowhere",
+        )
+    count = len(searchable(exp.hidden))
+    return CheckResult(
+        "hidden",
+        "pass",
+        f"none of the {count} hidden value{'s' if count != 1 else ''} found",
+        "in text, links, metadata, streams",
+    )
+
+
+def _pdf_views(reader: PdfReader, pages: _PageTexts) -> Iterator[View]:
+    """Every text a reader or a tool can get out of the PDF, decoded, labelled by where."""
+    for number, page in enumerate(pages.pages(), 1):
+        where = f"the text of page {number}"
+        yield View(page.text, where, lines=False)
+        yield View(re.sub(r"-\s*\n\s*", "", page.text), where, lines=False)  # hyphenated
+    info: Any = reader.metadata or {}
+    for key, value in info.items():
+        yield View(str(value or ""), f"the document info ({key})", lines=False)
+    for number, obj in _objects(reader):
+        for key, text in _strings(obj):
+            where = f"a link ({key})" if key == "/URI" else f"object {number} ({key})"
+            yield View(text, where, lines=False)
+            if "%" in text:
+                yield View(unquote(text, errors="replace"), where, lines=False)
+        if isinstance(obj, StreamObject) and _readable(obj):
+            data = _decoded(obj).decode("utf-8", "replace")
+            meta = str(obj.get("/Type")) == "/Metadata"
+            where = "the XMP metadata" if meta else f"the stream of object {number}"
+            yield View(data, where, lines=False, spaced_digits=meta)
+            yield View(html.unescape(data), where, lines=False, spaced_digits=meta)
+
+
+def _strings(obj: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """The strings of one object (not following references: each object is walked on its
+    own), with the key each is stored under."""
+    if depth > 16:
+        return
+    if isinstance(obj, str) and not isinstance(obj, NameObject):
+        yield key, str(obj)
+    elif isinstance(obj, bytes):
+        yield key, obj.decode("latin-1")
+    elif isinstance(obj, DictionaryObject):
+        for k, v in obj.items():
+            if not isinstance(v, IndirectObject):
+                yield from _strings(v, str(k), depth + 1)
+    elif isinstance(obj, ArrayObject):
+        for v in obj:
+            if not isinstance(v, IndirectObject):
+                yield from _strings(v, key, depth + 1)

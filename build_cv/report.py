@@ -14,6 +14,19 @@ from typing import Literal
 Status = Literal["pass", "warn", "fail"]
 
 
+@dataclass(frozen=True)
+class Secret:
+    """A value a variant hides: no output of the variant may show it.
+
+    `field` names what hides it (`person.phone`); `written` is where the data has it
+    (`cv.yaml:4`), so a message can point there without repeating the value itself.
+    """
+
+    field: str
+    value: str
+    written: str = ""
+
+
 @dataclass
 class Expectations:
     """What the PDF should satisfy; None means `not checked`."""
@@ -28,6 +41,8 @@ class Expectations:
     section_titles: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     pdfa: bool = False
+    hidden: list[Secret] = field(default_factory=list)
+    ours: bool = False  # made from CV data (--data): its metadata and language are required
 
 
 @dataclass

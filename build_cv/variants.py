@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from pydantic import BaseModel
 
 from build_cv.errors import PathKey, did_you_mean
+from build_cv.exposure import MIN_LENGTH, View, find
 from build_cv.markup import strip_markup
+from build_cv.report import Secret
 from build_cv.schema import model as m
 
 PERSON = "person"
@@ -31,7 +34,15 @@ SECTION_KINDS: dict[str, type[m.Entry]] = {
 }
 # Fields that are not content: hiding them would hide nothing a reader sees.
 _NOT_HIDEABLE = {"tags"}
-MIN_LEAK_CHECK = 4  # shorter hidden values (a year, an initial) occur everywhere by chance
+MIN_LEAK_CHECK = MIN_LENGTH  # shorter hidden values (a year, an initial) occur by chance
+# Hidden fields whose values stay shown on purpose: hiding the marks keeps the authors,
+# and other spellings of the owner's name only decide what is bolded.
+NOT_SECRET = {
+    "publications.equal_contribution",
+    "publications.corresponding",
+    "publications.entry_type",
+    "person.author_names",
+}
 
 
 @dataclass(frozen=True)
@@ -160,11 +171,10 @@ def _filter(section: m.Section, variant: m.Variant) -> m.Section | None:
 
 
 def _hide(model: Any, owner: str, hide: list[str], path: PathKey, hidden: list[Hidden]) -> Any:
+    """`model` without the fields `hide` names, nor any field derived from one of them
+    (an arXiv id the .bib reader took from a hidden `url`): see `derived_from`."""
     update = {}
-    for spec in hide:
-        spec_owner, _, field = spec.partition(".")
-        if spec_owner != owner:
-            continue
+    for spec, field in _hidden_fields(model, owner, hide):
         value = getattr(model, field)
         if value in (None, [], ""):
             continue
@@ -172,6 +182,28 @@ def _hide(model: Any, owner: str, hide: list[str], path: PathKey, hidden: list[H
             hidden.append(Hidden(spec, sub, text))
         update[field] = type(model).model_fields[field].get_default(call_default_factory=True)
     return model.model_copy(update=update) if update else model
+
+
+def _hidden_fields(model: Any, owner: str, hide: list[str]) -> list[tuple[str, str]]:
+    """(the `hide` entry responsible, field) for each field to drop, derivations followed."""
+    named = {f: f"{owner}.{f}" for o, _, f in (s.partition(".") for s in hide) if o == owner}
+    sources = derived_from(model)
+    grew = True
+    while grew:
+        grew = False
+        for field, origins in sources.items():
+            cause = next((named[o] for o in origins if o in named), None)
+            if field not in named and cause is not None:
+                named[field] = cause
+                grew = True
+    return [(spec, field) for field, spec in named.items()]
+
+
+def derived_from(model: Any) -> dict[str, tuple[str, ...]]:
+    """The fields of `model` that a source derived from others, and from which: a
+    `Publication` read from a .bib records where its arXiv id was found."""
+    derived = getattr(model, "derived", None)
+    return dict(derived) if isinstance(derived, dict) else {}
 
 
 def _hide_in_section(section: m.Section, hide: list[str], hidden: list[Hidden]) -> m.Section:
@@ -199,14 +231,17 @@ def leaks(selection: Selection) -> list[tuple[Hidden, PathKey]]:
     """Hidden values that the variant still shows in another field, and where.
 
     Hiding `references.email` promises the address is nowhere in the document; if the
-    user also typed it into a summary, the field is gone but the value is not.
+    user also typed it into a summary, the field is gone but the value is not. It is
+    looked for as the outputs are searched (exposure.py): in any case and spacing, in a
+    %-encoded link, and a phone number as its digits.
     """
-    values = [h for h in selection.hidden if len(h.value) >= MIN_LEAK_CHECK]
+    values = {Secret(h.field, h.value): h for h in selection.hidden if h.field not in NOT_SECRET}
     if not values:
         return []
+    secrets = list(values)
     found = []
     for path, text in m.user_strings(selection.cv, ()):
-        for h in values:
-            if h.value in text or h.value in strip_markup(text):
-                found.append((h, path))
+        readings = (text, strip_markup(text), unquote(text, errors="replace"))
+        for exposure in find(secrets, [View(t, lines=False) for t in readings]):
+            found.append((values[exposure.secret], path))
     return found

@@ -41,6 +41,7 @@ ALL_CHECKS = [
     "size",
     "version",
     "encryption",
+    "streams",
     "structure",
     "pages",
     "paper",
@@ -79,8 +80,23 @@ class Run:
         return self.line(check)[:4].strip()
 
     def failures(self) -> list[str]:
-        prefix = "build-cv: check failed: "
-        return [ln.removeprefix(prefix) for ln in self.err.splitlines() if ln.startswith(prefix)]
+        """Each failed check as `name: value, limit`. Standard error only names the checks
+        that failed (`build-cv: check failed: text, pages (details in the report)`); the
+        report's line for each (`FAIL  pages       5 pages (at most 1 allowed)`) is the one
+        place it is described."""
+        prefix, suffix = "build-cv: check failed: ", " (details in the report)"
+        said = [ln for ln in self.err.splitlines() if ln.startswith(prefix)]
+        assert len(said) <= 1, self.err
+        if not said:
+            return []
+        assert said[0].endswith(suffix), said[0]
+        found = []
+        for name in said[0].removeprefix(prefix).removesuffix(suffix).split(", "):
+            shown = self.line(name)[6:].removeprefix(name).strip()
+            value, paren, limit = shown.rpartition(" (")
+            detail = f"{value}, {limit[:-1]}" if paren and limit.endswith(")") else shown
+            found.append(f"{name}: {detail}")
+        return found
 
 
 CheckCLI = Callable[..., Run]
@@ -531,8 +547,10 @@ def test_empty_metadata_fails_naming_the_keys(
     run = check(bare)
     assert run.code == 1
     assert run.failures() == [
-        "metadata: Title is empty; Subject is empty; Keywords is empty, set from the CV data"
+        "metadata: Title is empty; Subject is empty; Keywords is empty, portals show and index them"
     ]
+    with_data = check(bare, "--data", str(DEFAULT_DATA))
+    assert with_data.line("metadata").endswith("(set from the CV data)")
 
 
 def test_empty_subject_of_a_foreign_pdf_only_warns(

@@ -19,6 +19,7 @@ from build_cv.errors import (
     CheckFailedError,
     CheckFailure,
     InputError,
+    LeakError,
     StrictWarningsError,
     TexError,
     TexTimeoutError,
@@ -32,6 +33,7 @@ from build_cv.pipeline.diagnose import (
     overflowing_section,
     overfull_warnings,
 )
+from build_cv.pipeline.leakcheck import exposures, secrets_of
 from build_cv.pipeline.plan import (
     FULL,
     Limits,
@@ -45,7 +47,7 @@ from build_cv.pipeline.plan import (
 )
 from build_cv.pipeline.publish import locked, publish
 from build_cv.pipeline.trust import raw_latex_fields, require_isolation
-from build_cv.report import Expectations, Report
+from build_cv.report import Expectations, Report, Secret
 from build_cv.schema.model import CV, Design
 from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import load_cv
@@ -80,10 +82,16 @@ class BuildResult:
         return self.files["tex"]
 
 
-def variant_expectations(cv: CV, variant: str | None, limits: Limits) -> Expectations:
-    """What a PDF of `variant` must show, for checking a PDF made elsewhere or earlier."""
+def variant_expectations(
+    cv: CV, variant: str | None, limits: Limits, loaded: Loaded | None = None
+) -> Expectations:
+    """What a PDF of `variant` must show, and must not (what it hides), for checking a PDF
+    made elsewhere or earlier; `loaded` lets a message point at where a hidden value is."""
     selection = select(cv, check_variant(cv, variant))
-    return expectations(build_view(selection.cv), selection.cv, selection.checks, limits)
+    view = build_view(selection.cv)
+    where = Locator(loaded, view) if loaded is not None else None
+    secrets = secrets_of(selection, where)
+    return expectations(view, selection.cv, selection.checks, limits, secrets)
 
 
 def tex_for(cv: CV, source_date_epoch: int | None = None) -> str:
@@ -210,7 +218,9 @@ def _checked_pdf(
     where = Locator(loaded, view)
     warnings += leak_warnings(where, selection)
     tex = render_tex(view, design, epoch, needs=needs)
-    exp = expectations(view, cv, selection.checks, limits or Limits())
+    secrets = secrets_of(selection, where)
+    _refuse_leaks(target, out.tex, tex, secrets, warnings)
+    exp = expectations(view, cv, selection.checks, limits or Limits(), secrets)
     tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
     probe = partial(_while_tex_runs, design, needs.cjk)
     if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
@@ -249,6 +259,8 @@ def _checked_pdf(
         if overflow and target.variant:
             overflow = f"In variant `{target.variant}`: {overflow}"
         error.notes += [overflow] if overflow else []
+        if any(f.name == "hidden" for f in failures):
+            raise _withheld(error, warnings, out)
         raise _failed(error, warnings, out, tex, pdf_bytes)
     digest = hashlib.sha256(pdf_bytes).hexdigest()
     if verify_reproducible:
@@ -257,6 +269,17 @@ def _checked_pdf(
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
     return _Pdf(tex, pdf_bytes, report, warnings, digest, epoch)
+
+
+def _refuse_leaks(
+    target: Target, output: Path, text: str, secrets: list[Secret], warnings: list[Warning_]
+) -> None:
+    """Stop before `output` is written if it shows a value the variant hides."""
+    found = exposures(output.suffix.lstrip("."), text, secrets)
+    if found:
+        error = LeakError(output, target.variant, [f.describe() for f in found])
+        error.warnings = list(warnings)
+        raise error
 
 
 def _while_tex_runs(design: Design, uses_cjk: bool) -> None:
@@ -327,7 +350,8 @@ def write_target(
     """Write one target in a text format, or (`png`, given the checked `pdf`) as images."""
     out = target.outputs
     selection = select(cv, target.variant)
-    warnings = leak_warnings(Locator(loaded, build_view(selection.cv)), selection)
+    where = Locator(loaded, build_view(selection.cv))
+    warnings = leak_warnings(where, selection)
     if strict and warnings:
         raise StrictWarningsError(warnings)
     if target.format == "png":
@@ -341,6 +365,7 @@ def write_target(
             publish(files)
         return Written(target, {p.name.removeprefix(out.stem + "."): p for p in files}, warnings)
     text = render_document(target.format, selection.cv, options)
+    _refuse_leaks(target, out.path(target.format), text, secrets_of(selection, where), warnings)
     files = {out.path(target.format): text.encode("utf-8")}
     with locked(out.out_dir):
         publish(files)
@@ -466,6 +491,17 @@ def _verify_reproducible(
                 )
             ]
         )
+
+
+def _withheld(error: BuildCVError, warnings: list[Warning_], out: Outputs) -> BuildCVError:
+    """A PDF that shows what its variant hides is not kept, not even for inspection: the
+    out folder is often published as it is. The message says where the value is."""
+    unchanged = "is unchanged" if out.pdf.exists() else "was not written"
+    error.warnings = [w for w in warnings if w not in error.warnings] + error.warnings
+    error.notes.append(
+        f"Nothing was kept: the PDF shows what the variant hides; {out.pdf} {unchanged}."
+    )
+    return error
 
 
 def _failed(

@@ -11,6 +11,7 @@ is already a schema error. `--strict` makes them errors.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
@@ -32,8 +33,8 @@ class _Lint:
         self.where = Locator(loaded, build_view(cv))
         self.found: list[Warning_] = []
 
-    def warn(self, location: Location, message: str) -> None:
-        self.found.append(Warning_(message, location))
+    def warn(self, location: Location, message: str, kind: str) -> None:
+        self.found.append(Warning_(message, location, kind))
 
     def at(self, origin: Origin, *sub: str | int) -> Location:
         """A field of an entry: its own line in the YAML, the entry's line in a .bib."""
@@ -67,7 +68,8 @@ def _placeholders(run: _Lint) -> None:
             run.warn(
                 run.where.location(path),
                 f"{format_path(path)}: `{found.group()}` is a placeholder: "
-                f"fill it in or leave the field out ({text.strip()[:60]!r})",
+                f"fill it in or leave the field out ({clip(text)!r})",
+                "placeholder",
             )
 
 
@@ -77,7 +79,7 @@ def _twice(run: _Lint) -> None:
     def once(kind: str, key: str, shown: str, here: Location) -> None:
         first = seen.setdefault((kind, key), here)
         if first is not here:
-            run.warn(here, f"{shown} is listed twice (also at {first})")
+            run.warn(here, f"{shown} is listed twice (also at {first})", "twice")
 
     for section, entry in run.entries():
         o = entry.origin
@@ -87,7 +89,7 @@ def _twice(run: _Lint) -> None:
                 once("patent", p.number.upper(), f"patent {p.number}", here)
         elif isinstance(entry, m.Publication):
             title = re.sub(r"\W+", " ", entry.title).casefold().strip()
-            once("title", title, f"the publication {entry.title[:50]!r}", run.at(o, "title"))
+            once("title", title, f"the publication {clip(entry.title)!r}", run.at(o, "title"))
             if entry.doi:
                 once("doi", entry.doi.casefold(), f"DOI {entry.doi}", run.at(o, "doi"))
             if entry.arxiv:
@@ -101,14 +103,16 @@ def _twice(run: _Lint) -> None:
 def _future(run: _Lint) -> None:
     now = (run.today.year, run.today.month)
     if run.cv.updated > run.today:
-        run.warn(run.loaded.locate(("updated",)), f"updated: {run.cv.updated} is in the future")
+        run.warn(
+            run.loaded.locate(("updated",)), f"updated: {run.cv.updated} is in the future", "future"
+        )
     for _, entry in run.entries():
         for name in ("start", "end"):
             value = getattr(entry, name, None)
             if isinstance(value, m.YearMonth) and value.key() > now:
-                run.warn(run.at(entry.origin, name), f"{name} {value} is in the future")
+                run.warn(run.at(entry.origin, name), f"{name} {value} is in the future", "future")
         if isinstance(entry, m.Publication) and entry.year > run.today.year:
-            run.warn(run.at(entry.origin, "year"), f"year {entry.year} is in the future")
+            run.warn(run.at(entry.origin, "year"), f"year {entry.year} is in the future", "future")
 
 
 def _venue_years(run: _Lint) -> None:
@@ -120,7 +124,8 @@ def _venue_years(run: _Lint) -> None:
             shown = ", ".join(map(str, sorted(years)))
             run.warn(
                 run.at(entry.origin, "year"),
-                f"year: {entry.year}, but the venue says {shown} ({entry.venue!r})",
+                f"year: {entry.year}, but the venue says {shown} ({clip(entry.venue or '')!r})",
+                "year",
             )
         arxiv = _NEW_ARXIV.match(entry.arxiv or "")
         preprint = entry.venue in (None, PREPRINT_VENUE)
@@ -129,6 +134,7 @@ def _venue_years(run: _Lint) -> None:
                 run.at(entry.origin, "year"),
                 f"year: {entry.year}, but arXiv:{entry.arxiv} appeared in "
                 f"20{arxiv.group(1)}-{arxiv.group(2)}",
+                "year",
             )
 
 
@@ -139,7 +145,8 @@ def _unfindable(run: _Lint) -> None:
         ):
             run.warn(
                 run.at(entry.origin),
-                f"the publication {entry.title[:50]!r} has no DOI, arXiv id or URL",
+                f"the publication {clip(entry.title)!r} has no DOI, arXiv id or URL",
+                "unfindable",
             )
 
 
@@ -160,4 +167,48 @@ def _lonely_tags(run: _Lint) -> None:
     }
     for tag, places in used.items():
         if len(places) == 1 and tag not in named:
-            run.warn(places[0], f"the tag `{tag}` is used once and no variant names it (a typo?)")
+            run.warn(
+                places[0], f"the tag `{tag}` is used once and no variant names it (a typo?)", "tag"
+            )
+
+
+SHOWN = 60  # characters of a title or value quoted in a warning
+
+
+def clip(text: str, limit: int = SHOWN) -> str:
+    """`text` on one line, or as many whole words as fit in `limit` and an ellipsis: a
+    title cut mid-word reads as a typo in the data."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
+    return cut.rstrip(" ,;:") + "…"
+
+
+# How a summary counts each kind of warning: (one, several).
+_KINDS = {
+    "unfindable": (
+        "publication without a DOI, arXiv id or URL",
+        "publications without a DOI, arXiv id or URL",
+    ),
+    "year": (
+        "year that disagrees with its venue or arXiv id",
+        "years that disagree with their venue or arXiv id",
+    ),
+    "twice": ("entry listed twice", "entries listed twice"),
+    "future": ("date in the future", "dates in the future"),
+    "placeholder": ("placeholder left in", "placeholders left in"),
+    "tag": ("tag used once", "tags used once"),
+}
+
+
+def summary(warnings: list[Warning_]) -> str:
+    """The warnings counted by kind, most frequent first: `13 publications without a DOI,
+    arXiv id or URL; 2 entries listed twice`."""
+    counts = Counter(w.kind for w in warnings)
+    parts = []
+    for kind, n in sorted(counts.items(), key=lambda item: -item[1]):
+        one, several = _KINDS.get(kind, ("other warning", "other warnings"))
+        parts.append(f"{n} {one if n == 1 else several}")
+    return "; ".join(parts)

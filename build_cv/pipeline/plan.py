@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from build_cv.errors import InputError, did_you_mean
 from build_cv.formats import ALL_FORMATS as ALL_FORMATS
 from build_cv.formats import FORMATS as FORMATS
 from build_cv.formats import parse_formats as parse_formats
-from build_cv.report import Expectations
+from build_cv.report import Expectations, Secret
 from build_cv.schema.model import ALL_VARIANTS, CV, Checks
 from build_cv.view import View
 
@@ -171,8 +172,11 @@ def source_date_epoch(cv: CV) -> int:
     return cv.updated_epoch
 
 
-def expectations(view: View, cv: CV, checks: Checks, limits: Limits) -> Expectations:
-    """What this target's PDF must show: only what its view kept, within its own limits."""
+def expectations(
+    view: View, cv: CV, checks: Checks, limits: Limits, hidden: Sequence[Secret] = ()
+) -> Expectations:
+    """What this target's PDF must show (only what its view kept, within its own limits)
+    and must not: the values its variant hides."""
     return Expectations(
         min_pages=limits.min_pages or checks.min_pages,
         max_pages=limits.max_pages or checks.max_pages,
@@ -189,4 +193,6 @@ def expectations(view: View, cv: CV, checks: Checks, limits: Limits) -> Expectat
             "Subject": view.metadata.subject,
             "Keywords": view.metadata.keywords,
         },
+        hidden=list(hidden),
+        ours=True,
     )

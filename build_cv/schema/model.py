@@ -340,6 +340,7 @@ class Publication(Entry):
     )
 
     _source: Any = PrivateAttr(None)
+    _derived: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
 
     @property
     def source(self) -> Any:
@@ -348,6 +349,15 @@ class Publication(Entry):
 
     def keep_source(self, record: Any) -> None:
         self._source = record
+
+    @property
+    def derived(self) -> dict[str, tuple[str, ...]]:
+        """Fields a source filled from other fields (`{"arxiv": ("url",)}`): a variant that
+        hides a field hides what was taken from it too (variants.py)."""
+        return self._derived
+
+    def derive(self, field: str, *sources: str) -> None:
+        self._derived = {**self._derived, field: sources}
 
     @model_validator(mode="after")
     def _marked_are_authors(self) -> Publication:

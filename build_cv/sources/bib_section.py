@@ -125,4 +125,19 @@ def _publication(entry: BibEntry, path: Path, problems: list[SchemaProblem]) -> 
         return None
     publication.locate(Origin(path, (f"@{entry.key}",), line))
     publication.keep_source(replace(entry, origin=None))
+    shown_in = SHOWN_IN.get(entry.arxiv_from or "")
+    if publication.arxiv and shown_in:
+        publication.derive("arxiv", shown_in)
     return publication
+
+
+# The publication field that shows each BibTeX field an arXiv id may be taken from (the
+# reader's ARXIV_SOURCES): hiding that field hides the id found in it.
+SHOWN_IN = {
+    "url": "url",
+    "doi": "doi",
+    "journal": "venue",
+    "howpublished": "venue",
+    "note": "details",
+    "volume": "details",
+}

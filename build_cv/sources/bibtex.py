@@ -307,7 +307,7 @@ def _entry(r: _Raw, path: Path, problems: list[SchemaProblem]) -> BibEntry | Non
     url = decode_verbatim(r.fields.get("url", "")) or None
     if url is not None and not URI.match(url):
         report("url", f"url: `{url}` is not an http(s):// URL")
-    arxiv = _arxiv(r, report)
+    arxiv, arxiv_from = _arxiv(r, report)
     if len(problems) > before or title is None or year is None:
         return None
 
@@ -333,6 +333,7 @@ def _entry(r: _Raw, path: Path, problems: list[SchemaProblem]) -> BibEntry | Non
         doi=doi,
         url=url,
         arxiv=arxiv,
+        arxiv_from=arxiv_from,
         tags=tags_from_keywords(text("keywords") or ""),
         origin=BibOrigin(path, r.line, r.key),
     )
@@ -436,24 +437,29 @@ def _doi(r: _Raw, report: _Report) -> str | None:
     return doi
 
 
-def _arxiv(r: _Raw, report: _Report) -> str | None:
-    """The arXiv id, from eprint/archivePrefix (arXiv, DBLP), a URL or a Scholar journal."""
+def _arxiv(r: _Raw, report: _Report) -> tuple[str | None, str | None]:
+    """The arXiv id, from eprint/archivePrefix (arXiv, DBLP), a URL or a Scholar journal,
+    and the field it was found in (a variant hiding that field hides the id too)."""
     eprint = decode_verbatim(r.fields.get("eprint", ""))
     archive = decode_verbatim(r.fields.get("archiveprefix") or r.fields.get("eprinttype") or "")
     if eprint and (archive.lower() == "arxiv" or (not archive and _ARXIV_ID.match(eprint))):
         eprint = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
         if not _ARXIV_ID.match(eprint):
             report("eprint", f"eprint: `{eprint}` is not an arXiv id such as 2405.14430")
-            return None
-        return eprint
+            return None, None
+        return eprint, "eprint"
     corr = decode_latex(r.fields.get("journal", "")).lower() == "corr"
-    for name in ("url", "journal", "doi", "volume", "note", "howpublished"):
+    for name in ARXIV_SOURCES:
         if name == "volume" and not corr:
             continue
         m = _ARXIV_IN_TEXT.search(decode_verbatim(r.fields.get(name, "")))
         if m:
-            return m.group(1)
-    return None
+            return m.group(1), name
+    return None, None
+
+
+# The fields an arXiv id is looked for in, in order, when no eprint gives it.
+ARXIV_SOURCES = ("url", "journal", "doi", "volume", "note", "howpublished")
 
 
 def _pages(pages: str | None) -> str | None:

@@ -133,6 +133,7 @@ class BibEntry:
     arxiv: str | None = None
     tags: tuple[str, ...] = ()
     origin: BibOrigin | None = field(default=None, compare=False)
+    arxiv_from: str | None = field(default=None, compare=False)  # the field it was found in
 
     @property
     def author_names(self) -> tuple[str, ...]:

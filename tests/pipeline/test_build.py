@@ -176,8 +176,9 @@ def test_check_with_a_one_page_budget_names_both_counts(
 ) -> None:
     pages = len(PdfReader(default_build.pdf).pages)
     assert main(["check", str(default_build.pdf), "--max-pages", "1"]) == 1
-    err = capsys.readouterr().err
-    assert f"{pages} pages, at most 1 allowed" in err
+    printed = capsys.readouterr()
+    assert f"FAIL  pages       {pages} pages (at most 1 allowed)" in printed.out
+    assert printed.err == "build-cv: check failed: pages (details in the report)\n"
 
 
 def test_page_budget_fails_the_build_and_names_the_overflowing_section(
@@ -246,4 +247,6 @@ def test_pdfa_check_fails_on_an_ordinary_pdf(
     default_build: BuildResult, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["check", str(default_build.pdf), "--pdfa"]) == 1
-    assert "pdfa: no XMP pdfaid identification; no OutputIntent" in capsys.readouterr().err
+    assert (
+        "FAIL  pdfa        no XMP pdfaid identification; no OutputIntent" in capsys.readouterr().out
+    )

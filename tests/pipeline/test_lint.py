@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -10,9 +12,9 @@ import pytest
 
 from build_cv.cli.main import main
 from build_cv.pipeline.build import load_cv
-from build_cv.pipeline.lint import lint
+from build_cv.pipeline.lint import clip, lint
 from build_cv.sources.starter import starter_yaml
-from tests.conftest import DEFAULT_DATA
+from tests.conftest import DEFAULT_DATA, ROOT
 
 TODAY = date(2024, 6, 15)
 DATA = """\
@@ -88,3 +90,65 @@ def test_cli_warns_and_strict_fails(
     assert f"build-cv: warning: {path}:18:9: the publication 'Lost'" in err
     assert main(["lint", str(path), "--strict"]) == 1
     assert "warnings are errors (--strict)" in capsys.readouterr().err
+
+
+def test_the_summary_counts_each_kind_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cv.yaml"
+    path.write_text(DATA)
+    assert main(["lint", "--summary", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out == (
+        f"{path}: 9 lint warnings (3 entries listed twice; 2 years that disagree with their "
+        "venue or arXiv id; 1 placeholder left in; 1 tag used once; 1 date in the future; "
+        "1 publication without a DOI, arXiv id or URL); "
+        f"see them with: build-cv lint {path}\n"
+    )
+    assert main(["lint", "--summary", "--strict", str(path)]) == 1
+
+
+def test_the_default_data_builds_with_one_line_about_lint() -> None:
+    """`make pdf` lints first: one line, not a screenful before the build."""
+    recipe = (ROOT / "Makefile").read_text().split("\npdf:", 1)[1].split("\n\n", 1)[0]
+    assert "build-cv lint --summary $(DATA)" in recipe
+    done = subprocess.run(
+        [sys.executable, "-m", "build_cv", "lint", "--summary", "data/cv.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith("data/cv.yaml: 16 lint warnings (13 publications without")
+    assert done.stdout.endswith("; see them with: build-cv lint data/cv.yaml\n")
+
+
+LONG = "Optimizing Complex Spatially-Variant Coefficient Stencils on Sunway TaihuLight Machines"
+
+
+def test_a_long_title_is_cut_at_a_word_boundary(tmp_path: Path) -> None:
+    data = DATA.replace("{title: Lost,", f"{{title: {LONG},")
+    (found,) = [w for w in warnings_of(data, tmp_path) if "has no DOI" in w]
+    assert found == (
+        "18:9: the publication 'Optimizing Complex Spatially-Variant Coefficient Stencils on…' "
+        "has no DOI, arXiv id or URL"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "clipped"),
+    [
+        ("Short enough", "Short enough"),
+        ("a" * 61, "a" * 60 + "…"),  # one word longer than the limit: nothing else to do
+        ("Ends with a comma, then more words that run past the limit of it", None),
+    ],
+)
+def test_clip_never_ends_mid_word(text: str, clipped: str | None) -> None:
+    shown = clip(text)
+    if clipped is not None:
+        assert shown == clipped
+        return
+    head = shown.removesuffix("…")
+    assert len(shown) <= 61 and shown.endswith("…")
+    assert text.startswith(head) and text[len(head)] in " ,"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pypdf import PdfReader
 
 from build_cv.cli.main import main
@@ -143,3 +144,24 @@ def test_default_public_cv_has_no_referee_email(
         assert email not in default_variants["public"].tex.read_text()
     assert "Cho-Jui Hsieh" in public
     assert default_build.pdf.name == "cv.pdf"
+
+
+def test_the_full_pdf_checked_as_the_public_variant_fails_on_the_hidden_phone(
+    write_cv: WriteCV, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The public variant hides the phone; the full CV's PDF shows it, so it is not the
+    public PDF, however well it passes every other check."""
+    data = yaml.safe_load(DEFAULT_DATA.read_text("utf-8"))
+    data["person"]["phone"] = "+86 138 0000 0000"
+    path = write_cv(data)
+    out = tmp_path / "out"
+    assert main(["build", str(path), "--out", str(out), "--variant", "all"]) == 0
+    capsys.readouterr()
+    as_public = ["--data", str(path), "--variant", "public"]
+    assert main(["check", str(out / "cv.pdf"), *as_public]) == 1
+    report = capsys.readouterr().out
+    (hidden,) = [ln for ln in report.splitlines() if ln.startswith("FAIL  hidden")]
+    assert f"person.phone (written at {path}:" in hidden and "found in the text of page 1" in hidden
+    assert [ln[:4] for ln in report.splitlines()[1:]].count("FAIL") == 1
+    assert main(["check", str(out / "cv-public.pdf"), *as_public]) == 0
+    assert "PASS  hidden" in capsys.readouterr().out

@@ -1,0 +1,123 @@
+"""The leak check: what each writer actually wrote, read back in its own encoding.
+
+A hidden value is looked for in every output of the variant, after undoing the format's
+escapes; found, it fails that target and nothing of it is written. The encoded forms
+here are made by the writers' own escaping functions, not typed by hand, so the test
+follows the writers if they change.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+
+import pytest
+
+from build_cv.exposure import View, find
+from build_cv.formats.latex.escape import escape, escape_url
+from build_cv.formats.markdown.writer import escape_md, link_md
+from build_cv.pipeline.leakcheck import exposures
+from build_cv.report import Secret
+from build_cv.sources.latex_decode import encode_latex
+
+TRICKY = [
+    "jane_doe%x#1@example.org",
+    "O'Brien & Sons <Ltd>",
+    "C:\\temp\\~jane^2",
+    "José Müller-Lüdenscheidt",
+    "50% of $10 {net}",
+    "方佳瑞 (Fang)",
+]
+
+
+def secret(value: str, field: str = "person.location") -> Secret:
+    return Secret(field, value, "cv.yaml:4")
+
+
+def spelled(fmt: str, value: str) -> str:
+    """`value` as the writer of `fmt` spells it in running text, in a line of its own."""
+    writers: dict[str, Callable[[str], str]] = {
+        "tex": lambda v: str(escape(v)),
+        "bib": encode_latex,
+        "html": html.escape,
+        "md": escape_md,
+        "json": json.dumps,
+        "txt": str,
+    }
+    encoded = writers[fmt](value)
+    return f"first line\nsome text {encoded} more text\nlast line\n"
+
+
+@pytest.mark.parametrize("fmt", ["tex", "bib", "html", "md", "json", "txt"])
+@pytest.mark.parametrize("value", TRICKY)
+def test_a_value_is_found_however_the_writer_escaped_it(fmt: str, value: str) -> None:
+    (found,) = exposures(fmt, spelled(fmt, value), [secret(value)])
+    assert found.where.startswith("line 2")
+
+
+def test_json_escapes_of_any_character_are_decoded() -> None:
+    ascii_only = json.dumps({"x": "José at https://example.org/~j"}, ensure_ascii=True)
+    slashed = ascii_only.replace("/", "\\/")
+    assert "\\u00e9" in slashed and "\\/" in slashed
+    (found,) = exposures("json", slashed, [secret("José at https://example.org/~j")])
+    assert "JSON escapes decoded" in found.where
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("html", '<a href="https://example.org/c?to=ada%40example.org">write</a>'),
+        ("html", '<a href="mailto:ada&#64;example.org">write</a>'),
+        ("md", link_md("https://example.org/c?to=ada%40example.org", "write")),
+        ("tex", f"\\href{{{escape_url('https://example.org/c?to=ada%40example.org')}}}{{w}}"),
+        ("txt", "write (https://example.org/c?to=ada%40example.org)"),
+        ("json", json.dumps({"url": "https://example.org/c?to=ada%40example.org"})),
+    ],
+)
+def test_a_percent_encoded_address_in_a_link_is_found(fmt: str, text: str) -> None:
+    assert exposures(fmt, text, [secret("ada@example.org", "person.email")])
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("+86 138 0000 0000", '<a href="tel:+8613800000000">call</a>'),
+        ("+86 138 0000 0000", "tel:+86-138-0000-0000"),
+        ("(555) 123-4567", "tel:+15551234567"),
+        ("+44 20 7946 0000", "Call 020 7946 0000 or +44 (0)20 7946 0000"),
+    ],
+)
+def test_a_phone_is_found_as_its_digits_however_grouped(typed: str, written: str) -> None:
+    assert exposures("html", written, [secret(typed, "references.phone")])
+
+
+def test_case_and_spacing_do_not_hide_a_value() -> None:
+    assert exposures("txt", "WRITE TO\n  JANE   DOE today", [secret("Jane Doe")])
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("Li", "Li Wei wrote it"),  # too short to search: a name's part occurs by chance
+        ("Anna Li", "Anna Lisa wrote it"),  # not a whole word
+        ("+44 20 7946 0000", "tel:+4420794600001"),  # a longer number
+        ("+44 20 7946 0000", "ISBN 978-1-2079460000"),  # a national number inside others
+        ("Paris", "Parisian cafés"),
+    ],
+)
+def test_what_merely_contains_a_value_is_no_leak(value: str, text: str) -> None:
+    assert exposures("txt", text, [secret(value, "person.phone")]) == []
+
+
+def test_a_message_never_repeats_the_value() -> None:
+    (found,) = find([secret("ada@example.org")], [View("x\nada@example.org")])
+    assert found.describe() == "person.location (written at cv.yaml:4), found in line 2"
+
+
+def test_a_hidden_markup_value_is_found_as_the_text_a_reader_sees() -> None:
+    summary = "Led a **team of five** on [the engine](https://example.org/engine)"
+    page = "<p>Led a <strong>team of five</strong> on <a href='https://x.org'>the engine</a></p>"
+    (found,) = exposures("html", page, [secret(summary, "experience.summary")])
+    assert found.where == "line 1 (the page's text)"
+    assert exposures("txt", "Led a team of five on the engine", [secret(summary)])
