@@ -21,6 +21,7 @@ import yaml
 
 from build_cv.errors import InputError, Location, SchemaError, SchemaProblem
 from build_cv.formats.jsonresume.writer import schema_problems
+from build_cv.schema.phone import e164, known_region, region_of
 
 Json = dict[str, Any]
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -96,6 +97,9 @@ def import_json_resume(document: Json, today: date | None = None) -> Imported:
     data["sections"] = _sections(document, ours, data["person"]["name"], notes)
     if extra.get("design"):
         data["design"] = extra["design"]
+    region = data["person"].pop("x-region", None)
+    if region and not data.get("design", {}).get("region"):
+        data["design"] = {**data.get("design", {}), "region": region}
     for key in ("image",):
         if document.get("basics", {}).get(key):
             notes.append(f"basics.{key} is not used: build-cv has no photo")
@@ -126,6 +130,7 @@ def _person(basics: Json, notes: list[str]) -> Json:
         "location": _place(basics.get("location", {})),
         "author_names": basics.get("x-authorNames"),
     }
+    _phone(person, basics.get("location", {}).get("countryCode"), notes)
     url = basics.get("url")
     if url and url.lower().startswith("https://"):
         person["homepage"] = url
@@ -139,6 +144,22 @@ def _person(basics: Json, notes: list[str]) -> Json:
         else:
             notes.append(f"basics.profiles: the {profile.get('network')} profile is not used")
     return person
+
+
+def _phone(person: Json, country: Any, notes: list[str]) -> None:
+    """Keep a phone the schema accepts, dialled in `countryCode` if the location names none."""
+    number = person.get("phone")
+    if not number:
+        return
+    region = country.upper() if isinstance(country, str) and known_region(country.upper()) else None
+    try:
+        e164(number, region, person.get("location"))
+    except ValueError as exc:
+        notes.append(f"basics.phone is left out: {exc}")
+        person["phone"] = None
+        return
+    if region and not number.startswith("+") and region_of(person.get("location")) != region:
+        person["x-region"] = region
 
 
 def _place(location: Json) -> str | None:

@@ -40,6 +40,16 @@ def _templates() -> Path:
 TEMPLATES = _templates()
 SOURCE_MARK = "% build-cv source: "
 SECTION_LABEL = "buildcvsection"
+# moderncv's \social type for each profile: it names the symbol shown beside the link.
+SOCIALS = {
+    "github": "github", "linkedin": "linkedin", "orcid": "orcid", "scholar": "googlescholar",
+    "researchgate": "researchgate", "dblp": "dblp", "semantic_scholar": "semanticscholar",
+    "mastodon": "mastodon", "bluesky": "bluesky", "x": "twitter",
+}  # fmt: skip
+# Profiles written as moderncv's short form `\social[github]{id}`, as before the view
+# built every address: moderncv makes the same address the view does (a test holds it to
+# that), and existing CVs keep their LaTeX byte for byte. The rest get the view's address.
+MODERNCV_BUILDS = frozenset({"github", "linkedin", "orcid"})
 
 
 def _finalize(value: Any) -> Any:
@@ -133,6 +143,8 @@ def render_tex(
         design=design,
         created_iso=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         section_label=NoEscape(SECTION_LABEL),
+        socials=SOCIALS,
+        moderncv_builds=MODERNCV_BUILDS,
     )
 
 
