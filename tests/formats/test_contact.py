@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from build_cv.cli.main import main
 from build_cv.pipeline.build import render_document, tex_for
 from build_cv.pipeline.lint import lint
+from build_cv.preflight import extract_text, normalize
 from build_cv.schema.model import CV
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
@@ -90,9 +91,9 @@ def test_every_format_links_every_profile_to_the_view_address() -> None:
 def test_the_latex_links_each_new_profile_to_the_view_address() -> None:
     tex = tex_for(contact_cv())
     assert r"\social[github]{adalovelace}" in tex, "moderncv's own form, as before"
-    assert r"\social[googlescholar][scholar.google.com/citations?user=AbCdEfGAAAAJ]" in tex
-    assert r"\social[twitter][x.com/ada\_lovelace]{x.com/ada\_lovelace}" in tex
-    assert r"\social[mastodon][mathstodon.xyz/@ada]{@ada@mathstodon.xyz}" in tex
+    assert r"\social[cvscholar][scholar.google.com/citations?user=AbCdEfGAAAAJ]" in tex
+    assert r"\social[cvx][x.com/ada\_lovelace]{x.com/ada\_lovelace}" in tex
+    assert r"\social[cvmastodon][mathstodon.xyz/@ada]{@ada@mathstodon.xyz}" in tex
 
 
 def test_the_phone_is_printed_as_typed_and_linked_in_e164() -> None:
@@ -145,3 +146,6 @@ def test_the_pdf_links_every_profile_the_phone_and_the_homepage(tmp_path: Path) 
             links.add(str(action["/URI"]))
     assert set(URLS.values()) <= links, "moderncv's github/linkedin/orcid match the view's"
     assert {"tel:+49301234567", "http://example.org/~ada"} <= links
+    text = normalize(extract_text(reader))
+    assert "0000-0002-1825-0097 Google Scholar researchgate.net" in text, "no letter symbols"
+    assert " tw " not in text and " gs " not in text and " rg " not in text

@@ -40,11 +40,13 @@ def _templates() -> Path:
 TEMPLATES = _templates()
 SOURCE_MARK = "% build-cv source: "
 SECTION_LABEL = "buildcvsection"
-# moderncv's \social type for each profile: it names the symbol shown beside the link.
+# The \social type of each profile, which names the symbol beside the link: moderncv's
+# own where icons.tex.j2 draws one; a name moderncv has no symbol for otherwise, since its
+# letter symbols ("gs", "tw") would print, and extract, as stray text.
 SOCIALS = {
-    "github": "github", "linkedin": "linkedin", "orcid": "orcid", "scholar": "googlescholar",
-    "researchgate": "researchgate", "dblp": "dblp", "semantic_scholar": "semanticscholar",
-    "mastodon": "mastodon", "bluesky": "bluesky", "x": "twitter",
+    "github": "github", "linkedin": "linkedin", "orcid": "orcid", "scholar": "cvscholar",
+    "researchgate": "cvresearchgate", "dblp": "cvdblp", "semantic_scholar": "cvsemanticscholar",
+    "mastodon": "cvmastodon", "bluesky": "cvbluesky", "x": "cvx",
 }  # fmt: skip
 # Profiles written as moderncv's short form `\social[github]{id}`, as before the view
 # built every address: moderncv makes the same address the view does (a test holds it to
