@@ -170,7 +170,7 @@ class Metadata:
 class ExperienceView:
     origin: Origin
     dates: str
-    position: str
+    position: str | None  # None: the organization takes the title's place
     organization: str
     location: str | None
     summary: Rich | None
@@ -550,14 +550,14 @@ def _publication(
         )
         for a in p.authors
     )
-    last = LABELS["et_al"] if p.et_al else p.authors[-1]
+    last = LABELS["et_al"] if p.et_al else p.authors[-1] if p.authors else ""
     tail = sentence(f"{p.year}, {page_ranges(p.details)}" if p.details else f"{p.year}")
     return PublicationView(
         origin=p.origin,
         number=number,
         authors=authors,
         et_al=LABELS["et_al"] if p.et_al else "",
-        authors_end="" if last.endswith((".", "?", "!")) else ".",
+        authors_end="" if not last or last.endswith((".", "?", "!")) else ".",
         title=sentence(p.title),
         venue=p.venue,
         tail=tail,

@@ -345,7 +345,9 @@ class Link(Strict):
 
 
 class Experience(Entry, Dated):
-    position: NonEmptyText
+    position: NonEmptyText | None = Field(
+        None, description="The job title; an entry without one shows the organization alone."
+    )
     organization: NonEmptyText
     location: Text | None = None
     summary: Markup | None = None
@@ -379,7 +381,11 @@ class Project(Entry, Dated):
 
 class Publication(Entry):
     title: NonEmptyText
-    authors: list[NonEmptyText] = Field(min_length=1)
+    authors: list[NonEmptyText] = Field(
+        default_factory=list,
+        description="In order. JSON Resume lists no authors, so an imported entry has none "
+        "until you add them.",
+    )
     venue: NonEmptyText | None = None
     year: int = Field(ge=1000, le=2100)
     details: Text | None = Field(None, description="Volume, issue, pages, place.")
@@ -410,6 +416,8 @@ class Publication(Entry):
 
     @model_validator(mode="after")
     def _marked_are_authors(self) -> Publication:
+        if self.et_al and not self.authors:
+            raise ValueError("has `et_al` but no `authors` for it to follow")
         for role in ("equal_contribution", "corresponding"):
             unknown = [a for a in getattr(self, role) if a not in self.authors]
             if unknown:
