@@ -618,8 +618,9 @@ class Person(Strict):
 
     @property
     def phone_e164(self) -> str | None:
-        """The phone number as E.164 (`+49301234567`), for a tel: link."""
-        return self._phone_e164
+        """The phone number as E.164 (`+49301234567`), for a tel: link; None once a
+        variant hides the phone."""
+        return self._phone_e164 if self.phone is not None else None
 
 
 class Checks(Strict):

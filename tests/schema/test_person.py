@@ -224,3 +224,18 @@ def test_the_starter_s_commented_contact_examples_are_valid() -> None:
     person_data = yaml.safe_load("\n".join(block))["person"]
     assert {"phone", "scholar", "mastodon", "homepage"} <= set(person_data)
     assert person(**person_data).person.phone_e164 == "+41441234567"
+
+
+def test_a_hidden_phone_leaves_no_number_to_link() -> None:
+    from build_cv.variants import select
+    from build_cv.view import build_view
+
+    data = {
+        "person": {"name": "Ada", "phone": "+49 30 1234567"},
+        "updated": "2024-06-15",
+        "variants": {"web": {"hide": ["person.phone"]}},
+    }
+    cv = from_loaded(load_yaml_text(yaml.safe_dump(data), Path("cv.yaml")))
+    hidden = select(cv, "web").cv
+    assert hidden.person.phone_e164 is None
+    assert build_view(hidden).header.phone_url is None
