@@ -108,7 +108,7 @@ def read_json_resume(path: Path) -> Json:
     deep = _too_deep(document)
     if deep is not None:
         raise InputError(
-            f"{path}: {format_path(deep) or 'the document'}: nested more than {MAX_DEPTH} "
+            f"{path}: {_plain(shorten(format_path(deep), 80))}: nested more than {MAX_DEPTH} "
             "levels deep; no JSON Resume field nests like that"
         )
     _without_blanks(document)
@@ -253,7 +253,7 @@ class _Reader:
         name = f"{where}.{key}" if where else key
         raise InputError(
             f"{self.source}: {name}: must be {shape.what}, not {_json_type(value)} "
-            f"({shorten(json.dumps(value, ensure_ascii=False), 40)})"
+            f"({_plain(shorten(json.dumps(value, ensure_ascii=False), 40))})"
         )
 
 
@@ -279,7 +279,8 @@ class _Run:
         named = "" if where.startswith("basics") else f" ({_label(e)})"
         for key in sorted(keys):
             if e.get(key) not in (None, "", [], {}):
-                self.note(f"{where}.{key} is left out{named}: build-cv has no place for it")
+                shown = _plain(shorten(key, 40))
+                self.note(f"{where}.{shown} is left out{named}: build-cv has no place for it")
 
 
 def import_json_resume(
@@ -304,7 +305,7 @@ def import_json_resume(
         data["design"]["region"] = region
     for key in sorted(set(document) - _TOP_LEVEL):
         if document[key] not in (None, "", [], {}):
-            run.note(f"{key} is left out: build-cv has no place for it")
+            run.note(f"{_plain(shorten(key, 40))} is left out: build-cv has no place for it")
     cleaned = _valid(_clean(data), run, source)
     text = _dump(cleaned)
     _check_with_the_loader(text, source)
@@ -418,7 +419,7 @@ def _profile(person: Json, profile: Json, where: str, run: _Run) -> None:
     url = str(profile.get("url") or "")
     user = str(profile.get("username") or "")
     key, value = profile_id(network, user, url)
-    shown = network or url or user or "unnamed"
+    shown = _plain(shorten(network or url or user or "unnamed", 40))
     if key is None:
         run.note(f"{where}: the {shown} profile is left out: build-cv has no place for it")
     elif value is None:
@@ -495,7 +496,13 @@ def _add(section: Json, key: str, e: Json, where: str, run: _Run) -> None:
 
 def _label(e: Json) -> str:
     names = (e.get(k) for k in ("name", "title", "institution", "organization", "company"))
-    return shorten(str(next((n for n in names if isinstance(n, str) and n), "unnamed")), 40)
+    return _plain(shorten(str(next((n for n in names if isinstance(n, str) and n), "unnamed")), 40))
+
+
+def _plain(text: str) -> str:
+    """Text from the file, fit for a terminal: a control character (an escape sequence
+    that recolours or rewrites the screen, a bidirectional override) shown as its code."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _skip(where: str, e: Json, missing: str, run: _Run) -> None:

@@ -493,3 +493,23 @@ def test_every_imported_fixture_builds(name: str, tmp_path: Path) -> None:
     assert main(["import", str(RESUMES / f"{name}.json"), "-o", str(out)]) == 0
     result = build(out, tmp_path / "out")
     assert result.report.ok() and result.report.pages
+
+
+def test_no_control_character_from_the_file_reaches_the_terminal(tmp_path: Path) -> None:
+    escape = "\x1b[2J\x1b]0;owned\x07\u202e\x9b"
+    document = {
+        "basics": {"name": "A", f"x-{escape}": "v", "profiles": [{"network": escape}]},
+        "work": [{"name": f"Evil{escape}", "url": "https://a.org"}, {"position": "P"}],
+        escape: 1,
+        "meta": {"lastModified": "2024-06-15"},
+    }
+    path = tmp_path / "resume.json"
+    path.write_text(json.dumps(document))
+    run = subprocess.run([*CLI, "import", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stderr.count("note:") >= 4
+    assert not [c for c in run.stderr if not c.isprintable() and c != "\n"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"basics": {"name": "A", "x-nativeName": [escape]}}))
+    run = subprocess.run([*CLI, "import", str(bad)], capture_output=True, text=True)
+    assert run.returncode == 2 and "x-nativeName" in run.stderr
+    assert not [c for c in run.stderr if not c.isprintable() and c != "\n"]
