@@ -292,17 +292,18 @@ def import_json_resume(
     run = _Run(_Reader(source), _ours(document))
     basics = run.read.get(document, "basics", OBJECT, "") or {}
     extra = run.read.get(document, "x-document", OBJECT, "") or {}
-    data: Json = {"person": _person(basics, run)}
+    design = dict(run.read.get(extra, "design", OBJECT, "x-document") or {})
+    data: Json = {"person": _person(basics, design.get("region"), run)}
     data["updated"] = _updated(document, today or date.today(), run)
     for key in ("title", "subject"):
         data[key] = run.read.get(extra, key, STRING, "x-document")
     data["keywords"] = run.read.get(extra, "keywords", STRINGS, "x-document")
     data["summary"] = basics.get("summary")
     data["sections"] = _sections(document, run)
-    data["design"] = dict(run.read.get(extra, "design", OBJECT, "x-document") or {})
+    data["design"] = design
     region = data["person"].pop("x-region", None)
-    if region and not data["design"].get("region"):
-        data["design"]["region"] = region
+    if region:
+        design["region"] = region
     for key in sorted(set(document) - _TOP_LEVEL):
         if document[key] not in (None, "", [], {}):
             run.note(f"{_plain(shorten(key, 40))} is left out: build-cv has no place for it")
@@ -360,7 +361,8 @@ def _updated(document: Json, today: date, run: _Run) -> str:
 # ---- the person ---------------------------------------------------------------------------
 
 
-def _person(basics: Json, run: _Run) -> Json:
+def _person(basics: Json, region: Any, run: _Run) -> Json:
+    """The person; `region` is the design.region of a document build-cv wrote."""
     name = basics.get("name")
     if not name or not name.strip():
         raise InputError(
@@ -378,7 +380,7 @@ def _person(basics: Json, run: _Run) -> Json:
         "homepage": basics.get("url") or basics.get("website"),
         "author_names": run.read.get(basics, "x-authorNames", STRINGS, "basics"),
     }
-    _phone(person, location.get("countryCode"), run)
+    _phone(person, region or location.get("countryCode"), run)
     for i, profile in enumerate(basics.get("profiles") or []):
         _profile(person, profile, f"basics.profiles[{i}]", run)
     used = {"name", "label", "email", "phone", "url", "summary", "location", "profiles"}
@@ -398,7 +400,8 @@ def _place(location: Json, run: _Run) -> str | None:
 
 
 def _phone(person: Json, country: Any, run: _Run) -> None:
-    """Keep a phone the schema accepts, dialled in `countryCode` if the location names none."""
+    """Keep a phone the schema accepts, dialled in `country` (design.region, else
+    `countryCode`) if the location names none."""
     number = person.get("phone")
     if not number:
         return

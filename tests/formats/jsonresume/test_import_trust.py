@@ -513,3 +513,11 @@ def test_no_control_character_from_the_file_reaches_the_terminal(tmp_path: Path)
     run = subprocess.run([*CLI, "import", str(bad)], capture_output=True, text=True)
     assert run.returncode == 2 and "x-nativeName" in run.stderr
     assert not [c for c in run.stderr if not c.isprintable() and c != "\n"]
+
+
+def test_a_national_phone_and_its_region_come_back_from_the_writer() -> None:
+    person = {"name": "Ada", "phone": "030 1234567", "location": "Berlin"}
+    cv = CV.model_validate({"person": person, "updated": "2024-06-15", "design": {"region": "DE"}})
+    again = loaded(imported(json_resume(cv)))
+    assert (again.person.phone, again.person.phone_e164) == ("030 1234567", "+49301234567")
+    assert again.design.region == "DE"
