@@ -521,7 +521,7 @@ def _new(args: argparse.Namespace) -> int:
     if str(args.output) == "-":
         sys.stdout.write(text)
         return 0
-    write_new(args.output, text.encode("utf-8"))
+    write_new(args.output, text.encode("utf-8"), force_flag=False)
     print(f"Wrote {args.output}; build it with: build-cv build {args.output}")
     return 0
 

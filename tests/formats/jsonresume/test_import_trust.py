@@ -449,10 +449,13 @@ def test_no_lock_file_is_left_beside_the_yaml(grace: Path, tmp_path: Path) -> No
     assert sorted(p.name for p in out.iterdir()) == ["cv.yaml", "new.yaml"]
 
 
-def test_new_never_overwrites_and_writes_only_a_regular_file(tmp_path: Path) -> None:
+def test_new_never_overwrites_and_writes_only_a_regular_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "cv.yaml"
     out.write_text("mine\n")
     assert main(["new", "-o", str(out)]) == 2 and out.read_text() == "mine\n"
+    assert "--force" not in capsys.readouterr().err, "new has no --force to offer"
     assert main(["new", "-o", "/dev/null"]) == 2
 
 
