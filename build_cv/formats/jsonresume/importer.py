@@ -124,10 +124,12 @@ def read_json_resume(path: Path) -> Json:
 
 
 def _read(path: Path) -> str:
-    """The file's text: a regular file of bounded size (not a FIFO that blocks forever)."""
+    """The file's text: a regular file of bounded size. Opened without waiting, so a FIFO
+    with no writer is refused rather than waited on forever."""
     try:
-        with path.open("rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise InputError(f"{path}: not a regular file (a directory, pipe or device)")
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:

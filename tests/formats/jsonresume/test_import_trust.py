@@ -524,3 +524,15 @@ def test_a_national_phone_and_its_region_come_back_from_the_writer() -> None:
     again = loaded(imported(json_resume(cv)))
     assert (again.person.phone, again.person.phone_e164) == ("030 1234567", "+49301234567")
     assert again.design.region == "DE"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
+def test_the_input_must_be_a_regular_file(kind: str, tmp_path: Path) -> None:
+    source = {"device": Path("/dev/zero")}.get(kind, tmp_path / "resume.json")
+    if kind == "fifo":
+        os.mkfifo(source)  # no writer: reading it would wait forever
+    if kind == "directory":
+        source.mkdir()
+    run = subprocess.run([*CLI, "import", str(source)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr == f"build-cv: {source}: not a regular file (a directory, pipe or device)\n"
