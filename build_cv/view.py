@@ -96,17 +96,64 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """A profile on another site, linked from the header.
+
+    `field` is the person field it comes from, `network` the site's own name, `user` the id
+    as written, `url` where it links and `label` the text that shows the link.
+    """
+
+    field: str
+    network: str
+    user: str
+    url: str
+    label: str
+
+
+# Each profile's site name, address and link text, by the person field that holds its id:
+# the one place these are built. Readable ids show as an address or handle; opaque ones
+# (Scholar's, Semantic Scholar's) as the site's name. Header order is this order.
+PROFILES: dict[str, tuple[str, str, str]] = {
+    "github": ("GitHub", "https://github.com/{}", "github.com/{}"),
+    "linkedin": ("LinkedIn", "https://www.linkedin.com/in/{}", "linkedin.com/in/{}"),
+    "orcid": ("ORCID", "https://orcid.org/{}", "ORCID {}"),
+    "scholar": ("Google Scholar", "https://scholar.google.com/citations?user={}", "Google Scholar"),
+    "researchgate": (
+        "ResearchGate", "https://www.researchgate.net/profile/{}", "researchgate.net/profile/{}"
+    ),
+    "dblp": ("dblp", "https://dblp.org/pid/{}.html", "dblp {}"),
+    "semantic_scholar": (
+        "Semantic Scholar", "https://www.semanticscholar.org/author/{}", "Semantic Scholar"
+    ),
+    "mastodon": ("Mastodon", "https://{1}/@{0}", "{}"),
+    "bluesky": ("Bluesky", "https://bsky.app/profile/{}", "@{}"),
+    "x": ("X", "https://x.com/{}", "x.com/{}"),
+}  # fmt: skip
+
+
+def profiles(person: m.Person) -> tuple[Profile, ...]:
+    """The person's profiles, in header order, each with its address and link text."""
+    found = []
+    for field, (network, url, label) in PROFILES.items():
+        user = getattr(person, field)
+        if user is None:
+            continue
+        parts = user[1:].split("@", 1) if field == "mastodon" else [user]
+        found.append(Profile(field, network, user, url.format(*parts), label.format(user)))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
 class Header:
     name: str
     native_name: str | None
     headline: str | None
     location: str | None
     phone: str | None
+    phone_url: str | None  # tel: and the number in E.164, which dials from anywhere
     email: str | None
     homepage: str | None
-    github: str | None
-    linkedin: str | None
-    orcid: str | None
+    profiles: tuple[Profile, ...]
     updated: date
     updated_text: str
 
@@ -123,7 +170,7 @@ class Metadata:
 class ExperienceView:
     origin: Origin
     dates: str
-    position: str
+    position: str | None  # None: the organization takes the title's place
     organization: str
     location: str | None
     summary: Rich | None
@@ -339,11 +386,10 @@ def build_view(cv: m.CV) -> View:
         headline=p.headline,
         location=p.location,
         phone=p.phone,
+        phone_url=f"tel:{p.phone_e164}" if p.phone_e164 else None,
         email=p.email,
         homepage=p.homepage,
-        github=p.github,
-        linkedin=p.linkedin,
-        orcid=p.orcid,
+        profiles=profiles(p),
         updated=cv.updated,
         updated_text=long_date(cv.updated),
     )
@@ -504,14 +550,14 @@ def _publication(
         )
         for a in p.authors
     )
-    last = LABELS["et_al"] if p.et_al else p.authors[-1]
+    last = LABELS["et_al"] if p.et_al else p.authors[-1] if p.authors else ""
     tail = sentence(f"{p.year}, {page_ranges(p.details)}" if p.details else f"{p.year}")
     return PublicationView(
         origin=p.origin,
         number=number,
         authors=authors,
         et_al=LABELS["et_al"] if p.et_al else "",
-        authors_end="" if last.endswith((".", "?", "!")) else ".",
+        authors_end="" if not last or last.endswith((".", "?", "!")) else ".",
         title=sentence(p.title),
         venue=p.venue,
         tail=tail,

@@ -269,7 +269,7 @@ FIELDS: dict[str, str] = {
     "person.native_name": TOKEN,
     "person.headline": TOKEN,
     "person.location": TOKEN,
-    "person.phone": "+1 555 {:03d}",
+    "person.phone": "+1 212 555 0{:03d}",
     "person.email": "t{:03d}@example.org",
     "person.homepage": "https://example.org/t{:03d}",
     "person.github": "gh{:03d}",

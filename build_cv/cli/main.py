@@ -177,6 +177,9 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="convert a JSON Resume into build-cv YAML")
     i.add_argument("resume", type=Path, help="a JSON Resume file (jsonresume.org)")
     i.add_argument("-o", "--output", type=Path, help="YAML file to write (default: stdout)")
+    i.add_argument(
+        "--force", action="store_true", help="replace the -o file if it exists (never the input)"
+    )
 
     sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")
     sub.add_parser("schema", help="print the JSON Schema of the CV data (for editors)")
@@ -537,17 +540,14 @@ def _build_all(
 
 
 def _new(args: argparse.Namespace) -> int:
-    from build_cv.pipeline.publish import locked, publish
+    from build_cv.pipeline.publish import write_new
     from build_cv.sources.starter import starter_yaml
 
     text = starter_yaml(args.name)
     if str(args.output) == "-":
         terminal.data_stdout().write(text)
         return 0
-    if args.output.exists():
-        raise InputError(f"{args.output}: already exists; choose another file with -o")
-    with locked(args.output.parent):
-        publish({args.output: text.encode("utf-8")})
+    write_new(args.output, text.encode("utf-8"), force_flag=False)
     print(f"Wrote {args.output}; build it with: build-cv build {args.output}")
     return 0
 
@@ -578,17 +578,19 @@ def _lint(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from build_cv.formats.jsonresume.importer import import_json_resume, read_json_resume
-    from build_cv.pipeline.publish import locked, publish
+    from build_cv.pipeline.publish import may_write, write_new
 
-    imported = import_json_resume(read_json_resume(args.resume))
+    to_file = args.output is not None and str(args.output) != "-"
+    if to_file:  # before the work, and again when writing
+        may_write(args.output, args.force, (args.resume,))
+    imported = import_json_resume(read_json_resume(args.resume), source=args.resume)
     for note in imported.notes:
         print(f"build-cv: note: {note}", file=sys.stderr)
     text = imported.yaml()
-    if args.output is None:
+    if not to_file:
         terminal.data_stdout().writelines(text.splitlines(keepends=True))
         return 0
-    with locked(args.output.parent):
-        publish({args.output: text.encode("utf-8")})
+    write_new(args.output, text.encode("utf-8"), overwrite=args.force, protect=(args.resume,))
     print(f"Wrote {args.output}; build it with: build-cv build {args.output}")
     return 0
 

@@ -4,8 +4,8 @@ building anything.
 Each is a warning with the place it was written (`file:line`): a placeholder left in
 (TBD, TODO, XXX), an entry or identifier listed twice, a date in the future, a year the
 venue's own text contradicts, a publication a reader cannot find (no DOI, arXiv id or
-URL), a tag written once that no variant names (usually a typo). An end before its start
-is already a schema error. `--strict` makes them errors.
+URL), a tag written once that no variant names (usually a typo), a homepage on plain
+http. An end before its start is already a schema error. `--strict` makes them errors.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ class _Lint:
 def lint(loaded: Loaded, cv: m.CV, today: date | None = None) -> list[Warning_]:
     """Every warning about `cv` (as loaded, every variant's entries included), in file order."""
     run = _Lint(loaded, cv, today or date.today())
-    for check in (_placeholders, _twice, _future, _venue_years, _unfindable, _lonely_tags):
+    checks = (_placeholders, _twice, _future, _venue_years, _unfindable, _lonely_tags, _http)
+    for check in checks:
         check(run)
     return sorted(run.found, key=lambda w: (str(w.location and w.location.file), _line(w)))
 
@@ -172,6 +173,19 @@ def _lonely_tags(run: _Lint) -> None:
             )
 
 
+def _http(run: _Lint) -> None:
+    """An http:// homepage is accepted (some hosts still serve no other), but a browser
+    marks it "Not secure", and a reader who types https may find nothing."""
+    page = run.cv.person.homepage
+    if page and page[:7].lower() == "http://":
+        run.warn(
+            run.loaded.locate(("person", "homepage")),
+            f'person.homepage: {page[:60]!r} is plain http; browsers mark it "Not secure": '
+            "use https:// if the site serves it",
+            "http",
+        )
+
+
 SHOWN = 60  # characters of a title or value quoted in a warning
 
 
@@ -200,6 +214,7 @@ _KINDS = {
     "future": ("date in the future", "dates in the future"),
     "placeholder": ("placeholder left in", "placeholders left in"),
     "tag": ("tag used once", "tags used once"),
+    "http": ("homepage on plain http", "homepages on plain http"),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,3 +83,87 @@ def publish(files: dict[Path, bytes]) -> None:
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
+
+
+def write_new(
+    target: Path,
+    data: bytes,
+    overwrite: bool = False,
+    protect: tuple[Path, ...] = (),
+    force_flag: bool = True,
+) -> None:
+    """Write a file the user names (`import -o`, `new -o`): whole or not at all, and never
+    over anything but a regular file, nor over one of `protect` (the command's own input,
+    however it is spelt: a symlink, `..`, a hard link), nor over any file without
+    `overwrite`. No lock file is left beside it: these commands write one file.
+    `force_flag`: the command has --force, which the message then offers.
+    """
+    may_write(target, overwrite, protect, force_flag)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".build-cv-", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write there ({exc.strerror})") from None
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        temp.chmod(0o666 & ~_umask())
+        may_write(target, overwrite, protect, force_flag)  # again: time has passed
+        if overwrite:
+            os.replace(temp, target)
+        else:
+            _link_new(temp, target, force_flag)
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def may_write(
+    target: Path, overwrite: bool, protect: tuple[Path, ...], force_flag: bool = True
+) -> None:
+    """An InputError unless `target` may be written (see write_new)."""
+    try:
+        found = os.stat(target)
+    except FileNotFoundError:
+        return  # nothing there (or a dangling symlink, which _link_new will not follow)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write there ({exc.strerror})") from None
+    if not stat.S_ISREG(found.st_mode):
+        raise InputError(
+            f"{target}: not a regular file (a directory, device or pipe); name a file with -o"
+        )
+    for path in protect:
+        try:
+            same = os.path.samefile(target, path)
+        except OSError:
+            same = False
+        if same:
+            raise InputError(f"{target} is the input file {path}: write to another file")
+    if not overwrite:
+        raise InputError(_exists(target, force_flag))
+
+
+def _exists(target: Path, force_flag: bool) -> str:
+    force = ", or replace it with --force" if force_flag else ""
+    return f"{target}: already exists; choose another file with -o{force}"
+
+
+def _link_new(temp: Path, target: Path, force_flag: bool) -> None:
+    """Put `temp` at `target` only if nothing is there: a link fails if the name exists,
+    so a file made meanwhile by someone else is never replaced."""
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise InputError(_exists(target, force_flag)) from None
+    except OSError:  # a file system without hard links: claim the name, then fill it
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            raise InputError(_exists(target, force_flag)) from None
+        os.close(fd)
+        os.replace(temp, target)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -24,12 +25,15 @@ from pydantic import (
     Field,
     PlainSerializer,
     PrivateAttr,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
 from build_cv.errors import Origin, PathKey, quoted
 from build_cv.markup import link_targets, strip_markup
+from build_cv.schema.phone import dialable, e164, known_region
 from build_cv.uri import URI, WEB_URL
 
 
@@ -135,14 +139,11 @@ Url = Annotated[
     AfterValidator(_printable),
     _matches(URI, "an http(s):// or mailto: URL (ASCII; an IDN host in punycode)"),
 ]
-HttpsUrl = Annotated[
+WebUrl = Annotated[
     str,
     Field(max_length=MAX_URL),
     AfterValidator(_printable),
-    _matches(
-        re.compile(r"^https://", re.IGNORECASE), "an https:// URL (moderncv links it as https)"
-    ),
-    _matches(WEB_URL, "an https:// URL (ASCII; an IDN host in punycode)"),
+    _matches(WEB_URL, "an http(s):// URL (ASCII; an IDN host in punycode)"),
 ]
 Email = Annotated[
     str,
@@ -160,6 +161,64 @@ Tag = Annotated[
     str, Field(max_length=100), _matches(_TAG, "a tag (lower-case letters, digits, '-' and '_')")
 ]
 Handle = Annotated[str, _matches(_HANDLE, "a user name (letters, digits and '-')")]
+
+
+# Profile ids, each checked against what the site itself allows: an id that cannot be part
+# of the profile's address is a typo, and would print a dead link.
+_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}"
+ScholarId = Annotated[
+    str,
+    _matches(
+        re.compile(r"^[A-Za-z0-9_-]{12}$"),
+        "a Google Scholar user id: the 12 characters after `user=` in the profile's address, "
+        "e.g. AbCdEfGAAAAJ",
+    ),
+]
+ResearchGateName = Annotated[
+    str,
+    _matches(
+        re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$"),
+        "a ResearchGate profile name: what follows researchgate.net/profile/, e.g. Jiarui-Fang",
+    ),
+]
+DblpPid = Annotated[
+    str,
+    _matches(
+        re.compile(
+            r"^(?:[0-9]{2,3}/[0-9]{1,7}|[a-z]/[A-Za-z][A-Za-z0-9=_]{0,98})(?:-[0-9]{1,3})?$"
+        ),
+        "a dblp person id (PID): what lies between dblp.org/pid/ and .html, e.g. 09/5768 or "
+        "f/JiaruiFang",
+    ),
+]
+SemanticScholarId = Annotated[
+    str,
+    _matches(
+        re.compile(r"^[0-9]{1,12}$"),
+        "a Semantic Scholar author id: the digits that end the author page's address",
+    ),
+]
+MastodonAddress = Annotated[
+    str,
+    _matches(
+        re.compile(rf"^@[A-Za-z0-9_]{{1,30}}@(?=.{{1,253}}$){_DOMAIN}$"),
+        "a Mastodon address written @user@server, e.g. @ada@mathstodon.xyz",
+    ),
+]
+BlueskyHandle = Annotated[
+    str,
+    _matches(
+        re.compile(rf"^(?=.{{1,253}}$){_DOMAIN}$"),
+        "a Bluesky handle such as ada.bsky.social (without the @)",
+    ),
+]
+XHandle = Annotated[
+    str,
+    _matches(
+        re.compile(r"^[A-Za-z0-9_]{1,15}$"), "an X handle: up to 15 letters, digits or _, no @"
+    ),
+]
+Orcid = Annotated[str, _matches(re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"), "an ORCID")]
 
 
 class YearMonth(BaseModel):
@@ -286,7 +345,9 @@ class Link(Strict):
 
 
 class Experience(Entry, Dated):
-    position: NonEmptyText
+    position: NonEmptyText | None = Field(
+        None, description="The job title; an entry without one shows the organization alone."
+    )
     organization: NonEmptyText
     location: Text | None = None
     summary: Markup | None = None
@@ -320,7 +381,11 @@ class Project(Entry, Dated):
 
 class Publication(Entry):
     title: NonEmptyText
-    authors: list[NonEmptyText] = Field(min_length=1)
+    authors: list[NonEmptyText] = Field(
+        default_factory=list,
+        description="In order. JSON Resume lists no authors, so an imported entry has none "
+        "until you add them.",
+    )
     venue: NonEmptyText | None = None
     year: int = Field(ge=1000, le=2100)
     details: Text | None = Field(None, description="Volume, issue, pages, place.")
@@ -361,6 +426,8 @@ class Publication(Entry):
 
     @model_validator(mode="after")
     def _marked_are_authors(self) -> Publication:
+        if self.et_al and not self.authors:
+            raise ValueError("has `et_al` but no `authors` for it to follow")
         for role in ("equal_contribution", "corresponding"):
             unknown = [a for a in getattr(self, role) if a not in self.authors]
             if unknown:
@@ -500,17 +567,10 @@ Section = Annotated[
 # ---- header, design, checks -------------------------------------------------------------
 
 
-def _dialable(value: str) -> str:
-    """moderncv makes the phone a tel: link of its digits, so only a plain number works."""
-    if not re.fullmatch(r"\+?[0-9][0-9 ()./-]*", value) or len(re.sub(r"\D", "", value)) < 3:
-        raise ValueError(
-            f"{quoted(value)} is not a phone number: write digits with an optional leading +, "
-            "and spaces, dots, dashes or parentheses (no extensions)"
-        )
-    return value
-
-
-Phone = Annotated[Text, AfterValidator(_dialable)]
+# design.region while a CV is validated: a person's national phone number is checked in
+# that country. Set around the whole validation, since `design` comes after `person`.
+_REGION: ContextVar[str | None] = ContextVar("build_cv_region", default=None)
+_REGION_INVALID = "?"  # design.region is given but wrong: that error is reported instead
 
 
 class Person(Strict):
@@ -518,18 +578,59 @@ class Person(Strict):
     native_name: Text | None = Field(None, description="The name in another script, e.g. 方佳瑞.")
     headline: Text | None = None
     email: Email | None = None
-    phone: Phone | None = None
-    location: Text | None = None
-    homepage: HttpsUrl | None = None
+    location: Text | None = Field(
+        None,
+        description="Ending with a country (`Berlin, Germany`, `Lyon, FR`), it also says where "
+        "a national phone number is dialled.",
+    )
+    phone: Text | None = Field(
+        None,
+        description="As printed; linked in E.164. A national form (`030 1234567`) needs the "
+        "country: from `design.region` or the end of `location`.",
+    )
+    homepage: WebUrl | None = None
     github: Handle | None = None
     linkedin: Handle | None = None
-    orcid: (
-        Annotated[str, _matches(re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"), "an ORCID")] | None
-    ) = None
+    orcid: Orcid | None = None
+    scholar: ScholarId | None = Field(None, description="Google Scholar user id.")
+    researchgate: ResearchGateName | None = Field(None, description="ResearchGate profile name.")
+    dblp: DblpPid | None = Field(None, description="dblp person id, e.g. 09/5768.")
+    semantic_scholar: SemanticScholarId | None = Field(
+        None, description="Semantic Scholar author id."
+    )
+    mastodon: MastodonAddress | None = Field(None, description="@user@server")
+    bluesky: BlueskyHandle | None = Field(None, description="Bluesky handle, e.g. ada.bsky.social")
+    x: XHandle | None = Field(None, description="X (Twitter) handle, without the @.")
     author_names: list[NonEmptyText] = Field(
         default_factory=list,
         description="Other spellings of the name in author lists; all are bolded.",
     )
+
+    _phone_e164: str | None = PrivateAttr(None)
+
+    @field_validator("phone")
+    @classmethod
+    def _dialable(cls, value: str | None, info: ValidationInfo) -> str | None:
+        region = _REGION.get()
+        if value is None:
+            return value
+        if region == _REGION_INVALID or "location" not in info.data:
+            return dialable(value)  # the wrong region or location is reported at its own line
+        e164(value, region, info.data["location"])
+        return value
+
+    @model_validator(mode="after")
+    def _dial(self) -> Person:
+        """Kept from validation: a variant that hides `location` still links the phone."""
+        if self.phone is not None and _REGION.get() != _REGION_INVALID:
+            self._phone_e164 = e164(self.phone, _REGION.get(), self.location)
+        return self
+
+    @property
+    def phone_e164(self) -> str | None:
+        """The phone number as E.164 (`+49301234567`), for a tel: link; None once a
+        variant hides the phone."""
+        return self._phone_e164 if self.phone is not None else None
 
 
 class Checks(Strict):
@@ -554,6 +655,19 @@ class Marks(Strict):
     corresponding: NonEmptyText = "†"
 
 
+def _known_region(value: str) -> str:
+    if not known_region(value):
+        raise ValueError(f"{quoted(value)} is not a country code that has phone numbers")
+    return value
+
+
+Region = Annotated[
+    str,
+    _matches(re.compile(r"^[A-Z]{2}$"), "an ISO 3166 country code in capitals, e.g. DE or US"),
+    AfterValidator(_known_region),
+]
+
+
 class Design(Strict):
     style: Literal["classic", "casual", "banking", "oldstyle", "fancy"] = "classic"
     color: Literal["blue", "orange", "green", "red", "purple", "grey", "black", "burgundy"] = "blue"
@@ -571,6 +685,11 @@ class Design(Strict):
         )
     )
     show_updated: bool = Field(True, description="Print `Last updated: <updated>` in the header.")
+    region: Region | None = Field(
+        None,
+        description="The country (ISO 3166 code, e.g. DE) where national phone numbers are "
+        "dialled; default: the country `person.location` ends with.",
+    )
     pdfa: bool = Field(False, description="Write PDF/A-2b (XMP metadata, sRGB OutputIntent).")
     checks: Checks = Field(default_factory=Checks)
     marks: Marks = Field(default_factory=Marks)
@@ -647,6 +766,16 @@ class CV(Strict):
         default_factory=dict, description="Other documents made from this data, by name."
     )
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_region(cls, data: Any, handler: Callable[[Any], CV]) -> CV:
+        """Validate with design.region known, before `design` itself is validated."""
+        token = _REGION.set(_region_given(data))
+        try:
+            return handler(data)
+        finally:
+            _REGION.reset(token)
+
     @model_validator(mode="after")
     def _paths(self) -> CV:
         """Every section and entry knows its path; a source adds the file and line."""
@@ -666,6 +795,16 @@ class CV(Strict):
     def pdf_keywords(self) -> str:
         """Portals index Keywords; an empty field looks unfinished, so it has a default."""
         return ", ".join(self.keywords or [self.person.name, "curriculum vitae"])
+
+
+def _region_given(data: Any) -> str | None:
+    design = data.get("design") if isinstance(data, dict) else None
+    region = design.get("region") if isinstance(design, dict) else None
+    if region is None:
+        return None
+    if isinstance(region, str) and re.fullmatch(r"[A-Z]{2}", region) and known_region(region):
+        return region
+    return _REGION_INVALID
 
 
 def locate_all(cv: CV, origin_of: Callable[[PathKey], Origin]) -> None:

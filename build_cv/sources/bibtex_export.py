@@ -87,7 +87,7 @@ def _entry(e: BibEntry, key: str) -> str:
             encoded = encode_latex(value)
             fields.append((name, encoded.replace("–", "--") if name == "pages" else encoded))
     fields.append(("year", str(e.year)))
-    body = [f"  {name} = {{{value}}}," for name, value in fields]
+    body = [f"  {name} = {{{value}}}," for name, value in fields if value]
     if e.month:
         body.append(f"  month = {MONTH_NAMES[e.month - 1][:3]},")
     for name, value in (("doi", e.doi), ("url", e.url)):

@@ -34,7 +34,7 @@ sections:
     entries:
       - title: T
         venue: V
-        year: 2020
+        authors: [A]
 """
 
 
@@ -72,7 +72,7 @@ def test_date_order_and_missing_field(problems: list[str]) -> None:
         for p in problems
     )
     assert any(
-        p.startswith("cv.yaml:24:9: sections[2].entries[0].authors:") and "required" in p
+        p.startswith("cv.yaml:24:9: sections[2].entries[0].year:") and "required" in p
         for p in problems
     )
 

@@ -1,16 +1,29 @@
 """JSON Resume into build-cv YAML: `build-cv import resume.json`.
 
 A document this tool wrote carries `x-sections` and `x-` fields, and comes back as the CV
-it was made from. Any other JSON Resume is mapped section by section (docs/formats.md);
-what build-cv has no place for is named in the returned notes rather than dropped
-silently. Text goes into Markup fields as it is: JSON Resume themes read summaries as
-Markdown, and the schema still rejects a link that is not http(s) or mailto.
+it was made from. Any other JSON Resume is mapped section by section (docs/formats.md).
+
+Three rules make the result trustworthy:
+- Nothing is invented. A value the résumé does not have stays missing: an experience
+  without a position shows its organization alone, a publication has no authors (JSON
+  Resume has no field for them), a venue stays empty. An entry that cannot stand without
+  a missing value (a degree without an institution) is left out, and a note names it.
+- Nothing is lost silently. Every value with no place in build-cv is named in a note.
+- What is written builds. The YAML is validated with the loader `build-cv build` uses;
+  a value the schema rejects is left out with a note (the entry, if the value is one it
+  needs), and what cannot be left out (the name) is an error that says what to fix.
+
+Text goes into Markup fields as it is: JSON Resume themes read summaries as Markdown, and
+the schema still rejects a link that is not http(s) or mailto.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,11 +31,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
-from build_cv.errors import InputError, Location, SchemaError, SchemaProblem
+from build_cv.errors import (
+    InputError,
+    Location,
+    PathKey,
+    SchemaError,
+    SchemaProblem,
+    format_path,
+    quoted,
+    shorten,
+)
+from build_cv.formats.jsonresume.profiles import profile_id
 from build_cv.formats.jsonresume.writer import schema_problems
+from build_cv.schema import model as m
+from build_cv.schema.phone import e164, known_region, region_of
 
 Json = dict[str, Any]
+MAX_BYTES = 10_000_000  # a résumé is some kilobytes; this bounds what a mistake can cost
+MAX_DEPTH = 32  # the deepest JSON Resume (x-document.design.checks) nests 4 levels
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _YEAR_MONTH = re.compile(r"^(\d{4})(-\d{2})?")
 # The sections a JSON Resume without `x-sections` becomes, in this order.
@@ -41,35 +69,49 @@ DEFAULT_SECTIONS: dict[str, tuple[str, str]] = {
     "references": ("References", "references"),
     "x-raw": ("LaTeX", "raw"),
 }
+# The kinds of section an array's entries may go to when `x-sections` places them.
+_KINDS = {key: {kind} for key, (_, kind) in DEFAULT_SECTIONS.items()} | {
+    "interests": {"items", "list"}
+}
+_TOP_LEVEL = {*DEFAULT_SECTIONS, "basics", "meta", "$schema", "x-sections", "x-document"}
 HEADER = "# Converted from JSON Resume by `build-cv import`; build it with `build-cv build`.\n"
 
 
 @dataclass
 class Imported:
-    """The CV data made from a JSON Resume, and what could not be carried over."""
+    """The CV data made from a JSON Resume, its YAML (checked by the loader), and what
+    could not be carried over."""
 
     data: Json
     notes: list[str] = field(default_factory=list)
+    text: str = ""
 
     def yaml(self) -> str:
-        body = yaml.safe_dump(self.data, allow_unicode=True, sort_keys=False, width=100)
-        return HEADER + body
+        return self.text or _dump(self.data)
+
+
+def _dump(data: Json) -> str:
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 20 times as fast
+    body = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+    return HEADER + body
+
+
+# ---- reading ------------------------------------------------------------------------------
 
 
 def read_json_resume(path: Path) -> Json:
     """The document at `path`, valid against the official schema, or an InputError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    document = _parse(_read(path), path)
     if not isinstance(document, dict):
-        raise InputError(f'{path}: a JSON Resume is an object (`{{"basics": ...}}`)')
+        kind = _json_type(document)
+        raise InputError(f'{path}: a JSON Resume is an object (`{{"basics": ...}}`), not {kind}')
+    deep = _too_deep(document)
+    if deep is not None:
+        raise InputError(
+            f"{path}: {_plain(shorten(format_path(deep), 80))}: nested more than {MAX_DEPTH} "
+            "levels deep; no JSON Resume field nests like that"
+        )
+    _without_blanks(document)
     problems = schema_problems(document)
     if problems:
         raise SchemaError(
@@ -81,265 +123,618 @@ def read_json_resume(path: Path) -> Json:
     return document
 
 
-def import_json_resume(document: Json, today: date | None = None) -> Imported:
-    notes: list[str] = []
-    ours = document.get("meta", {}).get("x-generator") == "build-cv"
-    data: Json = {"person": _person(document.get("basics", {}), notes)}
-    data["updated"] = _updated(document, today or date.today())
-    extra = document.get("x-document", {})
-    for key in ("title", "subject", "keywords"):
-        if extra.get(key):
-            data[key] = extra[key]
-    summary = document.get("basics", {}).get("summary")
-    if summary:
-        data["summary"] = summary
-    data["sections"] = _sections(document, ours, data["person"]["name"], notes)
-    if extra.get("design"):
-        data["design"] = extra["design"]
-    for key in ("image",):
-        if document.get("basics", {}).get(key):
-            notes.append(f"basics.{key} is not used: build-cv has no photo")
-    return Imported(_clean(data), notes)
+def _read(path: Path) -> str:
+    """The file's text: a regular file of bounded size. Opened without waiting, so a FIFO
+    with no writer is refused rather than waited on forever."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InputError(f"{path}: not a regular file (a directory, pipe or device)")
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: not a regular file (a directory, pipe or device)") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; not a résumé")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _parse(text: str, path: Path) -> Any:
+    def no_constant(name: str) -> None:
+        raise ValueError(f"{name} is not a JSON value")
+
+    try:
+        return json.loads(text, parse_constant=no_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: not JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(
+            f"{path}: nested too deeply to read; no JSON Resume field nests like that"
+        ) from None
+
+
+def _too_deep(document: Any) -> PathKey | None:
+    """The path of the first value nested deeper than MAX_DEPTH, without recursion."""
+    stack: list[tuple[Any, PathKey]] = [(document, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return path[:MAX_DEPTH]
+        if isinstance(node, dict):
+            stack.extend((v, (*path, str(k))) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node))
+    return None
+
+
+_OPEN_END = {"present", "current", "now", "ongoing"}
+
+
+def _without_blanks(node: Any) -> None:
+    """Drop what says nothing, as people write it and the official schema rejects: an
+    empty string (`"endDate": ""`, `"email": ""`) and an endDate of `Present`, which
+    JSON Resume writes by leaving endDate out."""
+    if isinstance(node, dict):
+        for key in list(node):
+            value = node[key]
+            blank = isinstance(value, str) and not value.strip()
+            if blank or (key == "endDate" and str(value).strip().lower() in _OPEN_END):
+                del node[key]
+            else:
+                _without_blanks(value)
+    elif isinstance(node, list):
+        for item in node:
+            _without_blanks(item)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    return "a number"
+
+
+# ---- the x- extensions, checked: the official schema says nothing about them ------------------
+
+
+class _Shape:
+    """What an `x-` value must be, as a check and as words for the message."""
+
+    def __init__(self, what: str, check: Callable[[Any], bool]) -> None:
+        self.what, self.check = what, check
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+STRING = _Shape("a string", _is_str)
+STRINGS = _Shape("a list of strings", lambda v: isinstance(v, list) and all(map(_is_str, v)))
+BOOL = _Shape("true or false", lambda v: isinstance(v, bool))
+INDEX = _Shape("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
+OBJECT = _Shape("an object", lambda v: isinstance(v, dict))
+OBJECTS = _Shape(
+    "a list of objects", lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v)
+)
+LINKS = _Shape(
+    "a list of {label, url} objects with string values",
+    lambda v: (
+        isinstance(v, list)
+        and all(isinstance(i, dict) and all(map(_is_str, i.values())) for i in v)
+    ),
+)
+
+
+class _Reader:
+    """Reads values out of the document, failing with the file and field when an `x-`
+    value has the wrong type (the official schema checks only the standard fields)."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+
+    def get(self, obj: Json, key: str, shape: _Shape, where: str) -> Any:
+        value = obj.get(key)
+        if value is None or shape.check(value):
+            return value
+        name = f"{where}.{key}" if where else key
+        raise InputError(
+            f"{self.source}: {name}: must be {shape.what}, not {_json_type(value)} "
+            f"({_plain(shorten(json.dumps(value, ensure_ascii=False), 40))})"
+        )
+
+
+# ---- the mapping --------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    read: _Reader
+    ours: bool
+    notes: list[str] = field(default_factory=list)
+    # Where each entry and section came from in the JSON, for the notes about them.
+    origin: dict[int, tuple[Json, str]] = field(default_factory=dict)
+
+    def came_from(self, node: Json, where: str) -> None:
+        self.origin[id(node)] = (node, where)  # the node is kept, so its id stays its own
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def left_out(self, where: str, keys: set[str], e: Json) -> None:
+        """A note for each key of `e` that has a value and no place in build-cv."""
+        named = "" if where.startswith("basics") else f" ({_label(e)})"
+        for key in sorted(keys):
+            if e.get(key) not in (None, "", [], {}):
+                shown = _plain(shorten(key, 40))
+                self.note(f"{where}.{shown} is left out{named}: build-cv has no place for it")
+
+
+def import_json_resume(
+    document: Json, today: date | None = None, source: Path = Path("resume.json")
+) -> Imported:
+    """The CV data made from `document`, valid and buildable, and notes on what was left
+    out; an InputError when no valid CV can be made (no name)."""
+    document = copy.deepcopy(document)  # its lists become the CV's, which lose values
+    run = _Run(_Reader(source), _ours(document))
+    basics = run.read.get(document, "basics", OBJECT, "") or {}
+    extra = run.read.get(document, "x-document", OBJECT, "") or {}
+    design = dict(run.read.get(extra, "design", OBJECT, "x-document") or {})
+    data: Json = {"person": _person(basics, design.get("region"), run)}
+    data["updated"] = _updated(document, today or date.today(), run)
+    for key in ("title", "subject"):
+        data[key] = run.read.get(extra, key, STRING, "x-document")
+    data["keywords"] = run.read.get(extra, "keywords", STRINGS, "x-document")
+    data["summary"] = basics.get("summary")
+    data["sections"] = _sections(document, run)
+    data["design"] = design
+    region = data["person"].pop("x-region", None)
+    if region:
+        design["region"] = region
+    for key in sorted(set(document) - _TOP_LEVEL):
+        if document[key] not in (None, "", [], {}):
+            run.note(f"{_plain(shorten(key, 40))} is left out: build-cv has no place for it")
+    cleaned = _valid(_clean(data), run, source)
+    text = _dump(cleaned)
+    _check_with_the_loader(text, source)
+    _no_authors(cleaned, run)
+    return Imported(cleaned, run.notes, text)
+
+
+def _no_authors(data: Json, run: _Run) -> None:
+    """JSON Resume has no field for authors: say so once, rather than invent any."""
+    titles = [
+        e["title"]
+        for s in data.get("sections", [])
+        if s.get("kind") == "publications"
+        for e in s.get("entries", [])
+        if not e.get("authors")
+    ]
+    if titles:
+        run.note(
+            f"publications: {len(titles)} publication(s) have no authors (JSON Resume has no "
+            f"field for them), e.g. {quoted(titles[0], 40)}; add `authors:` to each"
+        )
+
+
+def _ours(document: Json) -> bool:
+    meta = document.get("meta")
+    return isinstance(meta, dict) and meta.get("x-generator") == "build-cv"
 
 
 def _clean(value: Any) -> Any:
+    """`value` without empty values, changed in place: the notes know entries by identity."""
     if isinstance(value, dict):
-        cleaned = {k: _clean(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
+        for key in list(value):
+            if _clean(value[key]) in (None, "", [], {}):
+                del value[key]
+    elif isinstance(value, list):
+        for item in value:
+            _clean(item)
     return value
 
 
-def _updated(document: Json, today: date) -> str:
-    modified = str(document.get("meta", {}).get("lastModified", ""))
-    return modified[:10] if _ISO_DAY.match(modified) else today.isoformat()
+def _updated(document: Json, today: date, run: _Run) -> str:
+    modified = str((document.get("meta") or {}).get("lastModified", ""))
+    if _ISO_DAY.match(modified):
+        return modified[:10]
+    run.note(
+        f"updated: set to today, {today.isoformat()} (the résumé has no meta.lastModified); "
+        "it prints as `Last updated`, so correct it if the content is older"
+    )
+    return today.isoformat()
 
 
-def _person(basics: Json, notes: list[str]) -> Json:
+# ---- the person ---------------------------------------------------------------------------
+
+
+def _person(basics: Json, region: Any, run: _Run) -> Json:
+    """The person; `region` is the design.region of a document build-cv wrote."""
+    name = basics.get("name")
+    if not name or not name.strip():
+        raise InputError(
+            f"{run.read.source}: basics.name: a CV needs the person's name; add "
+            '`"name": "Your Name"` to `basics` and import again'
+        )
+    location = basics.get("location") or {}
     person: Json = {
-        "name": basics.get("name") or "Your Name",
-        "native_name": basics.get("x-nativeName"),
+        "name": name,
+        "native_name": run.read.get(basics, "x-nativeName", STRING, "basics"),
         "headline": basics.get("label"),
         "email": basics.get("email"),
+        "location": _place(location, run),
         "phone": basics.get("phone"),
-        "location": _place(basics.get("location", {})),
-        "author_names": basics.get("x-authorNames"),
+        "homepage": basics.get("url") or basics.get("website"),
+        "author_names": run.read.get(basics, "x-authorNames", STRINGS, "basics"),
     }
-    url = basics.get("url")
-    if url and url.lower().startswith("https://"):
-        person["homepage"] = url
-    elif url:
-        notes.append(f"basics.url {url} is not used: the homepage must be an https:// URL")
-    for profile in basics.get("profiles", []):
-        network = str(profile.get("network", "")).lower()
-        user = profile.get("username")
-        if network in ("github", "linkedin", "orcid") and user:
-            person[network] = user
-        else:
-            notes.append(f"basics.profiles: the {profile.get('network')} profile is not used")
+    _phone(person, region or location.get("countryCode"), run)
+    for i, profile in enumerate(basics.get("profiles") or []):
+        _profile(person, profile, f"basics.profiles[{i}]", run)
+    used = {"name", "label", "email", "phone", "url", "summary", "location", "profiles"}
+    used |= {"website", "x-nativeName", "x-authorNames"}
+    run.left_out("basics", set(basics) - used, basics)
     return person
 
 
-def _place(location: Json) -> str | None:
+def _place(location: Json, run: _Run) -> str | None:
+    """`city, region, countryCode`; the street address only when there is no city."""
     if location.get("address") and not location.get("city"):
+        run.left_out("basics.location", {"postalCode"}, location)
         return str(location["address"])
+    run.left_out("basics.location", {"address", "postalCode"}, location)
     parts = [location.get(k) for k in ("city", "region", "countryCode")]
     return ", ".join(str(p) for p in parts if p) or None
 
 
-def _dates(e: Json) -> Json:
-    start = _YEAR_MONTH.match(str(e.get("startDate", "")))
-    if not start:
-        return {}
-    dates: Json = {"start": start.group()}
-    end = _YEAR_MONTH.match(str(e.get("endDate", "")))
-    if e.get("x-singleDate"):
-        return dates
-    dates["end"] = end.group() if end else "present"
-    return dates
+def _phone(person: Json, country: Any, run: _Run) -> None:
+    """Keep a phone the schema accepts, dialled in `country` (design.region, else
+    `countryCode`) if the location names none."""
+    number = person.get("phone")
+    if not number:
+        return
+    code = country.upper() if isinstance(country, str) else ""
+    region = code if re.fullmatch(r"[A-Z]{2}", code) and known_region(code) else None
+    try:
+        e164(number, region, person.get("location"))
+    except ValueError as exc:
+        run.note(f"basics.phone is left out: {exc}")
+        person["phone"] = None
+        return
+    if region and not number.startswith("+") and region_of(person.get("location")) != region:
+        person["x-region"] = region  # becomes design.region
 
 
-def _sections(document: Json, ours: bool, owner: str, notes: list[str]) -> list[Json]:
-    records = document.get("x-sections") if ours else None
-    sections: list[Json] = []
-    if records:
-        sections = [_record(r) for r in records]
+def _profile(person: Json, profile: Json, where: str, run: _Run) -> None:
+    network = str(profile.get("network") or "")
+    url = str(profile.get("url") or "")
+    user = str(profile.get("username") or "")
+    key, value = profile_id(network, user, url)
+    shown = _plain(shorten(network or url or user or "unnamed", 40))
+    if key is None:
+        run.note(f"{where}: the {shown} profile is left out: build-cv has no place for it")
+    elif value is None:
+        run.note(
+            f"{where}: the {shown} profile is left out: neither its username nor its url "
+            f"gives a valid {key} id ({quoted(user or url)})"
+        )
+    elif person.get(key):
+        run.note(f"{where}: a second {shown} profile is left out ({quoted(value)})")
+    else:
+        person[key] = value
+
+
+# ---- sections -----------------------------------------------------------------------------
+
+
+def _sections(document: Json, run: _Run) -> list[Json]:
+    records = run.read.get(document, "x-sections", OBJECTS, "") if run.ours else None
+    sections = [_record(r, f"x-sections[{i}]", run) for i, r in enumerate(records or [])]
     by_key: dict[str, Json] = {}
     for key, (title, kind) in DEFAULT_SECTIONS.items():
-        for entry in document.get(key, []):
-            index = entry.get("x-section")
-            if records and isinstance(index, int) and 0 <= index < len(sections):
+        entries = run.read.get(document, key, OBJECTS, "") if key.startswith("x-") else None
+        for i, entry in enumerate(entries or document.get(key) or []):
+            where = f"{key}[{i}]"
+            index = run.read.get(entry, "x-section", INDEX, where)
+            if isinstance(index, int) and 0 <= index < len(sections):
                 section = sections[index]
+                if section["kind"] not in _KINDS[key]:
+                    run.note(f"{where}: x-section {index} is a {section['kind']} section; ignored")
+                    section = by_key.setdefault(key, _section(title, kind))
             else:
-                if key not in by_key:
-                    by_key[key] = {"title": title, "kind": kind, "entries": []}
-                section = by_key[key]
-            _add(section, key, entry, ours, notes)
-            if key == "publications" and section["entries"][-1]["authors"] == [_OWNER]:
-                section["entries"][-1]["authors"] = [owner]
+                section = by_key.setdefault(key, _section(title, kind))
+            _add(section, key, entry, where, run)
     sections += by_key.values()
     return [s for s in sections if s.get("entries") or s.get("latex")]
 
 
-def _record(r: Json) -> Json:
-    section: Json = {"title": r["title"], "kind": r["kind"]}
+def _section(title: str, kind: str) -> Json:
+    return {"title": title, "kind": kind, "entries": []}
+
+
+def _record(r: Json, where: str, run: _Run) -> Json:
+    title = run.read.get(r, "title", STRING, where)
+    kind = run.read.get(r, "kind", STRING, where)
+    if not title or kind not in {k for kinds in _KINDS.values() for k in kinds}:
+        raise InputError(
+            f"{run.read.source}: {where}: needs a `title` and a `kind` build-cv knows "
+            f"(one of {', '.join(sorted({k for ks in _KINDS.values() for k in ks}))})"
+        )
+    section: Json = {"title": title, "kind": kind}
     for key in ("intro", "tags", "numbering", "group_by", "columns", "latex"):
         if key in r:
             section[key] = r[key]
-    if r["kind"] != "raw":
+    run.came_from(section, where)
+    if kind != "raw":
         section["entries"] = []
     return section
 
 
-def _add(section: Json, key: str, e: Json, ours: bool, notes: list[str]) -> None:
+def _add(section: Json, key: str, e: Json, where: str, run: _Run) -> None:
     if section["kind"] == "raw":
-        section["latex"] = e.get("latex", "")
+        section["latex"] = run.read.get(e, "latex", STRING, where) or ""
         return
     if section["kind"] == "list":
-        section["entries"].extend(e.get("keywords", []))
+        section["entries"].extend(run.read.get(e, "keywords", STRINGS, where) or [])
         return
-    convert = _CONVERTERS[key]
-    entry = convert(e, ours)
-    if e.get("x-tags"):
-        entry["tags"] = e["x-tags"]
-    for dropped in sorted(set(e) & _DROPPED.get(key, set())):
-        notes.append(f"{key}: `{dropped}` of {_label(e)} has no place in build-cv; left out")
+    entry = _CONVERTERS[key](e, where, run)
+    if entry is None:
+        return
+    entry["tags"] = run.read.get(e, "x-tags", STRINGS, where)
+    run.came_from(entry, f"{where} ({_label(e)})")
     section["entries"].append(entry)
 
 
 def _label(e: Json) -> str:
-    names = (e.get(k) for k in ("name", "title", "institution", "organization"))
-    return str(next((n for n in names if n), "an entry"))
+    names = (e.get(k) for k in ("name", "title", "institution", "organization", "company"))
+    return _plain(shorten(str(next((n for n in names if isinstance(n, str) and n), "unnamed")), 40))
 
 
-_DROPPED = {
-    "work": {"url", "description"},
-    "volunteer": {"url"},
-    "education": {"url"},
-    "projects": {"roles", "keywords", "type"},
-}
+def _plain(text: str) -> str:
+    """Text from the file, fit for a terminal: a control character (an escape sequence
+    that recolours or rewrites the screen, a bidirectional override) shown as its code."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def _work(e: Json, ours: bool) -> Json:
-    position = e.get("position") or e.get("name") or e.get("organization")
+def _skip(where: str, e: Json, missing: str, run: _Run) -> None:
+    run.note(f"{where} ({_label(e)}) is left out: it has no {missing}, which build-cv needs")
+
+
+def _dates(e: Json, where: str, run: _Run) -> Json:
+    """start and end; a missing or empty endDate is a current entry, as JSON Resume has it."""
+    start = _YEAR_MONTH.match(str(e.get("startDate") or ""))
+    if not start:
+        if e.get("endDate"):
+            run.note(f"{where}: endDate {e['endDate']} is left out: there is no startDate")
+        return {}
+    dates: Json = {"start": start.group()}
+    if run.read.get(e, "x-singleDate", BOOL, where):
+        return dates
+    end = _YEAR_MONTH.match(str(e.get("endDate") or ""))
+    dates["end"] = end.group() if end else "present"
+    return dates
+
+
+_DATED = {"startDate", "endDate", "x-singleDate", "x-section", "x-tags"}
+
+
+def _work(e: Json, where: str, run: _Run) -> Json | None:
+    """`company` and `website` are the names JSON Resume used before v1.0."""
+    organization = e.get("name") or e.get("organization") or e.get("company")
+    if not organization:
+        _skip(where, e, "organization (`name`)", run)
+        return None
+    summary, description = e.get("summary"), e.get("description")
+    if description and summary:  # the organization, then the work: one summary
+        summary = f"{description.rstrip()}{_stop(description)} {summary}"
+    run.left_out(where, set(e) - _DATED - _WORK_USED, e)
     return {
-        "position": position,
-        "organization": e.get("name") or e.get("organization") or position,
+        "position": e.get("position"),
+        "organization": organization,
         "location": e.get("location"),
-        **_dates(e),
-        "summary": e.get("summary"),
-        "highlights": e.get("highlights", []),
+        **_dates(e, where, run),
+        "summary": summary or description,
+        "highlights": e.get("highlights"),
     }
 
 
-def _education(e: Json, ours: bool) -> Json:
+_WORK_USED = {"name", "organization", "company", "position", "location", "summary", "highlights"}
+_WORK_USED |= {"description"}
+
+
+def _stop(text: str) -> str:
+    return "" if text.rstrip().endswith((".", "!", "?", ":")) else "."
+
+
+def _education(e: Json, where: str, run: _Run) -> Json | None:
     study, area = e.get("studyType"), e.get("area")
-    degree = f"{study} in {area}" if study and area else study or area or "Studies"
-    details = list(e.get("x-details", []))
-    if e.get("score"):
-        details.append(f"Score: {e['score']}")
+    degree = f"{study} in {area}" if study and area else study or area
+    if not degree or not e.get("institution"):
+        _skip(where, e, "institution" if degree else "degree (`studyType` or `area`)", run)
+        return None
+    details = list(run.read.get(e, "x-details", STRINGS, where) or [])
+    score = e.get("score") or e.get("gpa")
+    if score:
+        details.append(f"Score: {score}")
     if e.get("courses"):
         details.append("Courses: " + ", ".join(e["courses"]))
+    used = {"studyType", "area", "institution", "score", "gpa", "courses"}
+    if run.ours:
+        used |= {"url"}
+    run.left_out(where, set(e) - _DATED - used - _X_EDUCATION, e)
     return {
         "degree": degree,
-        "institution": e.get("institution") or "Institution",
-        "location": e.get("x-location"),
-        **_dates(e),
-        "advisors": e.get("x-advisors"),
-        "dissertation": e.get("x-dissertation"),
-        "dissertation_url": e.get("x-dissertationUrl"),
-        "honours": e.get("x-honours"),
+        "institution": e["institution"],
+        "location": run.read.get(e, "x-location", STRING, where),
+        **_dates(e, where, run),
+        "advisors": run.read.get(e, "x-advisors", STRINGS, where),
+        "dissertation": run.read.get(e, "x-dissertation", STRING, where),
+        "dissertation_url": run.read.get(e, "x-dissertationUrl", STRING, where),
+        "honours": run.read.get(e, "x-honours", STRINGS, where),
         "details": details,
     }
 
 
-def _project(e: Json, ours: bool) -> Json:
-    links = e.get("x-links")
-    if links is None and e.get("url"):
-        links = [{"label": "link", "url": e["url"]}]
+_X_EDUCATION = {"x-details", "x-location", "x-advisors", "x-dissertation", "x-dissertationUrl"}
+_X_EDUCATION |= {"x-honours"}
+
+
+def _project(e: Json, where: str, run: _Run) -> Json | None:
+    if not e.get("name"):
+        _skip(where, e, "name", run)
+        return None
+    links = run.read.get(e, "x-links", LINKS, where)
+    url = e.get("url") or e.get("website")
+    if links is None and url:
+        links = [{"label": "link", "url": url}]
+    used = {"name", "entity", "description", "summary", "highlights", "url", "website"}
+    run.left_out(where, set(e) - _DATED - used - {"x-links"}, e)
     return {
-        "title": e.get("name") or "Project",
+        "title": e["name"],
         "organization": e.get("entity"),
-        **_dates(e),
+        **_dates(e, where, run),
         "summary": e.get("description") or e.get("summary"),
-        "highlights": e.get("highlights", []),
+        "highlights": e.get("highlights"),
         "links": links,
     }
 
 
-def _publication(e: Json, ours: bool) -> Json:
-    year = _YEAR_MONTH.match(str(e.get("releaseDate", "")))
+def _publication(e: Json, where: str, run: _Run) -> Json | None:
+    year = _YEAR_MONTH.match(str(e.get("releaseDate") or ""))
+    if not e.get("name") or not year:
+        _skip(where, e, "year (`releaseDate`)" if e.get("name") else "title (`name`)", run)
+        return None
+    get = run.read.get
+    used = {"name", "publisher", "releaseDate", "url", "website", "summary", "x-section"}
+    run.left_out(where, set(e) - used - {"x-tags"} - set(_X_PUBLICATION), e)
     return {
-        "title": e.get("name"),
-        "authors": e.get("x-authors") or [_OWNER],
-        "venue": e.get("publisher") or (None if ours else "Unpublished"),
-        "et_al": e.get("x-etAl"),
-        "year": int(year.group(1)) if year else None,
-        "details": e.get("x-details") or (None if ours else e.get("summary")),
-        "equal_contribution": e.get("x-equalContribution"),
-        "corresponding": e.get("x-corresponding"),
-        "entry_type": e.get("x-entryType"),
-        "arxiv": e.get("x-arxiv"),
-        "doi": e.get("x-doi"),
-        "url": e.get("x-url") if ours else e.get("url"),
-        "pdf": e.get("x-pdf"),
+        "title": e["name"],
+        "authors": get(e, "x-authors", STRINGS, where),
+        "venue": e.get("publisher"),
+        "et_al": get(e, "x-etAl", BOOL, where),
+        "year": int(year.group(1)),
+        "details": get(e, "x-details", STRING, where) or (None if run.ours else e.get("summary")),
+        "equal_contribution": get(e, "x-equalContribution", STRINGS, where),
+        "corresponding": get(e, "x-corresponding", STRINGS, where),
+        "entry_type": get(e, "x-entryType", STRING, where),
+        "arxiv": get(e, "x-arxiv", STRING, where),
+        "doi": get(e, "x-doi", STRING, where),
+        "url": get(e, "x-url", STRING, where) if run.ours else (e.get("url") or e.get("website")),
+        "pdf": get(e, "x-pdf", STRING, where),
     }
 
 
-_OWNER = "\0owner"  # replaced by the person's name: JSON Resume lists no authors
+_X_PUBLICATION = {
+    "x-authors": STRINGS, "x-etAl": BOOL, "x-details": STRING, "x-equalContribution": STRINGS,
+    "x-corresponding": STRINGS, "x-entryType": STRING, "x-arxiv": STRING, "x-doi": STRING,
+    "x-url": STRING, "x-pdf": STRING,
+}  # fmt: skip
 
 
-def _patents(e: Json, ours: bool) -> Json:
+def _patents(e: Json, where: str, run: _Run) -> Json | None:
+    organization = run.read.get(e, "organization", STRING, where)
+    patents = run.read.get(e, "patents", OBJECTS, where) or []
+    if not organization or not patents:
+        _skip(where, e, "organization" if patents else "patents", run)
+        return None
     return {
-        "organization": e.get("organization"),
+        "organization": organization,
         "patents": [
-            {"number": p["number"], "first_inventor": bool(p.get("firstInventor"))}
-            for p in e.get("patents", [])
+            {
+                "number": run.read.get(p, "number", STRING, f"{where}.patents[{i}]"),
+                "first_inventor": run.read.get(p, "firstInventor", BOOL, f"{where}.patents[{i}]"),
+            }
+            for i, p in enumerate(patents)
         ],
     }
 
 
-def _award(e: Json, ours: bool) -> Json:
+def _award(e: Json, where: str, run: _Run) -> Json | None:
     text = ", ".join(str(p) for p in (e.get("title"), e.get("awarder")) if p)
     if e.get("summary"):
-        text += f". {e['summary']}"
-    return {"label": str(e.get("date", ""))[:4], "text": text}
+        text = f"{text}{_stop(text)} {e['summary']}" if text else e["summary"]
+    run.left_out(where, set(e) - {"title", "awarder", "summary", "date", "x-section"}, e)
+    return _labelled(str(e.get("date") or "")[:4], text, where, e, run)
 
 
-def _certificate(e: Json, ours: bool) -> Json:
+def _labelled(label: str, text: str, where: str, e: Json, run: _Run) -> Json | None:
+    if not text:
+        _skip(where, e, "text", run)
+        return None
+    return {"label": label, "text": text}
+
+
+def _certificate(e: Json, where: str, run: _Run) -> Json | None:
     text = ", ".join(str(p) for p in (e.get("name"), e.get("issuer")) if p)
-    if e.get("url"):
-        text = f"[{text}]({e['url']})"
-    return {"label": str(e.get("date", ""))[:4], "text": text}
+    if text and e.get("url"):
+        text = f"[{_markup_text(text)}]({e['url']})"
+    run.left_out(where, set(e) - {"name", "issuer", "url", "date", "x-section"}, e)
+    return _labelled(str(e.get("date") or "")[:4], text, where, e, run)
 
 
-def _skill(e: Json, ours: bool) -> Json:
-    keywords = ", ".join(e.get("keywords", []))
+def _markup_text(text: str) -> str:
+    """Text inside a markup link's label: brackets would end it."""
+    return re.sub(r"([\[\]\\])", r"\\\1", text)
+
+
+def _named(name: Any, text: str, where: str, e: Json, run: _Run) -> Json | None:
+    """A skill, language or interest: `Name: what`, or the name alone."""
+    name = str(name or "")
+    if not name and not text:
+        _skip(where, e, "name", run)
+        return None
+    return {"label": name, "text": text} if text else {"label": "", "text": name}
+
+
+def _skill(e: Json, where: str, run: _Run) -> Json | None:
+    keywords = ", ".join(run.read.get(e, "keywords", STRINGS, where) or [])
     level = e.get("level")
     text = f"{keywords} ({level})" if keywords and level else keywords or level or ""
-    return {"label": e.get("name", ""), "text": text}
+    run.left_out(where, set(e) - {"name", "keywords", "level", "x-section", "x-tags"}, e)
+    return _named(e.get("name"), text, where, e, run)
 
 
-def _language(e: Json, ours: bool) -> Json:
-    return {"label": e.get("language", ""), "text": e.get("fluency", "")}
+def _language(e: Json, where: str, run: _Run) -> Json | None:
+    run.left_out(where, set(e) - {"language", "fluency", "x-section", "x-tags"}, e)
+    return _named(e.get("language"), e.get("fluency") or "", where, e, run)
 
 
-def _interest(e: Json, ours: bool) -> Json:
-    return {"label": e.get("name", ""), "text": ", ".join(e.get("keywords", []))}
+def _interest(e: Json, where: str, run: _Run) -> Json | None:
+    keywords = ", ".join(run.read.get(e, "keywords", STRINGS, where) or [])
+    run.left_out(where, set(e) - {"name", "keywords", "x-section", "x-tags"}, e)
+    return _named(e.get("name"), keywords, where, e, run)
 
 
-def _reference(e: Json, ours: bool) -> Json:
+def _reference(e: Json, where: str, run: _Run) -> Json | None:
+    if not e.get("name"):
+        _skip(where, e, "name", run)
+        return None
+    used = {"name", "reference", "x-email", "x-phone", "x-url", "x-section", "x-tags"}
+    run.left_out(where, set(e) - used, e)
     return {
-        "name": e.get("name"),
+        "name": e["name"],
         "position": e.get("reference"),
-        "email": e.get("x-email"),
-        "phone": e.get("x-phone"),
-        "url": e.get("x-url"),
+        "email": run.read.get(e, "x-email", STRING, where),
+        "phone": run.read.get(e, "x-phone", STRING, where),
+        "url": run.read.get(e, "x-url", STRING, where),
     }
 
 
-_CONVERTERS: dict[str, Callable[[Json, bool], Json]] = {
+_CONVERTERS: dict[str, Callable[[Json, str, _Run], Json | None]] = {
     "work": _work,
     "volunteer": _work,
     "education": _education,
@@ -353,3 +748,158 @@ _CONVERTERS: dict[str, Callable[[Json, bool], Json]] = {
     "interests": _interest,
     "references": _reference,
 }
+
+
+# ---- what is written validates and builds ---------------------------------------------------
+
+
+def _valid(data: Json, run: _Run, source: Path) -> Json:
+    """`data` less each value the schema rejects, each with a note."""
+    from build_cv.sources.validate import _data_path as data_path
+
+    while True:  # each round leaves something out, and there is only so much
+        try:
+            m.CV.model_validate(data)
+            break
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+        found = [(data_path(data, tuple(e["loc"])), str(e["msg"])) for e in errors]
+        gone: list[PathKey] = []
+        for path, message in sorted(found, key=lambda p: _deepest_first(p[0])):
+            if not any(path[: len(g)] == g for g in gone):
+                text = message.removeprefix("Value error, ")
+                gone.append(_leave_out(data, path, text, run, source))
+        data = _clean(_drop_empty_sections(data, run))
+    return data
+
+
+def _deepest_first(path: PathKey) -> tuple[int, ...]:
+    """Later list items first, so removing one does not shift the indexes still to come."""
+    return (*(-p if isinstance(p, int) else 0 for p in path), -len(path))
+
+
+_REQUIRED_HERE = {("person",), ("person", "name"), ("updated",), ()}
+
+
+def _leave_out(data: Json, path: PathKey, message: str, run: _Run, source: Path) -> PathKey:
+    """Leave out what `path` names (or the entry or section that cannot do without it),
+    with a note; the path of what was removed."""
+    if path in _REQUIRED_HERE or path[:1] == ("variants",):
+        raise InputError(f"{source}: {_json_place(path)}: {shorten(message, 200)}")
+    if path[:1] == ("sections",) and len(path) >= 4 and path[2] == "entries":
+        return _leave_out_of_entry(data, path, message, run)
+    if path[:1] == ("sections",) and (len(path) <= 2 or path[2] in ("title", "kind")):
+        section = _at(data, path[:2])
+        _remove(data, path[:2])
+        run.note(f"{_where(run, section, 'a section')} is left out: {message}")
+        return path[:2]
+    value = _at(data, path)
+    _remove(data, path)
+    run.note(f"{_json_place(path)}: {_shown(value)} is left out: {message}")
+    return path
+
+
+def _leave_out_of_entry(data: Json, path: PathKey, message: str, run: _Run) -> PathKey:
+    entry_path, rest = path[:4], path[4:]
+    entry = _at(data, entry_path)
+    where = _where(run, entry, format_path(entry_path))
+    model = _ENTRY_MODELS.get(str(_at(data, path[:2]).get("kind", "")))
+    name = rest[0] if rest else None
+    fields = model.model_fields if model is not None and isinstance(entry, dict) else {}
+    dates = name in ("start", "end") or (not rest and "`start`" in message)
+    if isinstance(entry, dict) and dates:
+        for key in ("start", "end"):
+            entry.pop(key, None)
+        run.note(f"{where}: the dates are left out: {message}")
+        return (*entry_path, "start")
+    if (
+        isinstance(name, str)
+        and name in fields
+        and not (fields[name].is_required() and len(rest) == 1)
+    ):
+        value = _at(entry, rest[:2])
+        _remove(data, (*entry_path, *rest[:2]))
+        run.note(f"{where}: {name} {_shown(value)} is left out: {message}")
+        return (*entry_path, *rest[:2])
+    _remove(data, entry_path)
+    what = f"its {name} {_shown(_at(entry, rest[:1]))}: " if isinstance(name, str) else ""
+    run.note(f"{where} is left out: {what}{message}")
+    return entry_path
+
+
+_ENTRY_MODELS: dict[str, type[m.Strict]] = {
+    "experience": m.Experience,
+    "education": m.Education,
+    "projects": m.Project,
+    "publications": m.Publication,
+    "patents": m.PatentGroup,
+    "items": m.Item,
+    "references": m.Reference,
+}
+
+
+def _where(run: _Run, node: Any, otherwise: str) -> str:
+    node_and_place = run.origin.get(id(node))
+    return node_and_place[1] if node_and_place and node_and_place[0] is node else otherwise
+
+
+def _json_place(path: PathKey) -> str:
+    """Where a person's or document's value came from in the JSON Resume."""
+    person = {"name": "basics.name", "headline": "basics.label", "homepage": "basics.url"}
+    if path[:1] == ("person",) and len(path) >= 2:
+        return person.get(str(path[1]), f"basics ({format_path(path)})")
+    if path[:1] == ("updated",):
+        return "meta.lastModified"
+    return format_path(path) or "the document"
+
+
+def _shown(value: Any) -> str:
+    return quoted(value, 40) if isinstance(value, str) else "the value"
+
+
+def _at(data: Any, path: PathKey) -> Any:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _remove(data: Json, path: PathKey) -> bool:
+    parent = _at(data, path[:-1])
+    key = path[-1] if path else None
+    if isinstance(parent, dict) and key in parent:
+        del parent[key]
+        return True
+    if isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
+        del parent[key]
+        return True
+    return False
+
+
+def _drop_empty_sections(data: Json, run: _Run) -> Json:
+    """A section whose every entry was left out goes too (the schema needs one entry)."""
+    kept = []
+    for section in data.get("sections", []):
+        if section.get("kind") == "raw" or section.get("entries"):
+            kept.append(section)
+        else:
+            run.note(f"the section {quoted(section.get('title'), 40)} is left out: no entries left")
+    data["sections"] = kept
+    return data
+
+
+def _check_with_the_loader(text: str, source: Path) -> None:
+    """The YAML text as `build-cv build` reads it: whatever passes here builds."""
+    from build_cv.sources.load import from_loaded
+    from build_cv.sources.yaml_source import load_yaml_text
+
+    try:
+        from_loaded(load_yaml_text(text, Path("imported.yaml")))
+    except InputError as exc:
+        raise InputError(
+            f"{source}: the YAML made from it would not build; fix the JSON Resume:\n"
+            + shorten(exc.render(), 2000)
+        ) from None

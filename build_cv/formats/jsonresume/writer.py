@@ -20,6 +20,7 @@ import jsonschema
 from build_cv.errors import BuildCVError
 from build_cv.schema import model as m
 from build_cv.view import doi_url
+from build_cv.view import profiles as view_profiles
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema.json"
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
@@ -84,18 +85,10 @@ def json_resume(cv: m.CV) -> Json:
 
 def _basics(cv: m.CV) -> Json:
     p = cv.person
-    profiles = []
-    if p.github:
-        profiles.append(
-            {"network": "GitHub", "username": p.github, "url": f"https://github.com/{p.github}"}
-        )
-    if p.linkedin:
-        url = f"https://www.linkedin.com/in/{p.linkedin}"
-        profiles.append({"network": "LinkedIn", "username": p.linkedin, "url": url})
-    if p.orcid:
-        profiles.append(
-            {"network": "ORCID", "username": p.orcid, "url": f"https://orcid.org/{p.orcid}"}
-        )
+    profiles = [
+        {"network": link.network, "username": link.user, "url": link.url}
+        for link in view_profiles(p)
+    ]
     return {
         "name": p.name,
         "label": p.headline,

@@ -40,6 +40,18 @@ def _templates() -> Path:
 TEMPLATES = _templates()
 SOURCE_MARK = "% build-cv source: "
 SECTION_LABEL = "buildcvsection"
+# The \social type of each profile, which names the symbol beside the link: moderncv's
+# own where icons.tex.j2 draws one; a name moderncv has no symbol for otherwise, since its
+# letter symbols ("gs", "tw") would print, and extract, as stray text.
+SOCIALS = {
+    "github": "github", "linkedin": "linkedin", "orcid": "orcid", "scholar": "cvscholar",
+    "researchgate": "cvresearchgate", "dblp": "cvdblp", "semantic_scholar": "cvsemanticscholar",
+    "mastodon": "cvmastodon", "bluesky": "cvbluesky", "x": "cvx",
+}  # fmt: skip
+# Profiles written as moderncv's short form `\social[github]{id}`, as before the view
+# built every address: moderncv makes the same address the view does (a test holds it to
+# that), and existing CVs keep their LaTeX byte for byte. The rest get the view's address.
+MODERNCV_BUILDS = frozenset({"github", "linkedin", "orcid"})
 
 
 def _finalize(value: Any) -> Any:
@@ -133,6 +145,8 @@ def render_tex(
         design=design,
         created_iso=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         section_label=NoEscape(SECTION_LABEL),
+        socials=SOCIALS,
+        moderncv_builds=MODERNCV_BUILDS,
     )
 
 

@@ -86,7 +86,9 @@ def test_a_resume_with_every_section_imports_with_notes_for_what_is_left_out() -
     ]  # fmt: skip
     assert [s for s in shown if s not in text] == []
     notes = "\n".join(imported.notes)
-    assert "Mastodon" in notes and "basics.image" in notes and "`roles` of COBOL" in notes
+    assert cv.person.mastodon == "@grace@example.social", "a profile with a place is kept"
+    assert "basics.image is left out" in notes
+    assert "projects[0].roles is left out (COBOL)" in notes
 
 
 def test_broken_input_is_named_with_its_place(tmp_path: Path) -> None:
