@@ -260,7 +260,8 @@ def decode_latex(text: str) -> str:
 
     Raises TooDeep for braces nested deeper than MAX_DEPTH (check with `brace_depth`).
     """
-    return _SPACES.sub(" ", _Decoder(text, _closings(text)).run()).strip()
+    decoded = _Decoder(text, _closings(text)).run()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", decoded)).strip()
 
 
 def decode_verbatim(text: str) -> str:
@@ -315,7 +316,7 @@ class _Decoder:
         out: list[str] = []
         while self.pos < self.end:
             out.append(self._next())
-        return unicodedata.normalize("NFC", "".join(out))
+        return "".join(out)
 
     def _next(self) -> str:
         if not self.math:
@@ -431,7 +432,7 @@ class _Decoder:
         return self.text[start : self.pos]
 
     def _accent(self, accent: str) -> str:
-        base = self._sub(self._argument())
+        base = unicodedata.normalize("NFC", self._sub(self._argument()))
         if not base:
             return _SPACING_ACCENTS.get(accent, "")
         first = {"ı": "i", "ȷ": "j"}.get(base[0], base[0])
