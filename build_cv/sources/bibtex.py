@@ -12,7 +12,9 @@ all.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +65,10 @@ logging.getLogger("bibtexparser").propagate = False
 
 _Report = Callable[[str | None, str], None]
 
+# The largest .bib read: the biggest shared libraries (the ACL Anthology's, cryptobib)
+# are a few tens of MB. A limit keeps `bib: /dev/zero`, or a disk image named by
+# mistake, from filling memory.
+MAX_BIB_BYTES = 64 * 1024 * 1024
 # What all the values of one file may expand to together (macros, `#` joins, crossref
 # inheritance): four times the file, or this much for a small one. A few hundred bytes
 # of @strings that double at each step would otherwise ask for gigabytes.
@@ -76,13 +82,53 @@ def read_bibtex(path: Path) -> tuple[BibEntry, ...]:
     An entry that another entry cross-references (a DBLP @proceedings) is a container,
     not a publication, and is not returned.
     """
+    return parse_bibtex(_utf8(_read_regular(path), path), path)
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of `path` if it is a regular file of at most MAX_BIB_BYTES.
+
+    It is checked before it is opened, and opened without blocking, so a FIFO or a
+    terminal (`/dev/stdin`) never makes the build wait for input that is not coming.
+    """
     try:
-        data = path.read_bytes()
+        before = path.stat()
+        _regular(path, before)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as file:
+            _regular(path, os.fstat(file.fileno()))  # swapped for a pipe after the check?
+            data = file.read(MAX_BIB_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: the BibTeX file does not exist") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the BibTeX file ({exc.strerror})") from None
-    return parse_bibtex(_utf8(data, path), path)
+    if len(data) > MAX_BIB_BYTES:
+        raise _too_big(path)
+    return data
+
+
+def _regular(path: Path, status: os.stat_result) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(status.st_mode), "not a file")
+        raise InputError(f"{path}: is {kind}, not a regular file; name the .bib file itself")
+    if status.st_size > MAX_BIB_BYTES:
+        raise _too_big(path)
+
+
+def _too_big(path: Path) -> InputError:
+    return InputError(
+        f"{path}: the BibTeX file is larger than {MAX_BIB_BYTES // 2**20} MB, the most "
+        "build-cv reads; is it the right file?"
+    )
 
 
 def _utf8(data: bytes, path: Path) -> str:
