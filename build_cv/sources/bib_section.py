@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from build_cv.errors import InputError, Location, Origin, SchemaError, SchemaProblem
+from build_cv.errors import InputError, Location, Origin, SchemaError, SchemaProblem, shorten
 from build_cv.schema.model import CV, Publication, PublicationSection
 from build_cv.sources.bibtex import read_bibtex
 from build_cv.sources.bibtex_model import BibEntry
@@ -64,12 +64,22 @@ class _Reader:
     allow_outside: bool
 
 
+# A file with no entry at all is most likely not BibTeX (a key, a config file): the
+# message says so, and quotes none of it.
+_NO_ENTRIES = "has no BibTeX entry (such as `@article{key, ...}`); is it the right file?"
+
+
 def _assemble(section: PublicationSection, reader: _Reader) -> PublicationSection:
     loaded, problems = reader.loaded, reader.problems
     before = len(problems)
     entries = list(section.entries)
     if section.bib:
-        entries += _read(loaded.path.parent / section.bib, section, reader)
+        read = _read(loaded.path.parent / section.bib, section, reader)
+        if not read and not entries and len(problems) == before:
+            where = loaded.locate((*section.origin.path, "bib"))
+            problems.append(SchemaProblem(where, f"{shorten(section.bib)}: {_NO_ENTRIES}"))
+            return section
+        entries += read
     if section.select:
         entries = [e for e in entries if set(e.tags) & set(section.select)]
     entries = [e for e in entries if not set(e.tags) & set(section.omit)]

@@ -97,3 +97,36 @@ def test_watch_takes_the_flag() -> None:
     from build_cv.cli.main import parser
 
     assert parser().parse_args(["watch", "cv.yaml", "--allow-outside"]).allow_outside
+
+
+NOT_BIBTEX = {
+    "key": (
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+        "QyNTUxOQAAACCkq7cDn3vA0bmy6yjB8mV1fS2Rz8D5K3vUjbqh3V8dUwAAAJjX4kQl1+JE\n"
+        "-----END OPENSSH PRIVATE KEY-----\n"
+    ),
+    "passwd": (
+        "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice Secret,,,:/home/alice:/bin/bash\n"
+    ),
+    "python": (
+        'API_TOKEN = "ghp_SECRETSECRETSECRET0123456789"\n\n'
+        "@dataclass(frozen=True)\nclass Config:\n"
+        '    password: str = "hunter2-SECRET"\n    token: str = API_TOKEN\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_BIBTEX))
+def test_a_file_that_is_not_bibtex_is_refused_without_quoting_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    content = NOT_BIBTEX[kind]
+    (tmp_path / "papers.bib").write_text(content, "utf-8")
+    assert main(["lint", str(cv_reading(tmp_path, "papers.bib"))]) == 2
+    err = capsys.readouterr().err
+    assert "papers.bib" in err and "Traceback" not in err
+    for line in content.splitlines():
+        if len(line) > 8:
+            assert line not in err
+    assert "SECRET" not in err and "hunter2" not in err and "b3BlbnNz" not in err
