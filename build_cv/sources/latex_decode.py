@@ -89,6 +89,7 @@ _WORDS = {
     "textasciicircum": "^",
     "textasciigrave": "`",
     "textbackslash": "\\",
+    "textdollar": "$",
     "textbraceleft": "{",
     "textbraceright": "}",
     "textbar": "|",
