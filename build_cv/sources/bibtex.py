@@ -153,7 +153,7 @@ def parse_bibtex(text: str, path: Path) -> tuple[BibEntry, ...]:
         raws = _raw_entries(library.blocks, path, macros, problems, budget)
         _inherit(raws, path, problems, budget)
     except _Stop as stop:  # one value too big: nothing after it is worth reading
-        raise SchemaError(_in_order([*problems, stop.problem])) from None
+        raise SchemaError(_in_order([*problems, stop.problem], path)) from None
     containers = {r.crossref.lower() for r in raws if r.crossref}
     entries = []
     for raw in raws:
@@ -166,12 +166,21 @@ def parse_bibtex(text: str, path: Path) -> tuple[BibEntry, ...]:
             if entry is not None:
                 entries.append(entry)
     if problems:
-        raise SchemaError(_in_order(problems))
+        raise SchemaError(_in_order(problems, path))
     return tuple(entries)
 
 
-def _in_order(problems: list[SchemaProblem]) -> list[SchemaProblem]:
-    return sorted(problems, key=lambda p: p.location.line or 0)
+# A file with a mistake in every entry (or one that is not BibTeX at all) would print a
+# line for each; the first ones are enough to go on.
+MAX_PROBLEMS = 50
+
+
+def _in_order(problems: list[SchemaProblem], path: Path) -> list[SchemaProblem]:
+    ordered = sorted(problems, key=lambda p: p.location.line or 0)
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    more = len(ordered) - MAX_PROBLEMS
+    return [*ordered[:MAX_PROBLEMS], SchemaProblem(Location(path), f"and {more:,} more problems")]
 
 
 def _problem(path: Path, line: int | None, key: str, message: str) -> SchemaProblem:
@@ -215,7 +224,7 @@ class _Budget:
         return _Stop(
             where(
                 f"the values of this file expand to over {self.total:,} characters in all "
-                "(@string macros, `#` joins and crossref); is it built to blow up?"
+                "(@string macros, `#` joins and crossref), more than build-cv reads"
             )
         )
 

@@ -260,8 +260,8 @@ def test_a_long_macro_used_many_times_exhausts_the_files_budget() -> None:
     (found,) = timed_problems(bib, seconds=3)
     assert re.fullmatch(
         r"x\.bib:\d+: @k\d+: title: the values of this file expand to over 4,000,000 "
-        r"characters in all \(@string macros, `#` joins and crossref\); is it built to "
-        r"blow up\?",
+        r"characters in all \(@string macros, `#` joins and crossref\), more than build-cv "
+        r"reads",
         found,
     ), found
 
@@ -339,3 +339,11 @@ def test_a_message_never_shows_more_than_a_short_excerpt(bib: str) -> None:
     lines = SECRET.splitlines()
     assert not any(line in shown for line in lines[1:]), shown
     assert len(shown) < 400, shown
+
+
+def test_a_file_with_a_mistake_in_every_entry_shows_the_first_fifty() -> None:
+    bib = "".join(f"@misc{{k{i}, title = {{T}} junk, {AUTHOR_YEAR}}}\n" for i in range(5000))
+    found = timed_problems(bib)
+    assert len(found) == 51
+    assert found[0] == "x.bib:1: @k0: title: `junk` follows the value (a `,` or `#` missing?)"
+    assert found[-1] == "x.bib: and 4,950 more problems"
