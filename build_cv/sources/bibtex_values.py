@@ -131,15 +131,19 @@ def excerpt(text: str, limit: int = 40) -> str:
     return line if len(line) <= limit else line[:limit] + "…"
 
 
+_DELIMITER = re.compile(r'[\\{}"]')
+
+
 def _closing(value: str, start: int) -> int:
-    """The index of the delimiter that closes the `{` or `"` at `start`."""
+    """The index of the delimiter that closes the `{` or `"` at `start` (len(value) when
+    none does); it jumps from one brace, quote or backslash to the next."""
     quoted = value[start] == '"'
     depth = 0
-    i = start + 1
-    while i < len(value):
-        c = value[i]
+    m = _DELIMITER.search(value, start + 1)
+    while m is not None:
+        c, i = m.group(), m.start()
         if c == "\\":
-            i += 2
+            m = _DELIMITER.search(value, i + 2)
             continue
         if c == "{":
             depth += 1
@@ -149,7 +153,7 @@ def _closing(value: str, start: int) -> int:
             depth -= 1
         elif c == '"' and quoted and depth == 0:
             return i
-        i += 1
+        m = _DELIMITER.search(value, i + 1)
     return len(value)
 
 
