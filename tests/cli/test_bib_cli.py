@@ -43,15 +43,17 @@ def cv_reading(folder: Path, bib: str) -> Path:
         ),
     ],
 )
-@pytest.mark.parametrize("command", ["lint", "build"])
+@pytest.mark.parametrize("command", ["lint", "build", "build-txt"])
 def test_a_broken_bib_exits_2_with_its_line_and_no_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, bib: str, message: str
 ) -> None:
     data = cv_reading(tmp_path, "papers.bib")
     (tmp_path / "papers.bib").write_text(bib, "utf-8")
-    argv = [command, str(data)]
-    if command == "build":
-        argv += ["--out", str(tmp_path / "out"), "--format", "txt"]
+    argv = [command.removesuffix("-txt"), str(data)]
+    if command.startswith("build"):
+        argv += ["--out", str(tmp_path / "out")]
+    if command == "build-txt":
+        argv += ["--format", "txt"]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
