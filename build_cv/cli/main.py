@@ -84,6 +84,14 @@ def _add_trust_raw(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_allow_outside(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let a `bib:` name a file outside the CV's folder (see docs/security.md)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="build-cv", description="Typeset a CV from YAML into a checked PDF.")
     root.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
@@ -131,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
         help="build twice and fail unless the PDFs are byte-identical",
     )
     _add_trust_raw(b)
+    _add_allow_outside(b)
     _add_limits(b)
 
     w = sub.add_parser("watch", help="rebuild on every save of the CV or a file it reads")
@@ -144,6 +153,7 @@ def parser() -> argparse.ArgumentParser:
         help="seconds TeX may run (default %(default)s)",
     )
     _add_trust_raw(w)
+    _add_allow_outside(w)
     _add_limits(w)
 
     c = sub.add_parser("check", help="preflight any PDF before uploading it")
@@ -153,6 +163,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--paper", choices=["a4", "letter"], help="expected paper size")
     c.add_argument("--json", action="store_true", help="print the report as JSON")
     c.add_argument("--pdfa", action="store_true", help="also require PDF/A markers")
+    _add_allow_outside(c)
     _add_limits(c)
 
     n = sub.add_parser("new", help="write a commented starter CV that builds as it is")
@@ -173,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one line: the warnings counted by kind, and the command that lists them",
     )
+    _add_allow_outside(lint)
 
     i = sub.add_parser("import", help="convert a JSON Resume into build-cv YAML")
     i.add_argument("resume", type=Path, help="a JSON Resume file (jsonresume.org)")
@@ -323,7 +335,7 @@ def _watch(args: argparse.Namespace) -> int:
 
     def inputs() -> list[Path]:
         try:
-            _, cv = load_cv(args.data)
+            _, cv = load_cv(args.data, allow_outside=args.allow_outside)
         except BuildCVError:
             return known
         known[:] = [args.data, *bib_files(cv, args.data)]
@@ -393,7 +405,7 @@ def plain_table(rows: list[tuple[str, str, str, str]], show_format: bool) -> lis
 def _request(args: argparse.Namespace) -> dict[str, str]:
     """The options of a build that can change what it writes or prints."""
     names: tuple[str, ...] = ("data", "out", "variant", "strict", "min_pages", "max_pages")
-    names += ("max_size_mb", "format", "front_matter", "pages", "trust_raw")
+    names += ("max_size_mb", "format", "front_matter", "pages", "trust_raw", "allow_outside")
     options = {name: str(getattr(args, name)) for name in names}
     options["data"] = os.path.realpath(args.data)  # as Path.resolve, loops too
     options["out"] = os.path.realpath(args.out)
@@ -467,6 +479,7 @@ def _build_with(
         "timeout": args.timeout,
         "verify_reproducible": args.verify_reproducible,
         "trust_raw": args.trust_raw,
+        "allow_outside": args.allow_outside,
     }
     formats = tuple(args.format.split(","))
     if args.variant == ALL_VARIANTS or formats != ("pdf",):
@@ -556,7 +569,7 @@ def _lint(args: argparse.Namespace) -> int:
     from build_cv.pipeline.build import load_cv
     from build_cv.pipeline.lint import lint, summary
 
-    loaded, cv = load_cv(args.data)
+    loaded, cv = load_cv(args.data, allow_outside=args.allow_outside)
     warnings = lint(loaded, cv)
     n = len(warnings)
     if not n:
@@ -602,7 +615,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.variant is not None and args.data is None:
         raise InputError("--variant needs --data: the variants are defined in the CV data")
     if args.data is not None:
-        loaded, cv = load_cv(args.data)
+        loaded, cv = load_cv(args.data, allow_outside=args.allow_outside)
         exp = variant_expectations(cv, args.variant, _limits(args), loaded)
     else:
         exp = Expectations(

@@ -111,12 +111,14 @@ def build(
     verify_reproducible: bool = False,
     trust_raw: bool = False,
     started: Started | None = None,
+    allow_outside: bool = False,
 ) -> BuildResult:
     """Build one variant of `data` (the full CV by default) as a PDF and its .tex.
 
-    `started` is a TeX pass the caller began while the data was still unread.
+    `started` is a TeX pass the caller began while the data was still unread;
+    `allow_outside` lets a `bib:` name a file outside the YAML's folder.
     """
-    loaded, cv, targets = _prepare(data, out_dir, [variant], ("pdf",))
+    loaded, cv, targets = _prepare(data, out_dir, [variant], ("pdf",), allow_outside)
     result = build_target(
         targets[0],
         loaded,
@@ -133,10 +135,14 @@ def build(
 
 
 def _prepare(
-    data: Path, out_dir: Path, variants: list[str | None], formats: tuple[str, ...]
+    data: Path,
+    out_dir: Path,
+    variants: list[str | None],
+    formats: tuple[str, ...],
+    allow_outside: bool = False,
 ) -> tuple[Loaded, CV, list[Target]]:
     """Read the data and plan the targets; refuse before TeX runs to overwrite an input."""
-    loaded, cv = load_cv(data)
+    loaded, cv = load_cv(data, allow_outside=allow_outside)
     targets = make_plan(data, out_dir, cv, variants, formats)
     refuse_overwriting(targets, [data, *bib_files(cv, data)])
     return loaded, cv, targets
@@ -403,6 +409,7 @@ def build_all(
     trust_raw: bool = False,
     progress: Callable[[Target, str], None] | None = None,
     started: Started | None = None,
+    allow_outside: bool = False,
 ) -> list[Outcome]:
     """Build every target; one that fails does not stop the others.
 
@@ -410,9 +417,10 @@ def build_all(
     A variant's PNG is drawn from the PDF of the same run, compiled for it if the PDF is
     not itself a target. `progress` hears of each target's stage (`typesetting`,
     `rendering`, `writing`) as it starts and of its end (`done`, `failed`). `started`, a
-    TeX pass begun early, serves the first target that compiles.
+    TeX pass begun early, serves the first target that compiles. `allow_outside` lets a
+    `bib:` name a file outside the YAML's folder.
     """
-    loaded, cv, targets = _prepare(data, out_dir, variants, formats)
+    loaded, cv, targets = _prepare(data, out_dir, variants, formats, allow_outside)
     spare = [started] if started is not None else []
     outcomes = []
     pdfs: dict[str | None, bytes | BuildCVError] = {}

@@ -765,6 +765,15 @@ class CV(Strict):
     variants: dict[VariantName, Variant] = Field(
         default_factory=dict, description="Other documents made from this data, by name."
     )
+    # The consent may be the CV's own: someone who keeps papers.bib one folder up should
+    # not have to type a flag on every build. A CV from someone else can say it too, so
+    # docs/security.md tells whoever builds one to look for it (as `--allow-outside`).
+    allow_outside: bool = Field(
+        False,
+        description="Let a `bib:` name a file outside this YAML's folder (after symlinks "
+        "and `..`); without it (or `--allow-outside`) such a file is refused. Set it only "
+        "in a CV you wrote: it lets the CV read any file you can.",
+    )
 
     @model_validator(mode="wrap")
     @classmethod

@@ -5,18 +5,21 @@ it (`bib: publications.bib`, relative to the YAML file) instead of, or beside, t
 entries. Each BibTeX entry becomes an ordinary `Publication` that remembers the .bib line
 it came from, so everything after this stage (variants, the view, every writer, the TeX
 diagnostics) treats both sources alike.
+
+A `bib:` may name only a file in the YAML's own folder (or below it) unless the user
+consents, with `--allow-outside` or `allow_outside: true`: a CV someone else wrote must
+not make the build read `~/.ssh/id_rsa` or `../../secrets.bib` into a PDF or a message.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from build_cv.errors import InputError, Location, Origin, SchemaError, SchemaProblem
+from build_cv.errors import InputError, Location, Origin, SchemaError, SchemaProblem, shorten
 from build_cv.schema.model import CV, Publication, PublicationSection
 from build_cv.sources.bibtex import read_bibtex
 from build_cv.sources.bibtex_model import BibEntry
@@ -25,18 +28,20 @@ from build_cv.sources.yaml_source import Loaded
 _Parsed = dict[Path, tuple[BibEntry, ...] | SchemaError]
 
 
-def with_bibliographies(cv: CV, loaded: Loaded) -> CV:
+def with_bibliographies(cv: CV, loaded: Loaded, *, allow_outside: bool = False) -> CV:
     """`cv` with every `bib:` read into its section; all problems of all files at once.
 
     A .bib that several sections select from (papers and preprints, say) is parsed once,
-    and each of its problems is reported once.
+    and each of its problems is reported once. `allow_outside` is the command line's
+    consent to read files outside the YAML's folder; the CV may give it too.
     """
     problems: list[SchemaProblem] = []
     parsed: _Parsed = {}
     sections = []
+    reader = _Reader(loaded, problems, parsed, allow_outside or cv.allow_outside)
     for section in cv.sections:
         if isinstance(section, PublicationSection):
-            section = _assemble(section, loaded, problems, parsed)
+            section = _assemble(section, reader)
         sections.append(section)
     if problems:
         raise SchemaError(list(dict.fromkeys(problems)))
@@ -48,13 +53,33 @@ def bib_files(cv: CV, data: Path) -> list[Path]:
     return [data.parent / s.bib for s in cv.sections if isinstance(s, PublicationSection) and s.bib]
 
 
-def _assemble(
-    section: PublicationSection, loaded: Loaded, problems: list[SchemaProblem], parsed: _Parsed
-) -> PublicationSection:
+@dataclass
+class _Reader:
+    """What reading the sections' .bib files shares: the YAML, the problems found, the
+    files already parsed and whether files outside the YAML's folder may be read."""
+
+    loaded: Loaded
+    problems: list[SchemaProblem]
+    parsed: _Parsed
+    allow_outside: bool
+
+
+# A file with no entry at all is most likely not BibTeX (a key, a config file): the
+# message says so, and quotes none of it.
+_NO_ENTRIES = "has no BibTeX entry (such as `@article{key, ...}`); is it the right file?"
+
+
+def _assemble(section: PublicationSection, reader: _Reader) -> PublicationSection:
+    loaded, problems = reader.loaded, reader.problems
     before = len(problems)
     entries = list(section.entries)
     if section.bib:
-        entries += _read(loaded.path.parent / section.bib, section, loaded, problems, parsed)
+        read = _read(loaded.path.parent / section.bib, section, reader)
+        if not read and not entries and len(problems) == before:
+            where = loaded.locate((*section.origin.path, "bib"))
+            problems.append(SchemaProblem(where, f"{shorten(section.bib)}: {_NO_ENTRIES}"))
+            return section
+        entries += read
     if section.select:
         entries = [e for e in entries if set(e.tags) & set(section.select)]
     entries = [e for e in entries if not set(e.tags) & set(section.omit)]
@@ -67,22 +92,25 @@ def _assemble(
     return section.model_copy(update={"entries": entries})
 
 
-def _read(
-    path: Path,
-    section: PublicationSection,
-    loaded: Loaded,
-    problems: list[SchemaProblem],
-    parsed: _Parsed,
-) -> list[Publication]:
-    key = Path(os.path.realpath(path))  # `papers.bib` and `./papers.bib` are one file
+def _read(path: Path, section: PublicationSection, reader: _Reader) -> list[Publication]:
+    problems, parsed = reader.problems, reader.parsed
+    try:
+        key = _resolved(path)  # `papers.bib` and `./papers.bib` are one file
+        if not reader.allow_outside:
+            _inside_the_cv_folder(path, key, reader.loaded.path)
+    except InputError as exc:  # named at this section's own `bib:` line
+        problems.append(
+            SchemaProblem(reader.loaded.locate((*section.origin.path, "bib")), str(exc))
+        )
+        return []
     found = parsed.get(key)
     if found is None:
         try:
-            found = read_bibtex(path, loaded.read)
+            found = read_bibtex(path, reader.loaded.read)
         except SchemaError as exc:
             found = exc
-        except InputError as exc:  # named at this section's own `bib:` line
-            where = loaded.locate((*section.origin.path, "bib"))
+        except InputError as exc:
+            where = reader.loaded.locate((*section.origin.path, "bib"))
             problems.append(SchemaProblem(where, str(exc)))
             return []
         parsed[key] = found
@@ -95,6 +123,24 @@ def _read(
         if publication is not None:
             publications.append(publication)
     return publications
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        raise InputError(f"{path}: cannot follow the path (a symlink loop?)") from None
+
+
+def _inside_the_cv_folder(path: Path, resolved: Path, data: Path) -> None:
+    """Refuse a file outside the YAML's folder: after symlinks and `..`, it must be in it."""
+    folder = _resolved(data.parent)
+    if not resolved.is_relative_to(folder):
+        raise InputError(
+            f"{path}: is outside the CV's folder ({folder}), at {resolved}; build-cv reads "
+            "such a file only with your consent: pass --allow-outside, or set "
+            "`allow_outside: true` in the CV"
+        )
 
 
 def _publication(entry: BibEntry, path: Path, problems: list[SchemaProblem]) -> Publication | None:

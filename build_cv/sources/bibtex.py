@@ -12,7 +12,9 @@ all.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +25,12 @@ from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
+    ImplicitComment,
     ParsingFailedBlock,
     String,
 )
 
-from build_cv.errors import InputError, Location, SchemaError, SchemaProblem
+from build_cv.errors import InputError, Location, SchemaError, SchemaProblem, shorten
 from build_cv.sources.bibtex_model import (
     OTHER_VENUE_FIELDS,
     PREPRINT_VENUE,
@@ -36,8 +39,22 @@ from build_cv.sources.bibtex_model import (
     BibEntry,
     BibOrigin,
 )
-from build_cv.sources.bibtex_values import PREDEFINED_MACROS, expand, month_number
-from build_cv.sources.latex_decode import decode_latex, decode_verbatim
+from build_cv.sources.bibtex_values import (
+    MAX_VALUE_CHARS,
+    PREDEFINED_MACROS,
+    Expansion,
+    ValueTooLong,
+    excerpt,
+    expand,
+    month_number,
+)
+from build_cv.sources.latex_decode import (
+    MAX_DEPTH,
+    TooDeep,
+    brace_depth,
+    decode_latex,
+    decode_verbatim,
+)
 from build_cv.sources.names import parse_name, split_names
 from build_cv.sources.yaml_source import record_read
 from build_cv.uri import URI
@@ -49,6 +66,16 @@ logging.getLogger("bibtexparser").propagate = False
 
 _Report = Callable[[str | None, str], None]
 
+# The largest .bib read: the biggest shared libraries (the ACL Anthology's, cryptobib)
+# are a few tens of MB. A limit keeps `bib: /dev/zero`, or a disk image named by
+# mistake, from filling memory.
+MAX_BIB_BYTES = 64 * 1024 * 1024
+# What all the values of one file may expand to together (macros, `#` joins, crossref
+# inheritance): four times the file, or this much for a small one. A few hundred bytes
+# of @strings that double at each step would otherwise ask for gigabytes.
+EXPANSION_FACTOR = 4
+MIN_EXPANSION_CHARS = 4_000_000
+
 
 def read_bibtex(path: Path, read: dict[Path, str] | None = None) -> tuple[BibEntry, ...]:
     """Every publication of a .bib file, in file order, or one error naming every problem.
@@ -57,15 +84,56 @@ def read_bibtex(path: Path, read: dict[Path, str] | None = None) -> tuple[BibEnt
     not a publication, and is not returned. `read`, if given, records the bytes parsed
     (see `yaml_source.Loaded.read`).
     """
+    data = _read_regular(path)
+    if read is not None:
+        record_read(read, path, data)
+    return parse_bibtex(_utf8(data, path), path)
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of `path` if it is a regular file of at most MAX_BIB_BYTES.
+
+    It is checked before it is opened, and opened without blocking, so a FIFO or a
+    terminal (`/dev/stdin`) never makes the build wait for input that is not coming.
+    """
     try:
-        data = path.read_bytes()
+        before = path.stat()
+        _regular(path, before)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as file:
+            _regular(path, os.fstat(file.fileno()))  # swapped for a pipe after the check?
+            data = file.read(MAX_BIB_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: the BibTeX file does not exist") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the BibTeX file ({exc.strerror})") from None
-    if read is not None:
-        record_read(read, path, data)
-    return parse_bibtex(_utf8(data, path), path)
+    if len(data) > MAX_BIB_BYTES:
+        raise _too_big(path)
+    return data
+
+
+def _regular(path: Path, status: os.stat_result) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(status.st_mode), "not a file")
+        raise InputError(f"{path}: is {kind}, not a regular file; name the .bib file itself")
+    if status.st_size > MAX_BIB_BYTES:
+        raise _too_big(path)
+
+
+def _too_big(path: Path) -> InputError:
+    return InputError(
+        f"{path}: the BibTeX file is larger than {MAX_BIB_BYTES // 2**20} MB, the most "
+        "build-cv reads; is it the right file?"
+    )
 
 
 def _utf8(data: bytes, path: Path) -> str:
@@ -84,47 +152,115 @@ def parse_bibtex(text: str, path: Path) -> tuple[BibEntry, ...]:
     """Parse .bib text as read_bibtex does; `path` only names the file in origins and errors."""
     library = parse_string(text, parse_stack=[])
     problems: list[SchemaProblem] = []
-    macros = _macros(library.blocks, path, problems)
-    raws = _raw_entries(library.blocks, path, macros, problems)
-    _inherit(raws, path, problems)
+    budget = _Budget(max(EXPANSION_FACTOR * len(text), MIN_EXPANSION_CHARS))
+    try:
+        macros = _macros(library.blocks, path, problems, budget)
+        raws = _raw_entries(library.blocks, path, macros, problems, budget)
+        _inherit(raws, path, problems, budget)
+    except _Stop as stop:  # one value too big: nothing after it is worth reading
+        raise SchemaError(_in_order([*problems, stop.problem], path)) from None
     containers = {r.crossref.lower() for r in raws if r.crossref}
     entries = []
     for raw in raws:
-        if raw.key.lower() not in containers:
-            entry = _entry(raw, path, problems)
+        if raw.key.lower() not in containers and not raw.broken:
+            try:
+                entry = _entry(raw, path, problems)
+            except TooDeep as exc:  # each field was measured, but never a traceback
+                problems.append(_problem(path, raw.line, raw.key, str(exc)))
+                continue
             if entry is not None:
                 entries.append(entry)
     if problems:
-        raise SchemaError(sorted(problems, key=lambda p: p.location.line or 0))
+        raise SchemaError(_in_order(problems, path))
     return tuple(entries)
 
 
+# A file with a mistake in every entry (or one that is not BibTeX at all) would print a
+# line for each; the first ones are enough to go on.
+MAX_PROBLEMS = 50
+
+
+def _in_order(problems: list[SchemaProblem], path: Path) -> list[SchemaProblem]:
+    ordered = sorted(problems, key=lambda p: p.location.line or 0)
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    more = len(ordered) - MAX_PROBLEMS
+    return [*ordered[:MAX_PROBLEMS], SchemaProblem(Location(path), f"and {more:,} more problems")]
+
+
 def _problem(path: Path, line: int | None, key: str, message: str) -> SchemaProblem:
-    return SchemaProblem(Location(path, line, None, field=f"@{key}"), message)
+    return SchemaProblem(Location(path, line, None, field=f"@{shorten(key)}"), message)
+
+
+class _Stop(Exception):
+    """A value past its size limit: reading stops there, with this problem."""
+
+    def __init__(self, problem: SchemaProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class _Budget:
+    """The characters all expansions of one file may still produce."""
+
+    def __init__(self, chars: int) -> None:
+        self.total = chars
+        self.left = chars
+
+    def expand(
+        self, value: str, macros: Mapping[str, str], where: Callable[[str], SchemaProblem]
+    ) -> Expansion:
+        """`expand`, within both limits; past one, _Stop with the problem `where` makes."""
+        try:
+            found = expand(value, macros, min(MAX_VALUE_CHARS, self.left))
+        except ValueTooLong as exc:
+            if exc.limit == MAX_VALUE_CHARS:
+                raise _Stop(where(str(exc))) from None
+            raise self._spent(where) from None
+        self.left -= len(found.text)
+        return found
+
+    def spend(self, chars: int, where: Callable[[str], SchemaProblem]) -> None:
+        self.left -= chars
+        if self.left < 0:
+            raise self._spent(where)
+
+    def _spent(self, where: Callable[[str], SchemaProblem]) -> _Stop:
+        return _Stop(
+            where(
+                f"the values of this file expand to over {self.total:,} characters in all "
+                "(@string macros, `#` joins and crossref), more than build-cv reads"
+            )
+        )
 
 
 def _line(zero_based: int | None) -> int | None:
     return None if zero_based is None else zero_based + 1
 
 
-def _macros(blocks: Sequence[Block], path: Path, problems: list[SchemaProblem]) -> dict[str, str]:
+def _macros(
+    blocks: Sequence[Block], path: Path, problems: list[SchemaProblem], budget: _Budget
+) -> dict[str, str]:
     """The @string macros, each expanded with those before it; a redefinition wins."""
     macros = dict(PREDEFINED_MACROS)
     for block in blocks:
         string = block.ignore_error_block if isinstance(block, DuplicateBlockKeyBlock) else block
         if not isinstance(string, String):
             continue
-        value, unknown = expand(string.value, macros)
-        for name in unknown:
+        line = _line(string.start_line)
+        name = f"string{{{string.key}}}"
+
+        def where(message: str, line: int | None = line, name: str = name) -> SchemaProblem:
+            return _problem(path, line, name, message)
+
+        found = budget.expand(string.value, macros, where)
+        for macro in found.unknown:
             problems.append(
-                _problem(
-                    path,
-                    _line(string.start_line),
-                    f"string{{{string.key}}}",
-                    f"uses the @string macro `{name}`, which is not defined",
-                )
+                where(f"uses the @string macro `{shorten(macro)}`, which is not defined")
             )
-        macros[string.key.lower()] = value
+        if found.problem is not None:
+            problems.append(where(found.problem))
+        macros[string.key.lower()] = found.text
     return macros
 
 
@@ -137,6 +273,7 @@ class _Raw:
     line: int
     fields: dict[str, str]
     lines: dict[str, int]
+    broken: bool = False  # already reported: what else it lacks would only be noise
 
     @property
     def crossref(self) -> str:
@@ -144,11 +281,26 @@ class _Raw:
 
 
 def _raw_entries(
-    blocks: Sequence[Block], path: Path, macros: Mapping[str, str], problems: list[SchemaProblem]
+    blocks: Sequence[Block],
+    path: Path,
+    macros: Mapping[str, str],
+    problems: list[SchemaProblem],
+    budget: _Budget,
 ) -> list[_Raw]:
     raws: list[_Raw] = []
     seen: dict[str, int] = {}
+    previous: Block | None = None
+    last: _Raw | None = None
     for block in blocks:
+        if isinstance(block, ImplicitComment) and isinstance(
+            previous, Entry | DuplicateFieldKeyBlock
+        ):
+            leftover = _leftover(block, previous, path)
+            if leftover is not None:
+                problems.append(leftover)
+                if last is not None and isinstance(previous, Entry):
+                    last.broken = True
+        previous = block
         if isinstance(block, DuplicateBlockKeyBlock):
             if isinstance(block.ignore_error_block, Entry):
                 problems.append(
@@ -157,14 +309,14 @@ def _raw_entries(
         elif isinstance(block, DuplicateFieldKeyBlock):
             entry = block.ignore_error_block
             key = entry.key if isinstance(entry, Entry) else "?"
-            names = ", ".join(f"`{k}`" for k in sorted(block.duplicate_keys))
+            names = ", ".join(f"`{shorten(k)}`" for k in sorted(block.duplicate_keys))
             problems.append(
                 _problem(path, _line(block.start_line), key, f"the field {names} is given twice")
             )
         elif isinstance(block, ParsingFailedBlock):
             problems.append(_broken(block, path))
         elif isinstance(block, Entry):
-            raw = _expand(block, path, macros, problems)
+            raw = last = _expand(block, path, macros, problems, budget)
             first = seen.setdefault(raw.key.lower(), raw.line)
             if first != raw.line:
                 problems.append(
@@ -172,7 +324,7 @@ def _raw_entries(
                         path,
                         raw.line,
                         raw.key,
-                        f"the key `{raw.key}` is used again (first at line {first}; keys "
+                        f"the key `{shorten(raw.key)}` is used again (first at line {first}; keys "
                         "ignore case); every entry needs its own key",
                     )
                 )
@@ -186,12 +338,44 @@ def _duplicate(path: Path, line: int | None, key: str, previous: Block) -> Schem
         path,
         line,
         key,
-        f"the key `{key}` is used again (first at line {_line(previous.start_line)}); "
+        f"the key `{shorten(key)}` is used again (first at line {_line(previous.start_line)}); "
         "every entry needs its own key",
     )
 
 
+# Text after an entry's closing brace that looks like more of the entry: its first
+# character is `,` or `}`, or it starts as a field (`year = 2020`). BibTeX ignores text
+# between entries, so a `}` too many in a value silently ends the entry there.
+_LOOKS_LIKE_FIELDS = re.compile(r"\s*(?:[,}]|[^\s\"#%'(),={}]+\s*=)")
+
+
+def _leftover(comment: ImplicitComment, entry: Block, path: Path) -> SchemaProblem | None:
+    if not _LOOKS_LIKE_FIELDS.match(comment.comment):
+        return None
+    inner = entry.ignore_error_block if isinstance(entry, DuplicateFieldKeyBlock) else entry
+    return _problem(
+        path,
+        _line(comment.start_line),
+        str(getattr(inner, "key", "?")),
+        f"`{excerpt(comment.comment)}` comes after the entry's closing `}}` and is not read; "
+        "is there a `}` too many in a value above it?",
+    )
+
+
 _BLOCK_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()=]*)")
+# bibtexparser's reasons, which quote what it found (up to a whole file when that is not
+# BibTeX), as short sentences that quote nothing.
+_REASONS = (
+    ("end of file", "the entry is not closed before the end of the file (a `}` is missing)"),
+    (
+        "Unexpected block start",
+        'the entry is not closed before the next line starting with `@` (a `}` or `"` is missing)',
+    ),
+    ("Expected a `=` after entry key", "a field has no `=` (or a `,` is one too many)"),
+    ("Expected comma after entry key", "the key is not followed by a `,`"),
+    ("Expected equals sign", "the @string has no `=`"),
+    ("Expected either a `,`", "a value is not followed by `,` or the closing `}`"),
+)
 
 
 def _broken(block: ParsingFailedBlock, path: Path) -> SchemaProblem:
@@ -199,42 +383,79 @@ def _broken(block: ParsingFailedBlock, path: Path) -> SchemaProblem:
     key = head.group(2) if head and head.group(2) else "?"
     if head and head.group(1).lower() == "string":
         key = f"string{{{key}}}"
-    reason = str(getattr(block.error, "abort_reason", "") or block.error).strip()
-    if "end of file" in reason:
-        message = "the entry is not closed before the end of the file (a `}` is missing)"
-    elif "Unexpected block start" in reason:
-        message = (
-            "the entry is not closed before the next line starting with `@` "
-            '(a `}` or `"` is missing)'
-        )
-    else:
-        message = f"the entry cannot be read: {reason}"
+    reason = str(getattr(block.error, "abort_reason", "") or block.error)
+    message = next(
+        (said for found, said in _REASONS if found in reason), "the entry cannot be read"
+    )
     return _problem(path, _line(block.start_line), key, message)
 
 
+# A field name as BibTeX reads it; `%` starts a comment to the end of the line, as for
+# biber, so a field commented out (or a comment line before one) hides nothing else.
+_FIELD_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+_COMMENT = re.compile(r"%[^\n]*")
+
+
 def _expand(
-    block: Entry, path: Path, macros: Mapping[str, str], problems: list[SchemaProblem]
+    block: Entry,
+    path: Path,
+    macros: Mapping[str, str],
+    problems: list[SchemaProblem],
+    budget: _Budget,
 ) -> _Raw:
     line = _line(block.start_line) or 0
     raw = _Raw(block.key, block.entry_type.lower(), line, {}, {})
+    before = len(problems)
     if not block.key:
         problems.append(_problem(path, line, "?", "the entry has no key"))
-    for f in block.fields:
-        name = f.key.strip().lower()
-        value, unknown = expand(str(f.value), macros)
+    for index, f in enumerate(block.fields):
+        name = _COMMENT.sub("", f.key).strip().lower()
         field_line = _line(f.start_line) or line
-        for macro in unknown:
+
+        def report(message: str, at: int = field_line, name: str = name) -> SchemaProblem:
+            return _problem(path, at, block.key, f"{name or 'a field commented out'}: {message}")
+
+        if name and not _FIELD_NAME.fullmatch(name):
             problems.append(
-                _problem(
-                    path,
-                    field_line,
-                    block.key,
-                    f"{name}: uses the @string macro `{macro}`, which is not defined",
-                )
+                _problem(path, field_line, block.key, f"`{excerpt(name)}` is not a field name")
             )
-        raw.fields[name] = value
+            continue
+        found = budget.expand(str(f.value), macros, report)
+        if found.problem is not None:
+            at = _value_line(block, index, found.problem_at) or field_line
+            problems.append(report(found.problem, at))
+        if not name:
+            continue
+        for macro in found.unknown:
+            problems.append(
+                report(f"uses the @string macro `{shorten(macro)}`, which is not defined")
+            )
+        if brace_depth(found.text) > MAX_DEPTH:
+            problems.append(report(f"braces are nested more than {MAX_DEPTH} deep"))
+            continue
+        raw.fields[name] = found.text
         raw.lines[name] = field_line
+    raw.broken = len(problems) > before
     return raw
+
+
+def _value_line(block: Entry, index: int, offset: int) -> int | None:
+    """The line of character `offset` of field `index`'s value, found in the entry's text
+    (bibtexparser gives only the line of each `=`)."""
+    text = block.raw or ""
+    pos = 0
+    for i, f in enumerate(block.fields[: index + 1]):
+        value = str(f.value)
+        pos = text.find("=", pos) + 1
+        if pos == 0 or not value:
+            return None
+        pos = text.find(value, pos)
+        if pos < 0:
+            return None
+        if i < index:
+            pos += len(value)
+    start = _line(block.start_line)
+    return None if start is None else start + text.count("\n", 0, pos + offset)
 
 
 # What an entry never takes from the one it cross-references (biblatex's defaults), and
@@ -243,33 +464,84 @@ _NOT_INHERITED = {"crossref", "xref", "ids", "entryset", "label", "shorthand", "
 _TITLE_IS_BOOKTITLE = {"inproceedings", "conference", "incollection", "inbook", "inreference"}
 
 
-def _inherit(raws: list[_Raw], path: Path, problems: list[SchemaProblem]) -> None:
-    """Fill each `crossref` child's missing fields from its parent, as biblatex does."""
+def _inherit(raws: list[_Raw], path: Path, problems: list[SchemaProblem], budget: _Budget) -> None:
+    """Fill each `crossref` child's missing fields from its parent, as biber does.
+
+    A parent that has a `crossref` itself has inherited first, so a chain (paper ->
+    proceedings -> series) passes every field down whatever the order in the file. A
+    cycle (or an entry naming itself) is an error naming its keys: each of its entries
+    would be the other's container, and both would vanish from the CV.
+    """
     by_key = {r.key.lower(): r for r in raws}
-    for r in raws:
-        if not r.crossref:
-            continue
-        parent = by_key.get(r.crossref.lower())
-        if parent is None:
-            problems.append(
-                _problem(
-                    path,
-                    r.lines["crossref"],
-                    r.key,
-                    f"crossref: `{r.crossref}` is not an entry of this file",
-                )
+    done: set[str] = set()
+    for start in raws:
+        chain: list[_Raw] = []
+        on_chain: dict[str, int] = {}
+        r: _Raw | None = start
+        while r is not None and r.key.lower() not in done:
+            if r.key.lower() in on_chain:
+                cycle = chain[on_chain[r.key.lower()] :]
+                problems.append(_cycle(cycle, path))
+                for c in cycle:
+                    c.broken = True
+                    done.add(c.key.lower())
+                chain = chain[: on_chain[r.key.lower()]]
+                break
+            on_chain[r.key.lower()] = len(chain)
+            chain.append(r)
+            r = _parent(r, by_key, path, problems)
+        for child in reversed(chain):  # the parent of each is complete by now
+            parent = by_key.get(child.crossref.lower()) if child.crossref else None
+            if parent is not None and parent.broken:
+                child.broken = True  # it leads into a cycle, reported once as that
+            elif parent is not None:
+                _take_fields(child, parent, path, budget)
+            done.add(child.key.lower())
+
+
+def _parent(
+    r: _Raw, by_key: Mapping[str, _Raw], path: Path, problems: list[SchemaProblem]
+) -> _Raw | None:
+    if not r.crossref:
+        return None
+    parent = by_key.get(r.crossref.lower())
+    if parent is None:
+        problems.append(
+            _problem(
+                path,
+                r.lines["crossref"],
+                r.key,
+                f"crossref: `{shorten(r.crossref)}` is not an entry of this file",
             )
+        )
+    return parent
+
+
+def _cycle(cycle: list[_Raw], path: Path) -> SchemaProblem:
+    first = cycle[0]
+    if len(cycle) == 1:
+        message = "crossref: the entry names itself as its parent"
+    else:
+        keys = " -> ".join(shorten(c.key) for c in [*cycle, first])
+        message = f"crossref cycle: {keys}; a parent cannot be its own child's child"
+    return _problem(path, first.lines.get("crossref", first.line), first.key, message)
+
+
+def _take_fields(child: _Raw, parent: _Raw, path: Path, budget: _Budget) -> None:
+    own = set(child.fields)
+    for name, value in parent.fields.items():
+        target = name
+        if name == "title" and child.entry_type in _TITLE_IS_BOOKTITLE:
+            target = "booktitle"
+        elif name in _NOT_INHERITED or name.partition("+an")[0] in own:
             continue
-        own = set(r.fields)
-        for name, value in parent.fields.items():
-            target = name
-            if name == "title" and r.entry_type in _TITLE_IS_BOOKTITLE:
-                target = "booktitle"
-            elif name in _NOT_INHERITED or name.partition("+an")[0] in own:
-                continue
-            if target not in r.fields:
-                r.fields[target] = value
-                r.lines[target] = parent.lines[name]
+        if target not in child.fields:
+            budget.spend(
+                len(value),
+                lambda message: _problem(path, child.line, child.key, f"crossref: {message}"),
+            )
+            child.fields[target] = value
+            child.lines[target] = parent.lines[name]
 
 
 # ---- one publication --------------------------------------------------------------------
@@ -306,7 +578,7 @@ def _entry(r: _Raw, path: Path, problems: list[SchemaProblem]) -> BibEntry | Non
     doi = _doi(r, report)
     url = decode_verbatim(r.fields.get("url", "")) or None
     if url is not None and not URI.match(url):
-        report("url", f"url: `{url}` is not an http(s):// URL")
+        report("url", f"url: `{shorten(url)}` is not an http(s):// URL")
     arxiv, arxiv_from = _arxiv(r, report)
     if len(problems) > before or title is None or year is None:
         return None
@@ -396,7 +668,7 @@ def _roles(r: _Raw, source: str, count: int, report: _Report) -> dict[int, set[s
                 continue
             m = _AN_ITEM.match(item)
             if m is None:
-                report(name, f"{name}: `{item}` is not `N=role` (e.g. `1=equal`)")
+                report(name, f"{name}: `{shorten(item)}` is not `N=role` (e.g. `1=equal`)")
                 continue
             index = int(m.group(1))
             if not 1 <= index <= count:
@@ -413,13 +685,18 @@ def _year_month(r: _Raw, report: _Report) -> tuple[int | None, int | None]:
     month = month_number(decode_latex(r.fields.get("month", "")))
     if year_text:
         if not _YEAR.match(year_text) or not 1000 <= int(year_text) <= 2100:
-            report("year", f"year: `{year_text}` is not a year (write four digits, e.g. 2024)")
+            report(
+                "year", f"year: `{shorten(year_text)}` is not a year (write four digits, e.g. 2024)"
+            )
             return None, None
         return int(year_text), month
     if date_text:
         m = _DATE.match(date_text)
         if m is None:
-            report("date", f"date: `{date_text}` is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
+            report(
+                "date",
+                f"date: `{shorten(date_text)}` is not a date written YYYY, YYYY-MM or YYYY-MM-DD",
+            )
             return None, None
         return int(m.group(1)), month or (month_number(m.group(2)) if m.group(2) else None)
     report(None, "has no `year` (or `date`)")
@@ -432,7 +709,9 @@ def _doi(r: _Raw, report: _Report) -> str | None:
         return None
     doi = _DOI_PREFIX.sub("", raw)
     if not _DOI.match(doi):
-        report("doi", f"doi: `{raw}` is not a DOI (one looks like 10.1145/3437801.3441578)")
+        report(
+            "doi", f"doi: `{shorten(raw)}` is not a DOI (one looks like 10.1145/3437801.3441578)"
+        )
         return None
     return doi
 
@@ -445,7 +724,7 @@ def _arxiv(r: _Raw, report: _Report) -> tuple[str | None, str | None]:
     if eprint and (archive.lower() == "arxiv" or (not archive and _ARXIV_ID.match(eprint))):
         eprint = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
         if not _ARXIV_ID.match(eprint):
-            report("eprint", f"eprint: `{eprint}` is not an arXiv id such as 2405.14430")
+            report("eprint", f"eprint: `{shorten(eprint)}` is not an arXiv id such as 2405.14430")
             return None, None
         return eprint, "eprint"
     corr = decode_latex(r.fields.get("journal", "")).lower() == "corr"

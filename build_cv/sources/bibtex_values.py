@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 MONTH_NAMES = (
     "january",
@@ -28,52 +29,121 @@ MONTH_NAMES = (
 # BibTeX's own: `month = jan` works without any @string.
 PREDEFINED_MACROS = {name[:3]: name.capitalize() for name in MONTH_NAMES}
 
-_TOKEN = re.compile(r"\s*(?:(?P<brace>\{)|(?P<quote>\")|(?P<number>\d+)|(?P<name>[^\s#{}\"]+))")
+# A value is parts joined by `#`: `{...}`, `"..."`, a number or an @string name. A name
+# may not hold BibTeX's delimiters (`"#%'(),={}`) or spaces.
+_TOKEN = re.compile(r"(?:(?P<brace>\{)|(?P<quote>\")|(?P<number>\d+)|(?P<name>[^\s\"#%'(),={}]+))")
+_FIELD_START = re.compile(r"[^\s\"#%'(),={}]+\s*=")
+
+# One value may expand to this many characters: a whole abstract is some ten thousand,
+# so only a file built to exhaust memory (each @string doubling the last) comes near it.
+MAX_VALUE_CHARS = 1_000_000
 
 
-def expand(value: str, macros: Mapping[str, str]) -> tuple[str, list[str]]:
-    """The LaTeX text a value stands for, and the macros it uses that are not defined.
+class ValueTooLong(Exception):
+    """A value would expand past its limit; raised before that text is built."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"expands to over {limit:,} characters")
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What a value stands for, the macros it uses that are undefined, and what is wrong
+    with how it is written (`problem`, starting at index `problem_at` of the value)."""
+
+    text: str
+    unknown: list[str] = field(default_factory=list)
+    problem: str | None = None
+    problem_at: int = 0
+
+
+def expand(value: str, macros: Mapping[str, str], limit: int = MAX_VALUE_CHARS) -> Expansion:
+    """The LaTeX text a value stands for, read by BibTeX's rules.
 
     `macros` has lower-case names (BibTeX's are case-insensitive). An undefined macro
-    adds nothing to the text, as in BibTeX.
+    adds nothing to the text, as in BibTeX. Whatever BibTeX would stop at (text after
+    the value, a `#` with nothing after it, an unclosed `{`) is returned as a problem:
+    bibtexparser keeps such text inside the value, and dropping it would drop the
+    field that a missing comma glued on. Raises ValueTooLong past `limit` characters.
     """
     out: list[str] = []
     unknown: list[str] = []
-    pos = 0
-    while pos < len(value):
+    size = 0
+    pos = _skip_spaces(value, 0)
+    if pos == len(value):
+        return Expansion("", problem="has no value (write `{}` for an empty one)")
+    while True:
         m = _TOKEN.match(value, pos)
         if m is None:
-            break
+            return _stopped(out, unknown, value, pos, "is not a value")
         if m.group("brace") is not None or m.group("quote") is not None:
-            start = m.end() - 1
-            end = _closing(value, start)
-            out.append(value[start + 1 : end])
+            end = _closing(value, pos)
+            if end == len(value):
+                what = "{" if m.group("brace") is not None else '"'
+                return _stopped(out, unknown, value, pos, f"has a `{what}` that is never closed")
+            part = value[pos + 1 : end]
             pos = end + 1
         else:
-            name = m.group("number") or m.group("name")
+            name = m.group()
+            pos = m.end()
             if m.group("number") is not None:
-                out.append(name)
+                part = name
             elif name.lower() in macros:
-                out.append(macros[name.lower()])
+                part = macros[name.lower()]
             else:
                 unknown.append(name)
-            pos = m.end()
-        rest = value[pos:].lstrip()
-        if not rest.startswith("#"):
-            break
-        pos = len(value) - len(rest) + 1
-    return "".join(out), unknown
+                part = ""
+        size += len(part)
+        if size > limit:
+            raise ValueTooLong(limit)
+        out.append(part)
+        pos = _skip_spaces(value, pos)
+        if pos == len(value):
+            return Expansion("".join(out), unknown)
+        if value[pos] != "#":
+            return _stopped(out, unknown, value, pos, "follows the value")
+        hash_at = pos
+        pos = _skip_spaces(value, pos + 1)
+        if pos == len(value):
+            return Expansion("".join(out), unknown, "ends in `#` with nothing after it", hash_at)
+
+
+def _skip_spaces(value: str, pos: int) -> int:
+    while pos < len(value) and value[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _stopped(out: list[str], unknown: list[str], value: str, at: int, what: str) -> Expansion:
+    rest = value[at:]
+    problem = f"`{excerpt(rest)}` {what}"
+    if _FIELD_START.match(rest):
+        problem += "; a `,` is missing before it"
+    elif what == "follows the value":
+        problem += " (a `,` or `#` missing?)"
+    return Expansion("".join(out), unknown, problem, at)
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """The start of `text` on one line, so a message shows where, never a file's content."""
+    line = " ".join(text[: limit * 4].split())
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
+_DELIMITER = re.compile(r'[\\{}"]')
 
 
 def _closing(value: str, start: int) -> int:
-    """The index of the delimiter that closes the `{` or `"` at `start`."""
+    """The index of the delimiter that closes the `{` or `"` at `start` (len(value) when
+    none does); it jumps from one brace, quote or backslash to the next."""
     quoted = value[start] == '"'
     depth = 0
-    i = start + 1
-    while i < len(value):
-        c = value[i]
+    m = _DELIMITER.search(value, start + 1)
+    while m is not None:
+        c, i = m.group(), m.start()
         if c == "\\":
-            i += 2
+            m = _DELIMITER.search(value, i + 2)
             continue
         if c == "{":
             depth += 1
@@ -83,7 +153,7 @@ def _closing(value: str, start: int) -> int:
             depth -= 1
         elif c == '"' and quoted and depth == 0:
             return i
-        i += 1
+        m = _DELIMITER.search(value, i + 1)
     return len(value)
 
 

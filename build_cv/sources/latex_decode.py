@@ -89,6 +89,7 @@ _WORDS = {
     "textasciicircum": "^",
     "textasciigrave": "`",
     "textbackslash": "\\",
+    "textdollar": "$",
     "textbraceleft": "{",
     "textbraceright": "}",
     "textbar": "|",
@@ -165,6 +166,9 @@ _MATH = {
     "rightarrow": "→",
     "leftarrow": "←",
     "ell": "ℓ",
+    "oplus": "⊕",
+    "otimes": "⊗",
+    "cdots": "⋯",
     "log": "log",
 }
 
@@ -223,11 +227,42 @@ _SUPERSCRIPT = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻�
 _SUBSCRIPT = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True))
 _WORD = re.compile(r"[A-Za-z]+")
 _SPACES = re.compile(r"[ \t\r\n]+")
+# Text with nothing the decoder acts on, taken in one step rather than a character each.
+_PLAIN = re.compile(r"[^\\{}$~\-`']+")
+_BRACE_OR_ESCAPE = re.compile(r"\\.?|[{}]", re.DOTALL)
+
+# Braces nested deeper than this are refused (TooDeep): each level costs the decoder a
+# few stack frames, and no bibliography nests a tenth as deep.
+MAX_DEPTH = 100
+
+
+class TooDeep(ValueError):
+    """The text nests braces deeper than MAX_DEPTH."""
+
+    def __init__(self) -> None:
+        super().__init__(f"braces are nested more than {MAX_DEPTH} deep")
+
+
+def brace_depth(text: str) -> int:
+    """How deep `{` groups nest in `text` (an escaped brace does not count), in one pass."""
+    depth = deepest = 0
+    for m in _BRACE_OR_ESCAPE.finditer(text):
+        c = m.group()
+        if c == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c == "}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def decode_latex(text: str) -> str:
-    """The plain text a BibTeX field value stands for, with whitespace runs collapsed."""
-    return _SPACES.sub(" ", _Decoder(text).run()).strip()
+    """The plain text a BibTeX field value stands for, with whitespace runs collapsed.
+
+    Raises TooDeep for braces nested deeper than MAX_DEPTH (check with `brace_depth`).
+    """
+    decoded = _Decoder(text, _closings(text)).run()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", decoded)).strip()
 
 
 def decode_verbatim(text: str) -> str:
@@ -236,24 +271,65 @@ def decode_verbatim(text: str) -> str:
     return re.sub(r"(?<!\\)[{}]", "", text).strip()
 
 
+def _closings(text: str) -> dict[int, int]:
+    """Where each `{` of `text` closes (len(text) when it never does), found once.
+
+    Every group is then entered in constant time, so decoding stays linear however the
+    groups nest; an escaped brace opens nothing.
+    """
+    closing: dict[int, int] = {}
+    open_at: list[int] = []
+    for m in _BRACE_OR_ESCAPE.finditer(text):
+        c = m.group()
+        if c == "{":
+            open_at.append(m.start())
+            if len(open_at) > MAX_DEPTH:
+                raise TooDeep()
+        elif c == "}" and open_at:
+            closing[open_at.pop()] = m.start()
+    for start in open_at:
+        closing[start] = len(text)
+    return closing
+
+
+_Span = tuple[int, int]
+
+
 class _Decoder:
-    def __init__(self, text: str, math: bool = False) -> None:
+    """Decodes text[pos:end]; the groups inside are decoded by decoders of their own span."""
+
+    def __init__(
+        self,
+        text: str,
+        closing: dict[int, int],
+        math: bool = False,
+        span: _Span | None = None,
+    ) -> None:
         self.text = text
-        self.pos = 0
+        self.closing = closing
         self.math = math
+        self.pos, self.end = span or (0, len(text))
+
+    def _sub(self, span: _Span, math: bool | None = None) -> str:
+        return _Decoder(self.text, self.closing, self.math if math is None else math, span).run()
 
     def run(self) -> str:
         out: list[str] = []
-        while self.pos < len(self.text):
+        while self.pos < self.end:
             out.append(self._next())
-        return unicodedata.normalize("NFC", "".join(out))
+        return "".join(out)
 
     def _next(self) -> str:
+        if not self.math:
+            m = _PLAIN.match(self.text, self.pos, self.end)
+            if m is not None:
+                self.pos = m.end()
+                return m.group()
         ch = self.text[self.pos]
         if ch == "\\":
             return self._command()
         if ch == "{":
-            return _Decoder(self._group(), self.math).run()
+            return self._sub(self._group())
         if ch == "}":
             self.pos += 1
             return ""
@@ -266,77 +342,66 @@ class _Decoder:
             return "" if ch.isspace() else ch
         return self._ligature(ch)
 
+    def _at(self, s: str) -> bool:
+        return self.text.startswith(s, self.pos, self.end)
+
     def _ligature(self, ch: str) -> str:
-        rest = self.text[self.pos :]
         if ch == "~":
             return NBSP
         if ch == "-":
-            if rest.startswith("--"):
+            if self._at("--"):
                 self.pos += 2
                 return "—"
-            if rest.startswith("-"):
+            if self._at("-"):
                 self.pos += 1
                 return "–"
         if ch == "`":
-            if rest.startswith("`"):
+            if self._at("`"):
                 self.pos += 1
                 return "“"
             return "‘"
-        if ch == "'" and rest.startswith("'"):
+        if ch == "'" and self._at("'"):
             self.pos += 1
             return "”"
         return ch
 
-    def _group(self) -> str:
-        """The raw text inside the brace group at `pos` (to its matching brace, or the end)."""
-        depth = 0
+    def _group(self) -> _Span:
+        """The span inside the brace group at `pos` (to its matching brace, or the end)."""
         start = self.pos
-        i = start
-        while i < len(self.text):
-            c = self.text[i]
-            if c == "\\":
-                i += 2
-                continue
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    self.pos = i + 1
-                    return self.text[start + 1 : i]
-            i += 1
-        self.pos = len(self.text)
-        return self.text[start + 1 :]
+        close = min(self.closing.get(start, self.end), self.end)
+        self.pos = min(close + 1, self.end)
+        return start + 1, close
 
     def _skip_spaces(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
+        while self.pos < self.end and self.text[self.pos] in " \t\r\n":
             self.pos += 1
 
-    def _argument(self) -> str:
-        """The raw text of a command's next argument: a brace group, a command or one char."""
+    def _argument(self) -> _Span:
+        """The span of a command's next argument: a brace group, a command or one char."""
         self._skip_spaces()
-        if self.pos >= len(self.text):
-            return ""
+        if self.pos >= self.end:
+            return self.pos, self.pos
         ch = self.text[self.pos]
         if ch == "{":
             return self._group()
+        start = self.pos
         if ch == "\\":
-            m = _WORD.match(self.text, self.pos + 1)
-            end = m.end() if m else self.pos + 2
-            arg = self.text[self.pos : end]
-            self.pos = end
-            return arg
-        self.pos += 1
-        return ch
+            m = _WORD.match(self.text, self.pos + 1, self.end)
+            self.pos = m.end() if m else min(self.pos + 2, self.end)
+        else:
+            self.pos += 1
+        return start, self.pos
 
     def _command(self) -> str:
         start = self.pos
-        m = _WORD.match(self.text, self.pos + 1)
+        m = _WORD.match(self.text, self.pos + 1, self.end)
         if m is None:
-            symbol = self.text[self.pos + 1 : self.pos + 2]
-            self.pos += 2
+            symbol = self.text[self.pos + 1 : min(self.pos + 2, self.end)]
+            self.pos = min(self.pos + 2, self.end)
             if symbol in _ACCENTS:
                 return self._accent(symbol)
+            if symbol == "(" and not self.math:
+                return self._inline_math()
             if symbol in _SYMBOLS:
                 return _SYMBOLS[symbol]
             return self.text[start : self.pos]
@@ -348,26 +413,27 @@ class _Decoder:
             self._skip_spaces()
             return _WORDS.get(name) or _MATH.get(name) or ""
         if name in _TEXT_ARG:
-            return _Decoder(self._argument(), self.math).run()
+            return self._sub(self._argument())
         if name in ("url", "path"):
-            return decode_verbatim(self._argument())
+            arg_start, arg_end = self._argument()
+            return decode_verbatim(self.text[arg_start:arg_end])
         if name == "href":
             self._argument()
-            return _Decoder(self._argument(), self.math).run()
+            return self._sub(self._argument())
         if name in ("MakeUppercase", "uppercase"):
-            return _Decoder(self._argument(), self.math).run().upper()
+            return self._sub(self._argument()).upper()
         if name in ("MakeLowercase", "lowercase"):
-            return _Decoder(self._argument(), self.math).run().lower()
+            return self._sub(self._argument()).lower()
         return self._unknown(start)
 
     def _unknown(self, start: int) -> str:
         """An unknown macro and the brace groups right after it, as written."""
-        while self.pos < len(self.text) and self.text[self.pos] == "{":
+        while self.pos < self.end and self.text[self.pos] == "{":
             self._group()
         return self.text[start : self.pos]
 
     def _accent(self, accent: str) -> str:
-        base = _Decoder(self._argument(), self.math).run()
+        base = unicodedata.normalize("NFC", self._sub(self._argument()))
         if not base:
             return _SPACING_ACCENTS.get(accent, "")
         first = {"ı": "i", "ȷ": "j"}.get(base[0], base[0])
@@ -375,15 +441,26 @@ class _Decoder:
 
     def _math(self) -> str:
         end = self.pos + 1
-        while end < len(self.text) and self.text[end] != "$":
+        while end < self.end and self.text[end] != "$":
             end += 2 if self.text[end] == "\\" else 1
-        inner = self.text[self.pos + 1 : end]
-        self.pos = end + 1
-        return _Decoder(inner, math=True).run()
+        end = min(end, self.end)
+        inner = (self.pos + 1, end)
+        self.pos = min(end + 1, self.end)
+        return self._sub(inner, math=True)
+
+    def _inline_math(self) -> str:
+        """`\\( ... \\)`, the math DBLP writes in titles (`AC\\({}^{\\mbox{0}}\\)`)."""
+        end = self.pos
+        while end < self.end and not self.text.startswith("\\)", end, self.end):
+            end += 2 if self.text[end] == "\\" else 1
+        end = min(end, self.end)
+        inner = (self.pos, end)
+        self.pos = min(end + 2, self.end)
+        return self._sub(inner, math=True)
 
     def _script(self, mark: str) -> str:
         self.pos += 1
-        arg = _Decoder(self._argument(), math=True).run()
+        arg = self._sub(self._argument(), math=True)
         table = _SUPERSCRIPT if mark == "^" else _SUBSCRIPT
         if arg and all(c in table for c in arg):
             return "".join(table[c] for c in arg)

@@ -14,13 +14,14 @@ from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import Loaded, load_yaml
 
 
-def load_cv(data: Path) -> tuple[Loaded, CV]:
+def load_cv(data: Path, *, allow_outside: bool = False) -> tuple[Loaded, CV]:
+    """`allow_outside`: the user consents to `bib:` files outside the YAML's folder."""
     loaded = load_yaml(data)
-    return loaded, from_loaded(loaded)
+    return loaded, from_loaded(loaded, allow_outside=allow_outside)
 
 
-def from_loaded(loaded: Loaded) -> CV:
-    cv = with_bibliographies(validate(loaded), loaded)
+def from_loaded(loaded: Loaded, *, allow_outside: bool = False) -> CV:
+    cv = with_bibliographies(validate(loaded), loaded, allow_outside=allow_outside)
     mistakes = [SchemaProblem(loaded.locate(p.path), p.message) for p in variants.problems(cv)]
     if mistakes:
         raise SchemaError(mistakes)

@@ -12,7 +12,9 @@ from build_cv.sources.names import parse_display_name
 from tests.conftest import ROOT
 
 BIB = ROOT / "tests" / "fixtures" / "bib"
-READABLE = sorted(p.name for p in BIB.glob("*.bib") if p.name != "broken.bib")
+# scholar-crowell.bib is a raw Scholar export that is meant to report its problems.
+UNREADABLE = {"broken.bib", "scholar-crowell.bib"}
+READABLE = sorted(p.name for p in BIB.glob("*.bib") if p.name not in UNREADABLE)
 
 
 @pytest.mark.parametrize("name", READABLE)

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_cv.sources.latex_decode import NBSP, decode_latex, decode_verbatim, encode_latex
+from build_cv.sources.latex_decode import (
+    MAX_DEPTH,
+    NBSP,
+    TooDeep,
+    brace_depth,
+    decode_latex,
+    decode_verbatim,
+    encode_latex,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +99,61 @@ _TEXT = st.text(
 def test_encoding_decodes_to_the_same_text(text: str) -> None:
     expected = re.sub(r"[ \t\r\n]+", " ", unicodedata.normalize("NFC", text)).strip()
     assert decode_latex(encode_latex(text)) == expected
+
+
+# ---- hostile and real-world input -------------------------------------------------------
+
+
+def _timed(text: str) -> tuple[str, float]:
+    start = time.perf_counter()
+    decoded = decode_latex(text)
+    return decoded, time.perf_counter() - start
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"Restricted AC\({}^{\mbox{0}}\)[{\(\oplus\)}] circuits", "Restricted AC⁰[⊕] circuits"),
+        (r"Normalization for lambda\({}^{\mbox{-2}}\)", "Normalization for lambda⁻²"),
+        (r"\(x_{1}\) and \(\alpha\)", "x₁ and α"),
+    ],
+)
+def test_dblp_inline_math_is_decoded(latex: str, text: str) -> None:
+    """DBLP writes math in titles as \\( ... \\) (these two are from real DBLP exports)."""
+    assert decode_latex(latex) == text
+
+
+def test_decoding_time_grows_linearly_with_the_text() -> None:
+    """A megabyte of text decodes in well under the 2 s a pathological-input guard allows
+    (each character used to copy the rest of the text: 16 s for this one)."""
+    decoded, seconds = _timed("plain words here " * 60_000)
+    assert decoded.startswith("plain words here plain") and seconds < 2
+
+
+def test_nested_groups_are_read_once_not_once_per_level() -> None:
+    """(Each level used to scan its whole group again: 6 s for this one.)"""
+    decoded, seconds = _timed("{" * 99 + "x" * 200_000 + "}" * 99 + "{{{y}}}" * 20_000)
+    assert decoded == "x" * 200_000 + "y" * 20_000 and seconds < 2
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        "{" * 10_000 + "x" + "}" * 10_000,
+        r"\textbf{" * 5_000 + "x" + "}" * 5_000,
+        "$x^{" * 5_000 + "2" + "}" * 5_000 + "$",
+        r"\'{" * 5_000 + "e" + "}" * 5_000,
+    ],
+)
+def test_deep_nesting_is_refused_with_an_error_never_a_recursion_error(latex: str) -> None:
+    assert brace_depth(latex) > MAX_DEPTH
+    start = time.perf_counter()
+    with pytest.raises(TooDeep, match=f"nested more than {MAX_DEPTH} deep"):
+        decode_latex(latex)
+    assert time.perf_counter() - start < 2
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    depth = MAX_DEPTH - 1
+    assert decode_latex(r"\textbf{" * depth + "x" + "}" * depth) == "x"
+    assert brace_depth(r"\{ {a} \} {{b}}") == 2
