@@ -11,7 +11,7 @@ import pytest
 import yaml
 from hypothesis import settings
 
-from build_cv.pipeline.build import BuildResult, build, load_cv
+from build_cv.pipeline.build import BuildResult, build_pdf, load_cv
 from build_cv.schema.model import CV
 
 # CI runs the same examples every time, so a red run is reproducible and never random.
@@ -29,7 +29,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def default_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The default CV, built once per test session with the real TeX toolchain."""
     out = tmp_path_factory.mktemp("default-out")
-    return build(DEFAULT_DATA, out)
+    return build_pdf(DEFAULT_DATA, out)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from pypdf.generic import (
 )
 
 from build_cv.cli.main import main
-from build_cv.pipeline.build import build
+from build_cv.pipeline.build import build_pdf
 from tests.conftest import DEFAULT_DATA
 
 A4 = (595.28, 841.89)
@@ -1016,7 +1016,7 @@ def test_data_without_keywords_still_gets_keywords_and_empty_keywords_fail(
     data = dict(DEFAULT_CV)
     del data["keywords"]
     cv_yaml = write_cv(data)
-    built = build(cv_yaml, tmp_path / "built")
+    built = build_pdf(cv_yaml, tmp_path / "built")
     assert built.report.ok()
     meta = PdfReader(built.pdf).metadata
     assert meta is not None

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from build_cv.errors import InputError, SchemaError
 from build_cv.pipeline.build import tex_for, variant_expectations
 from build_cv.pipeline.diagnose import Locator, leak_warnings
-from build_cv.pipeline.plan import Limits, make_plan
+from build_cv.pipeline.options import Limits
+from build_cv.pipeline.plan import make_plan
 from build_cv.schema.model import CV
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text

@@ -2,7 +2,7 @@
 
 On a terminal: a live line (target, stage, elapsed time) and a coloured table, drawn with
 rich (imported only for a build of several targets). Anywhere else (CI logs, pipes): plain
-lines on stderr; the plain table (cli/main.py) on stdout, which scripts and the tests read.
+lines on stderr; the plain table (cli/build.py) on stdout, which scripts and the tests read.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ Row = tuple[str, str, str, str]  # variant, format, pages, result
 
 
 class Progress:
-    """Called with (target, stage) by build_all; `done`/`failed` end a target."""
+    """Called with (target, stage) by the build; `done`/`failed` end a target."""
 
     def __init__(self, tty: bool, err: TextIO | None = None) -> None:
         self.tty = tty

@@ -1,4 +1,9 @@
-"""The pipeline: load -> validate -> render -> compile -> check -> publish.
+"""The pipeline: load -> select -> view -> write or typeset -> check -> publish.
+
+`build` is the one path of every build: one document or many, one format or several.
+Each variant is selected and viewed once, and every format of it is written from that
+one view (`_Variant`); what a format reads comes from the formats table (formats/), so
+the PNG is drawn from the PDF of the same run like any writer that reads the PDF.
 
 Nothing is written to the output directory until the PDF has been compiled and checked,
 so a failed build leaves the previous PDF exactly as it was. What a failure leaves for
@@ -8,11 +13,11 @@ inspection goes to `<stem>.failed.tex` / `<stem>.failed.pdf` beside it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import groupby
 from pathlib import Path
-from typing import Any, Literal
 
 from build_cv.errors import (
     BuildCVError,
@@ -25,6 +30,7 @@ from build_cv.errors import (
     TexTimeoutError,
     Warning_,
 )
+from build_cv.formats import BY_NAME, Choices, Document, Format
 from build_cv.formats.latex.writer import render_tex, scripts
 from build_cv.pipeline.diagnose import (
     Locator,
@@ -34,9 +40,8 @@ from build_cv.pipeline.diagnose import (
     overfull_warnings,
 )
 from build_cv.pipeline.leakcheck import exposures, secrets_of
+from build_cv.pipeline.options import BuildOptions, Limits
 from build_cv.pipeline.plan import (
-    FULL,
-    Limits,
     Outputs,
     Target,
     check_variant,
@@ -54,9 +59,10 @@ from build_cv.sources.load import load_cv
 from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset import doctor
 from build_cv.typeset.engine import Started, compile_tex
-from build_cv.typeset.settings import DEFAULT_TIMEOUT
-from build_cv.variants import select
+from build_cv.variants import Selection, select
 from build_cv.view import build_view
+
+Progress = Callable[[Target, str], None]
 
 
 @dataclass
@@ -68,7 +74,6 @@ class BuildResult:
     report: Report
     warnings: list[Warning_] = field(default_factory=list)
     sha256: str = ""
-    inputs: dict[Path, str] = field(default_factory=dict)  # what was read: Loaded.read
     pdf_bytes: bytes = field(default=b"", repr=False)
     tex_text: str = field(default="", repr=False)
     epoch: int = 0  # the SOURCE_DATE_EPOCH it was typeset with
@@ -100,78 +105,153 @@ def tex_for(cv: CV, source_date_epoch: int | None = None) -> str:
     return render_tex(build_view(cv), cv.design, epoch)
 
 
+def render_document(fmt: str, cv: CV, choices: Choices = Choices()) -> str:
+    """A text format of `cv` as given (already a variant's selection, if any)."""
+    return str(BY_NAME[fmt].writer().write(Document(build_view(cv), cv), choices))
+
+
+@dataclass
+class Written:
+    """A target in a format other than PDF: its files by extension, and its warnings."""
+
+    target: Target
+    files: dict[str, Path]
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """How one target ended: a result, or the error it raised."""
+
+    target: Target
+    result: BuildResult | Written | None = None
+    error: BuildCVError | None = None
+
+    @property
+    def pages(self) -> int | None:
+        if isinstance(self.result, BuildResult):
+            return self.result.report.pages
+        if self.result is not None:
+            return None
+        return self.error.pages if isinstance(self.error, CheckFailedError) else None
+
+
+@dataclass
+class Built:
+    """What one build made: each target's outcome, and the files it read, each with the
+    SHA-256 of the bytes it parsed (`Loaded.read`, what the cache keys a build on)."""
+
+    outcomes: list[Outcome]
+    inputs: dict[Path, str]
+
+
 def build(
     data: Path,
     out_dir: Path,
+    options: BuildOptions = BuildOptions(),
     *,
-    variant: str | None = FULL,
-    limits: Limits | None = None,
-    strict: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
-    verify_reproducible: bool = False,
-    trust_raw: bool = False,
+    progress: Progress | None = None,
     started: Started | None = None,
-    allow_outside: bool = False,
-) -> BuildResult:
-    """Build one variant of `data` (the full CV by default) as a PDF and its .tex.
+) -> Built:
+    """Build every target `options` asks for; one that fails does not stop the others.
 
-    `started` is a TeX pass the caller began while the data was still unread;
-    `allow_outside` lets a `bib:` name a file outside the YAML's folder.
+    Bad data (exit 2) stops everything before any TeX runs: it is wrong for every target.
+    `progress` hears of each target's stage (the formats table's `stage`) as it starts and
+    of its end (`done`, `failed`). `started`, a TeX pass begun while the data was still
+    unread, serves the first target that typesets.
     """
-    loaded, cv, targets = _prepare(data, out_dir, [variant], ("pdf",), allow_outside)
-    result = build_target(
-        targets[0],
-        loaded,
-        cv,
-        limits=limits,
-        strict=strict,
-        timeout=timeout,
-        verify_reproducible=verify_reproducible,
-        trust_raw=trust_raw,
-        started=started,
-    )
-    result.inputs = dict(loaded.read)
-    return result
-
-
-def _prepare(
-    data: Path,
-    out_dir: Path,
-    variants: list[str | None],
-    formats: tuple[str, ...],
-    allow_outside: bool = False,
-) -> tuple[Loaded, CV, list[Target]]:
-    """Read the data and plan the targets; refuse before TeX runs to overwrite an input."""
-    loaded, cv = load_cv(data, allow_outside=allow_outside)
-    targets = make_plan(data, out_dir, cv, variants, formats)
+    loaded, cv = load_cv(data, allow_outside=options.allow_outside)
+    targets = make_plan(data, out_dir, cv, [options.variant], options.formats)
     refuse_overwriting(targets, [data, *bib_files(cv, data)])
-    return loaded, cv, targets
+    spare = [started] if started is not None else []
+    tell = progress or (lambda target, stage: None)
+    outcomes: list[Outcome] = []
+    for variant, group in groupby(targets, key=lambda t: t.variant):
+        outcomes += _build_variant(
+            _Variant.of(loaded, cv, variant), list(group), options, spare, tell
+        )
+    return Built(outcomes, dict(loaded.read))
 
 
-def build_target(
-    target: Target,
-    loaded: Loaded,
-    cv: CV,
-    *,
-    limits: Limits | None = None,
-    strict: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
-    verify_reproducible: bool = False,
-    trust_raw: bool = False,
-    started: Started | None = None,
+def build_pdf(data: Path, out_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """The one PDF `options` asks for (the full CV unless it names a variant), built by
+    `build`; its error, if it failed, is raised."""
+    (outcome,) = build(data, out_dir, options).outcomes
+    if outcome.error is not None:
+        raise outcome.error
+    assert isinstance(outcome.result, BuildResult)
+    return outcome.result
+
+
+@dataclass
+class _Variant:
+    """One variant, selected and viewed once for all its formats, with what every one of
+    them is checked against: the values it hides, and the warnings about them."""
+
+    loaded: Loaded
+    selection: Selection
+    document: Document
+    where: Locator
+    secrets: list[Secret]
+    warnings: list[Warning_]
+
+    @classmethod
+    def of(cls, loaded: Loaded, cv: CV, variant: str | None) -> _Variant:
+        selection = select(cv, variant)
+        view = build_view(selection.cv)
+        where = Locator(loaded, view)
+        secrets = secrets_of(selection, where)
+        warnings = leak_warnings(where, selection)
+        return cls(loaded, selection, Document(view, selection.cv), where, secrets, warnings)
+
+    @property
+    def cv(self) -> CV:
+        return self.selection.cv
+
+
+def _build_variant(
+    variant: _Variant,
+    targets: list[Target],
+    options: BuildOptions,
+    spare: list[Started],
+    tell: Progress,
+) -> Iterator[Outcome]:
+    """Each of one variant's targets, in order; the PDF that a page writer reads is this
+    variant's, typeset for it if the PDF is not itself a target."""
+    pdf: bytes | BuildCVError | None = None
+    for target in targets:
+        fmt = BY_NAME[target.format]
+        tell(target, fmt.stage)
+        try:
+            result: BuildResult | Written
+            if fmt.reads == "typeset":
+                result = _typeset(target, variant, options, spare.pop() if spare else None)
+                pdf = result.pdf_bytes
+            elif fmt.reads == "pdf":
+                if pdf is None:
+                    pdf = _pdf_or_error(target, variant, options, spare.pop() if spare else None)
+                if isinstance(pdf, BuildCVError):
+                    raise BuildCVError(f"no {fmt.name.upper()}: the PDF failed ({pdf.render()})")
+                result = _draw(target, fmt, variant, pdf, options)
+            else:
+                result = _write(target, fmt, variant, options)
+        except InputError:
+            raise
+        except BuildCVError as exc:
+            if fmt.reads == "typeset":
+                pdf = exc
+            tell(target, "failed")
+            yield Outcome(target, error=exc)
+        else:
+            tell(target, "done")
+            yield Outcome(target, result=result)
+
+
+def _typeset(
+    target: Target, variant: _Variant, options: BuildOptions, started: Started | None
 ) -> BuildResult:
     """Compile and check one target's PDF, then publish it with its .tex."""
-    made = _checked_pdf(
-        target,
-        loaded,
-        cv,
-        limits=limits,
-        strict=strict,
-        timeout=timeout,
-        verify_reproducible=verify_reproducible,
-        trust_raw=trust_raw,
-        started=started,
-    )
+    made = _checked_pdf(target, variant, options, started)
     out = target.outputs
     with locked(out.out_dir):
         publish({out.tex: made.tex.encode("utf-8"), out.pdf: made.pdf})
@@ -201,32 +281,19 @@ class _Pdf:
 
 
 def _checked_pdf(
-    target: Target,
-    loaded: Loaded,
-    cv: CV,
-    *,
-    limits: Limits | None,
-    strict: bool,
-    timeout: float,
-    verify_reproducible: bool,
-    trust_raw: bool = False,
-    started: Started | None = None,
+    target: Target, variant: _Variant, options: BuildOptions, started: Started | None
 ) -> _Pdf:
     """The target's PDF, compiled and preflighted; a failure leaves `.failed` files."""
     out = target.outputs
-    selection = select(cv, target.variant)
-    cv = selection.cv
-    require_isolation(loaded, cv, trust_raw)
+    cv, view, where, timeout = variant.cv, variant.document.view, variant.where, options.timeout
+    require_isolation(variant.loaded, cv, options.trust_raw)
     epoch = source_date_epoch(cv)
-    view = build_view(cv)
     needs = scripts(view)
     design, warnings = doctor.adjust(cv.design, needs.other)
-    where = Locator(loaded, view)
-    warnings += leak_warnings(where, selection)
+    warnings = [*variant.warnings, *warnings]
     tex = render_tex(view, design, epoch, needs=needs)
-    secrets = secrets_of(selection, where)
-    _refuse_leaks(target, out.tex, tex, secrets, warnings)
-    exp = expectations(view, cv, selection.checks, limits or Limits(), secrets)
+    _refuse_leaks(target, out.tex, tex, variant.secrets, warnings)
+    exp = expectations(view, cv, variant.selection.checks, options.limits, variant.secrets)
     tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
     probe = partial(_while_tex_runs, design, needs.cjk)
     if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
@@ -256,10 +323,10 @@ def _checked_pdf(
         raise _failed(exc, warnings, out, tex) from None
     except TexTimeoutError as exc:
         raise _failed(exc, warnings, out, tex) from None
-    if strict and warnings:
+    if options.strict and warnings:
         raise _failed(StrictWarningsError(warnings), warnings, out, tex, pdf_bytes)
-    if not report.ok(strict):
-        failures = [CheckFailure(r.name, r.detail()) for r in report.failed(strict)]
+    if not report.ok(options.strict):
+        failures = [CheckFailure(r.name, r.detail()) for r in report.failed(options.strict)]
         error = CheckFailedError(failures, report.pages)
         overflow = overflowing_section(aux, exp.section_titles, exp.max_pages)
         if overflow and target.variant:
@@ -269,7 +336,7 @@ def _checked_pdf(
             raise _withheld(error, warnings, out)
         raise _failed(error, warnings, out, tex, pdf_bytes)
     digest = hashlib.sha256(pdf_bytes).hexdigest()
-    if verify_reproducible:
+    if options.verify_reproducible:
         try:
             _verify_reproducible(tex, epoch, timeout, digest, tree_free)
         except CheckFailedError as exc:
@@ -296,190 +363,48 @@ def _while_tex_runs(design: Design, uses_cjk: bool) -> None:
     import build_cv.preflight  # noqa: F401
 
 
-@dataclass
-class Written:
-    """A target in a format other than PDF: its files by extension, and its warnings."""
-
-    target: Target
-    files: dict[str, Path]
-    warnings: list[Warning_] = field(default_factory=list)
-    inputs: dict[Path, str] = field(default_factory=dict)  # what was read: Loaded.read
-
-
-@dataclass(frozen=True)
-class FormatOptions:
-    """Choices that only some formats take: front matter (md), pages (png; None: all)."""
-
-    front_matter: Literal["jekyll", "hugo"] | None = None
-    pages: int | None = 1
-
-
-def render_document(fmt: str, cv: CV, options: FormatOptions = FormatOptions()) -> str:
-    """A text format of `cv` as given (already a variant's selection, if any).
-
-    Each writer is imported when its format is asked for: a PDF build never pays for
-    jsonschema or the HTML templates.
-    """
-    view = build_view(cv)
-    if fmt == "html":
-        from build_cv.formats.html.writer import render_html
-
-        return render_html(view, cv.design)
-    if fmt == "md":
-        from build_cv.formats.markdown.writer import render_markdown
-
-        return render_markdown(view, options.front_matter)
-    if fmt == "txt":
-        from build_cv.formats.text.writer import render_text
-
-        return render_text(view)
-    if fmt == "json":
-        from build_cv.formats.jsonresume.writer import render_json_resume
-
-        return render_json_resume(cv)
-    if fmt == "bib":
-        from build_cv.formats.bibtex.writer import write_bibtex
-
-        return write_bibtex(cv)
-    raise ValueError(f"{fmt} is not a text format")
-
-
-def write_target(
-    target: Target,
-    loaded: Loaded,
-    cv: CV,
-    *,
-    strict: bool = False,
-    options: FormatOptions = FormatOptions(),
-    pdf: bytes | None = None,
-) -> Written:
-    """Write one target in a text format, or (`png`, given the checked `pdf`) as images."""
+def _write(target: Target, fmt: Format, variant: _Variant, options: BuildOptions) -> Written:
+    """One target in a text format, written from the variant's view, unless it shows a
+    value the variant hides."""
     out = target.outputs
-    selection = select(cv, target.variant)
-    where = Locator(loaded, build_view(selection.cv))
-    warnings = leak_warnings(where, selection)
-    if strict and warnings:
-        raise StrictWarningsError(warnings)
-    if target.format == "png":
-        if pdf is None:
-            raise ValueError("a PNG is drawn from the checked PDF")
-        from build_cv.formats.png.writer import encode_png, render_pages
+    _refuse_strict(variant.warnings, options)
+    text = fmt.writer().write(variant.document, _choices(options))
+    path = out.path(fmt.extension)
+    _refuse_leaks(target, path, text, variant.secrets, variant.warnings)
+    with locked(out.out_dir):
+        publish({path: text.encode("utf-8")})
+    return Written(target, {fmt.name: path}, list(variant.warnings))
 
-        images = render_pages(pdf, options.pages)
-        files = {out.page(i): encode_png(image) for i, image in enumerate(images, 1)}
-        with locked(out.out_dir):
-            publish(files)
-        return Written(target, {p.name.removeprefix(out.stem + "."): p for p in files}, warnings)
-    text = render_document(target.format, selection.cv, options)
-    _refuse_leaks(target, out.path(target.format), text, secrets_of(selection, where), warnings)
-    files = {out.path(target.format): text.encode("utf-8")}
+
+def _draw(
+    target: Target, fmt: Format, variant: _Variant, pdf: bytes, options: BuildOptions
+) -> Written:
+    """One target drawn from the variant's checked PDF: a file per page asked for."""
+    out = target.outputs
+    _refuse_strict(variant.warnings, options)
+    pages = fmt.writer().write(pdf, _choices(options))
+    files = {out.page(i): data for i, data in enumerate(pages, 1)}
     with locked(out.out_dir):
         publish(files)
-    return Written(target, {target.format: out.path(target.format)}, warnings)
+    named = {p.name.removeprefix(out.stem + "."): p for p in files}
+    return Written(target, named, list(variant.warnings))
 
 
-@dataclass
-class Outcome:
-    """How one target of a multi-target build ended: a result, or the error it raised."""
-
-    target: Target
-    result: BuildResult | Written | None = None
-    error: BuildCVError | None = None
-
-    @property
-    def pages(self) -> int | None:
-        if isinstance(self.result, BuildResult):
-            return self.result.report.pages
-        if self.result is not None:
-            return None
-        return self.error.pages if isinstance(self.error, CheckFailedError) else None
+def _choices(options: BuildOptions) -> Choices:
+    return Choices(front_matter=options.front_matter, pages=options.pages)
 
 
-def build_all(
-    data: Path,
-    out_dir: Path,
-    variants: list[str | None],
-    *,
-    formats: tuple[str, ...] = ("pdf",),
-    options: FormatOptions = FormatOptions(),
-    limits: Limits | None = None,
-    strict: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
-    verify_reproducible: bool = False,
-    trust_raw: bool = False,
-    progress: Callable[[Target, str], None] | None = None,
-    started: Started | None = None,
-    allow_outside: bool = False,
-) -> list[Outcome]:
-    """Build every target; one that fails does not stop the others.
-
-    Bad data (exit 2) stops everything before any TeX runs: it is wrong for every target.
-    A variant's PNG is drawn from the PDF of the same run, compiled for it if the PDF is
-    not itself a target. `progress` hears of each target's stage (`typesetting`,
-    `rendering`, `writing`) as it starts and of its end (`done`, `failed`). `started`, a
-    TeX pass begun early, serves the first target that compiles. `allow_outside` lets a
-    `bib:` name a file outside the YAML's folder.
-    """
-    loaded, cv, targets = _prepare(data, out_dir, variants, formats, allow_outside)
-    spare = [started] if started is not None else []
-    outcomes = []
-    pdfs: dict[str | None, bytes | BuildCVError] = {}
-    pdf_target = partial(
-        build_target,
-        limits=limits,
-        strict=strict,
-        timeout=timeout,
-        verify_reproducible=verify_reproducible,
-        trust_raw=trust_raw,
-    )
-    pdf_only = partial(
-        _pdf_or_error,
-        limits=limits,
-        strict=strict,
-        timeout=timeout,
-        verify_reproducible=verify_reproducible,
-        trust_raw=trust_raw,
-    )
-    tell = progress or (lambda target, stage: None)
-    for target in targets:
-        tell(target, STAGES.get(target.format, "writing"))
-        try:
-            result: BuildResult | Written
-            if target.format == "pdf":
-                result = pdf_target(target, loaded, cv, started=spare.pop() if spare else None)
-                pdfs[target.variant] = result.pdf_bytes
-            else:
-                pdf = None
-                if target.format == "png":
-                    if target.variant not in pdfs:
-                        first = spare.pop() if spare else None
-                        pdfs[target.variant] = pdf_only(target, loaded, cv, started=first)
-                    made = pdfs[target.variant]
-                    if isinstance(made, BuildCVError):
-                        raise BuildCVError(f"no PNG: the PDF failed ({made.render()})")
-                    pdf = made
-                result = write_target(target, loaded, cv, strict=strict, options=options, pdf=pdf)
-        except InputError:
-            raise
-        except BuildCVError as exc:
-            if target.format == "pdf":
-                pdfs[target.variant] = exc
-            outcomes.append(Outcome(target, error=exc))
-            tell(target, "failed")
-        else:
-            result.inputs = dict(loaded.read)
-            outcomes.append(Outcome(target, result=result))
-            tell(target, "done")
-    return outcomes
+def _refuse_strict(warnings: list[Warning_], options: BuildOptions) -> None:
+    if options.strict and warnings:
+        raise StrictWarningsError(warnings)
 
 
-STAGES = {"pdf": "typesetting", "png": "rendering"}
-
-
-def _pdf_or_error(target: Target, loaded: Loaded, cv: CV, **options: Any) -> bytes | BuildCVError:
-    """The checked PDF a PNG is drawn from when the PDF itself is not a target."""
+def _pdf_or_error(
+    target: Target, variant: _Variant, options: BuildOptions, started: Started | None
+) -> bytes | BuildCVError:
+    """The checked PDF a page writer reads when the PDF itself is not a target."""
     try:
-        return _checked_pdf(target, loaded, cv, **options).pdf
+        return _checked_pdf(target, variant, options, started).pdf
     except InputError:
         raise
     except BuildCVError as exc:
@@ -530,4 +455,14 @@ def _failed(
     return error
 
 
-__all__ = ["BuildCVError", "BuildResult", "Limits", "Outputs", "build", "expectations", "load_cv"]
+__all__ = [
+    "BuildCVError",
+    "BuildOptions",
+    "BuildResult",
+    "Limits",
+    "Outputs",
+    "build",
+    "build_pdf",
+    "expectations",
+    "load_cv",
+]

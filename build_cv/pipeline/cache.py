@@ -52,7 +52,7 @@ def cache_root() -> Path | None:
     return user_cache("builds")
 
 
-def request_key(options: dict[str, str]) -> str:
+def request_key(options: dict[str, Any]) -> str:
     """One key for a command: its options, build-cv itself, TeX, fonts and the clock."""
     parts = {
         "version": VERSION,

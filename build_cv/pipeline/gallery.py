@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from build_cv.errors import BuildCVError
-from build_cv.pipeline.build import BuildResult, build
+from build_cv.pipeline.build import BuildResult, build_pdf
 
 STYLES = ("classic", "casual", "banking", "oldstyle", "fancy")
 PAPERS = ("a4", "letter")
@@ -63,7 +63,7 @@ def build_one(data: Path, combo: Combo, out: Path) -> GalleryBuild:
     target = out / combo.name
     target.mkdir(parents=True, exist_ok=True)
     try:
-        return GalleryBuild(combo, result=build(_data_for(data, combo, target), target))
+        return GalleryBuild(combo, result=build_pdf(_data_for(data, combo, target), target))
     except BuildCVError as exc:
         return GalleryBuild(combo, error=exc)
 

@@ -14,24 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_cv.errors import InputError, did_you_mean
-from build_cv.formats import ALL_FORMATS as ALL_FORMATS
 from build_cv.formats import FORMATS as FORMATS
 from build_cv.formats import parse_formats as parse_formats
+from build_cv.pipeline.options import FULL, Limits
 from build_cv.report import Expectations, Secret
 from build_cv.schema.model import ALL_VARIANTS, CV, Checks
 from build_cv.view import View
 
-FULL = None  # the variant name of the full CV: every entry, nothing hidden
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
-
-
-@dataclass
-class Limits:
-    """Command-line overrides of the CV's (or variant's) checks; None keeps the data's value."""
-
-    min_pages: int | None = None
-    max_pages: int | None = None
-    max_size_mb: float | None = None
 
 
 @dataclass(frozen=True)

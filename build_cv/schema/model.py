@@ -33,6 +33,7 @@ from pydantic import (
 
 from build_cv.errors import Origin, PathKey, quoted
 from build_cv.markup import link_targets, strip_markup
+from build_cv.schema import ALL_VARIANTS as ALL_VARIANTS
 from build_cv.schema.phone import dialable, e164, known_region
 from build_cv.uri import URI, WEB_URL
 
@@ -709,7 +710,6 @@ class VariantChecks(Strict):
 
 
 VARIANT_NAME = re.compile(r"^[a-z0-9-]+$")
-ALL_VARIANTS = "all"
 
 
 def _not_reserved(name: str) -> str:

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from build_cv.cli.main import main
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import BuildResult, build, load_cv
+from build_cv.pipeline.build import BuildResult, build, build_pdf, load_cv
 from build_cv.pipeline.plan import source_date_epoch
 from build_cv.preflight import extract_text, normalize
 from build_cv.schema.model import CV
@@ -105,7 +105,7 @@ def test_arxiv_and_repository_links_are_live(default_build: BuildResult) -> None
 
 
 def test_two_clean_builds_are_byte_identical(default_build: BuildResult, tmp_path: Path) -> None:
-    again = build(DEFAULT_DATA, tmp_path / "elsewhere")
+    again = build_pdf(DEFAULT_DATA, tmp_path / "elsewhere")
     assert again.sha256 == default_build.sha256
     assert hashlib.sha256(again.pdf.read_bytes()).hexdigest() == default_build.sha256
 
@@ -140,11 +140,11 @@ def test_only_a_pass_started_early_has_the_probe_run_beside_it(
     epoch = source_date_epoch(load_cv(data)[1])
     started = Started(epoch) if early else None
     try:
-        result = build(data, tmp_path / "out", started=started)
+        (outcome,) = build(data, tmp_path / "out", started=started).outcomes
     finally:
         if started is not None:
             started.close()
-    assert result.pdf.exists()
+    assert isinstance(outcome.result, BuildResult) and outcome.result.pdf.exists()
     assert events == (["tex, probing meanwhile", "probe"] if early else ["probe", "tex"])
 
 
@@ -152,7 +152,7 @@ def test_source_date_epoch_overrides_the_updated_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "946684800")
-    result = build(DEFAULT_DATA, tmp_path)
+    result = build_pdf(DEFAULT_DATA, tmp_path)
     info = PdfReader(result.pdf).metadata
     assert info is not None
     assert str(info.get("/CreationDate")).startswith("D:20000101")

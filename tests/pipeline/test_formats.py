@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from build_cv.cli.main import main
 from build_cv.errors import InputError
 from build_cv.formats.markdown.writer import escape_md
-from build_cv.pipeline.build import build_all, render_document
+from build_cv.pipeline.build import BuildOptions, build, render_document
 from build_cv.pipeline.plan import FORMATS, parse_formats
 from build_cv.schema.model import CV, PublicationSection
 from build_cv.sources.validate import validate
@@ -39,7 +39,8 @@ def test_format_lists() -> None:
 
 
 def test_every_text_format_of_every_variant_is_written(tmp_path: Path) -> None:
-    outcomes = build_all(DEFAULT_DATA, tmp_path, ["all"], formats=TEXT_FORMATS)
+    options = BuildOptions(variant="all", formats=TEXT_FORMATS)
+    outcomes = build(DEFAULT_DATA, tmp_path, options).outcomes
     assert all(o.error is None for o in outcomes)
     names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
     assert names == sorted(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from build_cv.pipeline.build import build
+from build_cv.pipeline.build import build_pdf
 from build_cv.preflight import extract_text, normalize
 from build_cv.view import page_ranges
 from tests.conftest import MINIMAL
@@ -63,7 +63,7 @@ def pdftotext(pdf: Path) -> str:
 def test_an_entry_taller_than_a_page_breaks_inside_itself(
     style: str, write_cv: Callable[[dict[str, object]], Path], tmp_path: Path
 ) -> None:
-    result = build(write_cv(huge_paper_cv(style)), tmp_path / "out")
+    result = build_pdf(write_cv(huge_paper_cv(style)), tmp_path / "out")
     report = result.report
     assert report.get("bounds").status == "pass", report.text()
     assert report.get("blank").status == "pass", report.text()
@@ -95,7 +95,7 @@ def test_a_long_homepage_shrinks_instead_of_overprinting(
     long_url = "https://example.org/" + "a-very-long-path-segment/" * 5 + "index.html"
     data["person"] = {**MINIMAL["person"], "homepage": long_url}  # type: ignore[dict-item]
     data["design"] = {"icons": True, "style": style}
-    result = build(write_cv(data), tmp_path / "out")
+    result = build_pdf(write_cv(data), tmp_path / "out")
     assert result.report.get("bounds").status == "pass", result.report.text()
     assert not [w for w in result.warnings if "past the right margin" in str(w)]
     text = normalize(extract_text(PdfReader(result.pdf))).replace(" ", "")

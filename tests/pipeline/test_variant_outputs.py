@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from build_cv.cli.main import main
-from build_cv.pipeline.build import build_all
+from build_cv.pipeline.build import BuildOptions, build
 
 CV: dict[str, Any] = {
     "person": {"name": "Ada Lovelace", "email": "ada@example.org", "phone": "+44 20 7946 0000"},
@@ -40,7 +40,7 @@ def write_cv(tmp_path: Path, data: dict[str, Any]) -> Path:
 def test_every_text_output_that_shows_a_hidden_value_fails_unwritten(tmp_path: Path) -> None:
     out = tmp_path / "out"
     formats = ("html", "md", "txt", "json")
-    outcomes = build_all(write_cv(tmp_path, CV), out, ["public"], formats=formats)
+    outcomes = build(write_cv(tmp_path, CV), out, BuildOptions("public", formats)).outcomes
     for outcome in outcomes:
         assert outcome.error is not None, outcome.target.format
         shown = outcome.error.render()
@@ -50,7 +50,7 @@ def test_every_text_output_that_shows_a_hidden_value_fails_unwritten(tmp_path: P
         assert "person.phone (written at" in shown and "found in line " in shown
         assert "ada@example.org" not in shown and "7946" not in shown
         assert not output.exists()
-    full = build_all(write_cv(tmp_path, CV), out, [None], formats=formats)
+    full = build(write_cv(tmp_path, CV), out, BuildOptions(None, formats)).outcomes
     assert all(o.error is None for o in full)  # the full CV hides nothing
 
 
@@ -72,5 +72,6 @@ def test_the_cli_says_which_field_to_reword_and_fails(
 
 def test_a_clean_variant_still_builds_every_text_format(tmp_path: Path) -> None:
     data = {**CV, "summary": "Engines.", "sections": []}
-    outcomes = build_all(write_cv(tmp_path, data), tmp_path, ["public"], formats=("html", "json"))
+    options = BuildOptions("public", ("html", "json"))
+    outcomes = build(write_cv(tmp_path, data), tmp_path, options).outcomes
     assert [o.error for o in outcomes] == [None, None]

@@ -12,7 +12,7 @@ import yaml
 from pypdf import PdfReader
 
 from build_cv.cli.main import main
-from build_cv.pipeline.build import BuildResult, build
+from build_cv.pipeline.build import BuildOptions, BuildResult, build_pdf
 from build_cv.preflight import extract_text, normalize
 from tests.conftest import DEFAULT_DATA
 from tests.test_variants import FIELDS, full_of_tokens
@@ -117,7 +117,10 @@ def test_one_variant_by_name_and_its_page_gate(
 @pytest.fixture(scope="module")
 def default_variants(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuildResult]:
     out = tmp_path_factory.mktemp("variants")
-    return {name: build(DEFAULT_DATA, out, variant=name) for name in ("short", "public")}
+    return {
+        name: build_pdf(DEFAULT_DATA, out, BuildOptions(variant=name))
+        for name in ("short", "public")
+    }
 
 
 def test_default_short_cv_is_two_pages_with_what_a_short_cv_needs(

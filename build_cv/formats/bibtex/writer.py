@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from build_cv.formats import Choices, Document
 from build_cv.schema.model import CV, Publication, PublicationSection
 from build_cv.sources.bibtex_export import format_bibtex
 from build_cv.sources.bibtex_model import PREPRINT_VENUE, BibAuthor, BibEntry
@@ -85,3 +86,8 @@ def _as_shown(entry: BibEntry, p: Publication) -> BibEntry:
 
 
 _DETAILS = ("volume", "number", "pages", "publisher", "location", "type_label", "note")
+
+
+def write(document: Document, choices: Choices) -> str:
+    """The .bib of the selected publications, as the formats table calls a text writer."""
+    return write_bibtex(document.cv)

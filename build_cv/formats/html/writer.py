@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from build_cv.formats import Choices, Document
 from build_cv.formats.templating import environment
 from build_cv.markup import render
 from build_cv.schema.model import Design
@@ -83,3 +84,8 @@ def render_html(view: View, design: Design) -> str:
         color=COLORS[design.color],
         lang=design.language,
     )
+
+
+def write(document: Document, choices: Choices) -> str:
+    """The page, as the formats table calls a text writer."""
+    return render_html(document.view, document.cv.design)

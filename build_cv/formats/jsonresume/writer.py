@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 
 from build_cv.errors import BuildCVError
+from build_cv.formats import Choices, Document
 from build_cv.schema import model as m
 from build_cv.view import doi_url
 from build_cv.view import profiles as view_profiles
@@ -239,3 +240,8 @@ def _reference(e: m.Reference) -> Json:
         "x-url": e.url,
         "x-tags": list(e.tags),
     }
+
+
+def write(document: Document, choices: Choices) -> str:
+    """The JSON Resume of the selected record, as the formats table calls a text writer."""
+    return render_json_resume(document.cv)

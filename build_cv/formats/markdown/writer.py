@@ -22,17 +22,18 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from build_cv.formats import Choices, Document, FrontMatter
 from build_cv.formats.templating import environment
 from build_cv.markup import render
 from build_cv.view import Raw, Rich, SectionView, View
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FrontMatter = Literal["jekyll", "hugo"]  # as build_cv.formats.FRONT_MATTERS
+
 
 _ALWAYS = re.compile(r"([\\`*_\[\]<$~|{])|&(?=#?\w+;)")
 # `!` right before a link's `[`, unless a backslash escapes it (an even run of them is text).
@@ -146,3 +147,8 @@ def render_markdown(view: View, front: FrontMatter | None = None) -> str:
     )
     body = no_images(re.sub(r"\n{3,}", "\n\n", body))
     return (front_matter(view, front) if front else "") + body
+
+
+def write(document: Document, choices: Choices) -> str:
+    """The Markdown, as the formats table calls a text writer."""
+    return render_markdown(document.view, choices.front_matter)

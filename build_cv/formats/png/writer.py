@@ -16,6 +16,7 @@ import pypdfium2
 
 from build_cv import pdfium
 from build_cv.errors import BuildCVError
+from build_cv.formats import Choices
 
 DPI = 150  # an A4 page 1241 px wide: body text is about 18 px high
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -102,3 +103,9 @@ def _unfilter(raw: bytes, row: int, height: int) -> bytes:
     if any(line[0] != 0 for line in lines):
         raise ValueError("only PNGs without row filters (as encode_png writes) are read")
     return b"".join(line[1:] for line in lines)
+
+
+def write(pdf: bytes, choices: Choices) -> list[bytes]:
+    """Each page asked for (`choices.pages`) as a PNG file, as the formats table calls a
+    writer that reads the checked PDF."""
+    return [encode_png(image) for image in render_pages(pdf, choices.pages)]

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from build_cv.formats import Choices, Document
 from build_cv.formats.templating import environment
 from build_cv.markup import TOKEN
 from build_cv.view import Raw, Rich, View
@@ -57,3 +58,8 @@ def render_text(view: View) -> str:
     env.filters["underline"] = _underline
     body = env.get_template("cv.txt.j2").render(view=view, header=view.header, labels=view.labels)
     return re.sub(r"\n{3,}", "\n\n", body).strip("\n") + "\n"
+
+
+def write(document: Document, choices: Choices) -> str:
+    """The plain text, as the formats table calls a text writer."""
+    return render_text(document.view)

@@ -19,7 +19,7 @@ from build_cv.cli.main import main
 from build_cv.errors import InputError
 from build_cv.formats.jsonresume.importer import Imported, import_json_resume, read_json_resume
 from build_cv.formats.jsonresume.writer import json_resume
-from build_cv.pipeline.build import build
+from build_cv.pipeline.build import build_pdf
 from build_cv.schema.model import CV
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
@@ -494,7 +494,7 @@ def test_the_realistic_resumes_keep_their_contact_data() -> None:
 def test_every_imported_fixture_builds(name: str, tmp_path: Path) -> None:
     out = tmp_path / f"{name}.yaml"
     assert main(["import", str(RESUMES / f"{name}.json"), "-o", str(out)]) == 0
-    result = build(out, tmp_path / "out")
+    result = build_pdf(out, tmp_path / "out")
     assert result.report.ok() and result.report.pages
 
 

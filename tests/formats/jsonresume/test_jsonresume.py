@@ -13,7 +13,7 @@ from build_cv.errors import InputError, SchemaError
 from build_cv.formats.jsonresume.importer import import_json_resume, read_json_resume
 from build_cv.formats.jsonresume.writer import SCHEMA_FILE, json_resume, schema_problems
 from build_cv.formats.latex.writer import SOURCE_MARK
-from build_cv.pipeline.build import build, load_cv, render_document, tex_for
+from build_cv.pipeline.build import build_pdf, load_cv, render_document, tex_for
 from build_cv.schema.model import CV
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
@@ -107,5 +107,5 @@ def test_broken_input_is_named_with_its_place(tmp_path: Path) -> None:
 def test_import_writes_yaml_that_builds(tmp_path: Path) -> None:
     out = tmp_path / "grace.yaml"
     assert main(["import", str(EVERY_SECTION), "-o", str(out)]) == 0
-    result = build(out, tmp_path / "out")
+    result = build_pdf(out, tmp_path / "out")
     assert result.report.ok() and result.report.pages

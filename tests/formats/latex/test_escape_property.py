@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from build_cv.errors import SchemaError
 from build_cv.formats.latex.escape import escape, markup
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import build, tex_for
+from build_cv.pipeline.build import build_pdf, tex_for
 from build_cv.preflight import extract_text, normalize
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
@@ -196,7 +196,7 @@ def check_pdf_text(text: str, tmp_path: Path) -> None:
     path = tmp_path / "prop.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
-        result = build(path, tmp_path / "out")
+        result = build_pdf(path, tmp_path / "out")
     except SchemaError as exc:
         assert not text.strip(), exc.render()  # only blank text is rejected
         return

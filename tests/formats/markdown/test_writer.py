@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from build_cv.formats import Choices
 from build_cv.formats.markdown.writer import escape_md, front_matter, link_md, markup_md
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import FormatOptions, load_cv, render_document
+from build_cv.pipeline.build import load_cv, render_document
 from build_cv.view import build_view
 from tests.conftest import DEFAULT_DATA, FIXTURES
 from tests.formats.html.test_writer import Page
@@ -135,7 +136,7 @@ def test_site_generator_syntax_stays_text() -> None:
     """The fast check of fixtures/sitegen.yaml; test_sitegen.py runs Hugo and Jekyll."""
     cv = load_cv(FIXTURES / "sitegen.yaml")[1]
     for kind in ("hugo", "jekyll"):
-        md = render_document("md", cv, FormatOptions(front_matter=kind))
+        md = render_document("md", cv, Choices(front_matter=kind))
         body = md.split("---\n", 2)[2]
         assert "{" not in md
         text = rendered(body).joined()

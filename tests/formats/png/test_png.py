@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from build_cv.formats.png.writer import Image, decode_png, encode_png, render_pages
-from build_cv.pipeline.build import BuildResult, FormatOptions, build_all
+from build_cv.pipeline.build import BuildOptions, BuildResult, build
 from tests.conftest import MINIMAL, ROOT
 
 PREVIEW = ROOT / "docs" / "preview.png"
@@ -55,9 +55,7 @@ def test_png_alone_draws_every_page_without_publishing_the_pdf(
         }
     ]
     out = tmp_path / "out"
-    (outcome,) = build_all(
-        write_cv(long), out, [None], formats=("png",), options=FormatOptions(pages=None)
-    )
+    (outcome,) = build(write_cv(long), out, BuildOptions(formats=("png",), pages=None)).outcomes
     assert outcome.error is None
     assert not (out / "cv.pdf").exists()
     first, second = decode_png((out / "cv.png").read_bytes()), (out / "cv.page-2.png")

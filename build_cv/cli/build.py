@@ -1,0 +1,211 @@
+"""`build-cv build` and `build-cv watch`: the options into one `BuildOptions`, the cache
+asked first, then one build, whose results are told as one report or one table.
+
+This module is imported before the heavy ones (pydantic, jinja2, pypdf): a rebuild with
+nothing changed is answered from the cache before any of them load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from build_cv.cli.common import Transcript, limits, print_warnings, quiet_pypdf, report
+from build_cv.errors import BuildCVError, Stopped
+from build_cv.formats import parse_formats
+from build_cv.pipeline import cache
+from build_cv.pipeline.options import BuildOptions, request
+
+if TYPE_CHECKING:
+    from build_cv.pipeline.build import Built, Outcome
+    from build_cv.typeset.engine import Started
+
+
+def options_of(args: argparse.Namespace) -> BuildOptions:
+    """Every option of the command line that shapes the build, in one object."""
+    return BuildOptions(
+        variant=args.variant,
+        formats=parse_formats(args.format),
+        limits=limits(args),
+        strict=args.strict,
+        trust_raw=args.trust_raw,
+        allow_outside=args.allow_outside,
+        front_matter=args.front_matter,
+        pages=None if args.pages == "all" else 1,
+        verify_reproducible=args.verify_reproducible,
+        timeout=args.timeout,
+    )
+
+
+def build_command(args: argparse.Namespace) -> int:
+    options = options_of(args)
+    if args.no_cache or options.verify_reproducible:
+        return _build_fresh(args.data, args.out, options, Transcript())[0]
+    root = cache.cache_root()
+    if root is None:
+        return _build_fresh(args.data, args.out, options, Transcript())[0]
+    key = cache.request_key(request(args.data, args.out, options))
+    names = cache.own_names(args.data.stem, options.formats)
+    found = cache.lookup(root, key, args.out, names)
+    if found.note:
+        print(f"build-cv: note: {found.note}", file=sys.stderr)
+    if found.hit is not None:
+        found.hit.replay()
+        sys.stderr.write(found.hit.stderr)
+        sys.stdout.write(found.hit.stdout)
+        print("Nothing changed since the last build: its files were reused (--no-cache rebuilds).")
+        return 0
+    from build_cv.pipeline import prestart
+
+    transcript = Transcript()
+    memory = prestart.memory_for(root, key)
+    code, built = _build_fresh(args.data, args.out, options, transcript, memory)
+    if code == 0 and built is not None:
+        results = [o.result for o in built.outcomes if o.result is not None]
+        outputs = [path for r in results for path in r.files.values()]
+        stdout = "".join(f"{line}\n" for line in transcript.out)
+        stderr = "".join(f"{line}\n" for line in transcript.err)
+        cache.store(root, key, built.inputs, outputs, stdout, stderr)
+        from build_cv.pipeline.build import BuildResult  # loaded by the build already
+
+        typeset = [r for r in results if isinstance(r, BuildResult)]
+        if typeset:
+            prestart.remember(memory, typeset[0].tex_text, typeset[0].epoch)
+    return code
+
+
+def _build_fresh(
+    data: Path,
+    out: Path,
+    options: BuildOptions,
+    say: Transcript,
+    memory: Path | None = None,
+) -> tuple[int, Built | None]:
+    """Build from scratch; `memory` holds what the last build of this command typeset
+    first (None: a cold build, which reuses nothing)."""
+    if not {"pdf", "png"} & set(options.formats):
+        return _build_with(data, out, options, say, None)
+    from build_cv.pipeline.prestart import prestart
+
+    started = prestart(data, memory)  # a rebuild: TeX starts while the imports run
+    try:
+        return _build_with(data, out, options, say, started)
+    finally:
+        if started is not None:
+            started.close()
+
+
+def _build_with(
+    data: Path, out: Path, options: BuildOptions, say: Transcript, started: Started | None
+) -> tuple[int, Built | None]:
+    from build_cv.pipeline.build import BuildResult, build
+
+    quiet_pypdf()
+    if not options.several:
+        built = build(data, out, options, started=started)
+        (outcome,) = built.outcomes
+        if outcome.error is not None:
+            raise outcome.error
+        result = outcome.result
+        assert isinstance(result, BuildResult)
+        print_warnings(result.warnings, say)
+        say.say(result.report.text())
+        note = " (reproducible: verified by a second build)" if options.verify_reproducible else ""
+        say.say(f"Wrote {result.pdf} and {result.tex}; sha256 {result.sha256}{note}")
+        return 0, built
+    from build_cv.cli.progress import Progress
+
+    tty = sys.stdout.isatty()
+    progress = Progress(tty)
+    try:
+        built = build(data, out, options, progress=progress, started=started)
+    finally:
+        progress.close()
+    return _table(built.outcomes, say, show_format=options.formats != ("pdf",), tty=tty), built
+
+
+def plain_table(rows: list[tuple[str, str, str, str]], show_format: bool) -> list[str]:
+    width = max(len("variant"), *(len(r[0]) for r in rows))
+    head = "format  " if show_format else ""
+    lines = [f"{'variant':<{width}}  {head}pages  result"]
+    for name, form, pages, result in rows:
+        shown = f"{form:<6}  " if show_format else ""
+        lines.append(f"{name:<{width}}  {shown}{pages:>5}  {result}")
+    return lines
+
+
+def _table(outcomes: list[Outcome], say: Transcript, show_format: bool, tty: bool) -> int:
+    """Each warning once and each error as its target ends, then one table of them all."""
+    rows = []
+    told: set[str] = set()
+    for o in outcomes:
+        name = o.target.name
+        if o.result is not None:
+            print_warnings(o.result.warnings, say, told)
+            result = f"ok, {next(iter(o.result.files.values()))}"
+        elif o.error is not None:
+            print_warnings(o.error.warnings, say, told)
+            label = f"{name} {o.target.format}" if show_format else name
+            say.warn(f"build-cv: {label}: {o.error.render()}")
+            for note in o.error.notes:
+                say.warn(note)
+            result = f"FAILED ({type(o.error).__name__.removesuffix('Error') or 'Error'})"
+        pages = "-" if o.pages is None else str(o.pages)
+        rows.append((name, o.target.format, pages, result))
+    if tty:
+        from build_cv.cli.progress import rich_table
+
+        rich_table(rows, show_format)
+    for line in plain_table(rows, show_format):
+        (say.keep if tty else say.say)(line)
+    failed = sum(o.result is None for o in outcomes)
+    if failed:
+        say.warn(f"build-cv: {failed} of {len(outcomes)} failed")
+    return 1 if failed else 0
+
+
+def watch_command(args: argparse.Namespace) -> int:
+    """Build on every save; an error is shown and the previous files stay."""
+    from build_cv.pipeline.build import load_cv
+    from build_cv.pipeline.watch import watch
+    from build_cv.sources.bib_section import bib_files
+
+    args.no_cache, args.verify_reproducible = False, False
+    args.format, args.front_matter, args.pages = "pdf", None, "1"
+    known: list[Path] = [args.data]
+
+    def inputs() -> list[Path]:
+        try:
+            _, cv = load_cv(args.data, allow_outside=args.allow_outside)
+        except BuildCVError:
+            return known
+        known[:] = [args.data, *bib_files(cv, args.data)]
+        return known
+
+    def rebuild() -> None:
+        start = time.monotonic()
+        try:
+            code = build_command(args)
+        except BuildCVError as exc:
+            report(exc)
+            code = exc.exit_code
+        took = time.monotonic() - start
+        result = "built" if code == 0 else "failed; the previous files stay"
+        print(
+            f"build-cv: {time.strftime('%H:%M:%S')} {result} in {took:.1f} s; "
+            "watching for changes (Ctrl-C stops)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        watch(inputs, rebuild)
+    except (KeyboardInterrupt, Stopped) as exc:
+        print("build-cv: stopped watching", file=sys.stderr)
+        if isinstance(exc, Stopped) and exc.signum != signal.SIGINT:
+            return 128 + exc.signum  # ended by a service manager or a closed terminal
+    return 0

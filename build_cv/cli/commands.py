@@ -1,0 +1,120 @@
+"""The commands other than `build` and `watch`: `check`, `lint`, `import`, `new`, `doctor`
+and `schema`. Each imports what it needs when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from build_cv.cli import terminal
+from build_cv.cli.common import limits, print_warnings
+from build_cv.errors import InputError
+
+STDIN = Path("<stdin>")
+
+
+def new_command(args: argparse.Namespace) -> int:
+    from build_cv.pipeline.publish import write_new
+    from build_cv.sources.starter import starter_yaml
+
+    text = starter_yaml(args.name)
+    if str(args.output) == "-":
+        terminal.data_stdout().write(text)
+        return 0
+    write_new(args.output, text.encode("utf-8"), force_flag=False)
+    print(f"Wrote {args.output}; build it with: build-cv build {args.output}")
+    return 0
+
+
+def lint_command(args: argparse.Namespace) -> int:
+    from build_cv.pipeline.build import load_cv
+    from build_cv.pipeline.lint import lint, summary
+
+    loaded, cv = load_cv(args.data, allow_outside=args.allow_outside)
+    warnings = lint(loaded, cv)
+    n = len(warnings)
+    if not n:
+        print(f"{args.data}: no problems found")
+        return 0
+    if args.summary:
+        print(
+            f"{args.data}: {n} lint warning{'s' if n != 1 else ''} ({summary(warnings)}); "
+            f"see them with: build-cv lint {args.data}"
+        )
+    else:
+        print_warnings(warnings)
+        print(f"{args.data}: {n} warning{'s' if n != 1 else ''}")
+    if args.strict:
+        print("build-cv: lint failed: warnings are errors (--strict)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from build_cv.formats.jsonresume.importer import import_json_resume, read_json_resume
+    from build_cv.pipeline.publish import may_write, write_new
+
+    to_file = args.output is not None and str(args.output) != "-"
+    if to_file:  # before the work, and again when writing
+        may_write(args.output, args.force, (args.resume,))
+    imported = import_json_resume(read_json_resume(args.resume), source=args.resume)
+    for note in imported.notes:
+        print(f"build-cv: note: {note}", file=sys.stderr)
+    text = imported.yaml()
+    if not to_file:
+        terminal.data_stdout().writelines(text.splitlines(keepends=True))
+        return 0
+    write_new(args.output, text.encode("utf-8"), overwrite=args.force, protect=(args.resume,))
+    print(f"Wrote {args.output}; build it with: build-cv build {args.output}")
+    return 0
+
+
+def check_command(args: argparse.Namespace) -> int:
+    from build_cv.pipeline.build import load_cv, variant_expectations
+    from build_cv.preflight import Expectations, preflight
+
+    if args.variant is not None and args.data is None:
+        raise InputError("--variant needs --data: the variants are defined in the CV data")
+    if args.data is not None:
+        loaded, cv = load_cv(args.data, allow_outside=args.allow_outside)
+        exp = variant_expectations(cv, args.variant, limits(args), loaded)
+    else:
+        exp = Expectations(
+            min_pages=args.min_pages or 1,
+            max_pages=args.max_pages,
+            max_size_mb=args.max_size_mb or 10.0,
+        )
+    if args.paper:
+        exp.paper = args.paper
+    exp.pdfa = args.pdfa
+    if str(args.pdf) == "-":
+        report = preflight(STDIN, exp, source=sys.stdin.buffer)
+    else:
+        report = preflight(args.pdf, exp)
+    print(report.to_json(args.strict) if args.json else report.text())
+    if not report.ok(args.strict):
+        if not args.json:  # the report said what failed and why; this says only that it did
+            names = ", ".join(r.name for r in report.failed(args.strict))
+            print(f"build-cv: check failed: {names} (details in the report)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def doctor_command() -> int:
+    from build_cv.typeset import doctor
+
+    text, ok = doctor.report()
+    print(text)
+    return 0 if ok else 1
+
+
+def schema_command() -> int:
+    from build_cv.schema.model import CV
+
+    print(
+        json.dumps(CV.model_json_schema(), indent=2, ensure_ascii=False),
+        file=terminal.data_stdout(),
+    )
+    return 0

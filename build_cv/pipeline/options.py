@@ -1,0 +1,86 @@
+"""One object for every choice a build makes, in the manner of Black's `Mode`.
+
+The same options used to travel six ways (signatures, `partial`s, a `**dict`), and the
+cache key was a list of option names kept by hand: an option left off that list let the
+cache serve files built with another value. Here each option is a field, and the key is
+computed from the fields themselves, so a new option is part of the key unless it says
+it cannot change what a build writes or prints (`NOT_OUTPUT`).
+
+This module stays light (dataclasses only): the command line builds the key before a
+cache hit is decided, without pydantic, jinja2 or pypdf.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from build_cv.formats import FrontMatter
+from build_cv.schema import ALL_VARIANTS
+from build_cv.typeset.settings import DEFAULT_TIMEOUT
+
+FULL = None  # the variant name of the full CV: every entry, nothing hidden
+NOT_OUTPUT = {"output": False}  # metadata of a field that never changes the output
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Command-line overrides of the CV's (or variant's) checks; None keeps the data's value."""
+
+    min_pages: int | None = None
+    max_pages: int | None = None
+    max_size_mb: float | None = None
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Every option of a build: which documents, in which formats, checked how.
+
+    `variant` is a variant's name, None for the full CV, or `all` for the full CV and every
+    variant. `pages` is how many pages a PNG shows (None: every page). `speedups` off runs
+    TeX the plain way (docs/performance.md), for bisecting a wrong PDF.
+    """
+
+    variant: str | None = FULL
+    formats: tuple[str, ...] = ("pdf",)
+    limits: Limits = Limits()
+    strict: bool = False
+    trust_raw: bool = False
+    allow_outside: bool = False
+    front_matter: FrontMatter | None = None
+    pages: int | None = 1
+    verify_reproducible: bool = False
+    timeout: float = field(default=DEFAULT_TIMEOUT, metadata=NOT_OUTPUT)
+
+    def cache_key(self) -> dict[str, Any]:
+        """The fields that can change what a build writes or prints, by name."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if _output(f.metadata)}
+
+    @property
+    def several(self) -> bool:
+        """Whether the build makes more than one document (and ends with a table)."""
+        return self.variant == ALL_VARIANTS or self.formats != ("pdf",)
+
+
+def _output(metadata: Any) -> bool:
+    return bool(metadata.get("output", True))
+
+
+def _plain(value: Any) -> Any:
+    """A field as JSON can hold it: a nested dataclass as its own fields."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def request(data: os.PathLike[str], out_dir: os.PathLike[str], options: BuildOptions) -> Any:
+    """What a build is asked: the data and output folder as the files they are (spellings
+    and symbolic links aside), and its options: what the cache keys a build on."""
+    return {
+        "data": os.path.realpath(data),  # as Path.resolve, but a loop of links cannot raise
+        "out": os.path.realpath(out_dir),
+        "options": options.cache_key(),
+    }
