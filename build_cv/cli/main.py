@@ -28,7 +28,7 @@ from build_cv.cli import terminal
 from build_cv.errors import BuildCVError, InputError, Stopped, Warning_, quoted, shorten
 from build_cv.formats import FORMATS, FRONT_MATTERS, parse_formats
 from build_cv.pipeline import cache
-from build_cv.typeset.settings import DEFAULT_TIMEOUT
+from build_cv.typeset.settings import DEFAULT_TIMEOUT, NO_SPEEDUPS, speedups_from_environment
 
 if TYPE_CHECKING:
     from build_cv.pipeline.build import BuildResult, Outcome, Written
@@ -81,6 +81,15 @@ def _add_trust_raw(p: argparse.ArgumentParser) -> None:
         "--trust-raw",
         action="store_true",
         help="build raw LaTeX even where TeX cannot be isolated (see docs/security.md)",
+    )
+
+
+def _add_no_speedups(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-speedups",
+        action="store_true",
+        help=f"build the slow, plain way (implies --no-cache; also {NO_SPEEDUPS}=1): "
+        "to tell whether a wrong PDF comes from a speed-up (see docs/performance.md)",
     )
 
 
@@ -138,6 +147,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build twice and fail unless the PDFs are byte-identical",
     )
+    _add_no_speedups(b)
     _add_trust_raw(b)
     _add_allow_outside(b)
     _add_limits(b)
@@ -152,6 +162,7 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         help="seconds TeX may run (default %(default)s)",
     )
+    _add_no_speedups(w)
     _add_trust_raw(w)
     _add_allow_outside(w)
     _add_limits(w)
@@ -414,7 +425,10 @@ def _request(args: argparse.Namespace) -> dict[str, str]:
 
 def _build(args: argparse.Namespace) -> int:
     args.format = ",".join(parse_formats(args.format))
-    if args.no_cache or args.verify_reproducible:
+    args.speedups = not args.no_speedups and speedups_from_environment()
+    if not args.speedups:
+        print(f"build-cv: note: {SPEEDUPS_OFF}", file=sys.stderr)
+    if args.no_cache or args.verify_reproducible or not args.speedups:
         return _build_fresh(args, _Transcript())[0]
     root = cache.cache_root()
     if root is None:
@@ -448,6 +462,11 @@ def _build(args: argparse.Namespace) -> int:
     return code
 
 
+SPEEDUPS_OFF = (
+    "speed-ups off: no cache, no early start, TeX's own format, font maps and file database"
+)
+
+
 def _build_fresh(
     args: argparse.Namespace, say: _Transcript, memory: Path | None = None
 ) -> tuple[int, list[BuildResult | Written]]:
@@ -458,7 +477,8 @@ def _build_fresh(
         return _build_with(args, say, None)
     from build_cv.pipeline.prestart import prestart
 
-    started = prestart(args.data, memory)  # a rebuild: TeX starts while the imports run
+    # a rebuild: TeX starts while the imports run
+    started = prestart(args.data, memory, speedups=args.speedups)
     try:
         return _build_with(args, say, started)
     finally:
@@ -480,6 +500,7 @@ def _build_with(
         "verify_reproducible": args.verify_reproducible,
         "trust_raw": args.trust_raw,
         "allow_outside": args.allow_outside,
+        "speedups": args.speedups,
     }
     formats = tuple(args.format.split(","))
     if args.variant == ALL_VARIANTS or formats != ("pdf",):

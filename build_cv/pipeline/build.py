@@ -112,13 +112,16 @@ def build(
     trust_raw: bool = False,
     started: Started | None = None,
     allow_outside: bool = False,
+    speedups: bool = True,
 ) -> BuildResult:
     """Build one variant of `data` (the full CV by default) as a PDF and its .tex.
 
     `started` is a TeX pass the caller began while the data was still unread;
-    `allow_outside` lets a `bib:` name a file outside the YAML's folder.
+    `allow_outside` lets a `bib:` name a file outside the YAML's folder; without
+    `speedups`, nothing is taken from an earlier run or a faster path
+    (docs/performance.md, "Bisecting a wrong PDF").
     """
-    loaded, cv, targets = _prepare(data, out_dir, [variant], ("pdf",), allow_outside)
+    loaded, cv, targets = _prepare(data, out_dir, [variant], ("pdf",), allow_outside, speedups)
     result = build_target(
         targets[0],
         loaded,
@@ -129,6 +132,7 @@ def build(
         verify_reproducible=verify_reproducible,
         trust_raw=trust_raw,
         started=started,
+        speedups=speedups,
     )
     result.inputs = dict(loaded.read)
     return result
@@ -140,9 +144,10 @@ def _prepare(
     variants: list[str | None],
     formats: tuple[str, ...],
     allow_outside: bool = False,
+    speedups: bool = True,
 ) -> tuple[Loaded, CV, list[Target]]:
     """Read the data and plan the targets; refuse before TeX runs to overwrite an input."""
-    loaded, cv = load_cv(data, allow_outside=allow_outside)
+    loaded, cv = load_cv(data, allow_outside=allow_outside, speedups=speedups)
     targets = make_plan(data, out_dir, cv, variants, formats)
     refuse_overwriting(targets, [data, *bib_files(cv, data)])
     return loaded, cv, targets
@@ -159,6 +164,7 @@ def build_target(
     verify_reproducible: bool = False,
     trust_raw: bool = False,
     started: Started | None = None,
+    speedups: bool = True,
 ) -> BuildResult:
     """Compile and check one target's PDF, then publish it with its .tex."""
     made = _checked_pdf(
@@ -171,6 +177,7 @@ def build_target(
         verify_reproducible=verify_reproducible,
         trust_raw=trust_raw,
         started=started,
+        speedups=speedups,
     )
     out = target.outputs
     with locked(out.out_dir):
@@ -211,6 +218,7 @@ def _checked_pdf(
     verify_reproducible: bool,
     trust_raw: bool = False,
     started: Started | None = None,
+    speedups: bool = True,
 ) -> _Pdf:
     """The target's PDF, compiled and preflighted; a failure leaves `.failed` files."""
     out = target.outputs
@@ -220,15 +228,15 @@ def _checked_pdf(
     epoch = source_date_epoch(cv)
     view = build_view(cv)
     needs = scripts(view)
-    design, warnings = doctor.adjust(cv.design, needs.other)
+    design, warnings = doctor.adjust(cv.design, needs.other, speedups=speedups)
     where = Locator(loaded, view)
     warnings += leak_warnings(where, selection)
-    tex = render_tex(view, design, epoch, needs=needs)
+    tex = render_tex(view, design, epoch, needs=needs, speedups=speedups)
     secrets = secrets_of(selection, where)
     _refuse_leaks(target, out.tex, tex, secrets, warnings)
     exp = expectations(view, cv, selection.checks, limits or Limits(), secrets)
     tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
-    probe = partial(_while_tex_runs, design, needs.cjk)
+    probe = partial(_while_tex_runs, design, needs.cjk, speedups)
     if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
         probe()
     try:
@@ -239,6 +247,7 @@ def _checked_pdf(
             started=started,
             alongside=None if started is None else probe,
             tree_free=tree_free,
+            speedups=speedups,
         ) as compiled:
             warnings += glyph_warnings(where, cv, [g.char for g in compiled.missing])
             warnings += overfull_warnings(where, tex, compiled.overfull)
@@ -271,7 +280,7 @@ def _checked_pdf(
     digest = hashlib.sha256(pdf_bytes).hexdigest()
     if verify_reproducible:
         try:
-            _verify_reproducible(tex, epoch, timeout, digest, tree_free)
+            _verify_reproducible(tex, epoch, timeout, digest, tree_free, speedups)
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
     return _Pdf(tex, pdf_bytes, report, warnings, digest, epoch)
@@ -288,11 +297,11 @@ def _refuse_leaks(
         raise error
 
 
-def _while_tex_runs(design: Design, uses_cjk: bool) -> None:
+def _while_tex_runs(design: Design, uses_cjk: bool, speedups: bool = True) -> None:
     """Work that TeX need not wait for: probing the machine, and loading the checker
     (pypdf takes a tenth of a second to import), done while TeX typesets when the pass
     was started early, and before it otherwise."""
-    doctor.require(design, uses_cjk)
+    doctor.require(design, uses_cjk, speedups=speedups)
     import build_cv.preflight  # noqa: F401
 
 
@@ -410,6 +419,7 @@ def build_all(
     progress: Callable[[Target, str], None] | None = None,
     started: Started | None = None,
     allow_outside: bool = False,
+    speedups: bool = True,
 ) -> list[Outcome]:
     """Build every target; one that fails does not stop the others.
 
@@ -418,9 +428,9 @@ def build_all(
     not itself a target. `progress` hears of each target's stage (`typesetting`,
     `rendering`, `writing`) as it starts and of its end (`done`, `failed`). `started`, a
     TeX pass begun early, serves the first target that compiles. `allow_outside` lets a
-    `bib:` name a file outside the YAML's folder.
+    `bib:` name a file outside the YAML's folder; `speedups` as for `build`.
     """
-    loaded, cv, targets = _prepare(data, out_dir, variants, formats, allow_outside)
+    loaded, cv, targets = _prepare(data, out_dir, variants, formats, allow_outside, speedups)
     spare = [started] if started is not None else []
     outcomes = []
     pdfs: dict[str | None, bytes | BuildCVError] = {}
@@ -431,6 +441,7 @@ def build_all(
         timeout=timeout,
         verify_reproducible=verify_reproducible,
         trust_raw=trust_raw,
+        speedups=speedups,
     )
     pdf_only = partial(
         _pdf_or_error,
@@ -439,6 +450,7 @@ def build_all(
         timeout=timeout,
         verify_reproducible=verify_reproducible,
         trust_raw=trust_raw,
+        speedups=speedups,
     )
     tell = progress or (lambda target, stage: None)
     for target in targets:
@@ -487,9 +499,11 @@ def _pdf_or_error(target: Target, loaded: Loaded, cv: CV, **options: Any) -> byt
 
 
 def _verify_reproducible(
-    tex: str, epoch: int, timeout: float, digest: str, tree_free: bool
+    tex: str, epoch: int, timeout: float, digest: str, tree_free: bool, speedups: bool = True
 ) -> None:
-    with compile_tex(tex, source_date_epoch=epoch, timeout=timeout, tree_free=tree_free) as again:
+    with compile_tex(
+        tex, source_date_epoch=epoch, timeout=timeout, tree_free=tree_free, speedups=speedups
+    ) as again:
         second = hashlib.sha256(again.pdf.read_bytes()).hexdigest()
     if second != digest:
         raise CheckFailedError(
