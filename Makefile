@@ -3,10 +3,13 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Every package's version, so that a new release (ruff, mypy, pypdf...) cannot change a
+# build or turn the tests red by itself; pyproject.toml keeps the ranges users install.
+PINS   := constraints.txt
 DATA   ?= data/cv.yaml
 OUT    ?= out
 
-.PHONY: pdf all formats preview tex browser sitegen bytecode test quick lint format bench doctor clean gallery
+.PHONY: pdf all formats preview tex browser sitegen bytecode test quick lint format bench doctor clean gallery pins
 
 pdf: $(STAMP) tex bytecode
 	-@$(VENV)/bin/build-cv lint --summary $(DATA)
@@ -46,11 +49,25 @@ sitegen:
 bytecode: $(STAMP)
 	@$(PY) -m compileall -q build_cv >/dev/null
 
-$(STAMP): pyproject.toml
+# -c adds to a constraint file the machine's pip configuration may name; PIP_CONSTRAINT
+# would replace it. The build of build-cv itself (setuptools) is pinned too.
+$(STAMP): pyproject.toml $(PINS)
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c $(PINS) --upgrade pip
+	$(PY) -m pip install --quiet -c $(PINS) --build-constraint $(PINS) -e '.[dev]'
 	touch $(STAMP)
+
+# Regenerate the pins: the newest releases pyproject.toml allows, in a fresh venv. Then
+# read the diff, run `make test` and commit the two together.
+pins:
+	rm -rf .venv-pins
+	python3 -m venv .venv-pins
+	.venv-pins/bin/python -m pip install --quiet --upgrade pip setuptools
+	.venv-pins/bin/python -m pip install --quiet -e '.[dev]'
+	{ echo '# Made by `make pins` from pyproject.toml; `make` installs these versions.'; \
+	  .venv-pins/bin/python -m pip freeze --all --exclude-editable; } > $(PINS).new
+	mv $(PINS).new $(PINS)
+	rm -rf .venv-pins
 
 test: $(STAMP) tex browser sitegen lint bytecode
 	$(PY) -m pytest -q

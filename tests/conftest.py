@@ -13,6 +13,7 @@ from hypothesis import settings
 
 from build_cv.pipeline.build import BuildResult, build_pdf, load_cv
 from build_cv.schema.model import CV
+from build_cv.typeset.settings import NO_SPEEDUPS
 
 # CI runs the same examples every time, so a red run is reproducible and never random.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -23,6 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "cv.yaml"
 DEFAULT_BIB = ROOT / "data" / "publications.bib"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _speedups_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A BUILD_CV_NO_SPEEDUPS left set from a bisection (docs/performance.md) must not
+    change what the tests check: the tests of the switch set it themselves."""
+    monkeypatch.delenv(NO_SPEEDUPS, raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from build_cv.errors import BuildCVError, Stopped
 from build_cv.formats import parse_formats
 from build_cv.pipeline import cache
 from build_cv.pipeline.options import BuildOptions, request
+from build_cv.typeset.settings import speedups_from_environment
 
 if TYPE_CHECKING:
     from build_cv.pipeline.build import Built, Outcome
@@ -38,12 +39,20 @@ def options_of(args: argparse.Namespace) -> BuildOptions:
         pages=None if args.pages == "all" else 1,
         verify_reproducible=args.verify_reproducible,
         timeout=args.timeout,
+        speedups=not args.no_speedups and speedups_from_environment(),
     )
+
+
+SPEEDUPS_OFF = (
+    "speed-ups off: no cache, no early start, TeX's own format, font maps and file database"
+)
 
 
 def build_command(args: argparse.Namespace) -> int:
     options = options_of(args)
-    if args.no_cache or options.verify_reproducible:
+    if not options.speedups:
+        print(f"build-cv: note: {SPEEDUPS_OFF}", file=sys.stderr)
+    if args.no_cache or options.verify_reproducible or not options.speedups:
         return _build_fresh(args.data, args.out, options, Transcript())[0]
     root = cache.cache_root()
     if root is None:
@@ -91,7 +100,8 @@ def _build_fresh(
         return _build_with(data, out, options, say, None)
     from build_cv.pipeline.prestart import prestart
 
-    started = prestart(data, memory)  # a rebuild: TeX starts while the imports run
+    # a rebuild: TeX starts while the imports run
+    started = prestart(data, memory, speedups=options.speedups)
     try:
         return _build_with(data, out, options, say, started)
     finally:

@@ -27,7 +27,7 @@ from build_cv.cli import terminal
 from build_cv.cli.common import DEFAULT_DATA, DEFAULT_OUT, quiet_pypdf, report
 from build_cv.errors import BuildCVError, Stopped, quoted, shorten
 from build_cv.formats import FORMATS, FRONT_MATTERS
-from build_cv.typeset.settings import DEFAULT_TIMEOUT
+from build_cv.typeset.settings import DEFAULT_TIMEOUT, NO_SPEEDUPS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,6 +71,15 @@ def _add_trust_raw(p: argparse.ArgumentParser) -> None:
         "--trust-raw",
         action="store_true",
         help="build raw LaTeX even where TeX cannot be isolated (see docs/security.md)",
+    )
+
+
+def _add_no_speedups(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-speedups",
+        action="store_true",
+        help=f"build the slow, plain way (implies --no-cache; also {NO_SPEEDUPS}=1): "
+        "to tell whether a wrong PDF comes from a speed-up (see docs/performance.md)",
     )
 
 
@@ -128,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build twice and fail unless the PDFs are byte-identical",
     )
+    _add_no_speedups(b)
     _add_trust_raw(b)
     _add_allow_outside(b)
     _add_limits(b)
@@ -142,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         help="seconds TeX may run (default %(default)s)",
     )
+    _add_no_speedups(w)
     _add_trust_raw(w)
     _add_allow_outside(w)
     _add_limits(w)

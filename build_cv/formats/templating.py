@@ -21,12 +21,19 @@ from build_cv.userdirs import user_cache
 
 
 def environment(
-    templates: Path, finalize: Callable[[Any], Any], *, autoescape: bool = False, **syntax: Any
+    templates: Path,
+    finalize: Callable[[Any], Any],
+    *,
+    autoescape: bool = False,
+    compiled: bool = True,
+    **syntax: Any,
 ) -> jinja2.Environment:
-    """Strict (an unknown name is an error), with a writer's own escaping in `finalize`."""
+    """Strict (an unknown name is an error), with a writer's own escaping in `finalize`;
+    `compiled`: templates compiled by an earlier run are reused (a build with its
+    speed-ups off compiles its own)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
-        bytecode_cache=_compiled_templates(),
+        bytecode_cache=_compiled_templates() if compiled else None,
         autoescape=autoescape,
         trim_blocks=True,
         lstrip_blocks=True,

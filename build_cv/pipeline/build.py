@@ -160,7 +160,7 @@ def build(
     of its end (`done`, `failed`). `started`, a TeX pass begun while the data was still
     unread, serves the first target that typesets.
     """
-    loaded, cv = load_cv(data, allow_outside=options.allow_outside)
+    loaded, cv = load_cv(data, allow_outside=options.allow_outside, speedups=options.speedups)
     targets = make_plan(data, out_dir, cv, [options.variant], options.formats)
     refuse_overwriting(targets, [data, *bib_files(cv, data)])
     spare = [started] if started is not None else []
@@ -289,13 +289,13 @@ def _checked_pdf(
     require_isolation(variant.loaded, cv, options.trust_raw)
     epoch = source_date_epoch(cv)
     needs = scripts(view)
-    design, warnings = doctor.adjust(cv.design, needs.other)
+    design, warnings = doctor.adjust(cv.design, needs.other, speedups=options.speedups)
     warnings = [*variant.warnings, *warnings]
-    tex = render_tex(view, design, epoch, needs=needs)
+    tex = render_tex(view, design, epoch, needs=needs, speedups=options.speedups)
     _refuse_leaks(target, out.tex, tex, variant.secrets, warnings)
     exp = expectations(view, cv, variant.selection.checks, options.limits, variant.secrets)
     tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
-    probe = partial(_while_tex_runs, design, needs.cjk)
+    probe = partial(_while_tex_runs, design, needs.cjk, options.speedups)
     if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
         probe()
     try:
@@ -306,6 +306,7 @@ def _checked_pdf(
             started=started,
             alongside=None if started is None else probe,
             tree_free=tree_free,
+            speedups=options.speedups,
         ) as compiled:
             warnings += glyph_warnings(where, cv, [g.char for g in compiled.missing])
             warnings += overfull_warnings(where, tex, compiled.overfull)
@@ -338,7 +339,7 @@ def _checked_pdf(
     digest = hashlib.sha256(pdf_bytes).hexdigest()
     if options.verify_reproducible:
         try:
-            _verify_reproducible(tex, epoch, timeout, digest, tree_free)
+            _verify_reproducible(tex, epoch, timeout, digest, tree_free, options.speedups)
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
     return _Pdf(tex, pdf_bytes, report, warnings, digest, epoch)
@@ -355,11 +356,11 @@ def _refuse_leaks(
         raise error
 
 
-def _while_tex_runs(design: Design, uses_cjk: bool) -> None:
+def _while_tex_runs(design: Design, uses_cjk: bool, speedups: bool = True) -> None:
     """Work that TeX need not wait for: probing the machine, and loading the checker
     (pypdf takes a tenth of a second to import), done while TeX typesets when the pass
     was started early, and before it otherwise."""
-    doctor.require(design, uses_cjk)
+    doctor.require(design, uses_cjk, speedups=speedups)
     import build_cv.preflight  # noqa: F401
 
 
@@ -412,9 +413,11 @@ def _pdf_or_error(
 
 
 def _verify_reproducible(
-    tex: str, epoch: int, timeout: float, digest: str, tree_free: bool
+    tex: str, epoch: int, timeout: float, digest: str, tree_free: bool, speedups: bool = True
 ) -> None:
-    with compile_tex(tex, source_date_epoch=epoch, timeout=timeout, tree_free=tree_free) as again:
+    with compile_tex(
+        tex, source_date_epoch=epoch, timeout=timeout, tree_free=tree_free, speedups=speedups
+    ) as again:
         second = hashlib.sha256(again.pdf.read_bytes()).hexdigest()
     if second != digest:
         raise CheckFailedError(

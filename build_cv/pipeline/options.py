@@ -18,7 +18,7 @@ from typing import Any
 
 from build_cv.formats import FrontMatter
 from build_cv.schema import ALL_VARIANTS
-from build_cv.typeset.settings import DEFAULT_TIMEOUT
+from build_cv.typeset.settings import DEFAULT_TIMEOUT, speedups_from_environment
 
 FULL = None  # the variant name of the full CV: every entry, nothing hidden
 NOT_OUTPUT = {"output": False}  # metadata of a field that never changes the output
@@ -52,6 +52,7 @@ class BuildOptions:
     pages: int | None = 1
     verify_reproducible: bool = False
     timeout: float = field(default=DEFAULT_TIMEOUT, metadata=NOT_OUTPUT)
+    speedups: bool = field(default_factory=speedups_from_environment)
 
     def cache_key(self) -> dict[str, Any]:
         """The fields that can change what a build writes or prints, by name."""

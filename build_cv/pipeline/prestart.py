@@ -60,13 +60,16 @@ def predicted_epoch(data: Path) -> int | None:
     return epoch if epoch >= 0 else None
 
 
-def prestart(data: Path, memory: Path | None = None) -> Started | None:
-    """A first TeX pass already loading the remembered head, or None: a cold build, or
-    no good guess (the build then starts its pass itself, once the document is rendered).
+def prestart(data: Path, memory: Path | None = None, *, speedups: bool = True) -> Started | None:
+    """A first TeX pass already loading the remembered head, or None: a cold build, a
+    build without its `speedups`, or no good guess (the build then starts its pass
+    itself, once the document is rendered).
 
     `memory` is where the last build of this command left its document's head (None for
     a cold build, which reuses nothing).
     """
+    if not speedups:
+        return None
     epoch = predicted_epoch(data)
     if epoch is None:
         return None

@@ -14,9 +14,10 @@ from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import Loaded, load_yaml
 
 
-def load_cv(data: Path, *, allow_outside: bool = False) -> tuple[Loaded, CV]:
-    """`allow_outside`: the user consents to `bib:` files outside the YAML's folder."""
-    loaded = load_yaml(data)
+def load_cv(data: Path, *, allow_outside: bool = False, speedups: bool = True) -> tuple[Loaded, CV]:
+    """`allow_outside`: the user consents to `bib:` files outside the YAML's folder;
+    `speedups`: the YAML may be parsed by libyaml."""
+    loaded = load_yaml(data, speedups=speedups)
     return loaded, from_loaded(loaded, allow_outside=allow_outside)
 
 

@@ -151,14 +151,14 @@ class _KeyProblem(Exception):
         self.message = message
 
 
-def load_yaml(path: Path) -> Loaded:
+def load_yaml(path: Path, *, speedups: bool = True) -> Loaded:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    loaded = load_yaml_text(decode(data, path), path)
+    loaded = load_yaml_text(decode(data, path), path, speedups=speedups)
     record_read(loaded.read, path, data)
     return loaded
 
@@ -200,10 +200,11 @@ def _mostly_nul(data: bytes) -> bool:
     return len(head) >= 4 and head.count(0) * 3 >= len(head)
 
 
-def load_yaml_text(text: str, path: Path) -> Loaded:
+def load_yaml_text(text: str, path: Path, *, speedups: bool = True) -> Loaded:
+    """`speedups`: parse with libyaml where PyYAML has it (see `_compose`)."""
     lines = text.splitlines()
     try:
-        node = _compose(text)
+        node = _compose(text, speedups)
         if node is None:
             raise InputError(f"{path}: the file is empty")
         builder = _Builder()
@@ -223,11 +224,11 @@ def load_yaml_text(text: str, path: Path) -> Loaded:
     return Loaded(path=path, data=data, positions=builder.positions)
 
 
-def _compose(text: str) -> yaml.Node | None:
+def _compose(text: str, speedups: bool = True) -> yaml.Node | None:
     """The document's nodes, from libyaml when PyYAML has it (twenty times as fast as
-    the Python parser); errors come from the Python parser, whose positions count
-    characters where libyaml's count bytes."""
-    fast = getattr(yaml, "CSafeLoader", None)
+    the Python parser) and `speedups` allow it; errors come from the Python parser,
+    whose positions count characters where libyaml's count bytes."""
+    fast = getattr(yaml, "CSafeLoader", None) if speedups else None
     if fast is not None:
         try:
             return yaml.compose(text, Loader=fast)

@@ -49,6 +49,10 @@ def _tex_files() -> dict[str, str]:
 @cache
 def _fonts() -> dict[str, str]:
     """One fc-list call for every font family probed."""
+    return _font_files()
+
+
+def _font_files() -> dict[str, str]:
     if shutil.which("fc-list") is None:
         return {}
     result: dict[str, str] = {}
@@ -66,12 +70,15 @@ def _run(cmd: list[str]) -> str:
         return ""
 
 
-def adjust(design: Design, uses_other_script: bool) -> tuple[Design, list[Warning_]]:
+def adjust(
+    design: Design, uses_other_script: bool, *, speedups: bool = True
+) -> tuple[Design, list[Warning_]]:
     """The design this machine can typeset: Greek and Cyrillic without CMU are left as is.
 
     Probed only when the text has such letters, so an everyday build asks nothing here.
     """
-    if not (uses_other_script and design.script_fallback) or known(by_name("cm-unicode")):
+    cmu = by_name("cm-unicode")
+    if not (uses_other_script and design.script_fallback) or known(cmu, speedups=speedups):
         return design, []
     req = by_name("cm-unicode")
     warning = Warning_(
@@ -80,12 +87,17 @@ def adjust(design: Design, uses_other_script: bool) -> tuple[Design, list[Warnin
     return design.model_copy(update={"script_fallback": False}), [warning]
 
 
-def known(req: Requirement) -> bool:
+def known(req: Requirement, *, speedups: bool = True) -> bool:
     """Whether a build may count on `req`: what the probes found for this installation,
     kept per installation (a new package, font or program is a new installation), so
-    that a build does not run kpsewhich and fc-list (a tenth of a second) every time."""
+    that a build does not run kpsewhich and fc-list (a tenth of a second) every time.
+    Without `speedups`, the machine is asked afresh: a kept answer that is wrong would
+    change the design (`adjust`)."""
     if req.kind == "program":
         return shutil.which(req.probe) is not None
+    if not speedups:
+        where = kpse.find(req.probe) if req.kind == "tex" else _font_files().get(req.probe)
+        return where is not None
     return _probed().get(req.name, False)
 
 
@@ -102,7 +114,7 @@ def _probed() -> dict[str, bool]:
     return probed
 
 
-def require(design: Design, uses_cjk: bool) -> None:
+def require(design: Design, uses_cjk: bool, *, speedups: bool = True) -> None:
     """Raise for a piece this document needs that is missing, naming its package.
 
     A missing piece would otherwise fail deep inside TeX with a cryptic message. The
@@ -113,7 +125,7 @@ def require(design: Design, uses_cjk: bool) -> None:
     needed += ["EB Garamond Initials"] if design.style == "fancy" else []
     for name in needed:
         req = by_name(name)
-        if not known(req):
+        if not known(req, speedups=speedups):
             raise missing(req)
 
 

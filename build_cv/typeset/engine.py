@@ -165,6 +165,29 @@ class Started:
 BOM = b"\xef\xbb\xbf"  # XeTeX sniffs a file's first bytes and seeks back: not in a pipe
 
 
+class OnFile:
+    """A first XeLaTeX pass over `cv.tex` written as a plain file, started once the
+    document is rendered, with TeX's own format: what a build runs with its speed-ups
+    off (`--no-speedups`), to tell whether a wrong PDF comes from one of them."""
+
+    def __init__(self, source_date_epoch: int) -> None:
+        self.epoch = source_date_epoch
+        self._tmp = tempfile.TemporaryDirectory(prefix="build-cv-")
+        self.build_dir = Path(self._tmp.name)
+
+    def run(
+        self, tex: str, deadline: float, timeout: float, alongside: Callable[[], None] | None
+    ) -> int:
+        """Write `tex`, run `alongside`, then TeX on the file: its exit status."""
+        (self.build_dir / f"{JOB}.tex").write_text(tex, encoding="utf-8")
+        if alongside is not None:
+            alongside()
+        return _run_xelatex(self.build_dir, self.epoch, timeout, deadline, speedups=False)
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+
 def _feed(path: Path, chunks: queue.SimpleQueue[bytes | None]) -> None:
     """Write each chunk into the pipe as it comes, until None; TeX may stop reading."""
     with contextlib.suppress(OSError), path.open("wb") as pipe:
@@ -182,6 +205,7 @@ def compile_tex(
     started: Started | None = None,
     alongside: Callable[[], None] | None = None,
     tree_free: bool = False,
+    speedups: bool = True,
 ) -> Iterator[Compiled]:
     """Compile `tex`; yields the result while its build directory still exists.
 
@@ -189,17 +213,19 @@ def compile_tex(
     `alongside` runs while TeX does (a failure there stops TeX). `tree_free` says that
     the document has the PDF driver read no file of TeX's tree by name (no raw LaTeX,
     no PDF/A colour profile): with no TFM font either, the driver then needs no file
-    database (see `fontmap`).
+    database (see `fontmap`). Without `speedups`, TeX runs on a file with its own
+    format, and the driver with its own configuration and file database (`OnFile`).
     """
-    if started is not None and not started.fits(tex, source_date_epoch):
+    if started is not None and not (speedups and started.fits(tex, source_date_epoch)):
         started.close()
         started = None
-    first = started or Started(source_date_epoch)
+    first: Started | OnFile
+    first = started or (Started(source_date_epoch) if speedups else OnFile(source_date_epoch))
     try:
         deadline = time.monotonic() + timeout
-        log, passes = _passes(first, tex, source_date_epoch, timeout, deadline, alongside)
+        log, passes = _passes(first, tex, source_date_epoch, timeout, deadline, alongside, speedups)
         if (first.build_dir / f"{JOB}.xdv").exists():
-            _drive(first.build_dir, source_date_epoch, timeout, deadline, tree_free)
+            _drive(first.build_dir, source_date_epoch, timeout, deadline, tree_free, speedups)
         pdf = first.build_dir / f"{JOB}.pdf"
         if not pdf.exists():
             raise TexError(TexProblem("TeX produced no PDF"))
@@ -216,12 +242,13 @@ def compile_tex(
 
 
 def _passes(
-    first: Started,
+    first: Started | OnFile,
     tex: str,
     source_date_epoch: int,
     timeout: float,
     deadline: float,
     alongside: Callable[[], None] | None,
+    speedups: bool = True,
 ) -> tuple[str, int]:
     """Run XeLaTeX until the document is settled: once, unless it refers forward."""
     build_dir = first.build_dir
@@ -230,7 +257,7 @@ def _passes(
         if n == 1:
             status = first.run(tex, deadline, timeout, alongside)
         else:
-            status = _run_xelatex(build_dir, source_date_epoch, timeout, deadline)
+            status = _run_xelatex(build_dir, source_date_epoch, timeout, deadline, speedups)
         log = _read(build_dir / f"{JOB}.log")
         if status != 0:
             problem = first_error(log)
@@ -251,9 +278,11 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
-def _run_xelatex(build_dir: Path, source_date_epoch: int, timeout: float, deadline: float) -> int:
-    """A later pass over the `cv.tex` file: its exit status."""
-    return _finished(_spawn(build_dir, source_date_epoch), deadline, timeout)
+def _run_xelatex(
+    build_dir: Path, source_date_epoch: int, timeout: float, deadline: float, speedups: bool = True
+) -> int:
+    """A pass over the `cv.tex` file: its exit status."""
+    return _finished(_spawn(build_dir, source_date_epoch, speedups), deadline, timeout)
 
 
 def _finished(proc: subprocess.Popen[bytes], deadline: float, timeout: float) -> int:
@@ -265,9 +294,12 @@ def _finished(proc: subprocess.Popen[bytes], deadline: float, timeout: float) ->
         raise
 
 
-def _spawn(build_dir: Path, source_date_epoch: int) -> subprocess.Popen[bytes]:
-    """XeLaTeX on `cv.tex` in `build_dir`, sandboxed where bubblewrap works. What it
-    prints is not kept: its log has all of it, and the PDF driver runs on its own.
+def _spawn(
+    build_dir: Path, source_date_epoch: int, speedups: bool = True
+) -> subprocess.Popen[bytes]:
+    """XeLaTeX on `cv.tex` in `build_dir`, sandboxed where bubblewrap works, with the
+    decompressed format given `speedups`. What it prints is not kept: its log has all
+    of it, and the PDF driver runs on its own.
 
     The exit status, not the log, says whether the run failed: raw LaTeX can `\typeout`
     anything, a line that looks like a TeX error included. The first line is not read for
@@ -285,7 +317,8 @@ def _spawn(build_dir: Path, source_date_epoch: int) -> subprocess.Popen[bytes]:
     ]
     if shutil.which("xelatex") is None:
         raise missing(by_name("xelatex"))
-    cmd, env = launch(build_dir, source_date_epoch, program, format_dir=unpacked_format())
+    format_dir = unpacked_format() if speedups else None
+    cmd, env = launch(build_dir, source_date_epoch, program, format_dir=format_dir)
     return _start(cmd, env, build_dir, subprocess.DEVNULL)
 
 
@@ -344,14 +377,21 @@ def launch(
 
 
 def _drive(
-    build_dir: Path, source_date_epoch: int, timeout: float, deadline: float, tree_free: bool
+    build_dir: Path,
+    source_date_epoch: int,
+    timeout: float,
+    deadline: float,
+    tree_free: bool,
+    speedups: bool = True,
 ) -> None:
     """Turn TeX's XDV file into the PDF with xdvipdfmx, as XeLaTeX would itself (the same
     command, reading the file from its standard input), but given only the font map
-    lines the document uses where it can be (see `fontmap`)."""
+    lines the document uses where it can be and `speedups` allow (see `fontmap`)."""
     with tempfile.TemporaryDirectory(prefix="build-cv-driver-") as folder:
         driver_dir = Path(folder)
-        prepared = fontmap.write_driver_files(build_dir / f"{JOB}.xdv", driver_dir, tree_free)
+        prepared = None  # without speed-ups: the configuration, maps and database of TeX
+        if speedups:
+            prepared = fontmap.write_driver_files(build_dir / f"{JOB}.xdv", driver_dir, tree_free)
         program = ["xdvipdfmx", "-q", "-E", "-o", f"{JOB}.pdf"]
         if shutil.which(program[0]) is None:
             raise missing(by_name(program[0]))

@@ -33,8 +33,8 @@ import build_cv.sources.load as load
 import build_cv.sources.bib_section as bib_section
 
 def saving(read):
-    def wrapped(path, *args):
-        result = read(path, *args)
+    def wrapped(path, *args, **kwargs):
+        result = read(path, *args, **kwargs)
         if Path(path).name == {which!r}:
             Path(path).write_text(Path(path).read_text().replace({old!r}, {new!r}))
         return result

@@ -91,10 +91,11 @@ def _xml(value: str) -> NoEscape:
 
 
 @cache
-def _environment(templates: Path) -> jinja2.Environment:
+def _environment(templates: Path, compiled: bool = True) -> jinja2.Environment:
     env = environment(
         templates,
         _finalize,
+        compiled=compiled,
         block_start_string=r"\BLOCK{",
         block_end_string="}",
         variable_start_string=r"\VAR{",
@@ -128,11 +129,14 @@ def render_tex(
     source_date_epoch: int,
     templates: Path = TEMPLATES,
     needs: Scripts | None = None,
+    *,
+    speedups: bool = True,
 ) -> str:
     """The complete .tex document; the epoch dates the XMP packet of PDF/A output.
 
-    `needs` is `scripts(view)`, when the caller has it already."""
-    template = _environment(templates).get_template("cv.tex.j2")
+    `needs` is `scripts(view)`, when the caller has it already. Without `speedups`, the
+    templates are compiled afresh, not taken from the user's cache."""
+    template = _environment(templates, speedups).get_template("cv.tex.j2")
     created = datetime.fromtimestamp(source_date_epoch, tz=UTC)
     needs = scripts(view) if needs is None else needs
     return template.render(

@@ -20,9 +20,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+# --disable-dev-shm-usage: shared memory in /tmp, not /dev/shm, which a container often
+# gives 64 MB (Docker's default), too little for a tall screenshot in Chromium builds that
+# use it (Debian 12's Chromium 156 uses memfd instead, but cdp may find another browser).
 FLAGS = [
     "--headless",
     "--no-sandbox",
+    "--disable-dev-shm-usage",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
@@ -59,8 +63,9 @@ class Browser:
             os.dup2(read, 3)
             os.dup2(write, 4)
 
+        self.command = [chromium(), *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"]
         self._process = subprocess.Popen(
-            [chromium(), *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
+            self.command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

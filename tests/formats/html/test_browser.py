@@ -7,7 +7,9 @@ out, and the assertions read the browser's own geometry (DevTools protocol, see 
 from __future__ import annotations
 
 import json
+import shutil
 import struct
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from build_cv.pipeline.build import load_cv, render_document
 from build_cv.schema.model import CV, Publication
 from build_cv.view import sentence
 from tests.conftest import FIXTURES
+from tests.formats.html import cdp
 from tests.formats.html.cdp import Browser
 
 pytestmark = [pytest.mark.tex, pytest.mark.browser]
@@ -91,6 +94,29 @@ def test_hostile_data_runs_no_script(browser: Browser, tmp_path: Path) -> None:
     text = browser.evaluate("document.body.innerText")
     assert "<script>alert(1)</script>" in text
     assert "Robert'); DROP TABLE cv;-- Tables" in text
+
+
+def test_a_tiny_dev_shm_does_not_stop_the_browser(
+    default_cv: CV, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a container with a small /dev/shm (Docker gives 64 MB): here 64 kB, in a
+    mount namespace of the browser's own. The browser is told to keep its shared memory
+    elsewhere, and a tall screenshot still comes back."""
+    bwrap, real = shutil.which("bwrap"), cdp.chromium()
+    small = ["--dev-bind", "/", "/", "--size", "65536", "--tmpfs", "/dev/shm"]
+    if bwrap is None or subprocess.run([bwrap, *small, "true"], check=False).returncode:
+        pytest.skip("no bubblewrap that can mount a small /dev/shm here")
+    wrapper = tmp_path / "chromium-small-shm"
+    wrapper.write_text(f'#!/bin/sh\nexec {bwrap} {" ".join(small)} -- {real} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(cdp, "chromium", lambda: str(wrapper))
+    page = tmp_path / "cv.html"
+    page.write_text(render_document("html", default_cv), encoding="utf-8")
+    with Browser() as browser:
+        assert "--disable-dev-shm-usage" in browser.command
+        browser.open(page, 1280)
+        shot = browser.screenshot(tmp_path / "cv.png")
+    assert png_size(shot)[1] > 2000 and len(shot) > 50_000
 
 
 def png_size(png: bytes) -> tuple[int, int]:
