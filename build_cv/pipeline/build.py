@@ -32,6 +32,7 @@ from build_cv.errors import (
 )
 from build_cv.formats import BY_NAME, Choices, Document, Format
 from build_cv.formats.latex.writer import render_tex, scripts
+from build_cv.pipeline import machine
 from build_cv.pipeline.diagnose import (
     Locator,
     glyph_warnings,
@@ -57,7 +58,6 @@ from build_cv.schema.model import CV, Design
 from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import load_cv
 from build_cv.sources.yaml_source import Loaded
-from build_cv.typeset import doctor
 from build_cv.typeset.engine import Started, compile_tex
 from build_cv.variants import Selection, select
 from build_cv.view import build_view
@@ -289,7 +289,7 @@ def _checked_pdf(
     require_isolation(variant.loaded, cv, options.trust_raw)
     epoch = source_date_epoch(cv)
     needs = scripts(view)
-    design, warnings = doctor.adjust(cv.design, needs.other, speedups=options.speedups)
+    design, warnings = machine.adjust(cv.design, needs.other, speedups=options.speedups)
     warnings = [*variant.warnings, *warnings]
     tex = render_tex(view, design, epoch, needs=needs, speedups=options.speedups)
     _refuse_leaks(target, out.tex, tex, variant.secrets, warnings)
@@ -360,7 +360,7 @@ def _while_tex_runs(design: Design, uses_cjk: bool, speedups: bool = True) -> No
     """Work that TeX need not wait for: probing the machine, and loading the checker
     (pypdf takes a tenth of a second to import), done while TeX typesets when the pass
     was started early, and before it otherwise."""
-    doctor.require(design, uses_cjk, speedups=speedups)
+    machine.require(design, uses_cjk, speedups=speedups)
     import build_cv.preflight  # noqa: F401
 
 

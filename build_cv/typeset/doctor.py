@@ -13,8 +13,6 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
-from build_cv.errors import Warning_
-from build_cv.schema.model import Design
 from build_cv.typeset import kpse, sandbox
 from build_cv.typeset.installation import installation_stamp
 from build_cv.typeset.requirements import (
@@ -70,23 +68,6 @@ def _run(cmd: list[str]) -> str:
         return ""
 
 
-def adjust(
-    design: Design, uses_other_script: bool, *, speedups: bool = True
-) -> tuple[Design, list[Warning_]]:
-    """The design this machine can typeset: Greek and Cyrillic without CMU are left as is.
-
-    Probed only when the text has such letters, so an everyday build asks nothing here.
-    """
-    cmu = by_name("cm-unicode")
-    if not (uses_other_script and design.script_fallback) or known(cmu, speedups=speedups):
-        return design, []
-    req = by_name("cm-unicode")
-    warning = Warning_(
-        f"cm-unicode is missing, so Greek and Cyrillic cannot be typeset. {hint(req)}"
-    )
-    return design.model_copy(update={"script_fallback": False}), [warning]
-
-
 def known(req: Requirement, *, speedups: bool = True) -> bool:
     """Whether a build may count on `req`: what the probes found for this installation,
     kept per installation (a new package, font or program is a new installation), so
@@ -114,16 +95,13 @@ def _probed() -> dict[str, bool]:
     return probed
 
 
-def require(design: Design, uses_cjk: bool, *, speedups: bool = True) -> None:
-    """Raise for a piece this document needs that is missing, naming its package.
+def require_all(names: list[str], *, speedups: bool = True) -> None:
+    """Raise for the first of the named requirements that is missing, naming its package.
 
     A missing piece would otherwise fail deep inside TeX with a cryptic message. The
     probes' answers are kept per installation; a rebuild runs this while TeX runs.
     """
-    needed = ["xelatex", "moderncv", "pzdr.tfm"]
-    needed += ["Noto Sans CJK SC"] if uses_cjk else []
-    needed += ["EB Garamond Initials"] if design.style == "fancy" else []
-    for name in needed:
+    for name in names:
         req = by_name(name)
         if not known(req, speedups=speedups):
             raise missing(req)

@@ -22,6 +22,7 @@ import yaml
 from build_cv.cli.main import main
 from build_cv.formats import templating
 from build_cv.formats.latex import writer as latex_writer
+from build_cv.pipeline import machine
 from build_cv.pipeline import watch as watching
 from build_cv.pipeline.prestart import memory_for, prestart, remember
 from build_cv.schema.model import Design
@@ -245,9 +246,9 @@ def test_without_speedups_the_probes_are_asked_afresh(own_cache: Path) -> None:
     assert doctor.found(by_name("cm-unicode"))  # installed here (make tex)
     memo = own_cache / "requirements" / f"{installation_stamp()}.json"
     keep(memo, {r.name: r.name != "cm-unicode" for r in REQUIREMENTS})
-    kept, warnings = doctor.adjust(Design(), True)
+    kept, warnings = machine.adjust(Design(), True)
     assert warnings and not kept.script_fallback  # the kept answer was used
-    fresh, none = doctor.adjust(Design(), True, speedups=False)
+    fresh, none = machine.adjust(Design(), True, speedups=False)
     assert none == [] and fresh.script_fallback
 
 
