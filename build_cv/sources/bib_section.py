@@ -21,8 +21,8 @@ from pydantic import ValidationError
 
 from build_cv.errors import InputError, Location, Origin, SchemaError, SchemaProblem, shorten
 from build_cv.schema.model import CV, Publication, PublicationSection
-from build_cv.sources.bibtex import read_bibtex
-from build_cv.sources.bibtex_model import BibEntry
+from build_cv.sources.bibtex.model import BibEntry
+from build_cv.sources.bibtex.reader import read_bibtex
 from build_cv.sources.yaml_source import Loaded
 
 _Parsed = dict[Path, tuple[BibEntry, ...] | SchemaError]

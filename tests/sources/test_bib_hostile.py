@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from build_cv.errors import SchemaError
-from build_cv.sources.bibtex import parse_bibtex
-from build_cv.sources.bibtex_model import BibEntry
+from build_cv.sources.bibtex.model import BibEntry
+from build_cv.sources.bibtex.reader import parse_bibtex
 from tests.conftest import ROOT
 
 AUTHOR_YEAR = "author = {Ada Lovelace}, year = 2020"
@@ -214,7 +214,7 @@ limit = 1 << 30  # a regression must fail this test, not exhaust the machine's m
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from pathlib import Path
 from build_cv.errors import BuildCVError
-from build_cv.sources.bibtex import parse_bibtex
+from build_cv.sources.bibtex.reader import parse_bibtex
 text = sys.stdin.read()
 start = time.perf_counter()
 try:

@@ -16,8 +16,8 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import Entry
 
 from build_cv.errors import SchemaError
-from build_cv.sources.bibtex import parse_bibtex, read_bibtex
-from build_cv.sources.bibtex_model import PREPRINT_VENUE, BibEntry
+from build_cv.sources.bibtex.model import PREPRINT_VENUE, BibEntry
+from build_cv.sources.bibtex.reader import parse_bibtex, read_bibtex
 from tests.conftest import FIXTURES
 
 REAL = FIXTURES / "bib"

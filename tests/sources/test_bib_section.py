@@ -190,10 +190,11 @@ def test_every_bib_problem_is_reported_with_file_line_and_key(tmp_path: Path) ->
 def test_a_bib_that_two_sections_read_is_parsed_once_and_its_problems_told_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from build_cv.sources import bib_section, bibtex
+    from build_cv.sources import bib_section
+    from build_cv.sources.bibtex import reader
 
     reads: list[Path] = []
-    read = bibtex.read_bibtex
+    read = reader.read_bibtex
 
     def counted(path: Path, *args: Any) -> Any:
         reads.append(path)

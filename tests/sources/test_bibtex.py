@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from build_cv.errors import InputError, SchemaError
-from build_cv.sources.bibtex import parse_bibtex, read_bibtex, tags_from_keywords
-from build_cv.sources.bibtex_model import PREPRINT_VENUE, BibEntry, Group
+from build_cv.sources.bibtex.model import PREPRINT_VENUE, BibEntry, Group
+from build_cv.sources.bibtex.reader import parse_bibtex, read_bibtex, tags_from_keywords
 from tests.conftest import ROOT
 
 BIB = ROOT / "tests" / "fixtures" / "bib"

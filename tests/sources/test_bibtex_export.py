@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from build_cv.sources.bibtex import parse_bibtex, read_bibtex
-from build_cv.sources.bibtex_export import citation_key, format_bibtex, write_bibtex
-from build_cv.sources.bibtex_model import PREPRINT_VENUE, BibAuthor, BibEntry, Group
-from build_cv.sources.names import parse_display_name
+from build_cv.sources.bibtex.export import citation_key, format_bibtex, write_bibtex
+from build_cv.sources.bibtex.model import PREPRINT_VENUE, BibAuthor, BibEntry, Group
+from build_cv.sources.bibtex.names import parse_display_name
+from build_cv.sources.bibtex.reader import parse_bibtex, read_bibtex
 from tests.conftest import ROOT
 
 BIB = ROOT / "tests" / "fixtures" / "bib"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_cv.sources.latex_decode import (
+from build_cv.sources.bibtex.decode import (
     MAX_DEPTH,
     NBSP,
     TooDeep,

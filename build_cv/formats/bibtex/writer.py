@@ -14,9 +14,9 @@ from dataclasses import replace
 from typing import Any
 
 from build_cv.schema.model import CV, Publication, PublicationSection
-from build_cv.sources.bibtex_export import format_bibtex
-from build_cv.sources.bibtex_model import PREPRINT_VENUE, BibAuthor, BibEntry
-from build_cv.sources.names import parse_display_name
+from build_cv.sources.bibtex.export import format_bibtex
+from build_cv.sources.bibtex.model import PREPRINT_VENUE, BibAuthor, BibEntry
+from build_cv.sources.bibtex.names import parse_display_name
 
 _JOURNAL = re.compile(r"\b(journal|transactions|letters|review)\b", re.IGNORECASE)
 

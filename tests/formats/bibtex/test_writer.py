@@ -8,7 +8,7 @@ import pytest
 
 from build_cv.formats.bibtex.writer import write_bibtex
 from build_cv.schema.model import CV, Publication, PublicationSection
-from build_cv.sources.bibtex import parse_bibtex
+from build_cv.sources.bibtex.reader import parse_bibtex
 from build_cv.sources.load import load_cv
 from build_cv.variants import select
 from tests.conftest import FIXTURES

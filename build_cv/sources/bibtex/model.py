@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from build_cv.errors import Location
-from build_cv.sources.names import Name
+from build_cv.sources.bibtex.names import Name
 
 PREPRINT_VENUE = "arXiv preprint"
 

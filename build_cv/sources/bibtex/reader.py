@@ -1,10 +1,10 @@
-"""Read publications from a .bib file into plain, immutable records (bibtex_model.py).
+"""Read publications from a .bib file into plain, immutable records (model.py).
 
 bibtexparser v2 only splits the file into blocks: it keeps going past a broken entry and
 keeps every block's line. The rest is done here because a CV needs more than its
-middlewares give: macros joined with `#` (bibtex_values.py), undefined macros reported
+middlewares give: macros joined with `#` (values.py), undefined macros reported
 rather than printed, `crossref` inheritance, LaTeX decoded by a fixed table
-(latex_decode.py) and names parsed (names.py). Every problem in the file is collected
+(decode.py) and names parsed (names.py). Every problem in the file is collected
 with its `file.bib:LINE` and raised together as one SchemaError, so one run shows them
 all.
 """
@@ -31,7 +31,14 @@ from bibtexparser.model import (
 )
 
 from build_cv.errors import InputError, Location, SchemaError, SchemaProblem, shorten
-from build_cv.sources.bibtex_model import (
+from build_cv.sources.bibtex.decode import (
+    MAX_DEPTH,
+    TooDeep,
+    brace_depth,
+    decode_latex,
+    decode_verbatim,
+)
+from build_cv.sources.bibtex.model import (
     OTHER_VENUE_FIELDS,
     PREPRINT_VENUE,
     VENUE_FIELDS,
@@ -39,7 +46,8 @@ from build_cv.sources.bibtex_model import (
     BibEntry,
     BibOrigin,
 )
-from build_cv.sources.bibtex_values import (
+from build_cv.sources.bibtex.names import parse_name, split_names
+from build_cv.sources.bibtex.values import (
     MAX_VALUE_CHARS,
     PREDEFINED_MACROS,
     Expansion,
@@ -48,14 +56,6 @@ from build_cv.sources.bibtex_values import (
     expand,
     month_number,
 )
-from build_cv.sources.latex_decode import (
-    MAX_DEPTH,
-    TooDeep,
-    brace_depth,
-    decode_latex,
-    decode_verbatim,
-)
-from build_cv.sources.names import parse_name, split_names
 from build_cv.sources.yaml_source import record_read
 from build_cv.uri import URI
 
