@@ -18,7 +18,7 @@ from datetime import date
 from build_cv.errors import Location, Origin, Warning_, format_path
 from build_cv.pipeline.diagnose import Locator
 from build_cv.schema import model as m
-from build_cv.sources.bibtex.model import PREPRINT_VENUE
+from build_cv.sources.bibtex.model import is_preprint
 from build_cv.sources.yaml_source import Loaded
 from build_cv.view import build_view
 
@@ -129,8 +129,7 @@ def _venue_years(run: _Lint) -> None:
                 "year",
             )
         arxiv = _NEW_ARXIV.match(entry.arxiv or "")
-        preprint = entry.venue in (None, PREPRINT_VENUE)
-        if arxiv and preprint and 2000 + int(arxiv.group(1)) != entry.year:
+        if arxiv and is_preprint(entry) and 2000 + int(arxiv.group(1)) != entry.year:
             run.warn(
                 run.at(entry.origin, "year"),
                 f"year: {entry.year}, but arXiv:{entry.arxiv} appeared in "

@@ -15,7 +15,7 @@ from typing import Any
 
 from build_cv.schema.model import CV, Publication, PublicationSection
 from build_cv.sources.bibtex.export import format_bibtex
-from build_cv.sources.bibtex.model import PREPRINT_VENUE, BibAuthor, BibEntry
+from build_cv.sources.bibtex.model import BibAuthor, BibEntry, is_preprint
 from build_cv.sources.bibtex.names import parse_display_name
 
 _JOURNAL = re.compile(r"\b(journal|transactions|letters|review)\b", re.IGNORECASE)
@@ -65,7 +65,7 @@ def _owned(p: Publication) -> dict[str, Any]:
 
 
 def _guess_type(p: Publication) -> str:
-    if p.arxiv and p.venue in (None, PREPRINT_VENUE):
+    if is_preprint(p):
         return "misc"
     return "article" if p.venue and _JOURNAL.search(p.venue) else "inproceedings"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 from build_cv.errors import Location
 from build_cv.sources.bibtex.names import Name
@@ -20,17 +21,18 @@ PREPRINT_VENUE = "arXiv preprint"
 
 
 class Group(StrEnum):
-    """The heading a publication falls under when a section groups by type."""
+    """The kind of publication a section grouped by type puts under one heading (the view
+    names each heading)."""
 
-    JOURNAL = "Journal Articles"
-    CONFERENCE = "Conference Papers"
-    PREPRINT = "Preprints"
-    THESIS = "Theses"
-    BOOK = "Books"
-    CHAPTER = "Book Chapters"
-    REPORT = "Technical Reports"
-    PATENT = "Patents"
-    OTHER = "Other"
+    JOURNAL = "journal"
+    CONFERENCE = "conference"
+    PREPRINT = "preprint"
+    THESIS = "thesis"
+    BOOK = "book"
+    CHAPTER = "chapter"
+    REPORT = "report"
+    PATENT = "patent"
+    OTHER = "other"
 
 
 _GROUPS = {
@@ -49,6 +51,36 @@ _GROUPS = {
     "report": Group.REPORT,
     "patent": Group.PATENT,
 }
+# The types an arXiv-only paper is filed under: Google Scholar exports one as an
+# @article in `arXiv preprint arXiv:...`.
+PREPRINT_TYPES = frozenset({"misc", "online", "unpublished", "preprint", "electronic", "article"})
+
+
+class Typed(Protocol):
+    """What decides a publication's group: a YAML entry has it as well as a .bib record."""
+
+    @property
+    def entry_type(self) -> str | None: ...
+    @property
+    def arxiv(self) -> str | None: ...
+    @property
+    def venue(self) -> str | None: ...
+
+
+def is_preprint(p: Typed) -> bool:
+    """Published on arXiv only: an arXiv id, a type a preprint is filed under (or none),
+    and no venue but arXiv (`arXiv preprint`, as the reader names it, or Scholar's
+    `arXiv preprint arXiv:...`, or DBLP's `CoRR`)."""
+    if p.arxiv is None or (p.entry_type is not None and p.entry_type not in PREPRINT_TYPES):
+        return False
+    venue = (p.venue or "arxiv").casefold()
+    return venue.startswith("arxiv") or venue == "corr"
+
+
+def group_of(p: Typed) -> Group:
+    """The one rule for the group a publication falls under, from YAML or a .bib."""
+    return Group.PREPRINT if is_preprint(p) else _GROUPS.get(p.entry_type or "", Group.OTHER)
+
 
 # Where each type keeps its venue, in order of preference; the first is what an export
 # writes. Types not listed use OTHER_VENUE_FIELDS.
@@ -144,12 +176,8 @@ class BibEntry:
         return tuple(a.display for a in self.authors if role in a.roles)
 
     @property
-    def is_preprint(self) -> bool:
-        return self.arxiv is not None and self.venue == PREPRINT_VENUE
-
-    @property
     def group(self) -> Group:
-        return Group.PREPRINT if self.is_preprint else _GROUPS.get(self.entry_type, Group.OTHER)
+        return group_of(self)
 
     @property
     def details(self) -> str | None:

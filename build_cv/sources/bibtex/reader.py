@@ -40,6 +40,7 @@ from build_cv.sources.bibtex.decode import (
 )
 from build_cv.sources.bibtex.model import (
     OTHER_VENUE_FIELDS,
+    PREPRINT_TYPES,
     PREPRINT_VENUE,
     VENUE_FIELDS,
     BibAuthor,
@@ -558,7 +559,6 @@ _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _YEAR = re.compile(r"^\d{4}$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-\d{2})?(?:/.*)?$")
 _DBLP_HOMONYM = re.compile(r"\s+\d{4}$")
-_PREPRINT_TYPES = {"misc", "online", "unpublished", "preprint", "electronic", "article"}
 
 
 def _entry(r: _Raw, path: Path, problems: list[SchemaProblem]) -> BibEntry | None:
@@ -613,7 +613,7 @@ def _entry(r: _Raw, path: Path, problems: list[SchemaProblem]) -> BibEntry | Non
 
 def _is_preprint(entry_type: str, text: Callable[[str], str | None]) -> bool:
     """An arXiv-only publication, as opposed to a published one with an arXiv link."""
-    if entry_type not in _PREPRINT_TYPES:
+    if entry_type not in PREPRINT_TYPES:
         return False
     if entry_type == "article":
         journal = (text("journal") or "").lower()
