@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from build_cv.errors import Origin
 from build_cv.schema import model as m
-from build_cv.sources.bibtex.model import Group, group_of
+from build_cv.sources.bibtex.kinds import Group, group_of
 from build_cv.sources.bibtex.owners import OwnerMatcher
 
 

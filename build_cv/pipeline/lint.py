@@ -18,7 +18,7 @@ from datetime import date
 from build_cv.errors import Location, Origin, Warning_, format_path
 from build_cv.pipeline.diagnose import Locator
 from build_cv.schema import model as m
-from build_cv.sources.bibtex.model import is_preprint
+from build_cv.sources.bibtex.kinds import is_preprint
 from build_cv.sources.yaml_source import Loaded
 from build_cv.view import build_view
 

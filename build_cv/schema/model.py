@@ -33,6 +33,7 @@ from pydantic import (
 
 from build_cv.errors import Origin, PathKey, quoted
 from build_cv.markup import link_targets, strip_markup
+from build_cv.schema.bibentry import BibEntry
 from build_cv.schema.phone import dialable, e164, known_region
 from build_cv.uri import URI, WEB_URL
 
@@ -404,15 +405,15 @@ class Publication(Entry):
         None, description="BibTeX entry type (article, inproceedings, ...), for grouping."
     )
 
-    _source: Any = PrivateAttr(None)
+    _source: BibEntry | None = PrivateAttr(None)
     _derived: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
 
     @property
-    def source(self) -> Any:
+    def source(self) -> BibEntry | None:
         """The BibTeX record this entry was read from, if any (for a faithful export)."""
         return self._source
 
-    def keep_source(self, record: Any) -> None:
+    def keep_source(self, record: BibEntry) -> None:
         self._source = record
 
     @property

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from build_cv.errors import SchemaError
-from build_cv.sources.bibtex.model import BibEntry
+from build_cv.schema.bibentry import BibEntry
 from build_cv.sources.bibtex.reader import parse_bibtex
 from tests.conftest import ROOT
 

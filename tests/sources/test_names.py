@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from build_cv.sources.bibtex.names import Name, parse_name, split_names
+from build_cv.schema.bibentry import Name
+from build_cv.sources.bibtex.names import parse_name, split_names
 from build_cv.sources.bibtex.owners import OwnerMatcher, is_owner
 
 

@@ -13,9 +13,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from build_cv.schema.bibentry import BibAuthor, BibEntry
 from build_cv.schema.model import CV, Publication, PublicationSection
 from build_cv.sources.bibtex.export import format_bibtex
-from build_cv.sources.bibtex.model import BibAuthor, BibEntry, is_preprint
+from build_cv.sources.bibtex.kinds import is_preprint
 from build_cv.sources.bibtex.names import parse_display_name
 
 _JOURNAL = re.compile(r"\b(journal|transactions|letters|review)\b", re.IGNORECASE)
@@ -33,7 +34,7 @@ def write_bibtex(cv: CV) -> str:
 
 
 def _record(p: Publication) -> BibEntry:
-    if isinstance(p.source, BibEntry):
+    if p.source is not None:
         return _as_shown(p.source, p)
     roles = (("equal", p.equal_contribution), ("corresponding", p.corresponding))
     authors = tuple(

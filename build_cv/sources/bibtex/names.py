@@ -8,25 +8,9 @@ is the CV's owner is decided in owners.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from build_cv.schema.bibentry import Name
 from build_cv.sources.bibtex.decode import decode_latex, encode_latex
-
-
-@dataclass(frozen=True)
-class Name:
-    """One person (or organisation) in BibTeX's four parts, already decoded to Unicode."""
-
-    first: str = ""
-    von: str = ""
-    last: str = ""
-    jr: str = ""
-
-    @property
-    def display(self) -> str:
-        """The name as a CV prints it: "First von Last", ", Jr" after."""
-        main = " ".join(p for p in (self.first, self.von, self.last) if p)
-        return f"{main}, {self.jr}" if self.jr else main
 
 
 def _split_depth0(text: str, separator: re.Pattern[str]) -> list[str]:

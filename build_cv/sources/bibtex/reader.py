@@ -1,4 +1,4 @@
-"""Read publications from a .bib file into plain, immutable records (model.py).
+"""Read publications from a .bib file into plain, immutable records (schema/bibentry.py).
 
 bibtexparser v2 only splits the file into blocks: it keeps going past a broken entry and
 keeps every block's line. The rest is done here because a CV needs more than its
@@ -31,6 +31,7 @@ from bibtexparser.model import (
 )
 
 from build_cv.errors import InputError, Location, SchemaError, SchemaProblem, shorten
+from build_cv.schema.bibentry import BibAuthor, BibEntry, BibOrigin
 from build_cv.sources.bibtex.decode import (
     MAX_DEPTH,
     TooDeep,
@@ -38,14 +39,11 @@ from build_cv.sources.bibtex.decode import (
     decode_latex,
     decode_verbatim,
 )
-from build_cv.sources.bibtex.model import (
+from build_cv.sources.bibtex.kinds import (
     OTHER_VENUE_FIELDS,
     PREPRINT_TYPES,
     PREPRINT_VENUE,
     VENUE_FIELDS,
-    BibAuthor,
-    BibEntry,
-    BibOrigin,
 )
 from build_cv.sources.bibtex.names import parse_name, split_names
 from build_cv.sources.bibtex.values import (
