@@ -55,7 +55,7 @@ from build_cv.sources.bibtex.values import (
     expand,
     month_number,
 )
-from build_cv.sources.yaml_source import record_read
+from build_cv.sources.text import decode_text, record_read
 from build_cv.uri import URI
 
 # The splitter logs each broken block; here those become SchemaProblems, and only the
@@ -86,7 +86,7 @@ def read_bibtex(path: Path, read: dict[Path, str] | None = None) -> tuple[BibEnt
     data = _read_regular(path)
     if read is not None:
         record_read(read, path, data)
-    return parse_bibtex(_utf8(data, path), path)
+    return parse_bibtex(decode_text(data, path, "BibTeX"), path)
 
 
 _KINDS = {
@@ -133,18 +133,6 @@ def _too_big(path: Path) -> InputError:
         f"{path}: the BibTeX file is larger than {MAX_BIB_BYTES // 2**20} MB, the most "
         "build-cv reads; is it the right file?"
     )
-
-
-def _utf8(data: bytes, path: Path) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            f"{path}:{line}:{column}: the file is not UTF-8: the byte 0x{data[exc.start]:02x} "
-            f"at offset {exc.start} is not valid UTF-8; save the file as UTF-8"
-        ) from None
 
 
 def parse_bibtex(text: str, path: Path) -> tuple[BibEntry, ...]:
