@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Literal
-from urllib.parse import quote
 
 from build_cv.errors import Origin
+from build_cv.identifiers import arxiv_url, doi_url
 from build_cv.schema import model as m
 from build_cv.sources.bibtex.kinds import Group, group_of
 from build_cv.sources.bibtex.owners import OwnerMatcher
@@ -365,11 +365,6 @@ def page_ranges(text: str) -> str:
     return _PAGE_RANGE.sub("\u2013", text)
 
 
-def doi_url(doi: str) -> str:
-    """doi.org takes the DOI as a path: `#`, `?`, `%`, `<`, `>` and the like encoded."""
-    return "https://doi.org/" + quote(doi, safe="/()")
-
-
 def _rich(value: str | None) -> Rich | None:
     return None if value is None else Rich(value)
 
@@ -565,7 +560,7 @@ def _publication(
 def _publication_links(p: m.Publication) -> tuple[Link, ...]:
     links = []
     if p.arxiv:
-        links.append(Link(f"arXiv:{p.arxiv}", f"https://arxiv.org/abs/{p.arxiv}"))
+        links.append(Link(f"arXiv:{p.arxiv}", arxiv_url(p.arxiv)))
     if p.doi:
         links.append(Link(f"doi:{p.doi}", doi_url(p.doi)))
     if p.url:

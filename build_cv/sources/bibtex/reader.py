@@ -31,6 +31,7 @@ from bibtexparser.model import (
 )
 
 from build_cv.errors import InputError, Location, SchemaError, SchemaProblem, shorten
+from build_cv.identifiers import ARXIV_ID, ARXIV_IN_TEXT, DOI, DOI_PREFIX
 from build_cv.schema.bibentry import BibAuthor, BibEntry, BibOrigin
 from build_cv.sources.bibtex.decode import (
     MAX_DEPTH,
@@ -533,14 +534,6 @@ def _take_fields(child: _Raw, parent: _Raw, path: Path, budget: _Budget) -> None
 
 # ---- one publication --------------------------------------------------------------------
 
-_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
-_ARXIV_IN_TEXT = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf)/|arxiv[:\s]\s*|abs/|10\.48550/arxiv\.)"
-    r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
-    re.IGNORECASE,
-)
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _YEAR = re.compile(r"^\d{4}$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-\d{2})?(?:/.*)?$")
@@ -693,8 +686,8 @@ def _doi(r: _Raw, report: _Report) -> str | None:
     raw = decode_verbatim(r.fields.get("doi", ""))
     if not raw:
         return None
-    doi = _DOI_PREFIX.sub("", raw)
-    if not _DOI.match(doi):
+    doi = DOI_PREFIX.sub("", raw)
+    if not DOI.match(doi):
         report(
             "doi", f"doi: `{shorten(raw)}` is not a DOI (one looks like 10.1145/3437801.3441578)"
         )
@@ -707,9 +700,9 @@ def _arxiv(r: _Raw, report: _Report) -> tuple[str | None, str | None]:
     and the field it was found in (a variant hiding that field hides the id too)."""
     eprint = decode_verbatim(r.fields.get("eprint", ""))
     archive = decode_verbatim(r.fields.get("archiveprefix") or r.fields.get("eprinttype") or "")
-    if eprint and (archive.lower() == "arxiv" or (not archive and _ARXIV_ID.match(eprint))):
+    if eprint and (archive.lower() == "arxiv" or (not archive and ARXIV_ID.match(eprint))):
         eprint = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
-        if not _ARXIV_ID.match(eprint):
+        if not ARXIV_ID.match(eprint):
             report("eprint", f"eprint: `{shorten(eprint)}` is not an arXiv id such as 2405.14430")
             return None, None
         return eprint, "eprint"
@@ -717,7 +710,7 @@ def _arxiv(r: _Raw, report: _Report) -> tuple[str | None, str | None]:
     for name in ARXIV_SOURCES:
         if name == "volume" and not corr:
             continue
-        m = _ARXIV_IN_TEXT.search(decode_verbatim(r.fields.get(name, "")))
+        m = ARXIV_IN_TEXT.search(decode_verbatim(r.fields.get(name, "")))
         if m:
             return m.group(1), name
     return None, None
