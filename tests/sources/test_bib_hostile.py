@@ -70,6 +70,7 @@ def test_a_missing_comma_before_a_doi_names_the_line_of_the_doi() -> None:
         ("{X} # ,", "title: ends in `#` with nothing after it"),
         ("{X} junk,", "title: `junk` follows the value (a `,` or `#` missing?)"),
         ('"X" junk,', "title: `junk` follows the value (a `,` or `#` missing?)"),
+        ('"a}b",', 'title: `"a}b"` has a `}` that closes no `{`'),
         ("2020 x,", "title: `x` follows the value (a `,` or `#` missing?)"),
         ("jan feb,", "title: `feb` follows the value (a `,` or `#` missing?)"),
         ("{X} {Y},", "title: `{Y}` follows the value (a `,` or `#` missing?)"),

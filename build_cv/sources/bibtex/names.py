@@ -10,34 +10,8 @@ from __future__ import annotations
 import re
 
 from build_cv.schema.bibentry import Name
+from build_cv.sources.bibtex.braces import scan, split_outside
 from build_cv.sources.bibtex.decode import decode_latex, encode_latex
-
-
-def _split_depth0(text: str, separator: re.Pattern[str]) -> list[str]:
-    """Split where `separator` matches outside braces."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            m = separator.match(text, i)
-            if m and m.end() > m.start():
-                parts.append(text[start:i])
-                start = i = m.end()
-                continue
-        i += 1
-    parts.append(text[start:])
-    return parts
-
 
 _AND = re.compile(r"\s+and(?=\s)", re.IGNORECASE)
 _COMMA = re.compile(r",")
@@ -50,7 +24,7 @@ def split_names(value: str) -> tuple[list[str], bool]:
     `value` is the field as written (LaTeX, braces kept): an `and` inside braces, as in
     `{Bill and Melinda Gates Foundation}`, does not separate names.
     """
-    names = [n.strip() for n in _split_depth0(f" {value.strip()} ", _AND)]
+    names = [n.strip() for n in split_outside(f" {value.strip()} ", _AND)]
     et_al = bool(names) and names[-1].lower() == "others"
     if et_al:
         names.pop()
@@ -63,37 +37,29 @@ def _token_case(token: str) -> str | None:
     A brace group that starts with a backslash is a special character and counts by its
     letter (`{\\"u}ber` is lower case); any other brace group is caseless.
     """
+    closing: dict[int, int] | None = None
     i = 0
     while i < len(token):
         c = token[i]
         if c == "{":
-            end = _matching_brace(token, i)
-            if token.startswith("{\\", i):
-                letters = [ch for ch in decode_latex(token[i : end + 1]) if ch.isalpha()]
-                if letters:
-                    return "lower" if letters[0].islower() else "upper"
-            i = end + 1
-            continue
+            if closing is None:
+                closing = scan(token).closing
+            end = closing.get(i)  # None: an escaped `\\{`, which opens no group
+            if end is not None:
+                if token.startswith("{\\", i):
+                    letters = [ch for ch in decode_latex(token[i : end + 1]) if ch.isalpha()]
+                    if letters:
+                        return "lower" if letters[0].islower() else "upper"
+                i = end + 1
+                continue
         if c.isalpha():
             return "lower" if c.islower() else "upper"
         i += 1
     return None
 
 
-def _matching_brace(text: str, start: int) -> int:
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-    return len(text) - 1
-
-
 def _tokens(text: str) -> list[str]:
-    return [t for t in _split_depth0(text.strip(), _BLANK) if t]
+    return [t for t in split_outside(text.strip(), _BLANK) if t]
 
 
 def _von_last(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -105,7 +71,7 @@ def _von_last(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 def parse_name(raw: str) -> Name:
     """Parse one BibTeX name in any of its three forms; the parts come back decoded."""
-    parts = [p.strip() for p in _split_depth0(raw.strip(), _COMMA)]
+    parts = [p.strip() for p in split_outside(raw.strip(), _COMMA)]
     if len(parts) == 1:
         tokens = _tokens(parts[0])
         lower = [i for i, t in enumerate(tokens[:-1]) if _token_case(t) == "lower"]

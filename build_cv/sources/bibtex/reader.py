@@ -33,13 +33,8 @@ from bibtexparser.model import (
 from build_cv.errors import InputError, Location, SchemaError, SchemaProblem, shorten
 from build_cv.identifiers import ARXIV_ID, ARXIV_IN_TEXT, DOI, DOI_PREFIX
 from build_cv.schema.bibentry import BibAuthor, BibEntry, BibOrigin
-from build_cv.sources.bibtex.decode import (
-    MAX_DEPTH,
-    TooDeep,
-    brace_depth,
-    decode_latex,
-    decode_verbatim,
-)
+from build_cv.sources.bibtex.braces import MAX_DEPTH, TooDeep, brace_depth
+from build_cv.sources.bibtex.decode import decode_latex, decode_verbatim
 from build_cv.sources.bibtex.kinds import (
     OTHER_VENUE_FIELDS,
     PREPRINT_TYPES,
