@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Literal
-from urllib.parse import quote
 
 from build_cv.errors import Origin
+from build_cv.identifiers import arxiv_url, doi_url
 from build_cv.schema import model as m
-from build_cv.sources.names import OwnerMatcher
+from build_cv.sources.bibtex.kinds import Group, group_of
+from build_cv.sources.bibtex.owners import OwnerMatcher
 
 
 class Rich(str):
@@ -49,22 +50,19 @@ LABELS = {
     "other": "Other",
 }
 FIRST_INVENTOR_MARK = "*"
-GROUP_BY_TYPE = {
-    "article": "Journal Articles",
-    "inproceedings": "Conference Papers",
-    "conference": "Conference Papers",
-    "phdthesis": "Theses",
-    "mastersthesis": "Theses",
-    "thesis": "Theses",
-    "book": "Books",
-    "proceedings": "Books",
-    "incollection": "Book Chapters",
-    "inbook": "Book Chapters",
-    "techreport": "Technical Reports",
-    "report": "Technical Reports",
-    "patent": "Patents",
+# The heading of each kind of publication, in the order a section grouped by type prints
+# them (which entry is of which kind is the bibtex package's rule, `group_of`).
+GROUP_HEADINGS = {
+    Group.JOURNAL: "Journal Articles",
+    Group.CONFERENCE: "Conference Papers",
+    Group.THESIS: "Theses",
+    Group.BOOK: "Books",
+    Group.CHAPTER: "Book Chapters",
+    Group.REPORT: "Technical Reports",
+    Group.PATENT: "Patents",
+    Group.PREPRINT: "Preprints",
+    Group.OTHER: LABELS["other"],
 }
-PREPRINTS = "Preprints"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -367,11 +365,6 @@ def page_ranges(text: str) -> str:
     return _PAGE_RANGE.sub("\u2013", text)
 
 
-def doi_url(doi: str) -> str:
-    """doi.org takes the DOI as a path: `#`, `?`, `%`, `<`, `>` and the like encoded."""
-    return "https://doi.org/" + quote(doi, safe="/()")
-
-
 def _rich(value: str | None) -> Rich | None:
     return None if value is None else Rich(value)
 
@@ -478,7 +471,7 @@ def _headings(section: m.PublicationSection) -> list[str | None]:
     if section.group_by is None:
         return [None]
     if section.group_by == "type":
-        return [*dict.fromkeys(GROUP_BY_TYPE.values()), PREPRINTS, LABELS["other"]]
+        return [*GROUP_HEADINGS.values()]
     return [*section.group_by.values(), LABELS["other"]]
 
 
@@ -487,9 +480,7 @@ def _heading_of(p: m.Publication, group_by: str | dict[str, str] | None) -> str 
         return None
     if isinstance(group_by, dict):
         return next((group_by[t] for t in group_by if t in p.tags), LABELS["other"])
-    if p.arxiv and (p.entry_type in (None, "misc", "online", "unpublished")):
-        return PREPRINTS
-    return GROUP_BY_TYPE.get(p.entry_type or "", LABELS["other"])
+    return GROUP_HEADINGS[group_of(p)]
 
 
 def _item_origin(section: Origin, index: int) -> Origin:
@@ -569,7 +560,7 @@ def _publication(
 def _publication_links(p: m.Publication) -> tuple[Link, ...]:
     links = []
     if p.arxiv:
-        links.append(Link(f"arXiv:{p.arxiv}", f"https://arxiv.org/abs/{p.arxiv}"))
+        links.append(Link(f"arXiv:{p.arxiv}", arxiv_url(p.arxiv)))
     if p.doi:
         links.append(Link(f"doi:{p.doi}", doi_url(p.doi)))
     if p.url:

@@ -23,7 +23,7 @@ from build_cv.exposure import Exposure, View, find
 from build_cv.formats.latex.escape import escape, escape_url
 from build_cv.pipeline.diagnose import Locator
 from build_cv.report import Secret
-from build_cv.sources.latex_decode import encode_latex
+from build_cv.sources.bibtex.decode import encode_latex
 from build_cv.variants import NOT_SECRET, Selection
 
 # The formats whose files are text; a PNG is drawn from the checked PDF and holds none.

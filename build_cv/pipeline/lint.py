@@ -16,15 +16,15 @@ from collections.abc import Iterator
 from datetime import date
 
 from build_cv.errors import Location, Origin, Warning_, format_path
+from build_cv.identifiers import ARXIV_MONTH
 from build_cv.pipeline.diagnose import Locator
 from build_cv.schema import model as m
-from build_cv.sources.bibtex_model import PREPRINT_VENUE
+from build_cv.sources.bibtex.kinds import is_preprint
 from build_cv.sources.yaml_source import Loaded
 from build_cv.view import build_view
 
 PLACEHOLDER = re.compile(r"\b(TBD|TBA|TODO|FIXME|XXX+)\b|lorem ipsum", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])")
-_NEW_ARXIV = re.compile(r"^(\d\d)(\d\d)\.\d{4,5}")
 
 
 class _Lint:
@@ -128,9 +128,8 @@ def _venue_years(run: _Lint) -> None:
                 f"year: {entry.year}, but the venue says {shown} ({clip(entry.venue or '')!r})",
                 "year",
             )
-        arxiv = _NEW_ARXIV.match(entry.arxiv or "")
-        preprint = entry.venue in (None, PREPRINT_VENUE)
-        if arxiv and preprint and 2000 + int(arxiv.group(1)) != entry.year:
+        arxiv = ARXIV_MONTH.match(entry.arxiv or "")
+        if arxiv and is_preprint(entry) and 2000 + int(arxiv.group(1)) != entry.year:
             run.warn(
                 run.at(entry.origin, "year"),
                 f"year: {entry.year}, but arXiv:{entry.arxiv} appeared in "

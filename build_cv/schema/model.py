@@ -32,8 +32,10 @@ from pydantic import (
 )
 
 from build_cv.errors import Origin, PathKey, quoted
+from build_cv.identifiers import ARXIV_ID, DOI
 from build_cv.markup import link_targets, strip_markup
 from build_cv.schema import ALL_VARIANTS as ALL_VARIANTS
+from build_cv.schema.bibentry import BibEntry
 from build_cv.schema.phone import dialable, e164, known_region
 from build_cv.uri import URI, WEB_URL
 
@@ -112,8 +114,6 @@ NonEmptyText = Annotated[Text, Field(min_length=1)]
 Keyword = Annotated[Text, Field(min_length=1, max_length=200)]
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-_ARXIV = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -151,12 +151,12 @@ Email = Annotated[
     Field(max_length=254),  # RFC 5321's limit on a deliverable address
     _matches(_EMAIL, "an email address (ASCII letters, digits, . _ + -)"),
 ]
-ArxivId = Annotated[str, _matches(_ARXIV, "an arXiv id such as 2405.14430")]
+ArxivId = Annotated[str, _matches(ARXIV_ID, "an arXiv id such as 2405.14430")]
 Doi = Annotated[
     str,
     Field(max_length=MAX_URL),
     AfterValidator(_printable),
-    _matches(_DOI, "a DOI such as 10.1145/3437801.3441578"),
+    _matches(DOI, "a DOI such as 10.1145/3437801.3441578"),
 ]
 Tag = Annotated[
     str, Field(max_length=100), _matches(_TAG, "a tag (lower-case letters, digits, '-' and '_')")
@@ -405,15 +405,15 @@ class Publication(Entry):
         None, description="BibTeX entry type (article, inproceedings, ...), for grouping."
     )
 
-    _source: Any = PrivateAttr(None)
+    _source: BibEntry | None = PrivateAttr(None)
     _derived: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
 
     @property
-    def source(self) -> Any:
+    def source(self) -> BibEntry | None:
         """The BibTeX record this entry was read from, if any (for a faithful export)."""
         return self._source
 
-    def keep_source(self, record: Any) -> None:
+    def keep_source(self, record: BibEntry) -> None:
         self._source = record
 
     @property

@@ -20,9 +20,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from build_cv.errors import InputError, Location, Origin, SchemaError, SchemaProblem, shorten
+from build_cv.schema.bibentry import BibEntry
 from build_cv.schema.model import CV, Publication, PublicationSection
-from build_cv.sources.bibtex import read_bibtex
-from build_cv.sources.bibtex_model import BibEntry
+from build_cv.sources.bibtex.kinds import details
+from build_cv.sources.bibtex.reader import read_bibtex
 from build_cv.sources.yaml_source import Loaded
 
 _Parsed = dict[Path, tuple[BibEntry, ...] | SchemaError]
@@ -151,7 +152,7 @@ def _publication(entry: BibEntry, path: Path, problems: list[SchemaProblem]) -> 
         "et_al": entry.et_al,
         "venue": entry.venue,
         "year": entry.year,
-        "details": entry.details,
+        "details": details(entry),
         "equal_contribution": list(entry.with_role("equal")),
         "corresponding": list(entry.with_role("corresponding")),
         "arxiv": entry.arxiv,

@@ -7,8 +7,6 @@ sequence item under its path, e.g. ("sections", 2, "entries", 0, "start").
 
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from build_cv.errors import (
     quoted,
     shorten,
 )
+from build_cv.sources.text import decode_text, record_read
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _MERGE = "tag:yaml.org,2002:merge"
@@ -158,46 +157,9 @@ def load_yaml(path: Path, *, speedups: bool = True) -> Loaded:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    loaded = load_yaml_text(decode(data, path), path, speedups=speedups)
+    loaded = load_yaml_text(decode_text(data, path, "YAML"), path, speedups=speedups)
     record_read(loaded.read, path, data)
     return loaded
-
-
-def record_read(read: dict[Path, str], path: Path, data: bytes) -> None:
-    """Note that `data` is what was read from `path` (see `Loaded.read`)."""
-    read[Path(os.path.realpath(path))] = hashlib.sha256(data).hexdigest()
-
-
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_RESAVE = "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
-
-
-def decode(data: bytes, path: Path) -> str:
-    """UTF-8 text, or a located error that says which encoding the file seems to be in."""
-    if data.startswith(_UTF16_BOMS) or _mostly_nul(data):
-        raise InputError(f"{path}:1:1: the file is UTF-16 text, not UTF-8; {_RESAVE}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
-        byte = data[exc.start]
-        try:
-            shown = bytes([byte]).decode("cp1252")
-            guess = f" (it looks like Latin-1 or Windows-1252, where it is {shown!r})"
-        except UnicodeDecodeError:
-            guess = ""
-        raise InputError(
-            f"{path}:{line}:{column}: not UTF-8 text: byte 0x{byte:02X}{guess}; {_RESAVE}"
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-def _mostly_nul(data: bytes) -> bool:
-    """UTF-16 without a byte order mark: ASCII text with a NUL beside every character."""
-    head = data[:4096]
-    return len(head) >= 4 and head.count(0) * 3 >= len(head)
 
 
 def load_yaml_text(text: str, path: Path, *, speedups: bool = True) -> Loaded:

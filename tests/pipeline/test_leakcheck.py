@@ -19,7 +19,7 @@ from build_cv.formats.latex.escape import escape, escape_url
 from build_cv.formats.markdown.writer import escape_md, link_md
 from build_cv.pipeline.leakcheck import exposures
 from build_cv.report import Secret
-from build_cv.sources.latex_decode import encode_latex
+from build_cv.sources.bibtex.decode import encode_latex
 
 TRICKY = [
     "jane_doe%x#1@example.org",

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from build_cv.errors import InputError, SchemaError
-from build_cv.sources import bibtex
-from build_cv.sources.bibtex import MAX_BIB_BYTES, read_bibtex
+from build_cv.sources.bibtex import reader
+from build_cv.sources.bibtex.reader import MAX_BIB_BYTES, read_bibtex
 from build_cv.sources.load import load_cv
 from tests.conftest import ROOT
 
@@ -89,7 +89,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> N
 
 
 def test_a_file_at_the_limit_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bibtex, "MAX_BIB_BYTES", len(GOOD))
+    monkeypatch.setattr(reader, "MAX_BIB_BYTES", len(GOOD))
     path = tmp_path / "papers.bib"
     path.write_text(GOOD, "utf-8")
     assert [e.key for e in read_bibtex(path)] == ["a"]
@@ -104,7 +104,7 @@ limit = 1 << 30  # a regression must fail the test, not fill the machine's memor
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from pathlib import Path
 from build_cv.errors import InputError
-from build_cv.sources.bibtex import read_bibtex
+from build_cv.sources.bibtex.reader import read_bibtex
 try:
     read_bibtex(Path(sys.argv[1]))
     print(json.dumps("read"))

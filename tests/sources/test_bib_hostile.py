@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from build_cv.errors import SchemaError
-from build_cv.sources.bibtex import parse_bibtex
-from build_cv.sources.bibtex_model import BibEntry
+from build_cv.schema.bibentry import BibEntry
+from build_cv.sources.bibtex.reader import parse_bibtex
 from tests.conftest import ROOT
 
 AUTHOR_YEAR = "author = {Ada Lovelace}, year = 2020"
@@ -70,6 +70,7 @@ def test_a_missing_comma_before_a_doi_names_the_line_of_the_doi() -> None:
         ("{X} # ,", "title: ends in `#` with nothing after it"),
         ("{X} junk,", "title: `junk` follows the value (a `,` or `#` missing?)"),
         ('"X" junk,', "title: `junk` follows the value (a `,` or `#` missing?)"),
+        ('"a}b",', 'title: `"a}b"` has a `}` that closes no `{`'),
         ("2020 x,", "title: `x` follows the value (a `,` or `#` missing?)"),
         ("jan feb,", "title: `feb` follows the value (a `,` or `#` missing?)"),
         ("{X} {Y},", "title: `{Y}` follows the value (a `,` or `#` missing?)"),
@@ -214,7 +215,7 @@ limit = 1 << 30  # a regression must fail this test, not exhaust the machine's m
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from pathlib import Path
 from build_cv.errors import BuildCVError
-from build_cv.sources.bibtex import parse_bibtex
+from build_cv.sources.bibtex.reader import parse_bibtex
 text = sys.stdin.read()
 start = time.perf_counter()
 try:

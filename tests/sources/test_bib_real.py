@@ -16,8 +16,9 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import Entry
 
 from build_cv.errors import SchemaError
-from build_cv.sources.bibtex import parse_bibtex, read_bibtex
-from build_cv.sources.bibtex_model import PREPRINT_VENUE, BibEntry
+from build_cv.schema.bibentry import BibEntry
+from build_cv.sources.bibtex.kinds import PREPRINT_VENUE, details
+from build_cv.sources.bibtex.reader import parse_bibtex, read_bibtex
 from tests.conftest import FIXTURES
 
 REAL = FIXTURES / "bib"
@@ -83,7 +84,7 @@ def test_google_scholar_accents_and_quotes() -> None:
         "Description automatique du taux d’expression des femmes dans les flux télévisuels français"
     )
     assert "Félicien Vallet" in by_key["doukhan2018open"].author_names
-    assert by_key["doukhan2018describing"].details == "7(14): 103–122"
+    assert details(by_key["doukhan2018describing"]) == "7(14): 103–122"
 
 
 def test_dblp_math_escapes_and_preprints() -> None:
@@ -99,7 +100,7 @@ def test_dblp_math_escapes_and_preprints() -> None:
     corr = by_key["DBLP:journals/corr/abs-2408-03465"]
     assert (corr.venue, corr.arxiv) == (PREPRINT_VENUE, "2408.03465")
     assert "Schöning's" in corr.title
-    assert by_key["DBLP:journals/eccc/ChauguleL24"].details == "TR24-021"
+    assert details(by_key["DBLP:journals/eccc/ChauguleL24"]) == "TR24-021"
 
 
 def test_dblp_standard_form_names_and_dois() -> None:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from build_cv.errors import SchemaError
+from build_cv.formats.text.writer import render_text
 from build_cv.pipeline.build import tex_for
 from build_cv.schema.model import CV, PublicationSection
 from build_cv.sources.load import load_cv
@@ -161,6 +162,69 @@ def test_group_by_type_and_by_tag(tmp_path: Path) -> None:
     assert [g.heading for g in viewed(cv).groups] == ["Selected Papers", "Other"]
 
 
+EVERY_KIND = r"""
+@article{scholar, author = {Fang, J.}, title = {Scholar Preprint}, year = {2024},
+  journal = {arXiv preprint arXiv:2401.01234}}
+@misc{eprint, author = {Fang, J.}, title = {Eprint Preprint}, year = {2024},
+  eprint = {2405.07719}, archivePrefix = {arXiv}}
+@article{journal, author = {Fang, J.}, title = {Journal Paper}, year = {2023},
+  journal = {J. Parallel Distrib. Comput.}, url = {https://arxiv.org/abs/2301.00001}}
+@inproceedings{conference, author = {Fang, J.}, title = {Conference Paper}, year = {2022},
+  booktitle = {PPoPP}}
+@phdthesis{thesis, author = {Fang, J.}, title = {A Thesis}, year = {2021}, school = {THU}}
+@collection{collection, editor = {Fang, J.}, title = {A Collection}, year = {2020},
+  publisher = {Springer}}
+@book{book, author = {Fang, J.}, title = {A Book}, year = {2020}, publisher = {Springer}}
+@incollection{chapter, author = {Fang, J.}, title = {A Chapter}, year = {2019},
+  booktitle = {Large Models}}
+@techreport{report, author = {Fang, J.}, title = {A Report}, year = {2018},
+  institution = {Tencent}}
+@patent{patent, author = {Fang, J.}, title = {A Patent}, year = {2017}, number = {CN1}}
+@software{software, author = {Fang, J.}, title = {Some Software}, year = {2016},
+  url = {https://github.com/x/y}}
+"""
+
+
+def printed_groups(text: str) -> dict[str, list[str]]:
+    """The plain-text CV's publication headings, each with the titles printed under it."""
+    lines = text.splitlines()
+    groups: dict[str, list[str]] = {}
+    for i, line in enumerate(lines[:-1]):
+        if set(lines[i + 1]) == {"-"}:
+            groups[line] = []
+        elif groups and line[:1].isdigit():
+            title = next(t for t in TITLES if f" {t}." in line)
+            list(groups.values())[-1].append(title)
+    return groups
+
+
+TITLES = [
+    "Scholar Preprint", "Eprint Preprint", "Journal Paper", "Conference Paper", "A Thesis",
+    "A Collection", "A Book", "A Chapter", "A Report", "A Patent", "Some Software",
+    "Typed Preprint",
+]  # fmt: skip
+
+
+def test_group_by_type_prints_each_kind_under_its_heading(tmp_path: Path) -> None:
+    """Google Scholar's arXiv-only @article is a preprint and a @collection a book, in
+    what the CV prints, not only in the records the reader makes."""
+    typed = {"title": "Typed Preprint", "authors": ["Jiarui Fang"], "year": 2024,
+             "arxiv": "2402.00002"}  # fmt: skip
+    section = {"bib": "papers.bib", "group_by": "type", "entries": [typed]}
+    _, cv = load_cv(write(tmp_path, section, bib=EVERY_KIND))
+    assert printed_groups(render_text(build_view(cv))) == {
+        "Journal Articles": ["Journal Paper"],
+        "Conference Papers": ["Conference Paper"],
+        "Theses": ["A Thesis"],
+        "Books": ["A Collection", "A Book"],
+        "Book Chapters": ["A Chapter"],
+        "Technical Reports": ["A Report"],
+        "Patents": ["A Patent"],
+        "Preprints": ["Typed Preprint", "Scholar Preprint", "Eprint Preprint"],
+        "Other": ["Some Software"],
+    }
+
+
 BROKEN = """@article{a,
   title = {No author},
   journal = {J}, year = {2020},
@@ -190,10 +254,11 @@ def test_every_bib_problem_is_reported_with_file_line_and_key(tmp_path: Path) ->
 def test_a_bib_that_two_sections_read_is_parsed_once_and_its_problems_told_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from build_cv.sources import bib_section, bibtex
+    from build_cv.sources import bib_section
+    from build_cv.sources.bibtex import reader
 
     reads: list[Path] = []
-    read = bibtex.read_bibtex
+    read = reader.read_bibtex
 
     def counted(path: Path, *args: Any) -> Any:
         reads.append(path)

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from build_cv.sources.bibtex import parse_bibtex, read_bibtex
-from build_cv.sources.bibtex_export import citation_key, format_bibtex, write_bibtex
-from build_cv.sources.bibtex_model import PREPRINT_VENUE, BibAuthor, BibEntry, Group
-from build_cv.sources.names import parse_display_name
+from build_cv.schema.bibentry import BibAuthor, BibEntry
+from build_cv.sources.bibtex.export import citation_key, format_bibtex, write_bibtex
+from build_cv.sources.bibtex.kinds import PREPRINT_VENUE, Group, details, group_of
+from build_cv.sources.bibtex.names import parse_display_name
+from build_cv.sources.bibtex.reader import parse_bibtex, read_bibtex
 from tests.conftest import ROOT
 
 BIB = ROOT / "tests" / "fixtures" / "bib"
@@ -22,8 +23,8 @@ def test_export_reads_back_to_equal_entries(name: str) -> None:
     entries = read_bibtex(BIB / name)
     again = parse_bibtex(format_bibtex(entries), Path("out.bib"))
     assert again == entries
-    assert [e.details for e in again] == [e.details for e in entries]
-    assert [e.group for e in again] == [e.group for e in entries]
+    assert [details(e) for e in again] == [details(e) for e in entries]
+    assert [group_of(e) for e in again] == [group_of(e) for e in entries]
 
 
 def authors(*names: str, equal: tuple[str, ...] = ()) -> tuple[BibAuthor, ...]:
@@ -67,8 +68,8 @@ def test_an_entry_made_from_yaml_round_trips() -> None:
     assert again[1] == TRICKY
     assert again[0] == replace(PIPEFUSION, key=again[0].key)
     assert again[0].with_role("equal") == ("Jiannan Wang", "Jiarui Fang")
-    assert again[0].group is Group.PREPRINT
-    assert again[1].details == "pp. 222-231, Hyderabad, India"
+    assert group_of(again[0]) is Group.PREPRINT
+    assert details(again[1]) == "pp. 222-231, Hyderabad, India"
 
 
 def test_the_written_fields() -> None:

@@ -8,15 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_cv.sources.latex_decode import (
-    MAX_DEPTH,
-    NBSP,
-    TooDeep,
-    brace_depth,
-    decode_latex,
-    decode_verbatim,
-    encode_latex,
-)
+from build_cv.sources.bibtex.braces import MAX_DEPTH, TooDeep, brace_depth
+from build_cv.sources.bibtex.decode import NBSP, decode_latex, decode_verbatim, encode_latex
 
 
 @pytest.mark.parametrize(

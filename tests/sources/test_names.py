@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from build_cv.sources.names import Name, OwnerMatcher, is_owner, parse_name, split_names
+from build_cv.schema.bibentry import Name
+from build_cv.sources.bibtex.names import parse_name, split_names
+from build_cv.sources.bibtex.owners import OwnerMatcher, is_owner
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,11 @@ from dataclasses import replace
 from typing import Any
 
 from build_cv.formats import Choices, Document
+from build_cv.schema.bibentry import BibAuthor, BibEntry
 from build_cv.schema.model import CV, Publication, PublicationSection
-from build_cv.sources.bibtex_export import format_bibtex
-from build_cv.sources.bibtex_model import PREPRINT_VENUE, BibAuthor, BibEntry
-from build_cv.sources.names import parse_display_name
+from build_cv.sources.bibtex.export import format_bibtex
+from build_cv.sources.bibtex.kinds import is_preprint
+from build_cv.sources.bibtex.names import parse_display_name
 
 _JOURNAL = re.compile(r"\b(journal|transactions|letters|review)\b", re.IGNORECASE)
 
@@ -34,7 +35,7 @@ def write_bibtex(cv: CV) -> str:
 
 
 def _record(p: Publication) -> BibEntry:
-    if isinstance(p.source, BibEntry):
+    if p.source is not None:
         return _as_shown(p.source, p)
     roles = (("equal", p.equal_contribution), ("corresponding", p.corresponding))
     authors = tuple(
@@ -66,7 +67,7 @@ def _owned(p: Publication) -> dict[str, Any]:
 
 
 def _guess_type(p: Publication) -> str:
-    if p.arxiv and p.venue in (None, PREPRINT_VENUE):
+    if is_preprint(p):
         return "misc"
     return "article" if p.venue and _JOURNAL.search(p.venue) else "inproceedings"
 

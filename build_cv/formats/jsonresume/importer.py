@@ -47,6 +47,7 @@ from build_cv.formats.jsonresume.profiles import profile_id
 from build_cv.formats.jsonresume.writer import schema_problems
 from build_cv.schema import model as m
 from build_cv.schema.phone import e164, known_region, region_of
+from build_cv.sources.text import decode_text
 
 Json = dict[str, Any]
 MAX_BYTES = 10_000_000  # a résumé is some kilobytes; this bounds what a mistake can cost
@@ -140,10 +141,7 @@ def _read(path: Path) -> str:
         raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
     if len(data) > MAX_BYTES:
         raise InputError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; not a résumé")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    return decode_text(data, path, "JSON")
 
 
 def _parse(text: str, path: Path) -> Any:

@@ -19,8 +19,8 @@ import jsonschema
 
 from build_cv.errors import BuildCVError
 from build_cv.formats import Choices, Document
+from build_cv.identifiers import arxiv_url, doi_url
 from build_cv.schema import model as m
-from build_cv.view import doi_url
 from build_cv.view import profiles as view_profiles
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema.json"
@@ -199,7 +199,7 @@ def _project(e: m.Project) -> Json:
 
 
 def _publication(e: m.Publication) -> Json:
-    arxiv = f"https://arxiv.org/abs/{e.arxiv}" if e.arxiv else None
+    arxiv = arxiv_url(e.arxiv) if e.arxiv else None
     return {
         "name": e.title,
         "publisher": e.venue,

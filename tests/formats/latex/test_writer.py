@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -150,7 +151,16 @@ def test_default_tex_has_every_paper_title_and_patent(default_cv: CV, tmp_path: 
 
 
 def test_a_regular_install_carries_the_templates(tmp_path: Path) -> None:
-    """Built as a wheel, the package must find its templates without the checkout."""
+    """Built as a wheel, the package must find its templates and every module without the
+    checkout (a package missing from pyproject.toml's list installs without its files). It
+    is built from a copy: setuptools reuses the checkout's `build/`, whose files from an
+    earlier build would hide a package the list has lost."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for name in ("build_cv", "tex_templates"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run(
         [
             sys.executable,
@@ -161,7 +171,7 @@ def test_a_regular_install_carries_the_templates(tmp_path: Path) -> None:
             "-q",
             "-w",
             str(tmp_path),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,
@@ -170,6 +180,8 @@ def test_a_regular_install_carries_the_templates(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "build_cv/tex_templates/cv.tex.j2" in names
     assert "build_cv/tex_templates/sections/publications.tex.j2" in names
+    modules = {str(p.relative_to(ROOT)) for p in (ROOT / "build_cv").rglob("*.py")}
+    assert modules - set(names) == set()
 
 
 @pytest.mark.parametrize(

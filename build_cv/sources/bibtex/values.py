@@ -9,8 +9,11 @@ undefined name is returned to be reported.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from build_cv.sources.bibtex.braces import Braces, scan
 
 MONTH_NAMES = (
     "january",
@@ -70,6 +73,7 @@ def expand(value: str, macros: Mapping[str, str], limit: int = MAX_VALUE_CHARS) 
     out: list[str] = []
     unknown: list[str] = []
     size = 0
+    braces = scan(value)
     pos = _skip_spaces(value, 0)
     if pos == len(value):
         return Expansion("", problem="has no value (write `{}` for an empty one)")
@@ -78,10 +82,12 @@ def expand(value: str, macros: Mapping[str, str], limit: int = MAX_VALUE_CHARS) 
         if m is None:
             return _stopped(out, unknown, value, pos, "is not a value")
         if m.group("brace") is not None or m.group("quote") is not None:
-            end = _closing(value, pos)
+            end = _closing(value, pos, braces)
             if end == len(value):
                 what = "{" if m.group("brace") is not None else '"'
                 return _stopped(out, unknown, value, pos, f"has a `{what}` that is never closed")
+            if bisect_right(braces.stray, pos) != bisect_right(braces.stray, end):
+                return _stopped(out, unknown, value, pos, "has a `}` that closes no `{`")
             part = value[pos + 1 : end]
             pos = end + 1
         else:
@@ -131,30 +137,13 @@ def excerpt(text: str, limit: int = 40) -> str:
     return line if len(line) <= limit else line[:limit] + "…"
 
 
-_DELIMITER = re.compile(r'[\\{}"]')
-
-
-def _closing(value: str, start: int) -> int:
+def _closing(value: str, start: int, braces: Braces) -> int:
     """The index of the delimiter that closes the `{` or `"` at `start` (len(value) when
-    none does); it jumps from one brace, quote or backslash to the next."""
-    quoted = value[start] == '"'
-    depth = 0
-    m = _DELIMITER.search(value, start + 1)
-    while m is not None:
-        c, i = m.group(), m.start()
-        if c == "\\":
-            m = _DELIMITER.search(value, i + 2)
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            if depth == 0 and not quoted:
-                return i
-            depth -= 1
-        elif c == '"' and quoted and depth == 0:
-            return i
-        m = _DELIMITER.search(value, i + 1)
-    return len(value)
+    none does): a brace's match, or the next quote outside every group."""
+    if value[start] == "{":
+        return braces.closing[start]
+    after = bisect_right(braces.quotes, start)
+    return braces.quotes[after] if after < len(braces.quotes) else len(value)
 
 
 def month_number(text: str) -> int | None:

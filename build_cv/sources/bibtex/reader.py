@@ -1,10 +1,10 @@
-"""Read publications from a .bib file into plain, immutable records (bibtex_model.py).
+"""Read publications from a .bib file into plain, immutable records (schema/bibentry.py).
 
 bibtexparser v2 only splits the file into blocks: it keeps going past a broken entry and
 keeps every block's line. The rest is done here because a CV needs more than its
-middlewares give: macros joined with `#` (bibtex_values.py), undefined macros reported
+middlewares give: macros joined with `#` (values.py), undefined macros reported
 rather than printed, `crossref` inheritance, LaTeX decoded by a fixed table
-(latex_decode.py) and names parsed (names.py). Every problem in the file is collected
+(decode.py) and names parsed (names.py). Every problem in the file is collected
 with its `file.bib:LINE` and raised together as one SchemaError, so one run shows them
 all.
 """
@@ -31,15 +31,18 @@ from bibtexparser.model import (
 )
 
 from build_cv.errors import InputError, Location, SchemaError, SchemaProblem, shorten
-from build_cv.sources.bibtex_model import (
+from build_cv.identifiers import ARXIV_ID, ARXIV_IN_TEXT, DOI, DOI_PREFIX
+from build_cv.schema.bibentry import BibAuthor, BibEntry, BibOrigin
+from build_cv.sources.bibtex.braces import MAX_DEPTH, TooDeep, brace_depth
+from build_cv.sources.bibtex.decode import decode_latex, decode_verbatim
+from build_cv.sources.bibtex.kinds import (
     OTHER_VENUE_FIELDS,
+    PREPRINT_TYPES,
     PREPRINT_VENUE,
     VENUE_FIELDS,
-    BibAuthor,
-    BibEntry,
-    BibOrigin,
 )
-from build_cv.sources.bibtex_values import (
+from build_cv.sources.bibtex.names import parse_name, split_names
+from build_cv.sources.bibtex.values import (
     MAX_VALUE_CHARS,
     PREDEFINED_MACROS,
     Expansion,
@@ -48,15 +51,7 @@ from build_cv.sources.bibtex_values import (
     expand,
     month_number,
 )
-from build_cv.sources.latex_decode import (
-    MAX_DEPTH,
-    TooDeep,
-    brace_depth,
-    decode_latex,
-    decode_verbatim,
-)
-from build_cv.sources.names import parse_name, split_names
-from build_cv.sources.yaml_source import record_read
+from build_cv.sources.text import decode_text, record_read
 from build_cv.uri import URI
 
 # The splitter logs each broken block; here those become SchemaProblems, and only the
@@ -87,7 +82,7 @@ def read_bibtex(path: Path, read: dict[Path, str] | None = None) -> tuple[BibEnt
     data = _read_regular(path)
     if read is not None:
         record_read(read, path, data)
-    return parse_bibtex(_utf8(data, path), path)
+    return parse_bibtex(decode_text(data, path, "BibTeX"), path)
 
 
 _KINDS = {
@@ -134,18 +129,6 @@ def _too_big(path: Path) -> InputError:
         f"{path}: the BibTeX file is larger than {MAX_BIB_BYTES // 2**20} MB, the most "
         "build-cv reads; is it the right file?"
     )
-
-
-def _utf8(data: bytes, path: Path) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            f"{path}:{line}:{column}: the file is not UTF-8: the byte 0x{data[exc.start]:02x} "
-            f"at offset {exc.start} is not valid UTF-8; save the file as UTF-8"
-        ) from None
 
 
 def parse_bibtex(text: str, path: Path) -> tuple[BibEntry, ...]:
@@ -546,19 +529,10 @@ def _take_fields(child: _Raw, parent: _Raw, path: Path, budget: _Budget) -> None
 
 # ---- one publication --------------------------------------------------------------------
 
-_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
-_ARXIV_IN_TEXT = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf)/|arxiv[:\s]\s*|abs/|10\.48550/arxiv\.)"
-    r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
-    re.IGNORECASE,
-)
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _YEAR = re.compile(r"^\d{4}$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-\d{2})?(?:/.*)?$")
 _DBLP_HOMONYM = re.compile(r"\s+\d{4}$")
-_PREPRINT_TYPES = {"misc", "online", "unpublished", "preprint", "electronic", "article"}
 
 
 def _entry(r: _Raw, path: Path, problems: list[SchemaProblem]) -> BibEntry | None:
@@ -613,7 +587,7 @@ def _entry(r: _Raw, path: Path, problems: list[SchemaProblem]) -> BibEntry | Non
 
 def _is_preprint(entry_type: str, text: Callable[[str], str | None]) -> bool:
     """An arXiv-only publication, as opposed to a published one with an arXiv link."""
-    if entry_type not in _PREPRINT_TYPES:
+    if entry_type not in PREPRINT_TYPES:
         return False
     if entry_type == "article":
         journal = (text("journal") or "").lower()
@@ -707,8 +681,8 @@ def _doi(r: _Raw, report: _Report) -> str | None:
     raw = decode_verbatim(r.fields.get("doi", ""))
     if not raw:
         return None
-    doi = _DOI_PREFIX.sub("", raw)
-    if not _DOI.match(doi):
+    doi = DOI_PREFIX.sub("", raw)
+    if not DOI.match(doi):
         report(
             "doi", f"doi: `{shorten(raw)}` is not a DOI (one looks like 10.1145/3437801.3441578)"
         )
@@ -721,9 +695,9 @@ def _arxiv(r: _Raw, report: _Report) -> tuple[str | None, str | None]:
     and the field it was found in (a variant hiding that field hides the id too)."""
     eprint = decode_verbatim(r.fields.get("eprint", ""))
     archive = decode_verbatim(r.fields.get("archiveprefix") or r.fields.get("eprinttype") or "")
-    if eprint and (archive.lower() == "arxiv" or (not archive and _ARXIV_ID.match(eprint))):
+    if eprint and (archive.lower() == "arxiv" or (not archive and ARXIV_ID.match(eprint))):
         eprint = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
-        if not _ARXIV_ID.match(eprint):
+        if not ARXIV_ID.match(eprint):
             report("eprint", f"eprint: `{shorten(eprint)}` is not an arXiv id such as 2405.14430")
             return None, None
         return eprint, "eprint"
@@ -731,7 +705,7 @@ def _arxiv(r: _Raw, report: _Report) -> tuple[str | None, str | None]:
     for name in ARXIV_SOURCES:
         if name == "volume" and not corr:
             continue
-        m = _ARXIV_IN_TEXT.search(decode_verbatim(r.fields.get(name, "")))
+        m = ARXIV_IN_TEXT.search(decode_verbatim(r.fields.get(name, "")))
         if m:
             return m.group(1), name
     return None, None

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from build_cv.sources.bibtex.braces import MAX_DEPTH, scan
+
 NBSP = "\u00a0"
 
 _ACCENTS = {
@@ -229,31 +231,6 @@ _WORD = re.compile(r"[A-Za-z]+")
 _SPACES = re.compile(r"[ \t\r\n]+")
 # Text with nothing the decoder acts on, taken in one step rather than a character each.
 _PLAIN = re.compile(r"[^\\{}$~\-`']+")
-_BRACE_OR_ESCAPE = re.compile(r"\\.?|[{}]", re.DOTALL)
-
-# Braces nested deeper than this are refused (TooDeep): each level costs the decoder a
-# few stack frames, and no bibliography nests a tenth as deep.
-MAX_DEPTH = 100
-
-
-class TooDeep(ValueError):
-    """The text nests braces deeper than MAX_DEPTH."""
-
-    def __init__(self) -> None:
-        super().__init__(f"braces are nested more than {MAX_DEPTH} deep")
-
-
-def brace_depth(text: str) -> int:
-    """How deep `{` groups nest in `text` (an escaped brace does not count), in one pass."""
-    depth = deepest = 0
-    for m in _BRACE_OR_ESCAPE.finditer(text):
-        c = m.group()
-        if c == "{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c == "}":
-            depth = max(depth - 1, 0)
-    return deepest
 
 
 def decode_latex(text: str) -> str:
@@ -261,7 +238,7 @@ def decode_latex(text: str) -> str:
 
     Raises TooDeep for braces nested deeper than MAX_DEPTH (check with `brace_depth`).
     """
-    decoded = _Decoder(text, _closings(text)).run()
+    decoded = _Decoder(text, scan(text, MAX_DEPTH).closing).run()
     return _SPACES.sub(" ", unicodedata.normalize("NFC", decoded)).strip()
 
 
@@ -269,27 +246,6 @@ def decode_verbatim(text: str) -> str:
     """A URL, DOI or eprint: only braces and backslash escapes go, nothing else changes."""
     text = re.sub(r"\\([_%&#$~{}])", r"\1", text)
     return re.sub(r"(?<!\\)[{}]", "", text).strip()
-
-
-def _closings(text: str) -> dict[int, int]:
-    """Where each `{` of `text` closes (len(text) when it never does), found once.
-
-    Every group is then entered in constant time, so decoding stays linear however the
-    groups nest; an escaped brace opens nothing.
-    """
-    closing: dict[int, int] = {}
-    open_at: list[int] = []
-    for m in _BRACE_OR_ESCAPE.finditer(text):
-        c = m.group()
-        if c == "{":
-            open_at.append(m.start())
-            if len(open_at) > MAX_DEPTH:
-                raise TooDeep()
-        elif c == "}" and open_at:
-            closing[open_at.pop()] = m.start()
-    for start in open_at:
-        closing[start] = len(text)
-    return closing
 
 
 _Span = tuple[int, int]

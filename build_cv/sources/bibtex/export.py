@@ -13,10 +13,10 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from build_cv.sources.bibtex_model import BibAuthor, BibEntry, venue_field
-from build_cv.sources.bibtex_values import MONTH_NAMES
-from build_cv.sources.latex_decode import encode_latex
-from build_cv.sources.names import Name
+from build_cv.schema.bibentry import BibAuthor, BibEntry, Name
+from build_cv.sources.bibtex.decode import encode_latex
+from build_cv.sources.bibtex.kinds import venue_field
+from build_cv.sources.bibtex.values import MONTH_NAMES
 
 _KEY_SAFE = re.compile(r"^[A-Za-z0-9_:./+-]+$")
 

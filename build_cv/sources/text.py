@@ -1,0 +1,66 @@
+"""Every input file's bytes as text, decoded one way: the YAML, each .bib, a JSON Resume.
+
+Each is UTF-8 (a byte order mark is dropped). Anything else is refused where it is, as
+`file:line:col`, with what the file seems to hold instead, so the same mistake (a file
+saved as UTF-16 by Windows Notepad, or as Latin-1) reads the same whichever file it is in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from build_cv.errors import InputError
+
+_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_RESAVE = "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
+
+
+def decode_text(data: bytes, path: Path, language: str) -> str:
+    """The text of a UTF-8 file, or an InputError at the first byte that is not text.
+
+    `language` names what the file is written in (YAML, BibTeX, JSON): none allows a NUL
+    byte, which most often means the file is binary or half-written.
+    """
+    if data.startswith(_UTF16_BOMS) or _mostly_nul(data):
+        raise InputError(f"{path}:1:1: the file is UTF-16 text, not UTF-8; {_RESAVE}")
+    data = data.removeprefix(_BOM)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        try:
+            shown = bytes([byte]).decode("cp1252")
+            guess = f" (it looks like Latin-1 or Windows-1252, where it is {shown!r})"
+        except UnicodeDecodeError:
+            guess = ""
+        raise InputError(
+            f"{_where(data, exc.start, path)}: not UTF-8 text: byte 0x{byte:02X}{guess}; {_RESAVE}"
+        ) from None
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise InputError(
+            f"{_where(data, nul, path)}: a NUL byte, which {language} does not allow; remove it"
+        )
+    return text
+
+
+def _where(data: bytes, offset: int, path: Path) -> str:
+    """`file:line:col` of byte `offset`, the column counted in characters, as editors do."""
+    line = data.count(b"\n", 0, offset) + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return f"{path}:{line}:{column}"
+
+
+def _mostly_nul(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: ASCII text with a NUL beside every character."""
+    head = data[:4096]
+    return len(head) >= 4 and head.count(0) * 3 >= len(head)
+
+
+def record_read(read: dict[Path, str], path: Path, data: bytes) -> None:
+    """Note that `data` is what was read from `path` (see `yaml_source.Loaded.read`)."""
+    read[Path(os.path.realpath(path))] = hashlib.sha256(data).hexdigest()
