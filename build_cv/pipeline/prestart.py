@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from build_cv.errors import BuildCVError
+from build_cv.sources.text import MAX_YAML_BYTES, read_input
 from build_cv.typeset.engine import Started
 from build_cv.typeset.settings import HEAD_MARK
 from build_cv.userdirs import keep, recall
@@ -45,9 +46,9 @@ def predicted_epoch(data: Path) -> int | None:
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if env:
         return int(env) if re.fullmatch(r"[0-9]{1,12}", env) else None
-    try:
-        text = data.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    try:  # a pipe or a device is not read here: the loader refuses it
+        text = read_input(data, "the CV's YAML file", MAX_YAML_BYTES).decode("utf-8")
+    except (BuildCVError, UnicodeDecodeError):
         return None
     m = _UPDATED.search(text)
     if m is None:
@@ -70,12 +71,14 @@ def prestart(data: Path, memory: Path | None = None, *, speedups: bool = True) -
     """
     if not speedups:
         return None
+    if memory is None:
+        return None  # a cold build: one core (see above)
     epoch = predicted_epoch(data)
     if epoch is None:
         return None
-    head = recalled_head(memory, epoch) if memory is not None else ""
+    head = recalled_head(memory, epoch)
     if not head:
-        return None  # a cold build: one core (see above)
+        return None
     try:
         return Started(epoch, head)
     except (BuildCVError, OSError):

@@ -1,17 +1,65 @@
-"""Every input file's bytes as text, decoded one way: the YAML, each .bib, a JSON Resume.
+"""Every input file read one way and decoded one way: the YAML, each .bib, a JSON Resume.
 
-Each is UTF-8 (a byte order mark is dropped). Anything else is refused where it is, as
-`file:line:col`, with what the file seems to hold instead, so the same mistake (a file
-saved as UTF-16 by Windows Notepad, or as Latin-1) reads the same whichever file it is in.
+Each must be a regular file of bounded size, checked before it is opened and opened
+without blocking, so a FIFO, a device or a terminal (`/dev/stdin`) never makes a build
+wait for input that is not coming, and `/dev/zero` or a disk image named by mistake
+never fills memory. Each is UTF-8 (a byte order mark is dropped). Anything else is
+refused where it is, as `file:line:col`, with what the file seems to hold instead, so the
+same mistake (a file saved as UTF-16 by Windows Notepad, or as Latin-1) reads the same
+whichever file it is in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from build_cv.errors import InputError
+
+MAX_YAML_BYTES = 16 * 2**20  # a CV is some kilobytes; this bounds what a mistake costs
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def read_input(path: Path, noun: str, limit: int) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes; `noun` names
+    what it should be in a message (`the .bib file`)."""
+    try:
+        _regular(path, path.stat(), noun, limit)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as file:
+            _regular(path, os.fstat(file.fileno()), noun, limit)  # swapped after the check?
+            data = file.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {noun} ({exc.strerror})") from None
+    if len(data) > limit:
+        raise _too_big(path, noun, limit)
+    return data
+
+
+def _regular(path: Path, status: os.stat_result, noun: str, limit: int) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(status.st_mode), "not a file")
+        raise InputError(f"{path}: is {kind}, not a regular file; name {noun} itself")
+    if status.st_size > limit:
+        raise _too_big(path, noun, limit)
+
+
+def _too_big(path: Path, noun: str, limit: int) -> InputError:
+    size = f"{limit // 2**20} MB" if limit % 2**20 == 0 else f"{limit // 1_000_000} MB"
+    return InputError(
+        f"{path}: {noun} is larger than {size}, the most build-cv reads; is it the right file?"
+    )
+
 
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

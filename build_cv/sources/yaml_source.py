@@ -23,7 +23,7 @@ from build_cv.errors import (
     quoted,
     shorten,
 )
-from build_cv.sources.text import decode_text, record_read
+from build_cv.sources.text import MAX_YAML_BYTES, decode_text, read_input, record_read
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _MERGE = "tag:yaml.org,2002:merge"
@@ -151,12 +151,7 @@ class _KeyProblem(Exception):
 
 
 def load_yaml(path: Path, *, speedups: bool = True) -> Loaded:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    data = read_input(path, "the CV's YAML file", MAX_YAML_BYTES)
     loaded = load_yaml_text(decode_text(data, path, "YAML"), path, speedups=speedups)
     record_read(loaded.read, path, data)
     return loaded

@@ -352,3 +352,25 @@ def test_a_loop_of_links_or_a_file_in_the_way_is_bad_input(
     assert code == 2, err
     assert "Traceback" not in err and err.count("\n") <= 2
     assert "symbolic links" in err or "not a folder" in err or "Not a directory" in err
+
+
+@pytest.mark.parametrize("command", ["build", "lint", "check-data"])
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_the_cv_file_must_be_a_regular_file(tmp_path: Path, command: str, kind: str) -> None:
+    """A FIFO hung every command, and /dev/zero filled memory: each is refused at once."""
+    data = {"device": Path("/dev/zero")}.get(kind, tmp_path / "cv.yaml")
+    if kind == "fifo":
+        os.mkfifo(data)  # no writer: reading it would wait forever
+    elif kind == "folder":
+        data.mkdir()
+    args = {
+        "build": ["build", str(data), "--out", str(tmp_path / "out")],
+        "lint": ["lint", str(data)],
+        "check-data": ["check", str(tmp_path / "none.pdf"), "--data", str(data)],
+    }[command]
+    run = subprocess.run(
+        [sys.executable, "-m", "build_cv", *args], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 2, run.stderr
+    what = {"fifo": "a pipe (FIFO)", "device": "a device", "folder": "a folder"}[kind]
+    assert run.stderr.endswith(f"is {what}, not a regular file; name the CV's YAML file itself\n")

@@ -83,7 +83,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> N
         f.truncate(MAX_BIB_BYTES + 1)  # sparse: nothing is written, nothing must be read
     message = bib_problem(cv_reading(tmp_path, "papers.bib"))
     assert message.endswith(
-        "papers.bib: the BibTeX file is larger than 64 MB, the most build-cv reads; is it "
+        "papers.bib: the .bib file is larger than 64 MB, the most build-cv reads; is it "
         "the right file?"
     )
 

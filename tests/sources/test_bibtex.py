@@ -319,7 +319,7 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
     path = tmp_path / "nope.bib"
     with pytest.raises(InputError) as info:
         read_bibtex(path)
-    assert str(info.value) == f"{path}: the BibTeX file does not exist"
+    assert str(info.value) == f"{path}: no such file"
 
 
 def test_non_utf8_names_the_line_and_column(tmp_path: Path) -> None:

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,7 +45,7 @@ from build_cv.formats.jsonresume.profiles import profile_id
 from build_cv.formats.jsonresume.writer import schema_problems
 from build_cv.schema import model as m
 from build_cv.schema.phone import e164, known_region, region_of
-from build_cv.sources.text import decode_text
+from build_cv.sources.text import decode_text, read_input
 
 Json = dict[str, Any]
 MAX_BYTES = 10_000_000  # a résumé is some kilobytes; this bounds what a mistake can cost
@@ -125,23 +123,7 @@ def read_json_resume(path: Path) -> Json:
 
 
 def _read(path: Path) -> str:
-    """The file's text: a regular file of bounded size. Opened without waiting, so a FIFO
-    with no writer is refused rather than waited on forever."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise InputError(f"{path}: not a regular file (a directory, pipe or device)")
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: not a regular file (a directory, pipe or device)") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; not a résumé")
-    return decode_text(data, path, "JSON")
+    return decode_text(read_input(path, "the JSON Resume file", MAX_BYTES), path, "JSON")
 
 
 def _parse(text: str, path: Path) -> Any:

@@ -12,9 +12,7 @@ all.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +28,7 @@ from bibtexparser.model import (
     String,
 )
 
-from build_cv.errors import InputError, Location, SchemaError, SchemaProblem, shorten
+from build_cv.errors import Location, SchemaError, SchemaProblem, shorten
 from build_cv.identifiers import ARXIV_ID, ARXIV_IN_TEXT, DOI, DOI_PREFIX
 from build_cv.schema.bibentry import BibAuthor, BibEntry, BibOrigin
 from build_cv.sources.bibtex.braces import MAX_DEPTH, TooDeep, brace_depth
@@ -51,7 +49,7 @@ from build_cv.sources.bibtex.values import (
     expand,
     month_number,
 )
-from build_cv.sources.text import decode_text, record_read
+from build_cv.sources.text import decode_text, read_input, record_read
 from build_cv.uri import URI
 
 # The splitter logs each broken block; here those become SchemaProblems, and only the
@@ -79,56 +77,10 @@ def read_bibtex(path: Path, read: dict[Path, str] | None = None) -> tuple[BibEnt
     not a publication, and is not returned. `read`, if given, records the bytes parsed
     (see `yaml_source.Loaded.read`).
     """
-    data = _read_regular(path)
+    data = read_input(path, "the .bib file", MAX_BIB_BYTES)
     if read is not None:
         record_read(read, path, data)
     return parse_bibtex(decode_text(data, path, "BibTeX"), path)
-
-
-_KINDS = {
-    stat.S_IFDIR: "a folder",
-    stat.S_IFCHR: "a device",
-    stat.S_IFBLK: "a device",
-    stat.S_IFIFO: "a pipe (FIFO)",
-    stat.S_IFSOCK: "a socket",
-}
-
-
-def _read_regular(path: Path) -> bytes:
-    """The bytes of `path` if it is a regular file of at most MAX_BIB_BYTES.
-
-    It is checked before it is opened, and opened without blocking, so a FIFO or a
-    terminal (`/dev/stdin`) never makes the build wait for input that is not coming.
-    """
-    try:
-        before = path.stat()
-        _regular(path, before)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as file:
-            _regular(path, os.fstat(file.fileno()))  # swapped for a pipe after the check?
-            data = file.read(MAX_BIB_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: the BibTeX file does not exist") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the BibTeX file ({exc.strerror})") from None
-    if len(data) > MAX_BIB_BYTES:
-        raise _too_big(path)
-    return data
-
-
-def _regular(path: Path, status: os.stat_result) -> None:
-    if not stat.S_ISREG(status.st_mode):
-        kind = _KINDS.get(stat.S_IFMT(status.st_mode), "not a file")
-        raise InputError(f"{path}: is {kind}, not a regular file; name the .bib file itself")
-    if status.st_size > MAX_BIB_BYTES:
-        raise _too_big(path)
-
-
-def _too_big(path: Path) -> InputError:
-    return InputError(
-        f"{path}: the BibTeX file is larger than {MAX_BIB_BYTES // 2**20} MB, the most "
-        "build-cv reads; is it the right file?"
-    )
 
 
 def parse_bibtex(text: str, path: Path) -> tuple[BibEntry, ...]:

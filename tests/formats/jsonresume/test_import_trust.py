@@ -535,4 +535,7 @@ def test_the_input_must_be_a_regular_file(kind: str, tmp_path: Path) -> None:
         source.mkdir()
     run = subprocess.run([*CLI, "import", str(source)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
-    assert run.stderr == f"build-cv: {source}: not a regular file (a directory, pipe or device)\n"
+    what = {"fifo": "a pipe (FIFO)", "directory": "a folder", "device": "a device"}[kind]
+    assert run.stderr == (
+        f"build-cv: {source}: is {what}, not a regular file; name the JSON Resume file itself\n"
+    )
