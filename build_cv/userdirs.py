@@ -15,7 +15,9 @@ def user_cache(name: str) -> Path | None:
     """`$XDG_CACHE_HOME/build-cv/<name>` (else `~/.cache/...`), made private to the user;
     None when there is none we can write, or it is not ours (what is kept there is read
     back as code or as facts)."""
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    if not os.path.isabs(base):  # the XDG specification: a relative path is to be ignored
+        base = str(Path.home() / ".cache")
     folder = Path(base) / "build-cv" / name
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from build_cv.cli.common import Transcript, limits, print_warnings, quiet_pypdf, report
-from build_cv.errors import BuildCVError, Stopped
+from build_cv.errors import BuildCVError, InputError, Stopped
 from build_cv.formats import parse_formats
 from build_cv.pipeline import cache
 from build_cv.pipeline.options import BuildOptions, request
@@ -27,10 +27,18 @@ if TYPE_CHECKING:
 
 
 def options_of(args: argparse.Namespace) -> BuildOptions:
-    """Every option of the command line that shapes the build, in one object."""
+    """Every option of the command line that shapes the build, in one object; an option
+    that cannot apply to this build is refused rather than ignored."""
+    formats = parse_formats(args.format)
+    if args.front_matter is not None and "md" not in formats:
+        raise InputError("--front-matter applies to Markdown: add md to --format")
+    if args.pages != "1" and "png" not in formats:
+        raise InputError("--pages applies to PNG: add png to --format")
+    if args.min_pages and args.max_pages and args.min_pages > args.max_pages:
+        raise InputError(f"--min-pages {args.min_pages} is more than --max-pages {args.max_pages}")
     return BuildOptions(
         variant=args.variant,
-        formats=parse_formats(args.format),
+        formats=formats,
         limits=limits(args),
         strict=args.strict,
         trust_raw=args.trust_raw,
@@ -203,11 +211,10 @@ def watch_command(args: argparse.Namespace) -> int:
         except BuildCVError as exc:
             report(exc)
             code = exc.exit_code
-        took = time.monotonic() - start
-        result = "built" if code == 0 else "failed; the previous files stay"
+        took = f"{time.monotonic() - start:.1f} s"
+        result = f"built in {took}" if code == 0 else f"failed in {took}; the previous files stay"
         print(
-            f"build-cv: {time.strftime('%H:%M:%S')} {result} in {took:.1f} s; "
-            "watching for changes (Ctrl-C stops)",
+            f"build-cv: {time.strftime('%H:%M:%S')} {result}; watching for changes (Ctrl-C stops)",
             file=sys.stderr,
             flush=True,
         )

@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             reconfigure(errors="replace")
     with terminal.guarded():  # no control character of the data reaches the terminal
         try:
-            return _run(parser().parse_args(argv))
+            return _parsed_and_run(argv)
         except BrokenPipeError:
             # The reader went away (`build-cv check --json x.pdf | head`): stop quietly.
             _drop(sys.stdout)
@@ -216,6 +216,19 @@ def main(argv: list[str] | None = None) -> int:
             with contextlib.suppress(OSError):
                 print(f"build-cv: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
             return 1
+
+
+def _parsed_and_run(argv: list[str] | None) -> int:
+    """Run the command; standard output is flushed before this returns, so that a full
+    disk is told here (after `--help` too), not lost in the interpreter's last flush."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit:  # --help, --version or a usage error: argparse has printed it
+        sys.stdout.flush()
+        raise
+    code = _run(args)
+    sys.stdout.flush()
+    return code
 
 
 def _drop(stream: TextIO) -> None:

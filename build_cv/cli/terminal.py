@@ -60,10 +60,15 @@ class Shown(io.TextIOBase):
         super().__init__()
         self.behind = behind
         self._escape = escape
+        self._failed: StreamError | None = None
 
     def write(self, text: str) -> int:
-        with _failing(self.behind):
-            self.behind.write(shown(text) if self._escape else text)
+        try:
+            with _failing(self.behind):
+                self.behind.write(shown(text) if self._escape else text)
+        except StreamError as exc:
+            self._failed = exc  # told again at the next flush: a caller may swallow it
+            raise
         return len(text)
 
     def writelines(self, lines: Iterable[str]) -> None:  # type: ignore[override]
@@ -71,6 +76,10 @@ class Shown(io.TextIOBase):
             self.write(line)
 
     def flush(self) -> None:
+        """Flush, or raise the failure of a write that someone caught and ignored
+        (argparse ignores an OSError while printing its help)."""
+        if self._failed is not None:
+            raise self._failed
         with _failing(self.behind):
             self.behind.flush()
 

@@ -387,6 +387,8 @@ def _draw(
     files = {out.page(i): data for i, data in enumerate(pages, 1)}
     with locked(out.out_dir):
         publish(files)
+        for stale in out.pages_beyond(len(files)):  # a longer CV's, or `--pages all`'s
+            stale.unlink(missing_ok=True)
     named = {p.name.removeprefix(out.stem + "."): p for p in files}
     return Written(target, named, list(variant.warnings))
 

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from build_cv.errors import BuildCVError
 from build_cv.pipeline.publish import locked, publish
+from build_cv.sources.text import read_input
 from build_cv.typeset.installation import installation_stamp, stat_stamp
 from build_cv.userdirs import user_cache
 
@@ -80,10 +82,21 @@ def _package_stamp() -> str:
     return _digest("\n".join(stamps).encode())
 
 
+# Nothing in an entry is read past these bounds, nor from anything but a regular file: a
+# manifest edited to name /dev/zero or a FIFO must cost a miss, not memory or a hang.
+MAX_INPUT = 64 * 2**20  # the largest input a build reads (a .bib)
+MAX_STORED = 256 * 2**20  # a stored output, or the manifest
+
+
 def file_hash(path: Path) -> str | None:
+    data = _bounded(path, MAX_INPUT)
+    return None if data is None else _digest(data)
+
+
+def _bounded(path: Path, limit: int) -> bytes | None:
     try:
-        return _digest(path.read_bytes())
-    except OSError:
+        return read_input(path, "a file", limit)
+    except BuildCVError:
         return None
 
 
@@ -139,12 +152,15 @@ def lookup(root: Path, key: str, out_dir: Path, names: re.Pattern[str]) -> Looku
     """The stored build for `key` if every input it read is unchanged and every file it
     stored is intact and one of `names`, to be written into `out_dir`."""
     entry = root / key
-    try:
-        text = (entry / "manifest.json").read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not (entry / "manifest.json").exists():
         return Lookup()
-    except (OSError, UnicodeDecodeError) as exc:
-        return _discard(entry, f"its manifest cannot be read ({exc})")
+    raw = _bounded(entry / "manifest.json", MAX_STORED)
+    try:
+        text = raw.decode("utf-8") if raw is not None else None
+    except UnicodeDecodeError:
+        text = None
+    if text is None:
+        return _discard(entry, "its manifest cannot be read")
     try:
         manifest = _manifest(text)
         if any(file_hash(Path(p)) != h for p, h in manifest["inputs"].items()):
@@ -191,10 +207,9 @@ def _files(
     for name, record in records.items():
         if not names.fullmatch(name):
             raise _Damaged(f"it would write {name!r}, which is not a file of this build")
-        try:
-            data = (entry / record["blob"]).read_bytes()
-        except OSError:
-            raise _Damaged(f"its copy of {name} is missing") from None
+        data = _bounded(entry / record["blob"], MAX_STORED)
+        if data is None:
+            raise _Damaged(f"its copy of {name} is missing")
         if _digest(data) != record["sha256"]:
             raise _Damaged(f"its copy of {name} is not what the build wrote")
         files[out_dir / name] = data
@@ -251,8 +266,19 @@ def _place(temp: Path, entry: Path) -> None:
 
 
 def _prune(root: Path) -> None:
-    """Keep the most recently used entries only."""
+    """Keep the most recently used entries only, and as many remembered heads
+    (pipeline/prestart.py keeps them in `.heads`, one per command)."""
     entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[MAX_ENTRIES:]:
         shutil.rmtree(stale, ignore_errors=True)
+    heads = sorted((root / ".heads").glob("*.json"), key=_mtime, reverse=True)
+    for stale in heads[MAX_ENTRIES:]:
+        stale.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -78,10 +78,15 @@ def _plain(value: Any) -> Any:
 
 
 def request(data: os.PathLike[str], out_dir: os.PathLike[str], options: BuildOptions) -> Any:
-    """What a build is asked: the data and output folder as the files they are (spellings
-    and symbolic links aside), and its options: what the cache keys a build on."""
+    """What a build is asked, as the cache keys it: the data and the output folder as
+    they were written and where they are, and the options.
+
+    Symbolic links are not resolved: a CV reached through a link reads the `.bib` files
+    beside the link, so two links to one YAML are two CVs. The spelling is kept because
+    a build prints its paths as they were given, and a replay prints the same.
+    """
     return {
-        "data": os.path.realpath(data),  # as Path.resolve, but a loop of links cannot raise
-        "out": os.path.realpath(out_dir),
+        "data": [os.fspath(data), os.path.abspath(data)],
+        "out": [os.fspath(out_dir), os.path.abspath(out_dir)],
         "options": options.cache_key(),
     }

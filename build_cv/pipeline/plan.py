@@ -7,13 +7,14 @@ public one does not expect the hidden email), so nothing downstream assumes one 
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_cv.errors import InputError, did_you_mean
+from build_cv.errors import InputError, did_you_mean, shorten
 from build_cv.formats import FORMATS as FORMATS
 from build_cv.formats import parse_formats as parse_formats
 from build_cv.pipeline.options import FULL, Limits
@@ -22,6 +23,7 @@ from build_cv.schema.model import ALL_VARIANTS, CV, Checks
 from build_cv.view import View
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
+NAME_MAX = 255  # bytes in a file name, on every file system build-cv runs on
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class Outputs:
             raise InputError(
                 f"{data}: a CV file name may not end in .failed (reserved for leftovers)"
             )
+        if data.name.startswith("."):
+            raise InputError(
+                f"{data}: a CV file name may not start with a dot: its outputs would be "
+                "hidden files; rename it (e.g. cv.yaml)"
+            )
         return cls(out_dir, data.stem if variant is None else f"{data.stem}-{variant}")
 
     def all(self, formats: tuple[str, ...] = ("pdf", "tex")) -> list[Path]:
@@ -49,6 +56,15 @@ class Outputs:
     def page(self, number: int) -> Path:
         """Page `number` as an image: page 1 is `<stem>.png`, page 2 `<stem>.page-2.png`."""
         return self.path("png" if number == 1 else f"page-{number}.png")
+
+    def pages_beyond(self, count: int) -> list[Path]:
+        """The page images of this target past page `count` that an earlier build left."""
+        found = []
+        for path in self.out_dir.glob(f"{glob.escape(self.stem)}.page-*.png"):
+            number = path.name.removeprefix(f"{self.stem}.page-").removesuffix(".png")
+            if number.isdigit() and int(number) > count and path == self.page(int(number)):
+                found.append(path)
+        return found
 
     def failed(self, ext: str) -> Path:
         return self.out_dir / f"{self.stem}.failed.{ext}"
@@ -112,6 +128,12 @@ def refuse_overwriting(targets: list[Target], inputs: list[Path]) -> None:
     sources = {_identity(p): p for p in inputs}
     for target in targets:
         for path in target.outputs.all(("pdf", "tex", target.format)):
+            if len(os.fsencode(path.name)) > NAME_MAX:
+                raise InputError(
+                    f"{path.parent / shorten(path.name)}: an output's name would be longer "
+                    f"than the {NAME_MAX} bytes a file name may have; shorten the CV's file "
+                    "name or the variant's"
+                )
             source = sources.get(_identity(path))
             if source is not None:
                 raise InputError(
@@ -125,13 +147,19 @@ def refuse_overwriting(targets: list[Target], inputs: list[Path]) -> None:
 def _usable_out_dir(out_dir: Path) -> None:
     """An output folder that cannot be one (a file, a loop of symbolic links, a path
     through a file) is bad input, found before TeX runs rather than after."""
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise InputError(f"{out_dir}: a symbolic link to a folder that does not exist")
     try:
         if out_dir.stat() and not out_dir.is_dir():
             raise InputError(f"{out_dir}: not a folder; choose another --out")
     except FileNotFoundError:
-        return  # made when the files are published
+        pass
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot be the output folder ({exc.strerror})") from None
+    try:  # made now, not after TeX has run: `--out /proc/x` fails here
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot make the output folder ({exc.strerror})") from None
 
 
 def _identity(path: Path) -> tuple[int, int] | Path:

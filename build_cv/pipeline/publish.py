@@ -7,6 +7,7 @@ directory makes the PDF and its .tex from two concurrent builds land as a pair.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import stat
@@ -24,17 +25,60 @@ class OutputError(BuildCVError):
 
 @contextmanager
 def locked(out_dir: Path) -> Iterator[None]:
+    """The output folder, locked against other builds; what a killed build left behind
+    there is removed first.
+
+    The lock file is opened without following a symbolic link and without blocking, and
+    must be a regular file: a repository can hold `.build-cv.lock` as a link (git stores
+    them) or a FIFO, which would make the build create a file anywhere or wait forever.
+    """
+    lock = out_dir / LOCK
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        handle = (out_dir / ".build-cv.lock").open("a")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        fd = os.open(lock, flags, 0o666 & ~_umask())
     except OSError as exc:
-        raise InputError(f"{out_dir}: cannot write the output directory ({exc.strerror})") from None
-    with handle:
+        why = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+        raise InputError(f"{out_dir}: cannot lock the output folder ({LOCK}: {why})") from None
+    with os.fdopen(fd, "w") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{lock}: not a regular file; remove it")
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            _remove_leftovers(out_dir)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+LOCK = ".build-cv.lock"
+_TEMP_PREFIX = ".build-cv-"
+
+
+def _temp_prefix() -> str:
+    """Temporary files carry the writer's process id, so that a later build can tell the
+    leftovers of a killed one from the files of one still running."""
+    return f"{_TEMP_PREFIX}{os.getpid()}-"
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Remove the temporary files of builds that were killed while writing (SIGKILL, out
+    of memory, power loss): each holds a whole output, the phone a variant hides
+    included, and an output folder is often published as it is."""
+    for temp in out_dir.glob(f"{_TEMP_PREFIX}*.tmp"):
+        pid = temp.name.removeprefix(_TEMP_PREFIX).partition("-")[0]
+        if not pid.isdigit() or not _alive(int(pid)):
+            temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _umask() -> int:
@@ -63,11 +107,12 @@ def publish(files: dict[Path, bytes]) -> None:
     was; only the renames, which do not fail for want of space, happen after that.
     """
     temps: dict[Path, Path] = {}
+    target = next(iter(files), Path("?"))
     try:
         for target, data in files.items():
             if target.is_dir():
                 raise IsADirectoryError(21, "a directory is in the way", str(target))
-            fd, name = tempfile.mkstemp(prefix=".build-cv-", suffix=".tmp", dir=target.parent)
+            fd, name = tempfile.mkstemp(prefix=_temp_prefix(), suffix=".tmp", dir=target.parent)
             temps[target] = Path(name)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -79,7 +124,7 @@ def publish(files: dict[Path, bytes]) -> None:
         for directory in {t.parent for t in files}:
             _fsync_dir(directory)
     except OSError as exc:
-        raise OutputError(f"cannot write {exc.filename or '?'}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
@@ -101,7 +146,7 @@ def write_new(
     may_write(target, overwrite, protect, force_flag)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".build-cv-", suffix=".tmp", dir=target.parent)
+        fd, name = tempfile.mkstemp(prefix=_temp_prefix(), suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise InputError(f"{target}: cannot write there ({exc.strerror})") from None
     temp = Path(name)

@@ -110,5 +110,9 @@ def _mostly_nul(data: bytes) -> bool:
 
 
 def record_read(read: dict[Path, str], path: Path, data: bytes) -> None:
-    """Note that `data` is what was read from `path` (see `yaml_source.Loaded.read`)."""
-    read[Path(os.path.realpath(path))] = hashlib.sha256(data).hexdigest()
+    """Note that `data` is what was read from `path` (see `yaml_source.Loaded.read`).
+
+    The path is kept as the build named it (made absolute, its symbolic links left as
+    they are): a link pointed at another file is another input, and hashing again what
+    it points to now is what tells the cache so."""
+    read[Path(os.path.abspath(path))] = hashlib.sha256(data).hexdigest()

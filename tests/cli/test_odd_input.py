@@ -374,3 +374,49 @@ def test_the_cv_file_must_be_a_regular_file(tmp_path: Path, command: str, kind: 
     assert run.returncode == 2, run.stderr
     what = {"fifo": "a pipe (FIFO)", "device": "a device", "folder": "a folder"}[kind]
     assert run.stderr.endswith(f"is {what}, not a regular file; name the CV's YAML file itself\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--format", "pdf", "--front-matter", "hugo"], "--front-matter applies to Markdown"),
+        (["--format", "html", "--pages", "all"], "--pages applies to PNG"),
+        (["--min-pages", "3", "--max-pages", "2"], "--min-pages 3 is more than --max-pages 2"),
+        (["--out", "/proc/build-cv-out"], "cannot make the output folder"),
+    ],
+)
+def test_an_option_that_cannot_apply_is_refused_before_anything_runs(
+    capsys: Capture, tmp_path: Path, args: list[str], said: str
+) -> None:
+    code, _, err = run(capsys, "build", str(write(tmp_path, MINIMAL)), "--no-cache", *args)
+    assert code == 2 and said in err, err
+    assert not list(tmp_path.glob("out*"))
+
+
+def test_odd_names_are_refused_before_tex_runs(capsys: Capture, tmp_path: Path) -> None:
+    """A name whose outputs would be too long for the file system, or hidden files, or an
+    --out that is a link to nothing."""
+    long = write(tmp_path, MINIMAL, "c" * 245 + ".yaml")
+    code, _, err = run(capsys, "build", str(long), "--out", str(tmp_path / "out"))
+    assert code == 2 and "longer than the 255 bytes" in err and "Traceback" not in err
+    dotted = write(tmp_path, MINIMAL, ".yaml")
+    code, _, err = run(capsys, "build", str(dotted), "--out", str(tmp_path / "out"))
+    assert code == 2 and "may not start with a dot" in err
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    cv = write(tmp_path, MINIMAL)
+    code, _, err = run(capsys, "build", str(cv), "--out", str(tmp_path / "gone"))
+    assert code == 2 and "a symbolic link to a folder that does not exist" in err
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The XDG specification says to ignore it; taken as it was, every PDF build failed."""
+    from build_cv.userdirs import user_cache
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relcache")
+    folder = user_cache("builds")
+    assert folder == tmp_path / "home" / ".cache" / "build-cv" / "builds"
+    assert not (tmp_path / "relcache").exists()

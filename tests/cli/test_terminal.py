@@ -180,6 +180,8 @@ def test_a_full_disk_on_standard_output_is_a_message_not_a_traceback(tmp_path: P
         ["lint", str(cv)],
         ["new", "Ada", "-o", "-"],
         ["--version"],
+        ["--help"],
+        ["build", "--help"],
         ["check", str(tmp_path / "blank.pdf")],
         ["build", str(cv), "--format", "md", "--out", str(tmp_path / "out"), "--no-cache"],
         ["import", str(FIXTURES / "jsonresume" / "every-section.json")],

@@ -78,7 +78,7 @@ def test_watch_rebuilds_on_save_keeps_the_pdf_on_error_and_stops_cleanly(
 
             save(data, YAML.replace("WORD", "third").replace("items", "itemz"))
             wait_for(lambda: "unknown kind `itemz`" in log.read_text())
-            assert "failed; the previous files stay" in log.read_text()
+            assert "; the previous files stay" in log.read_text()
             assert digest(out / "cv.pdf") == good
 
             before = log.read_text().count(" built in ")

@@ -283,3 +283,49 @@ def test_a_damaged_entry_is_discarded_with_a_note_and_the_cv_built(
     assert not victim.exists()
     third = run("build", str(cv), "--out", str(out))
     assert "Nothing changed" in third.stdout and "damaged" not in third.stderr
+
+
+def test_a_bib_link_pointed_at_another_file_is_another_input(cv: Path, tmp_path: Path) -> None:
+    """The build reads `papers.bib` through the link: a link re-pointed is a new input."""
+    (tmp_path / "old.bib").write_text(BIB.replace("Notes", "Old Paper"), encoding="utf-8")
+    (tmp_path / "new.bib").write_text(BIB.replace("Notes", "New Paper"), encoding="utf-8")
+    link = tmp_path / "papers.bib"
+    link.unlink()
+    link.symlink_to("old.bib")
+    out = tmp_path / "out"
+    assert run("build", str(cv), "--out", str(out)).returncode == 0
+    assert "Old Paper" in (out / "cv.tex").read_text()
+    link.unlink()
+    link.symlink_to("new.bib")
+    again = run("build", str(cv), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "Nothing changed" not in again.stdout
+    assert "New Paper" in (out / "cv.tex").read_text()
+
+
+def test_two_links_to_one_yaml_are_two_cvs(tmp_path: Path) -> None:
+    """Each link reads the .bib beside it, so the cache must not take one for the other."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "cv.yaml").write_text(MINIMAL_YAML, encoding="utf-8")
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "cv.yaml").symlink_to(tmp_path / "real" / "cv.yaml")
+        bib = BIB.replace("Notes", f"Paper from {name.upper()}")
+        (tmp_path / name / "papers.bib").write_text(bib, encoding="utf-8")
+    out = tmp_path / "out"
+    for name in ("a", "b"):
+        made = run("build", str(tmp_path / name / "cv.yaml"), "--out", str(out))
+        assert made.returncode == 0, made.stderr
+        assert f"Paper from {name.upper()}" in (out / "cv.tex").read_text()
+
+
+def test_a_replay_names_the_files_as_this_command_spelt_them(cv: Path, tmp_path: Path) -> None:
+    relative = ["build", "cv.yaml", "--out", "out"]
+    absolute = ["build", str(cv), "--out", str(tmp_path / "out")]
+    code = "import os, sys; os.chdir(sys.argv.pop(1))\n"
+    for args in (relative, absolute, relative, absolute):
+        made = run(str(tmp_path), *args, before=code)
+        assert made.returncode == 0, made.stderr
+        wrote = next(line for line in made.stdout.splitlines() if line.startswith("Wrote"))
+        assert wrote.startswith(f"Wrote {args[3]}/cv.pdf and {args[3]}/cv.tex"), wrote
+    assert "Nothing changed" in made.stdout

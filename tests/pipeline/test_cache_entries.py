@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +153,38 @@ def test_a_replay_may_write_only_the_targets_own_names(
     stem: str, formats: tuple[str, ...], name: str, ok: bool
 ) -> None:
     assert bool(cache.own_names(stem, formats).fullmatch(name)) is ok
+
+
+@pytest.mark.parametrize("what", ["input", "manifest", "blob"])
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_entry_naming_a_fifo_or_a_device_costs_a_miss_not_a_hang(
+    stored: tuple[Path, Path, Path], tmp_path: Path, what: str, kind: str
+) -> None:
+    """Edited to name /dev/zero or a FIFO, an entry must not fill memory or wait forever."""
+    root, out, _ = stored
+    special = Path("/dev/zero") if kind == "device" else tmp_path / "fifo"
+    if kind == "fifo":
+        os.mkfifo(special)
+    if what == "input":
+        edit(root, lambda m: m.update(inputs={str(special): "0" * 64}))
+    else:
+        name = "manifest.json" if what == "manifest" else manifest(root)["files"]["cv.pdf"]["blob"]
+        (root / "key" / name).unlink()
+        (root / "key" / name).symlink_to(special)
+    started = time.monotonic()
+    found = cache.lookup(root, "key", out, NAMES)
+    assert time.monotonic() - started < 5
+    assert found.hit is None
+    assert ("damaged" in found.note) == (what != "input")  # a changed input: a plain miss
+
+
+def test_remembered_heads_are_pruned_with_the_entries(tmp_path: Path) -> None:
+    root = tmp_path / "builds"
+    (root / ".heads").mkdir(parents=True)
+    for i in range(cache.MAX_ENTRIES + 5):
+        head = root / ".heads" / f"{i}.json"
+        head.write_text("{}")
+        os.utime(head, (i, i))
+    cache._prune(root)
+    kept = sorted(int(p.stem) for p in (root / ".heads").iterdir())
+    assert kept == list(range(5, cache.MAX_ENTRIES + 5))  # the most recent ones

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from build_cv.pipeline.publish import write_atomic
+import pytest
+
+from build_cv.errors import InputError
+from build_cv.pipeline.publish import locked, write_atomic
 from tests.conftest import DEFAULT_BIB, DEFAULT_DATA
 
 
@@ -46,3 +51,37 @@ def test_concurrent_builds_into_one_directory_give_a_matching_whole_pair(tmp_pat
     assert ("41k" in tex) == (winner == "B")
     names = sorted(p.name for p in out.iterdir())
     assert names == [".build-cv.lock", "cv.pdf", "cv.tex"]
+
+
+def test_what_a_killed_build_left_is_removed_and_a_running_ones_kept(tmp_path: Path) -> None:
+    """A build killed while writing leaves a temporary file holding a whole output (a
+    variant's hidden phone included); the next build into the folder removes it."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # its process id is now free: a dead writer
+    dead = tmp_path / f".build-cv-{child.pid}-x1.tmp"
+    dead.write_text("+44 20 7946 0000")
+    running = tmp_path / f".build-cv-{os.getpid()}-x2.tmp"
+    running.write_text("being written")
+    unrelated = tmp_path / "notes.tmp"
+    unrelated.write_text("mine")
+    with locked(tmp_path):  # as every build publishes
+        write_atomic(tmp_path / "cv.pdf", b"new")
+    assert not dead.exists()
+    assert running.exists() and unrelated.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+def test_a_lock_file_that_is_not_a_file_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    """A repository can hold `.build-cv.lock` as a link (to make the build create a file
+    anywhere) or as a FIFO (to make it wait forever)."""
+    lock = tmp_path / ".build-cv.lock"
+    elsewhere = tmp_path / "elsewhere"
+    if kind == "fifo":
+        os.mkfifo(lock)
+    else:
+        lock.symlink_to(elsewhere)
+    started = time.monotonic()
+    with pytest.raises(InputError, match="lock"), locked(tmp_path):
+        pass
+    assert time.monotonic() - started < 5
+    assert not elsewhere.exists()

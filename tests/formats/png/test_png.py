@@ -61,3 +61,27 @@ def test_png_alone_draws_every_page_without_publishing_the_pdf(
     first, second = decode_png((out / "cv.png").read_bytes()), (out / "cv.page-2.png")
     assert first.width == 1241 and second.exists()
     assert decode_png(second.read_bytes()).rgb != first.rgb
+
+
+@pytest.mark.tex
+def test_pages_an_earlier_build_drew_are_not_left_behind(
+    write_cv: Callable[[dict[str, object]], Path], tmp_path: Path
+) -> None:
+    """After `--pages all` of a longer CV, a build of one page leaves only its own page:
+    a stale `cv.page-2.png` would be published beside the new `cv.png`."""
+    long = dict(MINIMAL)
+    long["sections"] = [
+        {
+            "kind": "list",
+            "title": "Many",
+            "entries": [f"Line {i} of a list long enough for two pages" for i in range(90)],
+        }
+    ]
+    out = tmp_path / "out"
+    data = write_cv(long)
+    assert build(data, out, BuildOptions(formats=("png",), pages=None)).outcomes[0].result
+    assert (out / "cv.page-2.png").exists()
+    (out / "cv.page-7.png").write_bytes(b"an older, longer CV's")
+    (out / "cv-short.page-2.png").write_bytes(b"another target's")
+    assert build(data, out, BuildOptions(formats=("png",))).outcomes[0].result
+    assert sorted(p.name for p in out.glob("*.png")) == ["cv-short.page-2.png", "cv.png"]
