@@ -16,24 +16,13 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel
 
-from build_cv.errors import PathKey, did_you_mean
+from build_cv.errors import PathKey
 from build_cv.exposure import MIN_LENGTH, View, find
 from build_cv.markup import strip_markup
 from build_cv.report import Secret
 from build_cv.schema import model as m
+from build_cv.schema.model import PERSON, SECTION_KINDS
 
-PERSON = "person"
-SECTION_KINDS: dict[str, type[m.Entry]] = {
-    "experience": m.Experience,
-    "education": m.Education,
-    "projects": m.Project,
-    "publications": m.Publication,
-    "patents": m.PatentGroup,
-    "items": m.Item,
-    "references": m.Reference,
-}
-# Fields that are not content: hiding them would hide nothing a reader sees.
-_NOT_HIDEABLE = {"tags"}
 MIN_LEAK_CHECK = MIN_LENGTH  # shorter hidden values (a year, an initial) occur by chance
 # Hidden fields whose values stay shown on purpose: hiding the marks keeps the authors,
 # and other spellings of the owner's name only decide what is bolded.
@@ -43,14 +32,6 @@ NOT_SECRET = {
     "publications.entry_type",
     "person.author_names",
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A mistake in a variant, at a path of the data; the source locates it."""
-
-    path: PathKey
-    message: str
 
 
 @dataclass(frozen=True)
@@ -67,65 +48,6 @@ class Selection:
     cv: m.CV
     hidden: tuple[Hidden, ...]
     checks: m.Checks
-
-
-def problems(cv: m.CV) -> list[Problem]:
-    """Every tag, title or hidden field a variant names that the data does not have."""
-    tags = sorted(_all_tags(cv))
-    titles = [s.title for s in cv.sections]
-    found: list[Problem] = []
-    for name, variant in cv.variants.items():
-        here: PathKey = ("variants", name)
-        for key in ("only_tags", "omit_tags"):
-            for i, tag in enumerate(getattr(variant, key)):
-                if tag not in tags:
-                    message = f"unknown tag `{tag}`: no entry or section carries it"
-                    found.append(Problem((*here, key, i), message + did_you_mean(tag, tags)))
-        for i, title in enumerate(variant.sections or []):
-            if title not in titles:
-                message = f"no section is titled `{title}`"
-                found.append(Problem((*here, "sections", i), message + did_you_mean(title, titles)))
-        for i, path in enumerate(variant.hide):
-            problem = _hide_problem(path)
-            if problem:
-                found.append(Problem((*here, "hide", i), problem))
-        checks = variant.checks.over(cv.design.checks)
-        if checks.max_pages is not None and checks.max_pages < checks.min_pages:
-            found.append(
-                Problem(
-                    (*here, "checks"),
-                    f"max_pages {checks.max_pages} is below min_pages {checks.min_pages} "
-                    "(set min_pages here too; design.checks gives the rest)",
-                )
-            )
-    return found
-
-
-def _hide_problem(path: str) -> str | None:
-    owner, _, field = path.partition(".")
-    if owner == PERSON:
-        fields: dict[str, Any] = dict(m.Person.model_fields)
-    elif owner in SECTION_KINDS:
-        fields = dict(SECTION_KINDS[owner].model_fields)
-    else:
-        message = f"`{path}` names no field: `{owner}` is neither `person` nor a section kind"
-        return message + did_you_mean(owner, [PERSON, *SECTION_KINDS], f"{{}}.{field}")
-    names = [n for n in fields if n not in _NOT_HIDEABLE]
-    if field not in names:
-        message = f"`{path}` names no field: {owner} has no `{field}`"
-        return message + did_you_mean(field, names, f"{owner}.{{}}")
-    if fields[field].is_required():
-        return f"`{path}` cannot be hidden: every {owner} entry needs it"
-    return None
-
-
-def _all_tags(cv: m.CV) -> set[str]:
-    tags: set[str] = set()
-    for section in cv.sections:
-        tags.update(section.tags)
-        for entry in getattr(section, "entries", []):
-            tags.update(getattr(entry, "tags", []))
-    return tags
 
 
 def select(cv: m.CV, name: str | None) -> Selection:

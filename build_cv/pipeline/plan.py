@@ -147,13 +147,12 @@ def refuse_overwriting(targets: list[Target], inputs: list[Path]) -> None:
 def _usable_out_dir(out_dir: Path) -> None:
     """An output folder that cannot be one (a file, a loop of symbolic links, a path
     through a file) is bad input, found before TeX runs rather than after."""
-    if out_dir.is_symlink() and not out_dir.exists():
-        raise InputError(f"{out_dir}: a symbolic link to a folder that does not exist")
     try:
         if out_dir.stat() and not out_dir.is_dir():
             raise InputError(f"{out_dir}: not a folder; choose another --out")
     except FileNotFoundError:
-        pass
+        if out_dir.is_symlink():
+            raise InputError(f"{out_dir}: a symbolic link to a folder that does not exist")
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot be the output folder ({exc.strerror})") from None
     try:  # made now, not after TeX has run: `--out /proc/x` fails here

@@ -847,3 +847,16 @@ def user_strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     elif isinstance(node, list | tuple):
         for i, v in enumerate(node):
             yield from user_strings(v, (*path, i))
+
+
+PERSON = "person"
+# The entry model of each section kind that has entries a variant can hide fields of.
+SECTION_KINDS: dict[str, type[Entry]] = {
+    "experience": Experience,
+    "education": Education,
+    "projects": Project,
+    "publications": Publication,
+    "patents": PatentGroup,
+    "items": Item,
+    "references": Reference,
+}

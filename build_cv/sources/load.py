@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_cv import variants
 from build_cv.errors import SchemaError, SchemaProblem
 from build_cv.schema.model import CV
+from build_cv.sources import variant_names
 from build_cv.sources.bib_section import with_bibliographies
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import Loaded, load_yaml
@@ -23,7 +23,7 @@ def load_cv(data: Path, *, allow_outside: bool = False, speedups: bool = True) -
 
 def from_loaded(loaded: Loaded, *, allow_outside: bool = False) -> CV:
     cv = with_bibliographies(validate(loaded), loaded, allow_outside=allow_outside)
-    mistakes = [SchemaProblem(loaded.locate(p.path), p.message) for p in variants.problems(cv)]
+    mistakes = [SchemaProblem(loaded.locate(p.path), p.message) for p in variant_names.problems(cv)]
     if mistakes:
         raise SchemaError(mistakes)
     return cv
