@@ -152,7 +152,9 @@ def _usable_out_dir(out_dir: Path) -> None:
             raise InputError(f"{out_dir}: not a folder; choose another --out")
     except FileNotFoundError:
         if out_dir.is_symlink():
-            raise InputError(f"{out_dir}: a symbolic link to a folder that does not exist")
+            raise InputError(
+                f"{out_dir}: a symbolic link to a folder that does not exist"
+            ) from None
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot be the output folder ({exc.strerror})") from None
     try:  # made now, not after TeX has run: `--out /proc/x` fails here
