@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,8 +158,19 @@ def _usable_out_dir(out_dir: Path) -> None:
             ) from None
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot be the output folder ({exc.strerror})") from None
-    try:  # made now, not after TeX has run: `--out /proc/x` fails here
-        out_dir.mkdir(parents=True, exist_ok=True)
+    _can_make(out_dir)
+
+
+def _can_make(out_dir: Path) -> None:
+    """Whether the missing folders of `out_dir` can be made (`--out /proc/x` cannot), told
+    now rather than after TeX has run. A folder of another name is made and removed where
+    they would be: a build refused later leaves nothing behind, and a concurrent build
+    making the same folder is not disturbed."""
+    nearest = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
+    if nearest is None or nearest == out_dir:
+        return
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".build-cv-probe-", dir=nearest))
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot make the output folder ({exc.strerror})") from None
 
