@@ -1,4 +1,10 @@
-"""Shared fixtures. End-to-end fixtures really run TeX; nothing here mocks the compiler."""
+"""Shared fixtures. End-to-end fixtures really run TeX; nothing here mocks the compiler.
+
+The test tiers (README, Development): a test that runs TeX, Chromium or a site generator
+carries the marker `tex`, `browser` or `sitegen`, and `make quick` leaves it out. A
+fixture that runs one of them says so with `needs`, and every test that uses it, however
+indirectly, is marked by `pytest_collection_modifyitems`, so no such test can forget.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import yaml
@@ -24,8 +31,35 @@ DEFAULT_DATA = ROOT / "data" / "cv.yaml"
 DEFAULT_BIB = ROOT / "data" / "publications.bib"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+F = TypeVar("F", bound=Callable[..., object])
+_NEEDS = "_build_cv_needs"
+
+
+def needs(*markers: str) -> Callable[[F], F]:
+    """Put under `@pytest.fixture`: the markers (`tex`, `browser`, ...) of what the
+    fixture runs, which every test using it then gets (see the hook below)."""
+
+    def record(function: F) -> F:
+        setattr(function, _NEEDS, markers)
+        return function
+
+    return record
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what the fixtures it uses (directly or through others) run."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        # name2fixturedefs covers the whole closure of the test's fixtures
+        for defs in item._fixtureinfo.name2fixturedefs.values():
+            for marker in getattr(defs[-1].func, _NEEDS, ()):
+                item.add_marker(marker)
+
 
 @pytest.fixture(scope="session")
+@needs("tex")
 def default_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The default CV, built once per test session with the real TeX toolchain."""
     out = tmp_path_factory.mktemp("default-out")

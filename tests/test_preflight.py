@@ -1007,6 +1007,7 @@ def test_version_is_read_from_the_header(check: CheckCLI, default_pdf: Path) -> 
 # --- robustness: edge cases of the PDF format ---------------------------------------
 
 
+@pytest.mark.tex
 def test_data_without_keywords_still_gets_keywords_and_empty_keywords_fail(
     check: CheckCLI,
     default_pdf: Path,

@@ -159,6 +159,7 @@ def test_data_named_like_a_leftover_is_refused(tmp_path: Path) -> None:
     assert "may not end in .failed" in proc.stderr
 
 
+@pytest.mark.tex
 def test_a_terminal_without_unicode_does_not_fail_the_build(tmp_path: Path) -> None:
     data = tmp_path / "cv.yaml"
     data.write_text(MINIMAL_YAML.replace("Ada Lovelace", "Ἀδά 方"), encoding="utf-8")

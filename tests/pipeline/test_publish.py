@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from build_cv.pipeline.publish import write_atomic
 from tests.conftest import DEFAULT_BIB, DEFAULT_DATA
 
@@ -20,6 +22,7 @@ def test_write_atomic_replaces_whole_files_and_leaves_no_temporaries(tmp_path: P
     assert [p.name for p in tmp_path.iterdir()] == ["cv.pdf"]
 
 
+@pytest.mark.tex
 def test_concurrent_builds_into_one_directory_give_a_matching_whole_pair(tmp_path: Path) -> None:
     """Two real builds race into one out/; the survivor is one build's PDF with its own .tex."""
     source = DEFAULT_DATA.read_text(encoding="utf-8")

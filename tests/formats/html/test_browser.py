@@ -19,7 +19,7 @@ from build_cv.view import sentence
 from tests.conftest import FIXTURES
 from tests.formats.html.cdp import Browser
 
-pytestmark = [pytest.mark.tex, pytest.mark.browser]
+pytestmark = pytest.mark.browser
 
 VISIBLE = """
 (texts => texts.map(text => {
