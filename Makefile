@@ -1,12 +1,16 @@
 # build-cv: `make pdf` builds out/cv.pdf from data/cv.yaml; `make all` also every variant
 # (out/cv-short.pdf, out/cv-public.pdf); `make test` runs every check.
+# The test tiers (pytest markers, see pyproject.toml): `make quick` runs every test that
+# needs neither TeX nor Chromium, Hugo or Jekyll, and is not marked slow (about 15 s);
+# `make test` runs them all (about 6 min, real TeX); `make quick-check` proves the first.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   ?= data/cv.yaml
 OUT    ?= out
+QUICK  := not tex and not browser and not sitegen and not slow
 
-.PHONY: pdf all formats preview tex browser sitegen bytecode test quick lint format bench doctor clean gallery
+.PHONY: pdf all formats preview tex browser sitegen bytecode test quick quick-check lint format bench doctor clean gallery
 
 pdf: $(STAMP) tex bytecode
 	-@$(VENV)/bin/build-cv lint --summary $(DATA)
@@ -55,8 +59,13 @@ $(STAMP): pyproject.toml
 test: $(STAMP) tex browser sitegen lint bytecode
 	$(PY) -m pytest -q
 
-quick: $(STAMP) lint bytecode  # while working: everything but the slow end-to-end groups (marker `tex`)
-	$(PY) -m pytest -q -m "not tex"
+quick: $(STAMP) lint bytecode  # while working: no TeX, no browser, no site generator, nothing slow
+	$(PY) -m pytest -q -m "$(QUICK)"
+
+# `make quick` on a PATH without TeX, Chromium, Hugo, Jekyll and bubblewrap: it passes only
+# if no quick test starts one of them (a test that does needs its marker).
+quick-check: $(STAMP)
+	bash scripts/without-tex.sh $(MAKE) quick
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
