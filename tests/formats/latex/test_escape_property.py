@@ -84,6 +84,7 @@ def test_markup_output_is_inert_latex(text: str) -> None:
     assert_inert(markup(text), text)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(any_text)
 def test_any_text_in_any_field_renders_or_is_rejected_with_a_location(text: str) -> None:

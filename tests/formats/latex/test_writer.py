@@ -149,6 +149,7 @@ def test_default_tex_has_every_paper_title_and_patent(default_cv: CV, tmp_path: 
     assert "RedSync: Reducing Synchronization Traffic" in tex
 
 
+@pytest.mark.slow
 def test_a_regular_install_carries_the_templates(tmp_path: Path) -> None:
     """Built as a wheel, the package must find its templates without the checkout."""
     subprocess.run(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,6 +39,7 @@ def shown(text: str) -> str:
     return text.strip(" \t")
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(line_text)
 def test_escaped_text_renders_as_typed_wherever_a_line_starts(text: str) -> None:
