@@ -74,6 +74,30 @@ def default_pdf(default_build: BuildResult, tmp_path: Path) -> Path:
     return copy
 
 
+COMMITTED_PDFS = FIXTURES / "pdf"  # how each was made, and how to remake it: README.md there
+
+
+def _copy(committed: str, tmp_path: Path) -> Path:
+    copy = tmp_path / "committed" / "cv.pdf"  # beside, not over, what a test writes
+    copy.parent.mkdir()
+    shutil.copyfile(COMMITTED_PDFS / committed, copy)
+    return copy
+
+
+@pytest.fixture
+def committed_pdf(tmp_path: Path) -> Path:
+    """A private copy of the default CV's PDF as build-cv made it, committed: for the
+    tests of what the preflight says of a PDF, which need no fresh build (and no TeX)."""
+    return _copy("default.pdf", tmp_path)
+
+
+@pytest.fixture
+def committed_minimal_pdf(tmp_path: Path) -> Path:
+    """The same for a one-page CV (tests/fixtures/pdf/minimal.yaml), checked in a quarter
+    of the time: for tests of what they add to a PDF, whichever CV it shows."""
+    return _copy("minimal.pdf", tmp_path)
+
+
 MINIMAL: dict[str, object] = {
     "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
     "updated": "2024-06-15",
