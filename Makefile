@@ -9,6 +9,10 @@ STAMP  := $(VENV)/.installed
 DATA   ?= data/cv.yaml
 OUT    ?= out
 QUICK  := not tex and not browser and not sitegen and not slow
+# pytest rewrites the asserts of every test module as it imports it; where
+# PYTHONDONTWRITEBYTECODE is set it threw that away, and redid it on every run (4 s of
+# `make quick`). As for `bytecode` below, it may keep it (in tests/**/__pycache__).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
 
 .PHONY: pdf all formats preview tex browser sitegen bytecode test quick quick-check lint format bench doctor clean gallery
 
@@ -57,10 +61,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP) tex browser sitegen lint bytecode
-	$(PY) -m pytest -q
+	$(PYTEST) -q
 
 quick: $(STAMP) lint bytecode  # while working: no TeX, no browser, no site generator, nothing slow
-	$(PY) -m pytest -q -m "$(QUICK)"
+	$(PYTEST) -q -m "$(QUICK)"
 
 # `make quick` on a PATH without TeX, Chromium, Hugo, Jekyll and bubblewrap: it passes only
 # if no quick test starts one of them (a test that does needs its marker).
