@@ -2,8 +2,9 @@
 
 Every broken PDF is made here from a PDF as build-cv made it, the default CV's or a
 one-page CV's (committed in tests/fixtures/pdf, so that only the tests of a fresh build
-need TeX), or from scratch with pypdf; nothing is mocked. Each failure is asserted through the command line: the exit
-code, and a message naming the value found and the limit.
+need TeX), or from scratch with pypdf; nothing is mocked. Each failure is asserted
+through the command line: the exit code, and a message naming the value found and the
+limit.
 """
 
 from __future__ import annotations
@@ -365,8 +366,8 @@ def test_added_pages_break_the_data_budget(
 # --- 4. paper --------------------------------------------------------------------------
 
 
-def test_letter_expected_on_a4_fails(check: CheckCLI, committed_pdf: Path) -> None:
-    run = check(committed_pdf, "--paper", "letter")
+def test_letter_expected_on_a4_fails(check: CheckCLI, committed_minimal_pdf: Path) -> None:
+    run = check(committed_minimal_pdf, "--paper", "letter")
     assert run.code == 1
     assert run.failures() == ["paper: A4, LETTER expected on every page"]
 
@@ -397,9 +398,11 @@ def test_blank_letter_pdf_written_by_pypdf_passes_paper(check: CheckCLI, tmp_pat
 
 
 def test_mixed_paper_fails_naming_both_sizes(
-    check: CheckCLI, committed_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
-    mixed = rewrite(committed_pdf, tmp_path / "mixed.pdf", lambda w: w.add_blank_page(*LETTER))
+    mixed = rewrite(
+        committed_minimal_pdf, tmp_path / "mixed.pdf", lambda w: w.add_blank_page(*LETTER)
+    )
     run = check(mixed, "--paper", "a4")
     assert run.code == 1
     added_blank = [f for f in run.failures() if not f.startswith("blank:")]
@@ -408,7 +411,7 @@ def test_mixed_paper_fails_naming_both_sizes(
 
 
 def test_rotated_landscape_a4_counts_as_a4(
-    check: CheckCLI, committed_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     def landscape(writer: PdfWriter) -> None:
         for page in writer.pages:
@@ -416,7 +419,9 @@ def test_rotated_landscape_a4_counts_as_a4(
             page.cropbox = RectangleObject([0, 0, A4[1], A4[0]])
             page[NameObject("/Rotate")] = NumberObject(90)
 
-    run = check(rewrite(committed_pdf, tmp_path / "rotated.pdf", landscape), "--paper", "a4")
+    run = check(
+        rewrite(committed_minimal_pdf, tmp_path / "rotated.pdf", landscape), "--paper", "a4"
+    )
     assert run.status("paper") == "PASS", run.line("paper")
 
 
@@ -571,12 +576,12 @@ def test_empty_subject_of_a_foreign_pdf_only_warns(
 
 
 def test_no_info_dictionary_at_all_fails(
-    check: CheckCLI, committed_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     def drop(writer: PdfWriter) -> None:
         writer.metadata = None
 
-    run = check(rewrite(committed_pdf, tmp_path / "noinfo.pdf", drop))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "noinfo.pdf", drop))
     assert run.code == 1
     assert "Title is empty; Author is empty" in run.line("metadata")
 
@@ -638,10 +643,10 @@ def test_size_limit_names_the_size_and_the_limit(check: CheckCLI, committed_pdf:
 
 
 def test_size_limit_is_checked_in_megabytes(
-    check: CheckCLI, committed_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     big = tmp_path / "big.pdf"
-    shutil.copyfile(committed_pdf, big)
+    shutil.copyfile(committed_minimal_pdf, big)
     with big.open("ab") as f:  # readers ignore bytes after %%EOF
         f.write(b"%" + b"x" * 1_500_000 + b"\n")
     mb = big.stat().st_size / 1_000_000
@@ -912,11 +917,13 @@ def test_json_ok_follows_strict(
 
 
 def test_embedded_but_not_subset_font_warns(
-    check: CheckCLI, committed_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     names: list[str] = []
     full = rewrite(
-        committed_pdf, tmp_path / "full.pdf", lambda w: names.append(unsubset(w, "LMSans12"))
+        committed_minimal_pdf,
+        tmp_path / "full.pdf",
+        lambda w: names.append(unsubset(w, "LMSans12")),
     )
     assert names == ["LMSans12-Regular"]
     run = check(full)
@@ -972,6 +979,7 @@ def test_truncated_pdf_fails_instead_of_crashing(check: CheckCLI, committed_pdf:
     assert "damaged" in run.out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(12))
 def test_corrupted_bytes_never_crash_the_preflight(
     check: CheckCLI, committed_pdf: Path, seed: int
