@@ -9,11 +9,11 @@ import pytest
 import yaml
 
 from build_cv.errors import SchemaError
-from build_cv.pipeline.build import tex_for
 from build_cv.schema.model import CV, PublicationSection
 from build_cv.sources.load import load_cv
 from build_cv.variants import select
 from build_cv.view import PublicationView, SectionView, build_view
+from tests.render import tex_for
 
 BIB = r"""@string{tpds = {IEEE Transactions on Parallel and Distributed Systems}}
 

@@ -20,10 +20,11 @@ from pypdf import PdfReader
 from build_cv.errors import SchemaError
 from build_cv.formats.latex.escape import escape, markup
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import build_pdf, tex_for
+from build_cv.pipeline.build import build_pdf
 from build_cv.preflight import extract_text, normalize
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
+from tests.render import tex_for
 
 ALLOWED_COMMANDS = {
     "textbackslash",

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from build_cv.formats.latex.writer import source_at
-from build_cv.pipeline.build import load_cv, tex_for
+from build_cv.pipeline.build import load_cv
 from build_cv.pipeline.diagnose import Locator
 from build_cv.schema.model import CV
 from build_cv.view import build_view
 from tests.conftest import DEFAULT_DATA, ROOT
+from tests.render import tex_for
 
 
 def make(**extra: Any) -> CV:

@@ -19,10 +19,11 @@ from markdown_it.token import Token
 from build_cv.formats import Choices
 from build_cv.formats.markdown.writer import escape_md, front_matter, link_md, markup_md
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import load_cv, render_document
+from build_cv.pipeline.build import load_cv
 from build_cv.view import build_view
 from tests.conftest import DEFAULT_DATA, FIXTURES
 from tests.formats.html.test_writer import Page
+from tests.render import render_document
 
 GFM = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 line_text = st.text(
