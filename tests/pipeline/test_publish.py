@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from build_cv.pipeline.publish import write_atomic
+from build_cv.pipeline.publish import publish
 from tests.conftest import DEFAULT_BIB, DEFAULT_DATA
 
 
-def test_write_atomic_replaces_whole_files_and_leaves_no_temporaries(tmp_path: Path) -> None:
+def test_publish_replaces_whole_files_and_leaves_no_temporaries(tmp_path: Path) -> None:
     target = tmp_path / "cv.pdf"
     target.write_bytes(b"old")
-    write_atomic(target, b"new contents")
+    publish({target: b"new contents"})
     assert target.read_bytes() == b"new contents"
     assert [p.name for p in tmp_path.iterdir()] == ["cv.pdf"]
 
