@@ -1,7 +1,7 @@
 # build-cv: `make pdf` builds out/cv.pdf from data/cv.yaml; `make all` also every variant
 # (out/cv-short.pdf, out/cv-public.pdf); `make test` runs every check.
 # The test tiers (pytest markers, see pyproject.toml): `make quick` runs every test that
-# needs neither TeX nor Chromium, Hugo or Jekyll, and is not marked slow (about 15 s);
+# needs neither TeX nor Chromium, Hugo or Jekyll, and is not marked slow (about 16 s);
 # `make test` runs them all (about 6 min, real TeX); `make quick-check` proves the first.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
