@@ -1,5 +1,8 @@
 # build-cv: `make pdf` builds out/cv.pdf from data/cv.yaml; `make all` also every variant
 # (out/cv-short.pdf, out/cv-public.pdf); `make test` runs every check.
+# The test tiers (pytest markers, see pyproject.toml): `make quick` runs every test that
+# needs neither TeX nor Chromium, Hugo or Jekyll, and is not marked slow (about 16 s);
+# `make test` runs them all (about 6 min, real TeX); `make quick-check` proves the first.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -8,8 +11,13 @@ STAMP  := $(VENV)/.installed
 PINS   := constraints.txt
 DATA   ?= data/cv.yaml
 OUT    ?= out
+QUICK  := not tex and not browser and not sitegen and not slow
+# pytest rewrites the asserts of every test module as it imports it; where
+# PYTHONDONTWRITEBYTECODE is set it threw that away, and redid it on every run (4 s of
+# `make quick`). As for `bytecode` below, it may keep it (in tests/**/__pycache__).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
 
-.PHONY: pdf all formats preview tex browser sitegen bytecode test quick lint format bench doctor clean gallery pins
+.PHONY: pdf all formats preview tex browser sitegen bytecode test quick quick-check lint format bench doctor clean gallery pins
 
 pdf: $(STAMP) tex bytecode
 	-@$(VENV)/bin/build-cv lint --summary $(DATA)
@@ -70,10 +78,15 @@ pins:
 	rm -rf .venv-pins
 
 test: $(STAMP) tex browser sitegen lint bytecode
-	$(PY) -m pytest -q
+	$(PYTEST) -q
 
-quick: $(STAMP) lint bytecode  # while working: everything but the slow end-to-end groups (marker `tex`)
-	$(PY) -m pytest -q -m "not tex"
+quick: $(STAMP) lint bytecode  # while working: no TeX, no browser, no site generator, nothing slow
+	$(PYTEST) -q -m "$(QUICK)"
+
+# `make quick` on a PATH without TeX, Chromium, Hugo, Jekyll and bubblewrap: it passes only
+# if no quick test starts one of them (a test that does needs its marker).
+quick-check: $(STAMP)
+	bash scripts/without-tex.sh $(MAKE) quick
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

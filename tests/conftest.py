@@ -1,4 +1,10 @@
-"""Shared fixtures. End-to-end fixtures really run TeX; nothing here mocks the compiler."""
+"""Shared fixtures. End-to-end fixtures really run TeX; nothing here mocks the compiler.
+
+The test tiers (README, Development): a test that runs TeX, Chromium or a site generator
+carries the marker `tex`, `browser` or `sitegen`, and `make quick` leaves it out. A
+fixture that runs one of them says so with `needs`, and every test that uses it, however
+indirectly, is marked by `pytest_collection_modifyitems`, so no such test can forget.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import yaml
@@ -25,6 +32,32 @@ DEFAULT_DATA = ROOT / "data" / "cv.yaml"
 DEFAULT_BIB = ROOT / "data" / "publications.bib"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+F = TypeVar("F", bound=Callable[..., object])
+_NEEDS = "_build_cv_needs"
+
+
+def needs(*markers: str) -> Callable[[F], F]:
+    """Put under `@pytest.fixture`: the markers (`tex`, `browser`, ...) of what the
+    fixture runs, which every test using it then gets (see the hook below)."""
+
+    def record(function: F) -> F:
+        setattr(function, _NEEDS, markers)
+        return function
+
+    return record
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what the fixtures it uses (directly or through others) run."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        # name2fixturedefs covers the whole closure of the test's fixtures
+        for defs in item._fixtureinfo.name2fixturedefs.values():
+            for marker in getattr(defs[-1].func, _NEEDS, ()):
+                item.add_marker(marker)
+
 
 @pytest.fixture(autouse=True)
 def _speedups_on(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,6 +67,7 @@ def _speedups_on(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
+@needs("tex")
 def default_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The default CV, built once per test session with the real TeX toolchain."""
     out = tmp_path_factory.mktemp("default-out")
@@ -46,6 +80,30 @@ def default_pdf(default_build: BuildResult, tmp_path: Path) -> Path:
     copy = tmp_path / "cv.pdf"
     shutil.copyfile(default_build.pdf, copy)
     return copy
+
+
+COMMITTED_PDFS = FIXTURES / "pdf"  # how each was made, and how to remake it: README.md there
+
+
+def _copy(committed: str, tmp_path: Path) -> Path:
+    copy = tmp_path / "committed" / "cv.pdf"  # beside, not over, what a test writes
+    copy.parent.mkdir()
+    shutil.copyfile(COMMITTED_PDFS / committed, copy)
+    return copy
+
+
+@pytest.fixture
+def committed_pdf(tmp_path: Path) -> Path:
+    """A private copy of the default CV's PDF as build-cv made it, committed: for the
+    tests of what the preflight says of a PDF, which need no fresh build (and no TeX)."""
+    return _copy("default.pdf", tmp_path)
+
+
+@pytest.fixture
+def committed_minimal_pdf(tmp_path: Path) -> Path:
+    """The same for a one-page CV (tests/fixtures/pdf/minimal.yaml), checked in a quarter
+    of the time: for tests of what they add to a PDF, whichever CV it shows."""
+    return _copy("minimal.pdf", tmp_path)
 
 
 MINIMAL: dict[str, object] = {

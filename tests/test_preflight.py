@@ -1,8 +1,10 @@
 """`build-cv check`: the preflight passes our PDF and fails PDFs made to break each check.
 
-Every broken PDF is made here from the real default CV (built once per session by TeX) or
-from scratch with pypdf; nothing is mocked. Each failure is asserted through the command
-line: the exit code, and a message naming the value found and the limit.
+Every broken PDF is made here from a PDF as build-cv made it, the default CV's or a
+one-page CV's (committed in tests/fixtures/pdf, so that only the tests of a fresh build
+need TeX), or from scratch with pypdf; nothing is mocked. Each failure is asserted
+through the command line: the exit code, and a message naming the value found and the
+limit.
 """
 
 from __future__ import annotations
@@ -319,41 +321,41 @@ def test_default_pdf_passes_without_data(check: CheckCLI, default_pdf: Path) -> 
 # --- 2, 3. page budget -----------------------------------------------------------------
 
 
-def test_page_budget_names_the_count_and_the_limit(check: CheckCLI, default_pdf: Path) -> None:
-    n = page_count(default_pdf)
+def test_page_budget_names_the_count_and_the_limit(check: CheckCLI, committed_pdf: Path) -> None:
+    n = page_count(committed_pdf)
     assert n > 1
-    run = check(default_pdf, "--max-pages", "1")
+    run = check(committed_pdf, "--max-pages", "1")
     assert run.code == 1
     assert run.status("pages") == "FAIL"
     assert run.failures() == [f"pages: {n} pages, at most 1 allowed"]
 
 
-def test_page_budget_is_inclusive(check: CheckCLI, default_pdf: Path) -> None:
-    n = page_count(default_pdf)
-    run = check(default_pdf, "--min-pages", str(n), "--max-pages", str(n))
+def test_page_budget_is_inclusive(check: CheckCLI, committed_pdf: Path) -> None:
+    n = page_count(committed_pdf)
+    run = check(committed_pdf, "--min-pages", str(n), "--max-pages", str(n))
     assert run.code == 0, run.err
     assert f"{n} pages ({n} to {n} allowed)" in run.line("pages")
 
 
-def test_min_pages_above_the_count_fails(check: CheckCLI, default_pdf: Path) -> None:
-    n = page_count(default_pdf)
-    run = check(default_pdf, "--min-pages", str(n + 1))
+def test_min_pages_above_the_count_fails(check: CheckCLI, committed_pdf: Path) -> None:
+    n = page_count(committed_pdf)
+    run = check(committed_pdf, "--min-pages", str(n + 1))
     assert run.code == 1
     assert run.failures() == [f"pages: {n} pages, at least {n + 1} required"]
 
 
 def test_added_pages_break_the_data_budget(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
     max_pages = DEFAULT_CV["design"]["checks"]["max_pages"]
-    extra = max_pages + 1 - page_count(default_pdf)
+    extra = max_pages + 1 - page_count(committed_pdf)
     assert extra > 0
 
     def add_pages(writer: PdfWriter) -> None:  # copies of a page: a blank one fails `blank`
         for _ in range(extra):
             writer.add_page(writer.pages[-1])
 
-    longer = rewrite(default_pdf, tmp_path / "longer.pdf", add_pages)
+    longer = rewrite(committed_pdf, tmp_path / "longer.pdf", add_pages)
     run = check(longer, "--data", str(DEFAULT_DATA))
     assert run.code == 1
     assert run.failures() == [f"pages: {max_pages + 1} pages, at most {max_pages} allowed"]
@@ -364,21 +366,21 @@ def test_added_pages_break_the_data_budget(
 # --- 4. paper --------------------------------------------------------------------------
 
 
-def test_letter_expected_on_a4_fails(check: CheckCLI, default_pdf: Path) -> None:
-    run = check(default_pdf, "--paper", "letter")
+def test_letter_expected_on_a4_fails(check: CheckCLI, committed_minimal_pdf: Path) -> None:
+    run = check(committed_minimal_pdf, "--paper", "letter")
     assert run.code == 1
     assert run.failures() == ["paper: A4, LETTER expected on every page"]
 
 
 def test_letter_pdf_passes_letter_and_fails_a4(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
     def to_letter(writer: PdfWriter) -> None:
         for page in writer.pages:
             page.mediabox = RectangleObject([0, 0, *LETTER])
             page.cropbox = RectangleObject([0, 0, *LETTER])
 
-    letter = rewrite(default_pdf, tmp_path / "letter.pdf", to_letter)
+    letter = rewrite(committed_pdf, tmp_path / "letter.pdf", to_letter)
     run = check(letter, "--paper", "letter")
     assert run.code == 0, run.err
     assert "LETTER (LETTER expected)" in run.line("paper")
@@ -396,9 +398,11 @@ def test_blank_letter_pdf_written_by_pypdf_passes_paper(check: CheckCLI, tmp_pat
 
 
 def test_mixed_paper_fails_naming_both_sizes(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
-    mixed = rewrite(default_pdf, tmp_path / "mixed.pdf", lambda w: w.add_blank_page(*LETTER))
+    mixed = rewrite(
+        committed_minimal_pdf, tmp_path / "mixed.pdf", lambda w: w.add_blank_page(*LETTER)
+    )
     run = check(mixed, "--paper", "a4")
     assert run.code == 1
     added_blank = [f for f in run.failures() if not f.startswith("blank:")]
@@ -407,7 +411,7 @@ def test_mixed_paper_fails_naming_both_sizes(
 
 
 def test_rotated_landscape_a4_counts_as_a4(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     def landscape(writer: PdfWriter) -> None:
         for page in writer.pages:
@@ -415,7 +419,9 @@ def test_rotated_landscape_a4_counts_as_a4(
             page.cropbox = RectangleObject([0, 0, A4[1], A4[0]])
             page[NameObject("/Rotate")] = NumberObject(90)
 
-    run = check(rewrite(default_pdf, tmp_path / "rotated.pdf", landscape), "--paper", "a4")
+    run = check(
+        rewrite(committed_minimal_pdf, tmp_path / "rotated.pdf", landscape), "--paper", "a4"
+    )
     assert run.status("paper") == "PASS", run.line("paper")
 
 
@@ -427,9 +433,11 @@ def test_odd_paper_is_shown_in_points(check: CheckCLI, tmp_path: Path) -> None:
 # --- 5. encryption ---------------------------------------------------------------------
 
 
-def test_password_protected_pdf_fails(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+def test_password_protected_pdf_fails(
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
+) -> None:
     locked = rewrite(
-        default_pdf,
+        committed_minimal_pdf,
         tmp_path / "locked.pdf",
         lambda w: w.encrypt(user_password="x", owner_password="y"),
     )
@@ -441,10 +449,10 @@ def test_password_protected_pdf_fails(check: CheckCLI, default_pdf: Path, tmp_pa
 
 
 def test_owner_password_only_is_still_encrypted(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
     restricted = rewrite(
-        default_pdf,
+        committed_pdf,
         tmp_path / "restricted.pdf",
         lambda w: w.encrypt(user_password="", owner_password="y"),
     )
@@ -459,10 +467,12 @@ def test_owner_password_only_is_still_encrypted(
 # --- 6. fonts not embedded -------------------------------------------------------------
 
 
-def test_unembedded_font_is_named(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+def test_unembedded_font_is_named(check: CheckCLI, committed_pdf: Path, tmp_path: Path) -> None:
     names: list[str] = []
     stripped = rewrite(
-        default_pdf, tmp_path / "stripped.pdf", lambda w: names.append(unembed(w, "LMSans10-Bold"))
+        committed_pdf,
+        tmp_path / "stripped.pdf",
+        lambda w: names.append(unembed(w, "LMSans10-Bold")),
     )
     run = check(stripped)
     assert run.code == 1
@@ -471,14 +481,14 @@ def test_unembedded_font_is_named(check: CheckCLI, default_pdf: Path, tmp_path: 
 
 
 def test_every_unembedded_font_is_listed(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
     names: list[str] = []
 
     def strip_two(writer: PdfWriter) -> None:
         names.extend([unembed(writer, "LMSans10-Regular"), unembed(writer, "NotoSansCJK")])
 
-    run = check(rewrite(default_pdf, tmp_path / "stripped.pdf", strip_two))
+    run = check(rewrite(committed_pdf, tmp_path / "stripped.pdf", strip_two))
     assert run.code == 1
     assert f"not embedded: {', '.join(sorted(names))}" in run.line("fonts")
 
@@ -524,9 +534,9 @@ def test_text_lacking_the_name_fails_naming_it(check: CheckCLI, tmp_path: Path) 
 
 
 def test_dropping_the_first_page_loses_the_email(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
-    rest = rewrite(default_pdf, tmp_path / "rest.pdf", lambda w: w.remove_page(0))
+    rest = rewrite(committed_pdf, tmp_path / "rest.pdf", lambda w: w.remove_page(0))
     run = check(rest, "--data", str(DEFAULT_DATA))
     assert run.code == 1
     [failure] = [f for f in run.failures() if f.startswith("text:")]
@@ -539,10 +549,10 @@ def test_dropping_the_first_page_loses_the_email(
 
 
 def test_empty_metadata_fails_naming_the_keys(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
     info = {"/Author": "X", "/Creator": "build-cv with LaTeX and moderncv"}
-    bare = rewrite(default_pdf, tmp_path / "bare.pdf", lambda w: set_info(w, info))
+    bare = rewrite(committed_pdf, tmp_path / "bare.pdf", lambda w: set_info(w, info))
     assert PdfReader(bare).metadata == info
     run = check(bare)
     assert run.code == 1
@@ -554,10 +564,10 @@ def test_empty_metadata_fails_naming_the_keys(
 
 
 def test_empty_subject_of_a_foreign_pdf_only_warns(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
     info = {"/Title": "CV", "/Author": "X", "/Creator": "Word"}
-    foreign = rewrite(default_pdf, tmp_path / "word.pdf", lambda w: set_info(w, info))
+    foreign = rewrite(committed_pdf, tmp_path / "word.pdf", lambda w: set_info(w, info))
     run = check(foreign)
     assert run.code == 0, run.out
     assert run.line("metadata").startswith("WARN  metadata    Subject is empty; Keywords is empty")
@@ -566,22 +576,24 @@ def test_empty_subject_of_a_foreign_pdf_only_warns(
 
 
 def test_no_info_dictionary_at_all_fails(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     def drop(writer: PdfWriter) -> None:
         writer.metadata = None
 
-    run = check(rewrite(default_pdf, tmp_path / "noinfo.pdf", drop))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "noinfo.pdf", drop))
     assert run.code == 1
     assert "Title is empty; Author is empty" in run.line("metadata")
 
 
-def test_wrong_author_names_both_values(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+def test_wrong_author_names_both_values(
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
+) -> None:
     def wrong_author(writer: PdfWriter) -> None:
         writer.add_metadata({"/Author": "Someone Else"})
 
     run = check(
-        rewrite(default_pdf, tmp_path / "author.pdf", wrong_author), "--data", str(DEFAULT_DATA)
+        rewrite(committed_pdf, tmp_path / "author.pdf", wrong_author), "--data", str(DEFAULT_DATA)
     )
     assert run.code == 1
     assert run.failures() == [
@@ -590,10 +602,10 @@ def test_wrong_author_names_both_values(check: CheckCLI, default_pdf: Path, tmp_
 
 
 def test_metadata_is_only_matched_with_data(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
     pdf = rewrite(
-        default_pdf,
+        committed_pdf,
         tmp_path / "author.pdf",
         lambda w: w.add_metadata({"/Author": "Someone Else"}),
     )
@@ -602,7 +614,7 @@ def test_metadata_is_only_matched_with_data(
     assert "Author 'Someone Else'" in run.line("metadata")
 
 
-def test_info_strings_are_text(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+def test_info_strings_are_text(check: CheckCLI, committed_pdf: Path, tmp_path: Path) -> None:
     """An indirect /Title in the Info dictionary is read through to its string."""
 
     def indirect_title(writer: PdfWriter) -> None:
@@ -613,7 +625,7 @@ def test_info_strings_are_text(check: CheckCLI, default_pdf: Path, tmp_path: Pat
         )
 
     run = check(
-        rewrite(default_pdf, tmp_path / "t.pdf", indirect_title), "--data", str(DEFAULT_DATA)
+        rewrite(committed_pdf, tmp_path / "t.pdf", indirect_title), "--data", str(DEFAULT_DATA)
     )
     assert run.code == 0, run.err
 
@@ -621,20 +633,20 @@ def test_info_strings_are_text(check: CheckCLI, default_pdf: Path, tmp_path: Pat
 # --- 10. size --------------------------------------------------------------------------
 
 
-def test_size_limit_names_the_size_and_the_limit(check: CheckCLI, default_pdf: Path) -> None:
-    size = default_pdf.stat().st_size
+def test_size_limit_names_the_size_and_the_limit(check: CheckCLI, committed_pdf: Path) -> None:
+    size = committed_pdf.stat().st_size
     assert size > 10_000
-    run = check(default_pdf, "--max-size-mb", "0.01")
+    run = check(committed_pdf, "--max-size-mb", "0.01")
     assert run.code == 1
     assert run.failures() == [f"size: {size / 1000:.0f} kB, at most 0.01 MB allowed"]
-    assert "at most 10 MB allowed" in check(default_pdf).line("size")  # the default limit
+    assert "at most 10 MB allowed" in check(committed_pdf).line("size")  # the default limit
 
 
 def test_size_limit_is_checked_in_megabytes(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     big = tmp_path / "big.pdf"
-    shutil.copyfile(default_pdf, big)
+    shutil.copyfile(committed_minimal_pdf, big)
     with big.open("ab") as f:  # readers ignore bytes after %%EOF
         f.write(b"%" + b"x" * 1_500_000 + b"\n")
     mb = big.stat().st_size / 1_000_000
@@ -649,26 +661,26 @@ def test_size_limit_is_checked_in_megabytes(
 
 @pytest.mark.parametrize("uri", ["javascript:alert(1)", "htp:/x", "http://", "mailto:nobody"])
 def test_malformed_link_is_named(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path, uri: str
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path, uri: str
 ) -> None:
     def add_link(writer: PdfWriter) -> None:
         writer.add_annotation(0, Link(rect=(50, 50, 150, 70), url=uri))
 
-    run = check(rewrite(default_pdf, tmp_path / "link.pdf", add_link))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "link.pdf", add_link))
     assert run.code == 1
     assert run.failures() == [f"links: malformed: {uri!r}, http(s)://, mailto: or tel: URIs"]
 
 
 @pytest.mark.parametrize("uri", ["https://example.org/a?b=c#d", "mailto:ada@example.org"])
 def test_well_formed_links_pass(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path, uri: str
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path, uri: str
 ) -> None:
-    before = uri_links(default_pdf)
+    before = uri_links(committed_minimal_pdf)
 
     def add_link(writer: PdfWriter) -> None:
         writer.add_annotation(0, Link(rect=(50, 50, 150, 70), url=uri))
 
-    run = check(rewrite(default_pdf, tmp_path / "link.pdf", add_link))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "link.pdf", add_link))
     assert run.code == 0, run.err
     assert f"{before + 1} link(s), all well-formed" in run.line("links")
 
@@ -805,17 +817,17 @@ ACTIVE: dict[str, tuple[Callable[[PdfWriter], None], str]] = {
 
 @pytest.mark.parametrize("kind", list(ACTIVE))
 def test_active_content_fails_naming_its_kind(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path, kind: str
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path, kind: str
 ) -> None:
     edit, named = ACTIVE[kind]
-    run = check(rewrite(default_pdf, tmp_path / "active.pdf", edit))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "active.pdf", edit))
     assert run.code == 1
     assert run.status("active") == "FAIL"
     assert f"active: {named}, no JavaScript" in "\n".join(run.failures())
 
 
 def test_harmless_actions_pass_the_active_check(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     def add_harmless(writer: PdfWriter) -> None:
         first = writer.pages[0].indirect_reference
@@ -823,19 +835,21 @@ def test_harmless_actions_pass_the_active_check(
         annotation(writer, "/Link", A=action("/GoTo", D=ArrayObject([first, name("/Fit")])))
         annotation(writer, "/Link", A=action("/Named", N=name("/NextPage")))
 
-    run = check(rewrite(default_pdf, tmp_path / "harmless.pdf", add_harmless))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "harmless.pdf", add_harmless))
     assert run.code == 0, run.err
     assert run.status("active") == "PASS"
 
 
-def test_looping_action_chains_end(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+def test_looping_action_chains_end(
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
+) -> None:
     def add_loop(writer: PdfWriter) -> None:
         first = action("/URI", URI="https://example.org")
         ref = writer._add_object(first)
         first[name("/Next")] = ref
         annotation(writer, "/Link", A=ref)
 
-    run = check(rewrite(default_pdf, tmp_path / "loop.pdf", add_loop))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "loop.pdf", add_loop))
     assert run.code == 0, run.err
     assert run.status("active") == "PASS"
 
@@ -843,13 +857,13 @@ def test_looping_action_chains_end(check: CheckCLI, default_pdf: Path, tmp_path:
 # --- 12. portfolio ---------------------------------------------------------------------
 
 
-def test_portfolio_fails(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+def test_portfolio_fails(check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path) -> None:
     def make_portfolio(writer: PdfWriter) -> None:
         writer.root_object[NameObject("/Collection")] = DictionaryObject(
             {NameObject("/Type"): NameObject("/Collection")}
         )
 
-    run = check(rewrite(default_pdf, tmp_path / "portfolio.pdf", make_portfolio))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "portfolio.pdf", make_portfolio))
     assert run.code == 1
     assert run.failures() == ["structure: a PDF portfolio (collection), a plain PDF"]
 
@@ -857,23 +871,23 @@ def test_portfolio_fails(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> 
 # --- 13. JSON --------------------------------------------------------------------------
 
 
-def test_json_report_of_a_passing_pdf(check: CheckCLI, default_pdf: Path) -> None:
-    run = check(default_pdf, "--json", "--data", str(DEFAULT_DATA))
+def test_json_report_of_a_passing_pdf(check: CheckCLI, committed_pdf: Path) -> None:
+    run = check(committed_pdf, "--json", "--data", str(DEFAULT_DATA))
     assert run.code == 0
     report = json.loads(run.out)
     assert report["ok"] is True
-    assert report["pdf"] == str(default_pdf)
+    assert report["pdf"] == str(committed_pdf)
     assert [c["name"] for c in report["checks"]] == ALL_CHECKS
     for c in report["checks"]:
         assert set(c) == {"name", "status", "value", "limit"}
         assert c["status"] == "pass"
     pages = next(c for c in report["checks"] if c["name"] == "pages")
-    assert pages["value"] == f"{page_count(default_pdf)} pages"
+    assert pages["value"] == f"{page_count(committed_pdf)} pages"
     assert pages["limit"] == "3 to 6 allowed"
 
 
-def test_json_report_of_a_failing_pdf(check: CheckCLI, default_pdf: Path) -> None:
-    run = check(default_pdf, "--json", "--max-pages", "1")
+def test_json_report_of_a_failing_pdf(check: CheckCLI, committed_pdf: Path) -> None:
+    run = check(committed_pdf, "--json", "--max-pages", "1")
     assert run.code == 1
     assert run.err == ""  # stdout stays pure JSON; nothing else is printed
     report = json.loads(run.out)
@@ -882,13 +896,17 @@ def test_json_report_of_a_failing_pdf(check: CheckCLI, default_pdf: Path) -> Non
     assert pages == {
         "name": "pages",
         "status": "fail",
-        "value": f"{page_count(default_pdf)} pages",
+        "value": f"{page_count(committed_pdf)} pages",
         "limit": "at most 1 allowed",
     }
 
 
-def test_json_ok_follows_strict(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
-    pdf = rewrite(default_pdf, tmp_path / "v2.pdf", lambda w: setattr(w, "pdf_header", b"%PDF-2.0"))
+def test_json_ok_follows_strict(
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
+) -> None:
+    pdf = rewrite(
+        committed_minimal_pdf, tmp_path / "v2.pdf", lambda w: setattr(w, "pdf_header", b"%PDF-2.0")
+    )
     assert json.loads(check(pdf, "--json").out)["ok"] is True
     run = check(pdf, "--json", "--strict")
     assert run.code == 1
@@ -899,11 +917,13 @@ def test_json_ok_follows_strict(check: CheckCLI, default_pdf: Path, tmp_path: Pa
 
 
 def test_embedded_but_not_subset_font_warns(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     names: list[str] = []
     full = rewrite(
-        default_pdf, tmp_path / "full.pdf", lambda w: names.append(unsubset(w, "LMSans12"))
+        committed_minimal_pdf,
+        tmp_path / "full.pdf",
+        lambda w: names.append(unsubset(w, "LMSans12")),
     )
     assert names == ["LMSans12-Regular"]
     run = check(full)
@@ -917,8 +937,8 @@ def test_embedded_but_not_subset_font_warns(
     ]
 
 
-def test_strict_passes_a_clean_pdf(check: CheckCLI, default_pdf: Path) -> None:
-    assert check(default_pdf, "--strict", "--data", str(DEFAULT_DATA)).code == 0
+def test_strict_passes_a_clean_pdf(check: CheckCLI, committed_pdf: Path) -> None:
+    assert check(committed_pdf, "--strict", "--data", str(DEFAULT_DATA)).code == 0
 
 
 # --- 15. bad input ---------------------------------------------------------------------
@@ -951,26 +971,27 @@ def test_header_only_pdf_is_a_damaged_pdf(check: CheckCLI, tmp_path: Path) -> No
     assert "unreadable, the PDF is damaged" in run.line("structure")
 
 
-def test_truncated_pdf_fails_instead_of_crashing(check: CheckCLI, default_pdf: Path) -> None:
-    data = default_pdf.read_bytes()
-    default_pdf.write_bytes(data[: len(data) // 2])
-    run = check(default_pdf)
+def test_truncated_pdf_fails_instead_of_crashing(check: CheckCLI, committed_pdf: Path) -> None:
+    data = committed_pdf.read_bytes()
+    committed_pdf.write_bytes(data[: len(data) // 2])
+    run = check(committed_pdf)
     assert run.code == 1
     assert "damaged" in run.out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(12))
 def test_corrupted_bytes_never_crash_the_preflight(
-    check: CheckCLI, default_pdf: Path, seed: int
+    check: CheckCLI, committed_pdf: Path, seed: int
 ) -> None:
-    data = bytearray(default_pdf.read_bytes())
+    data = bytearray(committed_pdf.read_bytes())
     rng = random.Random(seed)
     for _ in range(40):
         data[rng.randrange(len(data))] = rng.randrange(256)
-    default_pdf.write_bytes(bytes(data))
-    run = check(default_pdf)
+    committed_pdf.write_bytes(bytes(data))
+    run = check(committed_pdf)
     assert run.code in (0, 1)
-    assert run.out.startswith(f"Preflight of {default_pdf}:")
+    assert run.out.startswith(f"Preflight of {committed_pdf}:")
 
 
 def test_directory_is_bad_input(check: CheckCLI, tmp_path: Path) -> None:
@@ -979,17 +1000,21 @@ def test_directory_is_bad_input(check: CheckCLI, tmp_path: Path) -> None:
     assert str(tmp_path) in run.err
 
 
-def test_bad_option_is_usage_error(default_pdf: Path) -> None:
+def test_bad_option_is_usage_error(committed_pdf: Path) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["check", str(default_pdf), "--max-pages", "0"])
+        main(["check", str(committed_pdf), "--max-pages", "0"])
     assert exc.value.code == 2
 
 
 # --- 16. PDF version -------------------------------------------------------------------
 
 
-def test_pdf_2_0_warns_but_passes(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
-    pdf = rewrite(default_pdf, tmp_path / "v2.pdf", lambda w: setattr(w, "pdf_header", b"%PDF-2.0"))
+def test_pdf_2_0_warns_but_passes(
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
+) -> None:
+    pdf = rewrite(
+        committed_minimal_pdf, tmp_path / "v2.pdf", lambda w: setattr(w, "pdf_header", b"%PDF-2.0")
+    )
     run = check(pdf)
     assert run.code == 0, run.err
     assert run.status("version") == "WARN"
@@ -999,14 +1024,15 @@ def test_pdf_2_0_warns_but_passes(check: CheckCLI, default_pdf: Path, tmp_path: 
     assert run.failures() == ["version: PDF 2.0, 1.4 to 1.7 is safest for portals"]
 
 
-def test_version_is_read_from_the_header(check: CheckCLI, default_pdf: Path) -> None:
-    header = default_pdf.read_bytes()[:8].decode()
-    assert f"PDF {header.removeprefix('%PDF-')}" in check(default_pdf).line("version")
+def test_version_is_read_from_the_header(check: CheckCLI, committed_minimal_pdf: Path) -> None:
+    header = committed_minimal_pdf.read_bytes()[:8].decode()
+    assert f"PDF {header.removeprefix('%PDF-')}" in check(committed_minimal_pdf).line("version")
 
 
 # --- robustness: edge cases of the PDF format ---------------------------------------
 
 
+@pytest.mark.tex
 def test_data_without_keywords_still_gets_keywords_and_empty_keywords_fail(
     check: CheckCLI,
     default_pdf: Path,
@@ -1050,48 +1076,48 @@ def null_annotation(writer: PdfWriter) -> None:
     ids=["xobject-null", "annots-null-entry"],
 )
 def test_null_entries_mean_absent(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path, edit: Callable[[PdfWriter], None]
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path, edit: Callable[[PdfWriter], None]
 ) -> None:
-    run = check(rewrite(default_pdf, tmp_path / "null.pdf", edit))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "null.pdf", edit))
     assert run.code == 0, run.out + run.err
 
 
 def test_text_whose_font_is_gone_is_judged_as_a_reader_draws_it(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
     """With page 1's fonts null, a reader draws its text in a substitute font, as codes
     that mean nothing and at the substitute's widths: the text runs off the page."""
-    run = check(rewrite(default_pdf, tmp_path / "null.pdf", null_resource("/Font")))
+    run = check(rewrite(committed_pdf, tmp_path / "null.pdf", null_resource("/Font")))
     assert "unreadable" not in run.out, run.out
     assert [f.split(":")[0] for f in run.failures()] == ["bounds"], run.out
 
 
 def test_catalog_version_overrides_header(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path
 ) -> None:
     def version_2(writer: PdfWriter) -> None:
         writer.pdf_header = b"%PDF-1.4"
         writer.root_object[NameObject("/Version")] = NameObject("/2.0")
 
-    run = check(rewrite(default_pdf, tmp_path / "v.pdf", version_2))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "v.pdf", version_2))
     assert "PDF 2.0" in run.line("version")
     assert run.status("version") == "WARN"
 
 
 @pytest.mark.parametrize("uri", ["HTTPS://example.org/", "MAILTO:ada@example.org"])
 def test_upper_case_scheme_is_well_formed(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path, uri: str
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path, uri: str
 ) -> None:
     def add_link(writer: PdfWriter) -> None:
         writer.add_annotation(0, Link(rect=(50, 50, 150, 70), url=uri))
 
-    run = check(rewrite(default_pdf, tmp_path / "link.pdf", add_link))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "link.pdf", add_link))
     assert run.code == 0, run.err
 
 
 @pytest.mark.parametrize("action", ["/JavaScript", "/Launch"])
 def test_links_that_run_code_fail(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path, action: str
+    check: CheckCLI, committed_minimal_pdf: Path, tmp_path: Path, action: str
 ) -> None:
     def add_action(writer: PdfWriter) -> None:
         link = Link(rect=(50, 50, 150, 70), url="https://example.org/")
@@ -1100,7 +1126,7 @@ def test_links_that_run_code_fail(
             {NameObject("/S"): NameObject(action), NameObject("/JS"): TextStringObject("x")}
         )
 
-    run = check(rewrite(default_pdf, tmp_path / "act.pdf", add_action))
+    run = check(rewrite(committed_minimal_pdf, tmp_path / "act.pdf", add_action))
     assert run.code == 1
     named = "JavaScript" if action == "/JavaScript" else "a Launch action (runs a program)"
     assert f"FAIL  active      {named} in a Link annotation on page 1" in run.line("active")

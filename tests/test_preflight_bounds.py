@@ -154,6 +154,7 @@ def checked(pdf: Path) -> dict[str, object]:
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", list(BOMBS))
 def test_a_decompression_bomb_is_refused_quickly_in_little_memory(
     tmp_path: Path, where: str

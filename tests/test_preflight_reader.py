@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
@@ -104,12 +105,12 @@ def test_page_with_text_is_not_blank(check: CheckCLI, tmp_path: Path) -> None:
     assert run.status("blank") == "PASS"
 
 
-def test_font_without_tounicode_fails(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+def test_font_without_tounicode_fails(check: CheckCLI, committed_pdf: Path, tmp_path: Path) -> None:
     def strip(writer: PdfWriter) -> None:
         font, _ = font_pair(writer, "LMSans10-Regular")
         del font["/ToUnicode"]
 
-    run = check(rewrite(default_pdf, tmp_path / "nomap.pdf", strip))
+    run = check(rewrite(committed_pdf, tmp_path / "nomap.pdf", strip))
     assert run.status("tounicode") == "FAIL"
     assert "LMSans10-Regular" in run.line("tounicode")
     assert run.line("tounicode").endswith("(their glyphs extract as junk)")
@@ -152,12 +153,12 @@ def test_letters_pass_codepoints(check: CheckCLI, tmp_path: Path) -> None:
 
 
 def test_missing_bookmarks_fail_naming_the_sections(
-    check: CheckCLI, default_pdf: Path, tmp_path: Path
+    check: CheckCLI, committed_pdf: Path, tmp_path: Path
 ) -> None:
     def drop(writer: PdfWriter) -> None:
         del writer._root_object["/Outlines"]
 
-    pdf = rewrite(default_pdf, tmp_path / "nobookmarks.pdf", drop)
+    pdf = rewrite(committed_pdf, tmp_path / "nobookmarks.pdf", drop)
     assert check(pdf).status("bookmarks") == "PASS"  # without data the sections are unknown
     run = check(pdf, "--data", str(DEFAULT_DATA))
     assert run.code == 1
@@ -165,18 +166,18 @@ def test_missing_bookmarks_fail_naming_the_sections(
     assert "none for: Work Experience; Education;" in run.line("bookmarks")
 
 
-def test_bookmark_with_another_title_fails(default_pdf: Path, tmp_path: Path) -> None:
+def test_bookmark_with_another_title_fails(committed_pdf: Path, tmp_path: Path) -> None:
     exp = Expectations(section_titles=["Work Experience", "Hobbies"])
-    result = preflight(default_pdf, exp).get("bookmarks")
+    result = preflight(committed_pdf, exp).get("bookmarks")
     assert result.status == "fail"
     assert result.value == "9 bookmark(s) for 2 sections; none for: Hobbies"
 
 
-def test_missing_language_fails(check: CheckCLI, default_pdf: Path, tmp_path: Path) -> None:
+def test_missing_language_fails(check: CheckCLI, committed_pdf: Path, tmp_path: Path) -> None:
     def drop(writer: PdfWriter) -> None:
         del writer._root_object["/Lang"]
 
-    run = check(rewrite(default_pdf, tmp_path / "nolang.pdf", drop))
+    run = check(rewrite(committed_pdf, tmp_path / "nolang.pdf", drop))
     assert run.code == 1
     assert run.failures() == ["language: no /Lang, screen readers need the language"]
 
@@ -204,7 +205,8 @@ def test_within_portal_size_passes(check: CheckCLI, tmp_path: Path) -> None:
     assert check(pdf).status("size") == "PASS"
 
 
-def test_checks_in_parallel_threads_share_pdfium_safely(default_pdf: Path) -> None:
+@pytest.mark.slow
+def test_checks_in_parallel_threads_share_pdfium_safely(committed_pdf: Path) -> None:
     """PDFium is not thread-safe, and the gallery checks PDFs in threads: without the
     lock (build_cv/pdfium.py) this run crashes the interpreter. It runs in a child
     process so that a crash fails this test instead of ending the test session."""
@@ -218,7 +220,7 @@ def test_checks_in_parallel_threads_share_pdfium_safely(default_pdf: Path) -> No
         "print('ALL OK' if ok else 'FAILED')"
     )
     run = subprocess.run(
-        [sys.executable, "-c", code, str(default_pdf)],
+        [sys.executable, "-c", code, str(committed_pdf)],
         capture_output=True,
         text=True,
         timeout=300,

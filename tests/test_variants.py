@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_cv.errors import InputError, SchemaError
-from build_cv.pipeline.build import tex_for, variant_expectations
+from build_cv.pipeline.build import variant_expectations
 from build_cv.pipeline.diagnose import Locator, leak_warnings
 from build_cv.pipeline.options import Limits
 from build_cv.pipeline.plan import make_plan
@@ -22,6 +22,7 @@ from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
 from build_cv.variants import select
 from build_cv.view import PublicationView, build_view
+from tests.render import tex_for
 
 BASE: dict[str, Any] = {
     "person": {"name": "Ada Lovelace", "email": "ada@example.org", "phone": "+44 20 7946 0000"},

@@ -99,17 +99,6 @@ def variant_expectations(
     return expectations(view, selection.cv, selection.checks, limits, secrets)
 
 
-def tex_for(cv: CV, source_date_epoch: int | None = None) -> str:
-    """The LaTeX of `cv` as given (already a variant's selection, if any)."""
-    epoch = cv.updated_epoch if source_date_epoch is None else source_date_epoch
-    return render_tex(build_view(cv), cv.design, epoch)
-
-
-def render_document(fmt: str, cv: CV, choices: Choices = Choices()) -> str:
-    """A text format of `cv` as given (already a variant's selection, if any)."""
-    return str(BY_NAME[fmt].writer().write(Document(build_view(cv), cv), choices))
-
-
 @dataclass
 class Written:
     """A target in a format other than PDF: its files by extension, and its warnings."""

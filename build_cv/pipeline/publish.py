@@ -96,10 +96,6 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    publish({target: data})
-
-
 def publish(files: dict[Path, bytes]) -> None:
     """Write every file to a temporary name first, then rename them all into place.
 

@@ -56,6 +56,7 @@ ODD_INPUTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(ODD_INPUTS))
 def test_odd_input_is_a_located_message_not_a_traceback(tmp_path: Path, case: str) -> None:
     text, expected = ODD_INPUTS[case]
@@ -103,6 +104,7 @@ MINIMAL_YAML = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("epoch", ["²", "-5", "99999999999999999999", "253402300800", "soon"])
 def test_bad_source_date_epoch_is_bad_input(tmp_path: Path, epoch: str) -> None:
     data = tmp_path / "cv.yaml"
@@ -112,6 +114,7 @@ def test_bad_source_date_epoch_is_bad_input(tmp_path: Path, epoch: str) -> None:
     assert "SOURCE_DATE_EPOCH=" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["cv.pdf", "cv.failed.pdf", "cv.failed.tex"])
 def test_a_directory_in_the_way_is_refused_before_tex_runs(tmp_path: Path, name: str) -> None:
     data = tmp_path / "cv.yaml"
@@ -127,6 +130,7 @@ def test_a_directory_in_the_way_is_refused_before_tex_runs(tmp_path: Path, name:
     assert sorted(p.name for p in out.iterdir()) == sorted({name, "cv.tex"})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("data_name", "bib_name"),
     [("cv.tex", None), ("cv.pdf", None), ("cv.yaml", "cv.tex"), ("cv.yaml", "cv.failed.pdf")],
@@ -151,6 +155,7 @@ def test_an_input_that_would_be_an_output_is_refused(
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_data_named_like_a_leftover_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "cv.failed.yaml"
     data.write_text(MINIMAL_YAML, encoding="utf-8")
@@ -159,6 +164,7 @@ def test_data_named_like_a_leftover_is_refused(tmp_path: Path) -> None:
     assert "may not end in .failed" in proc.stderr
 
 
+@pytest.mark.tex
 def test_a_terminal_without_unicode_does_not_fail_the_build(tmp_path: Path) -> None:
     data = tmp_path / "cv.yaml"
     data.write_text(MINIMAL_YAML.replace("Ada Lovelace", "Ἀδά 方"), encoding="utf-8")

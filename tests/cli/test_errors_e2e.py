@@ -71,6 +71,7 @@ def test_schema_errors_are_all_reported_with_suggestions(
     assert "typos.yaml:12:9: sections[0].entries[0].end:" in err and "month 13" in err
 
 
+@pytest.mark.tex
 def test_hostile_text_typesets_literally(capsys: Capture, tmp_path: Path) -> None:
     marker = Path("/tmp/build-cv-pwned")
     marker.unlink(missing_ok=True)
@@ -110,6 +111,7 @@ def test_hostile_text_typesets_literally(capsys: Capture, tmp_path: Path) -> Non
     assert reader.metadata.get("/Keywords") == "C++, C#, 50%, a_b"
 
 
+@pytest.mark.tex
 def test_raw_latex_cannot_read_files_outside_the_build(capsys: Capture, tmp_path: Path) -> None:
     code, _, err = run(
         capsys, "build", str(FIXTURES / "raw_read_file.yaml"), "--out", str(tmp_path)
@@ -120,6 +122,7 @@ def test_raw_latex_cannot_read_files_outside_the_build(capsys: Capture, tmp_path
     assert "SANDBOX-BROKEN" not in text and "root:" not in text
 
 
+@pytest.mark.tex
 def test_raw_latex_cannot_run_commands_or_write_outside(capsys: Capture, tmp_path: Path) -> None:
     shell = Path("/tmp/build-cv-pwned-shell")
     written = Path("/tmp/build-cv-pwned-write.tex")
@@ -134,6 +137,7 @@ def test_raw_latex_cannot_run_commands_or_write_outside(capsys: Capture, tmp_pat
     assert not shell.exists() and not written.exists()
 
 
+@pytest.mark.tex
 def test_tex_error_names_tex_line_and_yaml_entry(capsys: Capture, out_with_good_pdf: Path) -> None:
     before = sha(out_with_good_pdf / "raw_undefined.pdf")
     code, _, err = run(
@@ -162,6 +166,7 @@ def start_build(out: Path, tmp: Path, *extra: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.tex
 def test_a_looping_tex_run_is_stopped(out_with_good_pdf: Path, tmp_path: Path) -> None:
     before = sha(out_with_good_pdf / "raw_loop.pdf")
     build = start_build(out_with_good_pdf, tmp_path / "tmp", "--timeout", "4")
@@ -175,6 +180,7 @@ def test_a_looping_tex_run_is_stopped(out_with_good_pdf: Path, tmp_path: Path) -
     assert not list((tmp_path / "tmp").iterdir())
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_stops_tex_too_and_keeps_the_previous_pdf(
     stop: signal.Signals, out_with_good_pdf: Path, tmp_path: Path
@@ -195,6 +201,7 @@ def test_a_signal_stops_tex_too_and_keeps_the_previous_pdf(
     ]
 
 
+@pytest.mark.tex
 def test_missing_glyph_is_a_warning_naming_field_and_character(
     capsys: Capture, tmp_path: Path
 ) -> None:
@@ -206,6 +213,7 @@ def test_missing_glyph_is_a_warning_naming_field_and_character(
     ) in err
 
 
+@pytest.mark.tex
 def test_strict_makes_glyph_warnings_errors(capsys: Capture, out_with_good_pdf: Path) -> None:
     before = sha(out_with_good_pdf / "emoji.pdf")
     code, _, err = run(
@@ -218,6 +226,7 @@ def test_strict_makes_glyph_warnings_errors(capsys: Capture, out_with_good_pdf: 
     assert sha(out_with_good_pdf / "emoji.pdf") == before
 
 
+@pytest.mark.tex
 def test_greek_cyrillic_and_latin_extended_need_no_warning(
     capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
 ) -> None:
@@ -237,6 +246,7 @@ def test_greek_cyrillic_and_latin_extended_need_no_warning(
     assert text in extracted and "Δημήτρης Παπαδόπουλος" in extracted
 
 
+@pytest.mark.tex
 def test_warnings_are_not_lost_when_a_check_fails(capsys: Capture, tmp_path: Path) -> None:
     code, _, err = run(
         capsys, "build", str(FIXTURES / "emoji.yaml"), "--out", str(tmp_path), "--min-pages", "2"
@@ -246,6 +256,7 @@ def test_warnings_are_not_lost_when_a_check_fails(capsys: Capture, tmp_path: Pat
     assert "pages: 1 page, at least 2 required" in err
 
 
+@pytest.mark.tex
 def test_long_names_titles_and_punycode_addresses_come_out_as_typed(
     capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
 ) -> None:
@@ -321,6 +332,7 @@ def _long_title_cv(write_cv: Callable[[dict[str, object]], Path], institution: s
     )
 
 
+@pytest.mark.tex
 def test_text_past_the_margin_is_a_warning_naming_the_entry(
     capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
 ) -> None:
@@ -336,6 +348,7 @@ def test_text_past_the_margin_is_a_warning_naming_the_entry(
     assert code == 1
 
 
+@pytest.mark.tex
 def test_text_past_the_page_edge_fails_the_build(
     capsys: Capture, tmp_path: Path, write_cv: Callable[[dict[str, object]], Path]
 ) -> None:

@@ -22,6 +22,7 @@ def test_version() -> None:
     assert run.stdout == f"build-cv {version('build-cv')}\n"
 
 
+@pytest.mark.slow
 def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     """`build-cv import big.json | head -c 10`: the reader leaves early; no traceback follows.
 
@@ -42,6 +43,7 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert err == ""
 
 
+@pytest.mark.slow
 def test_import_to_stdout_and_a_file(tmp_path: Path) -> None:
     resume = FIXTURES / "jsonresume" / "every-section.json"
     run = subprocess.run([*CLI, "import", str(resume)], capture_output=True, text=True)
@@ -53,6 +55,7 @@ def test_import_to_stdout_and_a_file(tmp_path: Path) -> None:
     assert wrote.returncode == 0 and out.read_text().startswith("# Converted")
 
 
+@pytest.mark.slow
 def test_import_of_a_broken_resume_is_a_located_message(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"basics": {"email": 5}}))

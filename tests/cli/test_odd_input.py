@@ -15,7 +15,7 @@ import yaml
 from pypdf import PdfReader
 
 from build_cv.cli.main import main
-from build_cv.pipeline.build import BuildResult, load_cv
+from build_cv.pipeline.build import load_cv
 from tests.conftest import MINIMAL
 
 Capture = pytest.CaptureFixture[str]
@@ -150,6 +150,7 @@ def test_wrong_encodings_and_nul_bytes_are_located(
 HUGE = "x" * 2_000_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     [
@@ -289,13 +290,15 @@ def check_process(
     )
 
 
-def test_check_reads_standard_input(default_build: BuildResult) -> None:
-    proc = check_process(["-"], stdin=default_build.pdf.read_bytes())
+@pytest.mark.slow
+def test_check_reads_standard_input(committed_pdf: Path) -> None:
+    proc = check_process(["-"], stdin=committed_pdf.read_bytes())
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode().startswith("Preflight of <stdin>:\nPASS  size")
 
 
-def test_check_reads_a_pipe_like_a_file(default_build: BuildResult, tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_check_reads_a_pipe_like_a_file(committed_pdf: Path, tmp_path: Path) -> None:
     fifo = tmp_path / "cv.pdf"
     os.mkfifo(fifo)
     proc = subprocess.Popen(
@@ -304,16 +307,17 @@ def test_check_reads_a_pipe_like_a_file(default_build: BuildResult, tmp_path: Pa
         stderr=subprocess.PIPE,
     )
     with fifo.open("wb") as pipe:
-        pipe.write(default_build.pdf.read_bytes())
+        pipe.write(committed_pdf.read_bytes())
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    from_file = check_process([str(default_build.pdf)]).stdout.decode()
+    from_file = check_process([str(committed_pdf)]).stdout.decode()
     body = out.decode().split("\n", 1)[1]
     assert body == from_file.split("\n", 1)[1]
 
 
-def test_pypdf_log_lines_never_reach_the_terminal(default_build: BuildResult) -> None:
-    damaged = default_build.pdf.read_bytes()[:30000]
+@pytest.mark.slow
+def test_pypdf_log_lines_never_reach_the_terminal(committed_pdf: Path) -> None:
+    damaged = committed_pdf.read_bytes()[:30000]
     proc = check_process(["-"], stdin=damaged)
     assert proc.returncode == 1
     lines = proc.stderr.decode().splitlines()

@@ -25,6 +25,7 @@ def test_without_a_terminal_plain_lines_and_a_plain_table(
     assert out.splitlines()[0].split() == ["variant", "format", "pages", "result"]
 
 
+@pytest.mark.slow
 def test_on_a_terminal_a_live_status_and_a_rich_table(tmp_path: Path) -> None:
     leader, follower = pty.openpty()
     command = [sys.executable, "-m", "build_cv", "build", str(DEFAULT_DATA)]

@@ -147,6 +147,7 @@ def test_trust_raw_builds_unisolated_raw_latex_on_request(
     assert (tmp_path / "own.pdf").read_bytes().startswith(b"%PDF-")
 
 
+@pytest.mark.tex
 def test_doctor_says_whether_isolation_works() -> None:
     env = {k: v for k, v in os.environ.items() if k != sandbox.BWRAP_ENV}
     cmd = [sys.executable, "-m", "build_cv", "doctor"]

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from pypdf import PdfWriter
 from pypdf.generic import NameObject, TextStringObject
@@ -60,6 +61,7 @@ def test_shown_escapes_what_a_terminal_acts_on_and_nothing_else() -> None:
     assert json.loads(shown(json.dumps(value, ensure_ascii=False))) == value
 
 
+@pytest.mark.slow
 def test_a_key_and_a_hidden_field_in_the_yaml(tmp_path: Path) -> None:
     data = json.loads(json.dumps(MINIMAL))
     data["person"][f"nam{CLEAR}e"] = "x"
@@ -74,6 +76,7 @@ def test_a_key_and_a_hidden_field_in_the_yaml(tmp_path: Path) -> None:
         assert "nam\\x1b[2Je" in text and "\\x1b]0;pwned\\x07phone" in text
 
 
+@pytest.mark.slow
 def test_a_bib_title_and_year(tmp_path: Path) -> None:
     (tmp_path / "pubs.bib").write_text(
         f"@article{{k{CLEAR},\n  title = {{Evil {TITLE} title {CLEAR}}},\n"
@@ -91,6 +94,7 @@ def test_a_bib_title_and_year(tmp_path: Path) -> None:
         assert "20\\x1b[2J24" in assert_none_raw(done)
 
 
+@pytest.mark.slow
 def test_a_file_name(tmp_path: Path) -> None:
     missing = tmp_path / f"cv{TITLE}.yaml"
     done = build_cv("build", missing, "--out", tmp_path / "out")
@@ -98,6 +102,7 @@ def test_a_file_name(tmp_path: Path) -> None:
     assert "\\x1b]0;pwned\\x07.yaml" in assert_none_raw(done)
 
 
+@pytest.mark.slow
 def test_the_table_and_progress_of_a_several_target_build(tmp_path: Path) -> None:
     cv = tmp_path / f"cv{CLEAR}.yaml"
     cv.write_text(yaml.safe_dump(MINIMAL))
@@ -107,6 +112,7 @@ def test_the_table_and_progress_of_a_several_target_build(tmp_path: Path) -> Non
     assert (tmp_path / "out" / f"cv{CLEAR}.md").is_file()  # the file keeps its name
 
 
+@pytest.mark.slow
 def test_the_rich_table_on_a_terminal(tmp_path: Path) -> None:
     cv = tmp_path / f"cv{TITLE}.yaml"
     cv.write_text(yaml.safe_dump(MINIMAL))
@@ -132,6 +138,7 @@ def test_the_rich_table_on_a_terminal(tmp_path: Path) -> None:
     assert b"\\x1b]0;pwned\\x07.md" in seen
 
 
+@pytest.mark.slow
 def test_a_pdfs_metadata_in_check(tmp_path: Path) -> None:
     pdf = tmp_path / "evil.pdf"
     writer = PdfWriter()
@@ -148,6 +155,7 @@ def test_a_pdfs_metadata_in_check(tmp_path: Path) -> None:
     assert checks["language"]["value"] == f"/Lang en{CLEAR}"  # JSON keeps the value
 
 
+@pytest.mark.slow
 def test_data_printed_by_design_is_escaped_by_its_own_format(tmp_path: Path) -> None:
     """`import`, `schema` and `new -` print YAML or JSON, not messages: their writers escape
     control characters themselves, and the value comes back unchanged."""
@@ -167,6 +175,7 @@ def test_data_printed_by_design_is_escaped_by_its_own_format(tmp_path: Path) -> 
     assert "U+001B" in done.stderr.decode()
 
 
+@pytest.mark.slow
 def test_a_full_disk_on_standard_output_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     """`build-cv schema > /dev/full` and the like: every command that prints ends with
     one line on standard error and exit 1; with standard error full too, quietly."""

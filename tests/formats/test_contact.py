@@ -12,7 +12,6 @@ import yaml
 from pypdf import PdfReader
 
 from build_cv.cli.main import main
-from build_cv.pipeline.build import render_document, tex_for
 from build_cv.pipeline.lint import lint
 from build_cv.preflight import extract_text, normalize
 from build_cv.schema.model import CV
@@ -20,6 +19,7 @@ from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
 from build_cv.variants import select
 from build_cv.view import PROFILES, build_view
+from tests.render import render_document, tex_for
 
 PERSON: dict[str, Any] = {
     "name": "Ada Lovelace",

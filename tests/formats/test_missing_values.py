@@ -15,11 +15,11 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 
 from build_cv.cli.main import main
-from build_cv.pipeline.build import render_document, tex_for
 from build_cv.preflight import extract_text, normalize
 from build_cv.schema.model import CV, ExperienceSection, PublicationSection
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
+from tests.render import render_document, tex_for
 
 DATA: dict[str, Any] = {
     "person": {"name": "Ada Lovelace"},

@@ -104,6 +104,7 @@ def test_arxiv_and_repository_links_are_live(default_build: BuildResult) -> None
     assert "https://github.com/feifeibear" in uris
 
 
+@pytest.mark.tex
 def test_two_clean_builds_are_byte_identical(default_build: BuildResult, tmp_path: Path) -> None:
     again = build_pdf(DEFAULT_DATA, tmp_path / "elsewhere")
     assert again.sha256 == default_build.sha256
@@ -148,6 +149,7 @@ def test_only_a_pass_started_early_has_the_probe_run_beside_it(
     assert events == (["tex, probing meanwhile", "probe"] if early else ["probe", "tex"])
 
 
+@pytest.mark.tex
 def test_source_date_epoch_overrides_the_updated_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,6 +160,7 @@ def test_source_date_epoch_overrides_the_updated_date(
     assert str(info.get("/CreationDate")).startswith("D:20000101")
 
 
+@pytest.mark.tex
 def test_cli_build_writes_stem_named_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -181,6 +184,7 @@ def test_check_with_a_one_page_budget_names_both_counts(
     assert printed.err == "build-cv: check failed: pages (details in the report)\n"
 
 
+@pytest.mark.tex
 def test_page_budget_fails_the_build_and_names_the_overflowing_section(
     tmp_path: Path, default_build: BuildResult, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -201,6 +205,7 @@ def test_page_budget_fails_the_build_and_names_the_overflowing_section(
     assert len(PdfReader(kept).pages) == pages
 
 
+@pytest.mark.tex
 def test_page_budget_names_a_section_that_starts_past_the_limit(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -210,6 +215,7 @@ def test_page_budget_names_a_section_that_starts_past_the_limit(
     assert "starts past page 4" in err or "runs past page 4" in err
 
 
+@pytest.mark.tex
 def test_verify_reproducible_builds_twice(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -217,6 +223,7 @@ def test_verify_reproducible_builds_twice(
     assert "reproducible: verified by a second build" in capsys.readouterr().out
 
 
+@pytest.mark.tex
 def test_pdfa_option_writes_the_markers_and_escapes_xmp(
     tmp_path: Path, write_cv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from build_cv.cli.main import main
 from build_cv.errors import InputError
 from build_cv.formats.markdown.writer import escape_md
-from build_cv.pipeline.build import BuildOptions, build, render_document
+from build_cv.pipeline.build import BuildOptions, build
 from build_cv.pipeline.plan import FORMATS, parse_formats
 from build_cv.schema.model import CV, PublicationSection
 from build_cv.sources.validate import validate
@@ -22,6 +22,7 @@ from build_cv.sources.yaml_source import load_yaml_text
 from build_cv.variants import select
 from tests.conftest import DEFAULT_DATA
 from tests.formats.html.test_writer import Page
+from tests.render import render_document
 from tests.test_variants import FIELDS, full_of_tokens, searchable_forms
 
 TEXT_FORMATS = ("html", "md", "txt", "json", "bib")

@@ -109,6 +109,7 @@ def test_the_summary_counts_each_kind_on_one_line(
     assert main(["lint", "--summary", "--strict", str(path)]) == 1
 
 
+@pytest.mark.slow
 def test_the_default_data_builds_with_one_line_about_lint() -> None:
     """`make pdf` lints first: one line, not a screenful before the build."""
     recipe = (ROOT / "Makefile").read_text().split("\npdf:", 1)[1].split("\n\n", 1)[0]

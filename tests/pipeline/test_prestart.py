@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from build_cv.pipeline.build import tex_for
 from build_cv.pipeline.prestart import (
     head_of,
     memory_for,
@@ -21,6 +20,7 @@ from build_cv.pipeline.prestart import (
 )
 from build_cv.schema.model import CV
 from build_cv.typeset.settings import HEAD_MARK
+from tests.render import tex_for
 
 DAY = 1718409600  # 2024-06-15
 

@@ -13,18 +13,19 @@ from pathlib import Path
 import pytest
 
 from build_cv.errors import InputError
-from build_cv.pipeline.publish import locked, write_atomic
+from build_cv.pipeline.publish import locked, publish
 from tests.conftest import DEFAULT_BIB, DEFAULT_DATA
 
 
-def test_write_atomic_replaces_whole_files_and_leaves_no_temporaries(tmp_path: Path) -> None:
+def test_publish_replaces_whole_files_and_leaves_no_temporaries(tmp_path: Path) -> None:
     target = tmp_path / "cv.pdf"
     target.write_bytes(b"old")
-    write_atomic(target, b"new contents")
+    publish({target: b"new contents"})
     assert target.read_bytes() == b"new contents"
     assert [p.name for p in tmp_path.iterdir()] == ["cv.pdf"]
 
 
+@pytest.mark.tex
 def test_concurrent_builds_into_one_directory_give_a_matching_whole_pair(tmp_path: Path) -> None:
     """Two real builds race into one out/; the survivor is one build's PDF with its own .tex."""
     source = DEFAULT_DATA.read_text(encoding="utf-8")
@@ -65,7 +66,7 @@ def test_what_a_killed_build_left_is_removed_and_a_running_ones_kept(tmp_path: P
     unrelated = tmp_path / "notes.tmp"
     unrelated.write_text("mine")
     with locked(tmp_path):  # as every build publishes
-        write_atomic(tmp_path / "cv.pdf", b"new")
+        publish({tmp_path / "cv.pdf": b"new"})
     assert not dead.exists()
     assert running.exists() and unrelated.exists()
 

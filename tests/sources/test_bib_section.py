@@ -10,11 +10,11 @@ import yaml
 
 from build_cv.errors import SchemaError
 from build_cv.formats.text.writer import render_text
-from build_cv.pipeline.build import tex_for
 from build_cv.schema.model import CV, PublicationSection
 from build_cv.sources.load import load_cv
 from build_cv.variants import select
 from build_cv.view import PublicationView, SectionView, build_view
+from tests.render import tex_for
 
 BIB = r"""@string{tpds = {IEEE Transactions on Parallel and Distributed Systems}}
 

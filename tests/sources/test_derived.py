@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_cv.pipeline.build import render_document, tex_for
 from build_cv.schema.model import CV, Publication, PublicationSection
 from build_cv.sources.bib_section import SHOWN_IN
 from build_cv.sources.bibtex.reader import ARXIV_SOURCES
 from build_cv.sources.load import load_cv
 from build_cv.variants import select
+from tests.render import render_document, tex_for
 
 ID = "2405.14430"
 # One entry per field the id may be found in, that field holding it, nothing else.

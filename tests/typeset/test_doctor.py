@@ -67,6 +67,7 @@ def only_bin(bin_dir: Path) -> Path:
     return bin_dir
 
 
+@pytest.mark.tex
 def test_missing_xelatex_is_named_with_its_package(tmp_path: Path) -> None:
     bin_dir = only_bin(fake_bin(tmp_path, hide_program="xelatex"))
     env_path = str(bin_dir)
@@ -91,12 +92,14 @@ def test_missing_xelatex_is_named_with_its_package(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.tex
 def test_icons_need_no_icon_font() -> None:
     """The header icons are drawn: fontawesome5's glyph scan cost 0.7 s of every pass."""
     proc = run_cli(None, "doctor")
     assert "fontawesome5" not in proc.stdout
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize(
     ("hidden", "name", "package", "data"),
     [
@@ -119,6 +122,7 @@ def test_missing_tex_packages_and_fonts_are_named(
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.tex
 def test_a_cv_without_cjk_needs_no_cjk_font(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run_cli(
@@ -132,6 +136,7 @@ def test_a_cv_without_cjk_needs_no_cjk_font(tmp_path: Path) -> None:
     assert (out / "emoji.pdf").exists()
 
 
+@pytest.mark.tex
 def test_doctor_lists_engines_moderncv_and_fonts() -> None:
     proc = run_cli(None, "doctor")
     assert proc.returncode == 0, proc.stdout
@@ -140,12 +145,14 @@ def test_doctor_lists_engines_moderncv_and_fonts() -> None:
     assert "Noto Sans CJK SC       ok" in proc.stdout
 
 
+@pytest.mark.tex
 def test_doctor_fails_when_something_required_is_missing(tmp_path: Path) -> None:
     proc = run_cli(fake_bin(tmp_path, hide_probe="moderncv.cls"), "doctor")
     assert proc.returncode == 1
     assert "moderncv               MISSING" in proc.stdout
 
 
+@pytest.mark.tex
 def test_missing_cm_unicode_is_a_warning(tmp_path: Path) -> None:
     data = tmp_path / "greek.yaml"
     data.write_text(
@@ -160,6 +167,7 @@ def test_missing_cm_unicode_is_a_warning(tmp_path: Path) -> None:
     assert "cmunss" not in (out / "greek.tex").read_text()
 
 
+@pytest.mark.tex
 def test_latin_text_never_asks_for_cm_unicode(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run_cli(
@@ -173,6 +181,7 @@ def test_latin_text_never_asks_for_cm_unicode(tmp_path: Path) -> None:
     assert "cm-unicode" not in proc.stderr
 
 
+@pytest.mark.tex
 def test_what_the_probes_found_is_kept_per_installation(tmp_path: Path) -> None:
     """A build asks kpsewhich and fc-list once per installation, then trusts the answer:
     shown here by an answer that claims moderncv is missing, which the build then reports."""
@@ -193,6 +202,7 @@ def test_what_the_probes_found_is_kept_per_installation(tmp_path: Path) -> None:
     assert "moderncv (needed for the CV class) is not installed" in second.stderr
 
 
+@pytest.mark.tex
 def test_a_class_planted_where_build_cv_runs_is_not_the_installed_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

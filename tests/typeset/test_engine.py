@@ -24,6 +24,7 @@ def test_sandbox_environment(tmp_path: Path) -> None:
     assert env["TEXMFOUTPUT"] == str(tmp_path)
 
 
+@pytest.mark.tex
 def test_compiles_in_a_private_directory_that_is_removed() -> None:
     with compile_tex(HELLO, source_date_epoch=1718409600) as compiled:
         build_dir = compiled.build_dir
@@ -33,6 +34,7 @@ def test_compiles_in_a_private_directory_that_is_removed() -> None:
     assert not build_dir.exists()
 
 
+@pytest.mark.tex
 def test_the_epoch_fixes_the_bytes() -> None:
     digests = set()
     for _ in range(2):
@@ -44,6 +46,7 @@ def test_the_epoch_fixes_the_bytes() -> None:
     assert other not in digests
 
 
+@pytest.mark.tex
 def test_first_error_and_its_line() -> None:
     tex = "\\documentclass{article}\n\\begin{document}\nfine\n\\nosuchmacro\n\\end{document}\n"
     with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0):
@@ -52,12 +55,14 @@ def test_first_error_and_its_line() -> None:
     assert info.value.problem.tex_line == 4
 
 
+@pytest.mark.tex
 def test_a_looping_run_is_stopped() -> None:
     tex = r"\documentclass{article}\begin{document}\def\x{\x}\x\end{document}"
     with pytest.raises(TexTimeoutError), compile_tex(tex, source_date_epoch=0, timeout=3):
         pass
 
 
+@pytest.mark.tex
 def test_a_run_asking_for_input_fails_instead_of_waiting() -> None:
     tex = r"\documentclass{article}\begin{document}\read16 to \answer\end{document}"
     with pytest.raises(TexError) as info, compile_tex(tex, source_date_epoch=0, timeout=60):
@@ -67,6 +72,7 @@ def test_a_run_asking_for_input_fails_instead_of_waiting() -> None:
     )
 
 
+@pytest.mark.tex
 def test_printed_text_that_looks_like_an_error_does_not_fail_a_good_run() -> None:
     tex = (
         "\\documentclass{article}\n\\typeout{! Undefined control sequence.}\n"
@@ -78,6 +84,7 @@ def test_printed_text_that_looks_like_an_error_does_not_fail_a_good_run() -> Non
         assert compiled.pdf.read_bytes().startswith(b"%PDF-")
 
 
+@pytest.mark.tex
 def test_a_failing_driver_fails_the_run_and_is_named(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.pdf"
     tex = (
@@ -90,6 +97,7 @@ def test_a_failing_driver_fails_the_run_and_is_named(tmp_path: Path) -> None:
     assert info.value.problem.message.startswith("the PDF driver failed: Image inclusion failed")
 
 
+@pytest.mark.tex
 def test_a_document_that_never_settles_fails_and_says_so() -> None:
     """The label gains a digit each run, so the .aux never repeats and no pass is the last."""
     tex = (
@@ -103,6 +111,7 @@ def test_a_document_that_never_settles_fails_and_says_so() -> None:
     assert info.value.problem.message.startswith("the document never settled")
 
 
+@pytest.mark.tex
 def test_a_pass_started_early_compiles_the_same_bytes() -> None:
     """TeX reads the document from a pipe, after loading its format: nothing differs."""
     with compile_tex(HELLO, source_date_epoch=1718409600) as compiled:
@@ -115,6 +124,7 @@ def test_a_pass_started_early_compiles_the_same_bytes() -> None:
         assert compiled.pdf.read_bytes() == from_file
 
 
+@pytest.mark.tex
 def test_a_pass_started_with_another_epoch_is_replaced() -> None:
     started = Started(946684800)
     with compile_tex(HELLO, source_date_epoch=1718409600, started=started) as compiled:
@@ -125,6 +135,7 @@ def test_a_pass_started_with_another_epoch_is_replaced() -> None:
         assert compiled.pdf.read_bytes() == fresh
 
 
+@pytest.mark.tex
 def test_an_unused_pass_is_stopped_and_removed() -> None:
     started = Started(0)
     started.close()
@@ -132,6 +143,7 @@ def test_an_unused_pass_is_stopped_and_removed() -> None:
     started.close()  # twice is harmless
 
 
+@pytest.mark.tex
 def test_an_error_on_the_first_line_of_a_piped_document_is_found() -> None:
     """XeTeX sniffs a file's first bytes and seeks back, which a pipe cannot: the first
     characters must still reach TeX."""
@@ -142,6 +154,7 @@ def test_an_error_on_the_first_line_of_a_piped_document_is_found() -> None:
     assert info.value.problem.tex_line == 1
 
 
+@pytest.mark.tex
 def test_what_runs_alongside_tex_can_stop_it() -> None:
     def missing() -> None:
         raise ToolMissingError("moderncv (needed for the CV class)", "install it")
@@ -156,6 +169,7 @@ def test_what_runs_alongside_tex_can_stop_it() -> None:
     assert time.monotonic() - start < 30
 
 
+@pytest.mark.tex
 def test_a_pass_given_the_head_compiles_the_same_bytes_when_the_document_fits() -> None:
     """The head is typeset while the rest is still unknown; the bytes do not change."""
     head, _, _ = HELLO.partition("\\begin{document}")
@@ -168,6 +182,7 @@ def test_a_pass_given_the_head_compiles_the_same_bytes_when_the_document_fits() 
         assert compiled.pdf.read_bytes() == from_file
 
 
+@pytest.mark.tex
 def test_a_pass_given_another_head_is_replaced() -> None:
     other = "\\documentclass{report}"
     started = Started(0, other)

@@ -26,6 +26,7 @@ from build_cv.errors import TexError
 from build_cv.preflight import extract_text
 from build_cv.typeset import sandbox
 from build_cv.typeset.engine import compile_tex
+from tests.conftest import needs
 
 FONT = "lmmono8-regular.otf"  # a font the test document itself never uses
 
@@ -43,6 +44,7 @@ class Secrets:
 
 
 @pytest.fixture(scope="module")
+@needs("tex")  # kpsewhich finds the font
 def secrets(tmp_path_factory: pytest.TempPathFactory) -> Secrets:
     directory = tmp_path_factory.mktemp("outside")
     token = f"BUILDCV-SECRET-{uuid.uuid4().hex}"
@@ -201,6 +203,7 @@ def canary(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BUILD_CV_CANARY", "1")
 
 
+@pytest.mark.tex
 def test_isolation_works_on_this_machine() -> None:
     isolation = sandbox.probe()
     assert isolation.works, isolation.detail

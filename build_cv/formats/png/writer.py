@@ -2,8 +2,8 @@
 
 pypdfium2 ships PDFium in its wheel, so no system library or subprocess is involved, and
 it renders in well under a second. The PNG is encoded here with zlib rather than through
-Pillow: the bytes then depend only on the pixels and zlib, and `decode_png` reads back
-exactly what this module writes (the tests compare pixels, never encoder output).
+Pillow: the bytes then depend only on the pixels and zlib, and the tests read back
+exactly what this module writes (they compare pixels, never encoder output).
 """
 
 from __future__ import annotations
@@ -77,32 +77,6 @@ def encode_png(image: Image) -> bytes:
 def _chunk(kind: bytes, data: bytes) -> bytes:
     crc = zlib.crc32(kind + data) & 0xFFFFFFFF
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-
-def decode_png(data: bytes) -> Image:
-    """Read back a PNG as `encode_png` writes it (8-bit RGB, no interlace, no filters)."""
-    if not data.startswith(_SIGNATURE):
-        raise ValueError("not a PNG file")
-    pos, idat, width, height = len(_SIGNATURE), b"", 0, 0
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-        if kind == b"IHDR":
-            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
-            if (depth, colour, body[12]) != (8, 2, 0):
-                raise ValueError("only 8-bit RGB PNGs without interlacing are read")
-        elif kind == b"IDAT":
-            idat += body
-    raw = zlib.decompress(idat)
-    return Image(width, height, _unfilter(raw, width * 3, height))
-
-
-def _unfilter(raw: bytes, row: int, height: int) -> bytes:
-    lines = [raw[y * (row + 1) : (y + 1) * (row + 1)] for y in range(height)]
-    if any(line[0] != 0 for line in lines):
-        raise ValueError("only PNGs without row filters (as encode_png writes) are read")
-    return b"".join(line[1:] for line in lines)
 
 
 def write(pdf: bytes, choices: Choices) -> list[bytes]:

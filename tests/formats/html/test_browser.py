@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from build_cv.pipeline.build import load_cv, render_document
+from build_cv.pipeline.build import load_cv
 from build_cv.schema.model import CV, Publication
 from build_cv.view import sentence
 from tests.conftest import FIXTURES
 from tests.formats.html import cdp
 from tests.formats.html.cdp import Browser
+from tests.render import render_document
 
-pytestmark = [pytest.mark.tex, pytest.mark.browser]
+pytestmark = pytest.mark.browser
 
 VISIBLE = """
 (texts => texts.map(text => {

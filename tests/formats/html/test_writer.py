@@ -9,10 +9,11 @@ from hypothesis import given, settings
 
 from build_cv.formats.html.writer import markup_html
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import load_cv, render_document
+from build_cv.pipeline.build import load_cv
 from build_cv.schema.model import CV, Project, Publication
 from tests.conftest import DEFAULT_DATA, FIXTURES
 from tests.formats.latex.test_escape_property import any_text
+from tests.render import render_document
 
 # Every tag the writer itself makes; anything else would have come from the data.
 OUR_TAGS = {

@@ -360,6 +360,7 @@ def test_malformed_input_is_a_short_message_naming_the_file_and_field(
     assert len(err) < 600
 
 
+@pytest.mark.slow
 def test_huge_strings_are_left_out_with_a_short_note(tmp_path: Path) -> None:
     path = tmp_path / "resume.json"
     basics = {"name": "A", "summary": "x " * 3_000_000, "label": "y" * 2_000_000}
@@ -377,6 +378,7 @@ def test_a_file_too_large_to_be_a_resume_is_refused(tmp_path: Path) -> None:
         read_json_resume(path)
 
 
+@pytest.mark.slow
 def test_deep_json_is_refused_without_a_traceback(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000)
@@ -498,6 +500,7 @@ def test_every_imported_fixture_builds(name: str, tmp_path: Path) -> None:
     assert result.report.ok() and result.report.pages
 
 
+@pytest.mark.slow
 def test_no_control_character_from_the_file_reaches_the_terminal(tmp_path: Path) -> None:
     escape = "\x1b[2J\x1b]0;owned\x07\u202e\x9b"
     document = {
@@ -526,6 +529,7 @@ def test_a_national_phone_and_its_region_come_back_from_the_writer() -> None:
     assert again.design.region == "DE"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
 def test_the_input_must_be_a_regular_file(kind: str, tmp_path: Path) -> None:
     source = {"device": Path("/dev/zero")}.get(kind, tmp_path / "resume.json")

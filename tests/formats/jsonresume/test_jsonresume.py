@@ -13,11 +13,12 @@ from build_cv.errors import InputError, SchemaError
 from build_cv.formats.jsonresume.importer import import_json_resume, read_json_resume
 from build_cv.formats.jsonresume.writer import SCHEMA_FILE, json_resume, schema_problems
 from build_cv.formats.latex.writer import SOURCE_MARK
-from build_cv.pipeline.build import build_pdf, load_cv, render_document, tex_for
+from build_cv.pipeline.build import build_pdf, load_cv
 from build_cv.schema.model import CV
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
 from tests.conftest import DEFAULT_DATA, FIXTURES
+from tests.render import render_document, tex_for
 
 EVERY_SECTION = FIXTURES / "jsonresume" / "every-section.json"
 SCHEMA_SECTIONS = {

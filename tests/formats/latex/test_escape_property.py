@@ -20,10 +20,11 @@ from pypdf import PdfReader
 from build_cv.errors import SchemaError
 from build_cv.formats.latex.escape import escape, markup
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import build_pdf, tex_for
+from build_cv.pipeline.build import build_pdf
 from build_cv.preflight import extract_text, normalize
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
+from tests.render import tex_for
 
 ALLOWED_COMMANDS = {
     "textbackslash",
@@ -84,6 +85,7 @@ def test_markup_output_is_inert_latex(text: str) -> None:
     assert_inert(markup(text), text)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(any_text)
 def test_any_text_in_any_field_renders_or_is_rejected_with_a_location(text: str) -> None:

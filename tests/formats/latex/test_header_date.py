@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from build_cv.pipeline.build import tex_for
 from build_cv.schema.model import CV
 from build_cv.typeset.engine import compile_tex
+from tests.render import tex_for
 
 pytestmark = pytest.mark.tex
 

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from build_cv.formats.latex.writer import source_at
-from build_cv.pipeline.build import load_cv, tex_for
+from build_cv.pipeline.build import load_cv
 from build_cv.pipeline.diagnose import Locator
 from build_cv.schema.model import CV
 from build_cv.view import build_view
 from tests.conftest import DEFAULT_DATA, ROOT
+from tests.render import tex_for
 
 
 def make(**extra: Any) -> CV:
@@ -150,6 +151,7 @@ def test_default_tex_has_every_paper_title_and_patent(default_cv: CV, tmp_path: 
     assert "RedSync: Reducing Synchronization Traffic" in tex
 
 
+@pytest.mark.slow
 def test_a_regular_install_carries_the_templates(tmp_path: Path) -> None:
     """Built as a wheel, the package must find its templates and every module without the
     checkout (a package missing from pyproject.toml's list installs without its files). It

@@ -19,7 +19,7 @@ from build_cv.cli.main import main
 from tests.conftest import FIXTURES
 from tests.formats.html.test_writer import Page
 
-pytestmark = [pytest.mark.sitegen, pytest.mark.tex]
+pytestmark = pytest.mark.sitegen
 
 HOSTILE = FIXTURES / "sitegen.yaml"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,10 +19,11 @@ from markdown_it.token import Token
 from build_cv.formats import Choices
 from build_cv.formats.markdown.writer import escape_md, front_matter, link_md, markup_md
 from build_cv.markup import strip_markup
-from build_cv.pipeline.build import load_cv, render_document
+from build_cv.pipeline.build import load_cv
 from build_cv.view import build_view
 from tests.conftest import DEFAULT_DATA, FIXTURES
 from tests.formats.html.test_writer import Page
+from tests.render import render_document
 
 GFM = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 line_text = st.text(
@@ -38,6 +40,7 @@ def shown(text: str) -> str:
     return text.strip(" \t")
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(line_text)
 def test_escaped_text_renders_as_typed_wherever_a_line_starts(text: str) -> None:

@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from build_cv.formats.png.writer import Image, decode_png, encode_png, render_pages
+from build_cv.formats.png.writer import Image, encode_png, render_pages
 from build_cv.pipeline.build import BuildOptions, BuildResult, build
 from tests.conftest import MINIMAL, ROOT
 
 PREVIEW = ROOT / "docs" / "preview.png"
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def decode_png(data: bytes) -> Image:
+    """Read back a PNG as `encode_png` writes it (8-bit RGB, no interlace, no filters)."""
+    if not data.startswith(SIGNATURE):
+        raise ValueError("not a PNG file")
+    pos, idat, width, height = len(SIGNATURE), b"", 0, 0
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            if (depth, colour, body[12]) != (8, 2, 0):
+                raise ValueError("only 8-bit RGB PNGs without interlacing are read")
+        elif kind == b"IDAT":
+            idat += body
+    raw = zlib.decompress(idat)
+    return Image(width, height, _unfilter(raw, width * 3, height))
+
+
+def _unfilter(raw: bytes, row: int, height: int) -> bytes:
+    lines = [raw[y * (row + 1) : (y + 1) * (row + 1)] for y in range(height)]
+    if any(line[0] != 0 for line in lines):
+        raise ValueError("only PNGs without row filters (as encode_png writes) are read")
+    return b"".join(line[1:] for line in lines)
 
 
 def test_encoding_is_lossless_and_deterministic() -> None:

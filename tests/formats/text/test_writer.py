@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from build_cv.formats.text.writer import markup_text
-from build_cv.pipeline.build import load_cv, render_document
+from build_cv.pipeline.build import load_cv
 from build_cv.schema.model import Publication
 from tests.conftest import DEFAULT_DATA, FIXTURES
+from tests.render import render_document
 
 
 def test_sections_and_entries_come_in_reading_order() -> None:
