@@ -380,6 +380,15 @@ def test_the_cv_file_must_be_a_regular_file(
     assert err.endswith(f"is {what}, not a regular file; name the CV's YAML file itself\n")
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--format", "pdf", "--front-matter", "hugo"], "--front-matter applies to Markdown"),
+        (["--format", "html", "--pages", "all"], "--pages applies to PNG"),
+        (["--min-pages", "3", "--max-pages", "2"], "--min-pages 3 is more than --max-pages 2"),
+        (["--out", "/proc/build-cv-out"], "cannot make the output folder"),
+    ],
+)
 def test_an_option_that_cannot_apply_is_refused_before_anything_runs(
     capsys: Capture, tmp_path: Path, args: list[str], said: str
 ) -> None:
