@@ -41,7 +41,7 @@ from build_cv.errors import (
     quoted,
     shorten,
 )
-from build_cv.formats.jsonresume.profiles import profile_id
+from build_cv.formats.jsonresume.profiles import SHAPES, profile_id
 from build_cv.formats.jsonresume.writer import schema_problems
 from build_cv.schema import model as m
 from build_cv.schema.phone import e164, known_region, region_of
@@ -407,6 +407,11 @@ def _profile(person: Json, profile: Json, where: str, run: _Run) -> None:
     shown = _plain(shorten(network or url or user or "unnamed", 40))
     if key is None:
         run.note(f"{where}: the {shown} profile is left out: build-cv has no place for it")
+    elif value is None and url and not user:
+        run.note(
+            f"{where}: {quoted(url)} is left out: it is not the address of a profile, "
+            f"which has the shape {SHAPES[key]}"
+        )
     elif value is None:
         run.note(
             f"{where}: the {shown} profile is left out: neither its username nor its url "

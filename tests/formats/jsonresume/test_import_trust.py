@@ -214,6 +214,36 @@ def test_a_profile_without_a_place_or_an_id_is_left_out_with_a_note(
     loaded(result)
 
 
+NOT_PROFILES = [
+    ("x", "https://x.com/i/flow/login"), ("x", "https://twitter.com/home"),
+    ("x", "https://twitter.com/intent/tweet?text=hi"), ("x", "https://x.com/search?q=ada"),
+    ("x", "https://x.com/explore"), ("x", "https://x.com/hashtag/cv"),
+    ("x", "https://x.com/ada/status/1234"), ("github", "https://github.com/orgs/acme"),
+    ("github", "https://github.com/settings/profile"), ("github", "https://github.com/login"),
+    ("github", "https://github.com/features"), ("github", "https://github.com/topics/tex"),
+    ("github", "https://github.com/ada/a-repository"),
+    ("linkedin", "https://www.linkedin.com/profile/view?id=123"),
+    ("linkedin", "https://www.linkedin.com/company/acme"),
+    ("scholar", "https://scholar.google.com/scholar?user=AbCdEfGAAAAJ"),
+    ("bluesky", "https://bsky.app/profile/ada.bsky.social/post/3k"),
+    ("researchgate", "https://www.researchgate.net/profile/Ada-L/research"),
+    ("orcid", "https://orcid.org/0000-0002-1825-0097/print"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("field", "url"), NOT_PROFILES)
+@pytest.mark.parametrize("network", ["", "by name"])
+def test_a_url_that_is_not_a_profile_gives_no_id_and_a_note_naming_it(
+    field: str, url: str, network: str
+) -> None:
+    profile = {"url": url} | ({"network": field} if network else {})
+    result = imported({"basics": {"name": "A", "profiles": [profile]}})
+    assert getattr(loaded(result).person, field) is None
+    assert f"basics.profiles[0]: {url!r} is left out: it is not the address of a profile" in (
+        notes_of(result)
+    )
+
+
 def test_every_profile_comes_back_from_the_json_resume_writer() -> None:
     person = {
         "name": "Ada Lovelace", "github": "ada", "linkedin": "ada-l",
