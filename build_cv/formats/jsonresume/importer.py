@@ -330,14 +330,48 @@ def _clean(value: Any) -> Any:
 
 
 def _updated(document: Json, today: date, run: _Run) -> str:
-    modified = str((document.get("meta") or {}).get("lastModified", ""))
-    if _ISO_DAY.match(modified):
-        return modified[:10]
+    modified = (document.get("meta") or {}).get("lastModified")
+    day = str(modified)[:10] if _ISO_DAY.match(str(modified)) else ""
+    if day and real_date(day):
+        return day
+    if modified is None:
+        why = "the résumé has no meta.lastModified"
+    else:
+        why = f"meta.lastModified {quoted(str(modified), 40)} is not a date that exists"
+        why = why if day else why.replace("that exists", "(YYYY-MM-DD)")
     run.note(
-        f"updated: set to today, {today.isoformat()} (the résumé has no meta.lastModified); "
+        f"updated: set to today, {today.isoformat()} ({why}); "
         "it prints as `Last updated`, so correct it if the content is older"
     )
     return today.isoformat()
+
+
+_FULL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def real_date(value: str) -> bool:
+    """Whether `value` (YYYY, YYYY-MM or YYYY-MM-DD) names a month or day that exists:
+    the official schema's pattern lets 2020-02-30 and 2020-13 through."""
+    found = _FULL_DATE.match(value)
+    if not found:
+        return False
+    year, month, day = (int(g or 1) for g in found.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _bad_dates(e: Json, keys: tuple[str, ...]) -> str:
+    """What is wrong with the dates of `e` among `keys`, for a note; empty if nothing."""
+    bad = [key for key in keys if e.get(key) and not real_date(str(e[key]))]
+    if not bad:
+        return ""
+    named = " and ".join(f"{key} {quoted(str(e[key]), 40)}" for key in bad)
+    return f"{named} {'is not a date' if len(bad) == 1 else 'are not dates'} that exist" + (
+        "s" if len(bad) == 1 else ""
+    )
 
 
 # ---- the person ---------------------------------------------------------------------------
@@ -500,7 +534,12 @@ def _skip(where: str, e: Json, missing: str, run: _Run) -> None:
 
 
 def _dates(e: Json, where: str, run: _Run) -> Json:
-    """start and end; a missing or empty endDate is a current entry, as JSON Resume has it."""
+    """start and end; a missing or empty endDate is a current entry, as JSON Resume has it.
+    A date that does not exist (2020-02-30) leaves out both: its entry's span is unknown."""
+    bad = _bad_dates(e, ("startDate", "endDate"))
+    if bad:
+        run.note(f"{where} ({_label(e)}): the dates are left out: {bad}")
+        return {}
     start = _YEAR_MONTH.match(str(e.get("startDate") or ""))
     if not start:
         if e.get("endDate"):
@@ -600,6 +639,10 @@ def _project(e: Json, where: str, run: _Run) -> Json | None:
 
 def _publication(e: Json, where: str, run: _Run) -> Json | None:
     year = _YEAR_MONTH.match(str(e.get("releaseDate") or ""))
+    bad = _bad_dates(e, ("releaseDate",))
+    if e.get("name") and bad:
+        run.note(f"{where} ({_label(e)}) is left out: its {bad}, and build-cv needs its year")
+        return None
     if not e.get("name") or not year:
         _skip(where, e, "year (`releaseDate`)" if e.get("name") else "title (`name`)", run)
         return None
@@ -653,7 +696,16 @@ def _award(e: Json, where: str, run: _Run) -> Json | None:
     if e.get("summary"):
         text = f"{text}{_stop(text)} {e['summary']}" if text else e["summary"]
     run.left_out(where, set(e) - {"title", "awarder", "summary", "date", "x-section"}, e)
-    return _labelled(str(e.get("date") or "")[:4], text, where, e, run)
+    return _labelled(_year(e, where, run), text, where, e, run)
+
+
+def _year(e: Json, where: str, run: _Run) -> str:
+    """The year of an award's or certificate's `date`, its label."""
+    bad = _bad_dates(e, ("date",))
+    if bad:
+        run.note(f"{where} ({_label(e)}): the year is left out: {bad}")
+        return ""
+    return str(e.get("date") or "")[:4]
 
 
 def _labelled(label: str, text: str, where: str, e: Json, run: _Run) -> Json | None:
@@ -668,7 +720,7 @@ def _certificate(e: Json, where: str, run: _Run) -> Json | None:
     if text and e.get("url"):
         text = f"[{_markup_text(text)}]({e['url']})"
     run.left_out(where, set(e) - {"name", "issuer", "url", "date", "x-section"}, e)
-    return _labelled(str(e.get("date") or "")[:4], text, where, e, run)
+    return _labelled(_year(e, where, run), text, where, e, run)
 
 
 def _markup_text(text: str) -> str:

@@ -118,6 +118,46 @@ def test_a_missing_date_is_today_with_a_note() -> None:
     assert "updated: set to today, 2024-01-02" in notes_of(result)
 
 
+@pytest.mark.parametrize(
+    ("modified", "why"),
+    [
+        ("yesterday", "meta.lastModified 'yesterday' is not a date (YYYY-MM-DD)"),
+        ("2024-02-30", "meta.lastModified '2024-02-30' is not a date that exists"),
+        (20240101, "meta.lastModified '20240101' is not a date (YYYY-MM-DD)"),
+    ],
+)
+def test_an_unreadable_date_is_today_with_a_note_that_says_why(modified: Any, why: str) -> None:
+    document = {"basics": {"name": "A"}, "meta": {"lastModified": modified}}
+    result = import_json_resume(document, today=date(2024, 1, 2))
+    assert result.data["updated"] == "2024-01-02"
+    assert f"updated: set to today, 2024-01-02 ({why})" in notes_of(result)
+    assert "has no meta.lastModified" not in notes_of(result)
+
+
+def test_a_date_that_does_not_exist_is_left_out_with_a_note() -> None:
+    result = imported(
+        resume(
+            work=[
+                {"name": "Feb Co", "startDate": "2020-02-30", "endDate": "2021-01"},
+                {"name": "Month Co", "startDate": "2020-02", "endDate": "2020-13"},
+                {"name": "Leap Co", "startDate": "2020-02-29", "endDate": "2020-04-31"},
+            ],
+            publications=[{"name": "P", "releaseDate": "2019-02-29"}],
+            awards=[{"title": "Prize", "date": "2019-04-31"}],
+        )
+    )
+    cv = loaded(result)
+    assert [(e.start, e.end) for e in cv.sections[0].entries] == [(None, None)] * 3  # type: ignore[union-attr]
+    assert [s.title for s in cv.sections] == ["Work Experience", "Awards"]
+    assert entry_of(cv, 1).label == ""
+    notes = notes_of(result)
+    assert "work[0] (Feb Co): the dates are left out: startDate '2020-02-30' is not a date" in notes
+    assert "work[1] (Month Co): the dates are left out: endDate '2020-13' is not a date" in notes
+    assert "work[2] (Leap Co): the dates are left out: endDate '2020-04-31' is not" in notes
+    assert "publications[0] (P) is left out: its releaseDate '2019-02-29' is not a date" in notes
+    assert "awards[0] (Prize): the year is left out: date '2019-04-31' is not a date" in notes
+
+
 # ---- keep what has a place ----------------------------------------------------------------
 
 
