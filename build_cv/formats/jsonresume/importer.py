@@ -277,6 +277,7 @@ def import_json_resume(
     design = dict(run.read.get(extra, "design", OBJECT, "x-document") or {})
     data: Json = {"person": _person(basics, design.get("region"), run)}
     data["updated"] = _updated(document, today or date.today(), run)
+    _unread_document_keys(extra, run)
     for key in ("title", "subject"):
         data[key] = run.read.get(extra, key, STRING, "x-document")
     data["keywords"] = run.read.get(extra, "keywords", STRINGS, "x-document")
@@ -294,6 +295,25 @@ def import_json_resume(
     _check_with_the_loader(text, source)
     _no_authors(cleaned, run)
     return Imported(cleaned, run.notes, text)
+
+
+_DOCUMENT_KEYS = {"title", "subject", "keywords", "design"}  # what the writer puts there
+
+
+def _unread_document_keys(extra: Json, run: _Run) -> None:
+    """A note for each `x-document` key the importer does not read. `allow_outside` is
+    never read: the consent to read files outside the CV's folder is the user's, given
+    on the command line or written by them, and a file from elsewhere cannot give it."""
+    for key in sorted(set(extra) - _DOCUMENT_KEYS):
+        shown = _plain(shorten(key, 40))
+        if key == "allow_outside":
+            run.note(
+                "x-document.allow_outside is left out: only you can let a CV read files "
+                "outside its folder (--allow-outside, or `allow_outside: true` written by "
+                "you), never a file you import"
+            )
+        elif extra[key] not in (None, "", [], {}):
+            run.note(f"x-document.{shown} is left out: build-cv has no place for it")
 
 
 def _no_authors(data: Json, run: _Run) -> None:
@@ -461,8 +481,21 @@ def _profile(person: Json, profile: Json, where: str, run: _Run) -> None:
 
 
 def _sections(document: Json, run: _Run) -> list[Json]:
-    records = run.read.get(document, "x-sections", OBJECTS, "") if run.ours else None
-    sections = [_record(r, f"x-sections[{i}]", run) for i, r in enumerate(records or [])]
+    """The sections, as `x-sections` orders them in a document build-cv wrote; in any
+    other, each array becomes its default section (an `x-sections` there is checked, and
+    named in a note, but its sections are not made up from what another tool meant)."""
+    records = run.read.get(document, "x-sections", OBJECTS, "")
+    foreign = bool(records) and not run.ours
+    if foreign:
+        run.note(
+            "x-sections is left out: only a document build-cv wrote (meta.x-generator: "
+            "build-cv) is read with its sections; each entry goes to its default section"
+        )
+    sections = (
+        []
+        if foreign
+        else [_record(r, f"x-sections[{i}]", run) for i, r in enumerate(records or [])]
+    )
     by_key: dict[str, Json] = {}
     for key, (title, kind) in DEFAULT_SECTIONS.items():
         entries = run.read.get(document, key, OBJECTS, "") if key.startswith("x-") else None
@@ -475,6 +508,11 @@ def _sections(document: Json, run: _Run) -> list[Json]:
                     run.note(f"{where}: x-section {index} is a {section['kind']} section; ignored")
                     section = by_key.setdefault(key, _section(title, kind))
             else:
+                if index is not None and not foreign:
+                    run.note(
+                        f"{where}: x-section {index} is ignored: x-sections has no section "
+                        f"{index} (it has {len(sections)}); the entry goes to {quoted(title)}"
+                    )
                 section = by_key.setdefault(key, _section(title, kind))
             _add(section, key, entry, where, run)
     sections += by_key.values()

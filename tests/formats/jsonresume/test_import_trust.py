@@ -375,12 +375,38 @@ def test_a_document_this_tool_wrote_comes_back_even_with_broken_sections() -> No
     assert "work[0]: x-section 1 is a publications section; ignored" in notes_of(result)
 
 
+def test_no_x_extension_is_ignored_without_a_note() -> None:
+    document = {
+        **resume(work=[{"name": "O", "x-section": 99}]),
+        "x-document": {"allow_outside": True, "sections": [{"title": "S"}], "title": "T"},
+        "x-sections": [{"title": "Jobs", "kind": "experience"}],
+    }
+    result = imported(document)
+    cv = loaded(result)
+    assert cv.allow_outside is False and "allow_outside" not in result.yaml()
+    assert cv.title == "T" and [s.title for s in cv.sections] == ["Work Experience"]
+    notes = notes_of(result)
+    assert "x-document.allow_outside is left out: only you can let a CV read files" in notes
+    assert "x-document.sections is left out: build-cv has no place for it" in notes
+    assert "x-sections is left out: only a document build-cv wrote" in notes
+    ours = {**document, "meta": {"x-generator": "build-cv", "lastModified": "2024-06-15"}}
+    result = imported(ours)
+    assert [s.title for s in loaded(result).sections] == ["Work Experience"]
+    assert "work[0]: x-section 99 is ignored: x-sections has no section 99 (it has 1)" in (
+        notes_of(result)
+    )
+
+
 # ---- malformed input: exit 2, file and field named, no traceback ---------------------------
 
 MALFORMED: dict[str, tuple[str, str]] = {
     "list": ("[1, 2]", "a JSON Resume is an object"),
     "x-sections": (
         '{"basics": {"name": "A"}, "meta": {"x-generator": "build-cv"}, "x-sections": "s"}',
+        "x-sections: must be a list of objects, not a string",
+    ),
+    "x-sections, not build-cv's": (
+        '{"basics": {"name": "A"}, "x-sections": "oops"}',
         "x-sections: must be a list of objects, not a string",
     ),
     "x-section kind": (
