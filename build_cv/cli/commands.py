@@ -59,7 +59,9 @@ def import_command(args: argparse.Namespace) -> int:
     to_file = args.output is not None and str(args.output) != "-"
     if to_file:  # before the work, and again when writing
         may_write(args.output, args.force, (args.resume,))
-    imported = import_json_resume(read_json_resume(args.resume), source=args.resume)
+    imported = import_json_resume(
+        read_json_resume(args.resume), source=args.resume, keep_latex=args.keep_latex
+    )
     for note in imported.notes:
         print(f"build-cv: note: {note}", file=sys.stderr)
     text = imported.yaml()

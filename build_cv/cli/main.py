@@ -193,6 +193,12 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument(
         "--force", action="store_true", help="replace the -o file if it exists (never the input)"
     )
+    i.add_argument(
+        "--keep-latex",
+        action="store_true",
+        help="keep raw LaTeX (x-raw, preamble_latex), which TeX runs when the CV is built; "
+        "left out by default",
+    )
 
     sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")
     sub.add_parser("schema", help="print the JSON Schema of the CV data (for editors)")

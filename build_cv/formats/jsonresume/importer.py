@@ -246,6 +246,7 @@ class _Reader:
 class _Run:
     read: _Reader
     ours: bool
+    keep_latex: bool = False
     notes: list[str] = field(default_factory=list)
     # Where each entry and section came from in the JSON, for the notes about them.
     origin: dict[int, tuple[Json, str]] = field(default_factory=dict)
@@ -266,15 +267,26 @@ class _Run:
 
 
 def import_json_resume(
-    document: Json, today: date | None = None, source: Path = Path("resume.json")
+    document: Json,
+    today: date | None = None,
+    source: Path = Path("resume.json"),
+    *,
+    keep_latex: bool = False,
 ) -> Imported:
     """The CV data made from `document`, valid and buildable, and notes on what was left
-    out; an InputError when no valid CV can be made (no name)."""
+    out; an InputError when no valid CV can be made (no name).
+
+    Raw LaTeX (`x-raw`, a raw section's `latex`, `design.preamble_latex`) is kept only
+    with `keep_latex`: TeX runs it when the CV is built, and whoever imports a résumé
+    from elsewhere would not expect a JSON file to carry code."""
     document = copy.deepcopy(document)  # its lists become the CV's, which lose values
-    run = _Run(_Reader(source), _ours(document))
+    run = _Run(_Reader(source), _ours(document), keep_latex)
     basics = run.read.get(document, "basics", OBJECT, "") or {}
     extra = run.read.get(document, "x-document", OBJECT, "") or {}
     design = dict(run.read.get(extra, "design", OBJECT, "x-document") or {})
+    if design.get("preamble_latex") and not keep_latex:
+        del design["preamble_latex"]
+        run.note(f"x-document.design.preamble_latex is left out: {_RAW_LATEX}")
     data: Json = {"person": _person(basics, design.get("region"), run)}
     data["updated"] = _updated(document, today or date.today(), run)
     _unread_document_keys(extra, run)
@@ -298,6 +310,10 @@ def import_json_resume(
 
 
 _DOCUMENT_KEYS = {"title", "subject", "keywords", "design"}  # what the writer puts there
+_RAW_LATEX = (
+    "it is raw LaTeX, which TeX runs when the CV is built; read it, and import again "
+    "with --keep-latex to keep it"
+)
 
 
 def _unread_document_keys(extra: Json, run: _Run) -> None:
@@ -516,6 +532,11 @@ def _sections(document: Json, run: _Run) -> list[Json]:
                 section = by_key.setdefault(key, _section(title, kind))
             _add(section, key, entry, where, run)
     sections += by_key.values()
+    for section in sections:
+        if section["kind"] == "raw" and section.get("latex") and not run.keep_latex:
+            del section["latex"]
+            where = _where(run, section, "a raw section")
+            run.note(f"{where} ({_plain(quoted(section['title'], 40))}) is left out: {_RAW_LATEX}")
     return [s for s in sections if s.get("entries") or s.get("latex")]
 
 
@@ -544,6 +565,7 @@ def _record(r: Json, where: str, run: _Run) -> Json:
 def _add(section: Json, key: str, e: Json, where: str, run: _Run) -> None:
     if section["kind"] == "raw":
         section["latex"] = run.read.get(e, "latex", STRING, where) or ""
+        run.came_from(section, where)
         return
     if section["kind"] == "list":
         section["entries"].extend(run.read.get(e, "keywords", STRINGS, where) or [])

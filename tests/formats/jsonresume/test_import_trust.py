@@ -397,6 +397,46 @@ def test_no_x_extension_is_ignored_without_a_note() -> None:
     )
 
 
+RAW = {
+    **resume(**{"x-raw": [{"latex": "\\input{/etc/passwd}"}]}),
+    "x-document": {"design": {"preamble_latex": "\\def\\x{1}", "color": "red"}},
+}
+
+
+def test_raw_latex_is_left_out_with_a_note_unless_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = imported(RAW)
+    cv = loaded(result)
+    assert cv.sections == [] and cv.design.preamble_latex is None and cv.design.color == "red"
+    assert "\\input" not in result.yaml() and "\\def" not in result.yaml()
+    notes = notes_of(result)
+    raw_note = "is left out: it is raw LaTeX, which TeX runs when the CV is built; read it, "
+    assert f"x-raw[0] ('LaTeX') {raw_note}and import again with --keep-latex" in notes
+    assert f"x-document.design.preamble_latex {raw_note}" in notes
+    path = tmp_path / "resume.json"
+    path.write_text(json.dumps(RAW))
+    assert main(["import", str(path), "--keep-latex"]) == 0
+    kept = from_loaded(load_yaml_text(capsys.readouterr().out, Path("kept.yaml")))
+    assert kept.design.preamble_latex == "\\def\\x{1}"
+    assert kept.sections[0].latex == "\\input{/etc/passwd}"  # type: ignore[union-attr]
+
+
+def test_a_raw_section_of_a_document_this_tool_wrote_is_left_out_too() -> None:
+    cv = CV.model_validate(
+        {
+            "person": {"name": "Ada"},
+            "updated": "2024-06-15",
+            "sections": [{"title": "Extra", "kind": "raw", "latex": "\\vspace{1cm}"}],
+        }
+    )
+    result = imported(json_resume(cv))
+    assert loaded(result).sections == []
+    assert "x-raw[0] ('Extra') is left out: it is raw LaTeX" in notes_of(result)
+    kept = import_json_resume(json_resume(cv), keep_latex=True)
+    assert loaded(kept).sections[0].latex == "\\vspace{1cm}"  # type: ignore[union-attr]
+
+
 # ---- malformed input: exit 2, file and field named, no traceback ---------------------------
 
 MALFORMED: dict[str, tuple[str, str]] = {
