@@ -98,9 +98,12 @@ def _dump(data: Json) -> str:
 # ---- reading ------------------------------------------------------------------------------
 
 
-def read_json_resume(path: Path) -> Json:
-    """The document at `path`, valid against the official schema, or an InputError."""
-    document = _parse(_read(path), path)
+def read_json_resume(path: Path, data: bytes | None = None) -> Json:
+    """The document at `path`, valid against the official schema, or an InputError;
+    `data` is the document itself when it was read from elsewhere (standard input), and
+    `path` then names where in messages."""
+    text = _read(path) if data is None else decode_text(data, path, "JSON")
+    document = _parse(text, path)
     if not isinstance(document, dict):
         kind = _json_type(document)
         raise InputError(f'{path}: a JSON Resume is an object (`{{"basics": ...}}`), not {kind}')

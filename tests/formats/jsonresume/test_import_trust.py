@@ -577,6 +577,42 @@ def test_only_a_regular_file_is_written(
     assert target.is_dir() if kind == "directory" else not target.is_file()
 
 
+@pytest.mark.parametrize("output", ["cv.yaml/", "cv.yaml/.", "."])
+@pytest.mark.parametrize("command", ["import", "new"])
+def test_an_output_that_names_a_folder_is_refused(
+    output: str,
+    command: str,
+    grace: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    args = ["import", str(grace)] if command == "import" else ["new", "Ada"]
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "-o", output])
+    assert exit_.value.code == 2
+    assert f"{output!r} names a folder, not a file" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grace.json"]
+
+
+def test_a_dash_reads_the_resume_from_standard_input(grace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cv.yaml"
+    run = subprocess.run(
+        [*CLI, "import", "-", "-o", str(out)], input=grace.read_bytes(), capture_output=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert "name: Priya Raman" in out.read_text()
+    huge = b'{"basics": {"name": "A", "summary": "' + b"x" * 11_000_000 + b'"}}'
+    run = subprocess.run([*CLI, "import", "-"], input=huge, capture_output=True)
+    assert run.returncode == 2
+    assert run.stderr == (
+        b"build-cv: <stdin>: a JSON Resume is larger than 10 MB, the most build-cv reads\n"
+    )
+    run = subprocess.run([*CLI, "import", "-"], input=b"[1]", capture_output=True)
+    assert run.returncode == 2 and b"<stdin>: a JSON Resume is an object" in run.stderr
+
+
 def test_no_lock_file_is_left_beside_the_yaml(grace: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["import", str(grace), "-o", str(out / "cv.yaml")]) == 0
