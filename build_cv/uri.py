@@ -2,8 +2,9 @@
 
 One definition, so that whatever the schema accepts the preflight accepts too: http(s)
 with an ASCII host (IDNs in punycode) and a port up to 65535, mailto with an ASCII
-address, tel with digits; RFC 3986 characters only, `%` always followed by two hex digits. Schemes are
-case-insensitive (RFC 3986), so `HTTPS://` is the same scheme everywhere.
+address, tel with digits; RFC 3986 characters only, `%` always followed by two hex
+digits. Schemes are case-insensitive (RFC 3986), so `HTTPS://` is the same scheme
+everywhere.
 """
 
 from __future__ import annotations
