@@ -43,6 +43,7 @@ from build_cv.errors import (
 )
 from build_cv.formats.jsonresume.profiles import SHAPES, profile_id
 from build_cv.formats.jsonresume.writer import schema_problems
+from build_cv.formats.latex.fonts import missing_glyphs, name_problem, shown
 from build_cv.schema import model as m
 from build_cv.schema.phone import e164, known_region, region_of
 from build_cv.sources.text import decode_text, read_input
@@ -306,6 +307,7 @@ def import_json_resume(
         if document[key] not in (None, "", [], {}):
             run.note(f"{_plain(shorten(key, 40))} is left out: build-cv has no place for it")
     cleaned = _valid(_clean(data), run, source)
+    _typesettable(cleaned, run, source)
     text = _dump(cleaned)
     _check_with_the_loader(text, source)
     _no_authors(cleaned, run)
@@ -989,6 +991,66 @@ def _drop_empty_sections(data: Json, run: _Run) -> Json:
             run.note(f"the section {quoted(section.get('title'), 40)} is left out: no entries left")
     data["sections"] = kept
     return data
+
+
+def _typesettable(data: Json, run: _Run, source: Path) -> None:
+    """What the PDF cannot show (no font build-cv typesets with has an Arabic letter, an
+    emoji): the name, which the PDF check must find, is an error; the name in another
+    script, which it must find too, is left out; anything else is kept, as the build
+    keeps it, with a note. Section titles, which it must find as well, come from
+    x-sections or are build-cv's own."""
+    fallback = data.get("design", {}).get("script_fallback", True)
+    person = data["person"]
+    problem = name_problem(person["name"], fallback)
+    if problem:
+        raise InputError(f"{source}: basics.name {quoted(person['name'], 40)}: {problem}")
+    for i, section in enumerate(data.get("sections", [])):
+        missing = missing_glyphs(section["title"], fallback)
+        if missing:
+            where = _where(run, section, f"sections[{i}]")
+            raise InputError(
+                f"{source}: {where}.title {quoted(section['title'], 40)}: no font build-cv "
+                f"typesets with has {shown(missing)}, so the PDF would fail its check that "
+                "every section title is there; change the title"
+            )
+    native = person.get("native_name")
+    missing = missing_glyphs(native, fallback) if native else []
+    if missing:
+        del person["native_name"]
+        run.note(
+            f"basics.x-nativeName {quoted(native, 40)} is left out: no font build-cv "
+            f"typesets with has {shown(missing)}, so the PDF would fail its check that the "
+            "name is there"
+        )
+    for path, value in _strings(data, ()):
+        missing = missing_glyphs(value, fallback)
+        if missing:
+            run.note(
+                f"{_place_of(data, path, run)}: no font build-cv typesets with has "
+                f"{shown(missing)}; the PDF shows the rest without them (the other formats "
+                "show them all)"
+            )
+
+
+def _strings(node: Any, path: PathKey) -> list[tuple[PathKey, str]]:
+    """Every string of the CV data, with its path; raw LaTeX is code, not text."""
+    if isinstance(node, str):
+        return [(path, node)]
+    if isinstance(node, dict):
+        items = [(k, v) for k, v in node.items() if k not in ("latex", "preamble_latex")]
+    elif isinstance(node, list):
+        items = list(enumerate(node))
+    else:
+        return []
+    return [found for key, value in items for found in _strings(value, (*path, key))]
+
+
+def _place_of(data: Json, path: PathKey, run: _Run) -> str:
+    """Where the value at `path` came from in the JSON Resume, for a note."""
+    if path[:1] == ("sections",) and len(path) > 4 and path[2] == "entries":
+        entry = _where(run, _at(data, path[:4]), format_path(path[:4]))
+        return f"{entry}: {format_path(path[4:])}"
+    return _json_place(path)
 
 
 def _check_with_the_loader(text: str, source: Path) -> None:

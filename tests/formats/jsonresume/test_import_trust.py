@@ -437,6 +437,42 @@ def test_a_raw_section_of_a_document_this_tool_wrote_is_left_out_too() -> None:
     assert loaded(kept).sections[0].latex == "\\vspace{1cm}"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("name", ["محمد علي", "अदा लवलेस", "Jane Doe 🚀", "Ada Lovelace 𓀀"])
+def test_a_name_the_pdf_cannot_show_stops_the_import_and_says_what_to_do(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, out = tmp_path / "resume.json", tmp_path / "cv.yaml"
+    path.write_text(json.dumps({"basics": {"name": name}}), encoding="utf-8")
+    assert main(["import", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"build-cv: {path}: basics.name {name!r}: no font build-cv typesets ")
+    assert "write the name in a script build-cv can typeset (Latin, Greek, Cyrillic" in err
+    assert not out.exists()
+
+
+def test_other_text_the_pdf_cannot_show_is_kept_with_a_note() -> None:
+    basics = {"name": "Ada", "x-nativeName": "أدا", "label": "Engineer 🚀"}
+    result = imported(resume(basics=basics, work=[{"name": "Rocket Co", "summary": "Built 🚀s"}]))
+    cv = loaded(result)
+    assert cv.person.native_name is None, "the PDF check looks for it: the build would fail"
+    assert cv.person.headline == "Engineer 🚀" and entry_of(cv, 0).summary == "Built 🚀s"
+    notes = notes_of(result)
+    assert "basics.x-nativeName 'أدا' is left out: no font build-cv typesets with has 'أ'" in notes
+    assert "basics.label: no font build-cv typesets with has '🚀' (U+1F680); the PDF" in notes
+    assert "work[0] (Rocket Co): summary: no font build-cv typesets with has '🚀'" in notes
+
+
+def test_a_section_title_the_pdf_cannot_show_stops_the_import() -> None:
+    document = {
+        "basics": {"name": "Ada"},
+        "meta": {"x-generator": "build-cv"},
+        "x-sections": [{"title": "Work 🚀", "kind": "experience"}],
+        "work": [{"name": "O", "x-section": 0}],
+    }
+    with pytest.raises(InputError, match=r"x-sections\[0\]\.title 'Work 🚀': no font build-cv"):
+        imported(document)
+
+
 # ---- malformed input: exit 2, file and field named, no traceback ---------------------------
 
 MALFORMED: dict[str, tuple[str, str]] = {
