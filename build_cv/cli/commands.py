@@ -16,10 +16,15 @@ STDIN = Path("<stdin>")
 
 
 def new_command(args: argparse.Namespace) -> int:
+    from build_cv.errors import quoted
+    from build_cv.formats.latex.fonts import name_problem
     from build_cv.pipeline.publish import write_new
     from build_cv.sources.starter import starter_yaml
 
-    text = starter_yaml(args.name)
+    text = starter_yaml(args.name)  # the schema's rules first: they say more
+    problem = name_problem(args.name)  # the starter has no design.script_fallback: the default
+    if problem:
+        raise InputError(f"the name {quoted(args.name, 40)} cannot be used: {problem}")
     if str(args.output) == "-":
         terminal.data_stdout().write(text)
         return 0
