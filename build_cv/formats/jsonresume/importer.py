@@ -531,8 +531,9 @@ def _sections(document: Json, run: _Run) -> list[Json]:
             else:
                 if index is not None and not foreign:
                     run.note(
-                        f"{where}: x-section {index} is ignored: x-sections has no section "
-                        f"{index} (it has {len(sections)}); the entry goes to {quoted(title)}"
+                        f"{where} ({_label(entry)}): x-section {index} is ignored: x-sections "
+                        f"has no section {index} (it has {len(sections)}); the entry goes to "
+                        f"{quoted(title)}"
                     )
                 section = by_key.setdefault(key, _section(title, kind))
             _add(section, key, entry, where, run)

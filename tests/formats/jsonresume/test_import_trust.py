@@ -392,7 +392,7 @@ def test_no_x_extension_is_ignored_without_a_note() -> None:
     ours = {**document, "meta": {"x-generator": "build-cv", "lastModified": "2024-06-15"}}
     result = imported(ours)
     assert [s.title for s in loaded(result).sections] == ["Work Experience"]
-    assert "work[0]: x-section 99 is ignored: x-sections has no section 99 (it has 1)" in (
+    assert "work[0] (O): x-section 99 is ignored: x-sections has no section 99 (it has 1)" in (
         notes_of(result)
     )
 
