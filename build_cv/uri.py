@@ -1,9 +1,10 @@
 """What counts as a well-formed link, shared by the schema and the PDF preflight.
 
 One definition, so that whatever the schema accepts the preflight accepts too: http(s)
-with an ASCII host (IDNs in punycode), mailto with an ASCII address, tel with digits;
-RFC 3986 characters only, `%` always followed by two hex digits. Schemes are
-case-insensitive (RFC 3986), so `HTTPS://` is the same scheme everywhere.
+with an ASCII host (IDNs in punycode) and a port up to 65535, mailto with an ASCII
+address, tel with digits; RFC 3986 characters only, `%` always followed by two hex
+digits. Schemes are case-insensitive (RFC 3986), so `HTTPS://` is the same scheme
+everywhere.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import re
 
 _CHAR = r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
 _HOST = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-WEB = rf"https?://{_HOST}(?::\d{{1,5}})?(?:[/?#]{_CHAR}*)?"
+# A port is 0 to 65535 (RFC 6335); a larger one is a typo no browser can follow.
+_PORT = r"(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|\d{1,4})"
+WEB = rf"https?://{_HOST}(?::{_PORT})?(?:[/?#]{_CHAR}*)?"
 MAILTO = r"mailto:[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 TEL = r"tel:\+?[0-9]{3,}"
 

@@ -328,9 +328,11 @@ def month_year(value: m.YearMonth) -> str:
 
 
 def date_range(start: m.YearMonth | None, end: m.YearMonth | str | None) -> str:
+    """`Jun 2019 – Aug 2020`; a span that ends in the month it starts (a one-month job)
+    is that month once, never `Jun 2019 – Jun 2019`."""
     if start is None:
         return ""
-    if end is None:
+    if end is None or end == start:
         return month_year(start)
     last = month_year(end) if isinstance(end, m.YearMonth) else LABELS["present"]
     return f"{month_year(start)} – {last}"
@@ -339,7 +341,7 @@ def date_range(start: m.YearMonth | None, end: m.YearMonth | str | None) -> str:
 def period(start: m.YearMonth | None, end: m.YearMonth | str | None) -> Period | None:
     if start is None:
         return None
-    if end is None:
+    if end is None or end == start:
         return Period(str(start), month_year(start), None, "")
     if isinstance(end, m.YearMonth):
         return Period(str(start), month_year(start), str(end), month_year(end))

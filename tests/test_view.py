@@ -145,3 +145,21 @@ def test_entries_carry_their_origin_from_validation_on() -> None:
     assert str(second.origin) == "my.yaml:8:9"
     copied = second.model_copy(update={"label": "c"})
     assert copied.origin == second.origin
+
+
+def test_a_span_that_ends_in_the_month_it_starts_prints_that_month_once() -> None:
+    from build_cv.pipeline.build import render_document, tex_for
+
+    work = {
+        "title": "Work",
+        "kind": "experience",
+        "entries": [
+            {"organization": "Summer Co", "start": "2019-06", "end": "2019-06"},
+            {"organization": "Year Co", "start": "2018", "end": "2018"},
+        ],
+    }
+    cv = cv_with(work)
+    for text in (tex_for(cv), *(render_document(f, cv) for f in ("html", "md", "txt"))):
+        assert "Jun 2019" in text and "Jun 2019 –" not in text and "2018 –" not in text
+    html = render_document("html", cv)
+    assert '<time datetime="2019-06">Jun 2019</time></' in html

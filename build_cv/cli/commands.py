@@ -16,10 +16,15 @@ STDIN = Path("<stdin>")
 
 
 def new_command(args: argparse.Namespace) -> int:
+    from build_cv.errors import quoted
+    from build_cv.formats.latex.fonts import name_problem
     from build_cv.pipeline.publish import write_new
     from build_cv.sources.starter import starter_yaml
 
-    text = starter_yaml(args.name)
+    text = starter_yaml(args.name)  # the schema's rules first: they say more
+    problem = name_problem(args.name)  # the starter has no design.script_fallback: the default
+    if problem:
+        raise InputError(f"the name {quoted(args.name, 40)} cannot be used: {problem}")
     if str(args.output) == "-":
         terminal.data_stdout().write(text)
         return 0
@@ -53,22 +58,43 @@ def lint_command(args: argparse.Namespace) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    from build_cv.formats.jsonresume.importer import import_json_resume, read_json_resume
+    from build_cv.formats.jsonresume.importer import (
+        MAX_BYTES,
+        import_json_resume,
+        read_json_resume,
+    )
     from build_cv.pipeline.publish import may_write, write_new
 
     to_file = args.output is not None and str(args.output) != "-"
+    from_stdin = str(args.resume) == "-"
+    source, protect = (STDIN, ()) if from_stdin else (args.resume, (args.resume,))
     if to_file:  # before the work, and again when writing
-        may_write(args.output, args.force, (args.resume,))
-    imported = import_json_resume(read_json_resume(args.resume), source=args.resume)
+        may_write(args.output, args.force, protect)
+    data = _stdin_bytes(MAX_BYTES, "a JSON Resume") if from_stdin else None
+    imported = import_json_resume(
+        read_json_resume(source, data), source=source, keep_latex=args.keep_latex
+    )
     for note in imported.notes:
         print(f"build-cv: note: {note}", file=sys.stderr)
     text = imported.yaml()
     if not to_file:
         terminal.data_stdout().writelines(text.splitlines(keepends=True))
         return 0
-    write_new(args.output, text.encode("utf-8"), overwrite=args.force, protect=(args.resume,))
+    write_new(args.output, text.encode("utf-8"), overwrite=args.force, protect=protect)
     print(f"Wrote {args.output}; build it with: build-cv build {args.output}")
     return 0
+
+
+def _stdin_bytes(limit: int, what: str) -> bytes:
+    """Standard input, at most `limit` bytes: `-` names it, as for `check -`."""
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise InputError(f"{STDIN}: standard input is closed; name the file instead of -")
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(
+            f"{STDIN}: {what} is larger than {limit // 1_000_000} MB, the most build-cv reads"
+        )
+    return data
 
 
 def check_command(args: argparse.Namespace) -> int:

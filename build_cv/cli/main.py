@@ -59,6 +59,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _file_to_write(text: str) -> Path:
+    """A file `-o` names. Path() drops a final `/` (and `/.`), which names a folder: the
+    file would be written beside it under the folder's name."""
+    if text.endswith(("/", "/.")) or text in (".", ".."):
+        raise argparse.ArgumentTypeError(
+            f"{quoted(text)} names a folder, not a file; name the file to write"
+        )
+    return Path(text)
+
+
 def _add_limits(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-pages", type=_positive_int, help="fewest pages allowed")
     p.add_argument("--max-pages", type=_positive_int, help="page budget")
@@ -172,7 +182,7 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_file_to_write,
         default=Path("cv.yaml"),
         help="file (default cv.yaml; - for stdout)",
     )
@@ -188,10 +198,20 @@ def parser() -> argparse.ArgumentParser:
     _add_allow_outside(lint)
 
     i = sub.add_parser("import", help="convert a JSON Resume into build-cv YAML")
-    i.add_argument("resume", type=Path, help="a JSON Resume file (jsonresume.org)")
-    i.add_argument("-o", "--output", type=Path, help="YAML file to write (default: stdout)")
+    i.add_argument(
+        "resume", type=Path, help="a JSON Resume file (jsonresume.org); `-` reads standard input"
+    )
+    i.add_argument(
+        "-o", "--output", type=_file_to_write, help="YAML file to write (default: stdout)"
+    )
     i.add_argument(
         "--force", action="store_true", help="replace the -o file if it exists (never the input)"
+    )
+    i.add_argument(
+        "--keep-latex",
+        action="store_true",
+        help="keep raw LaTeX (x-raw, preamble_latex), which TeX runs when the CV is built; "
+        "left out by default",
     )
 
     sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")

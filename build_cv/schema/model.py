@@ -219,7 +219,28 @@ XHandle = Annotated[
         re.compile(r"^[A-Za-z0-9_]{1,15}$"), "an X handle: up to 15 letters, digits or _, no @"
     ),
 ]
-Orcid = Annotated[str, _matches(re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"), "an ORCID")]
+
+
+def _orcid_check_digit(value: str) -> str:
+    """The last character of an ORCID is a check digit (ISO 7064 MOD 11-2) over the other
+    fifteen: a typed-over digit gives a link to someone else, or to no one."""
+    total = 0
+    for digit in value[:-1].replace("-", ""):
+        total = (total + int(digit)) * 2
+    expected = (12 - total % 11) % 11
+    if value[-1] != ("X" if expected == 10 else str(expected)):
+        raise ValueError(
+            f"{quoted(value)} is not an ORCID: its last character, a check digit, does not "
+            "match the other digits; one of them is mistyped (copy the iD from orcid.org)"
+        )
+    return value
+
+
+Orcid = Annotated[
+    str,
+    _matches(re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"), "an ORCID"),
+    AfterValidator(_orcid_check_digit),
+]
 
 
 class YearMonth(BaseModel):

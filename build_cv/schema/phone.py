@@ -170,7 +170,9 @@ _US_STATES = frozenset(
 )
 # Country names that are also US states: `Atlanta, Georgia` is not in the Caucasus.
 _AMBIGUOUS_NAMES = frozenset({"georgia"})
-_DIALABLE = re.compile(r"\+?[0-9(][0-9 ()./-]*")
+# A space may be a no-break one (U+00A0, or U+202F as French typography groups digits).
+_DIALABLE = re.compile(r"\+?[0-9(][0-9 \u00a0\u202f()./-]*")
+_SPACES = str.maketrans("\u00a0\u202f", "  ")  # which libphonenumber does not read as spaces
 
 
 @cache
@@ -227,19 +229,21 @@ def e164(number: str, region: str | None, location: str | None = None) -> str:
     where = region or region_of(location)
     international = number.startswith("+")
     if not international and where is None:
-        hint = ""
+        hint, guess = "", None
         if location:
             ending = _ending(location)
             state = ending in _US_STATES or ending.casefold() in _AMBIGUOUS_NAMES
             what = "also a US state" if state else "not a country build-cv knows"
             hint = f" (`person.location` ends in {quoted(ending)}, {what})"
+            guess = "US" if state else None
+        example, code = _example(number, guess)
         raise ValueError(
             f"{quoted(number)} is written the national way, but its country is unknown"
-            f"{hint}: write it with + and the country code (e.g. +49 30 1234567), or set "
-            "`design.region` to the country's ISO code (e.g. DE)"
+            f"{hint}: write it with + and the country code ({example}), or set "
+            f"`design.region` to the country's ISO code (e.g. {code})"
         )
     try:
-        parsed = phonenumbers.parse(number, None if international else where)
+        parsed = phonenumbers.parse(number.translate(_SPACES), None if international else where)
     except phonenumbers.NumberParseException as exc:
         why = re.sub(r"^\(\d+\) ", "", str(exc)).rstrip(".")
         raise ValueError(f"{quoted(number)} is not a phone number ({why})") from None
@@ -248,6 +252,22 @@ def e164(number: str, region: str | None, location: str | None = None) -> str:
         country = "" if international else f" in {where}"
         raise ValueError(f"{quoted(number)} is not a phone number{country}: {_WHY[reason]}")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _example(number: str, guess: str | None) -> tuple[str, str]:
+    """`number` with its country code when the location suggests a country (a US state),
+    and that country's code; else an example that favours no country."""
+    import phonenumbers
+
+    if guess is not None:
+        try:
+            parsed = phonenumbers.parse(number.translate(_SPACES), guess)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is not None and phonenumbers.is_possible_number(parsed):
+            shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            return f"in the {guess}: {shown}", guess
+    return "+1 for the US and Canada, +44 for the UK, +49 for Germany, ...", "US, GB or DE"
 
 
 _WHY = {

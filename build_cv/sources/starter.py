@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from build_cv.errors import InputError, SchemaError, quoted
+from build_cv.schema.model import MAX_TEXT
 
 STARTER = Path(__file__).resolve().parent / "starter.yaml"
 DEFAULT_NAME = "Your Name"
@@ -15,9 +16,17 @@ DEFAULT_NAME = "Your Name"
 def starter_yaml(name: str = DEFAULT_NAME, today: date | None = None) -> str:
     """The starter with `name` filled in; a JSON string is a valid YAML scalar for any name.
 
-    `new` promises a file that builds as it is, so a name the schema refuses (a control
-    character, a bidirectional override) is refused here, before anything is written.
+    `new` promises a file that builds as it is, so a name the schema refuses (empty, too
+    long, a control character, a bidirectional override) is refused here, before anything
+    is written, in words that say what is wrong with a name (not the schema's).
     """
+    if not name.strip():
+        raise InputError('the name is empty; give yours in quotes: build-cv new "Ada Lovelace"')
+    if len(name.strip()) > MAX_TEXT:
+        raise InputError(
+            f"the name is {len(name.strip()):,} characters long; build-cv takes at most "
+            f"{MAX_TEXT:,}"
+        )
     text = STARTER.read_text(encoding="utf-8")
     text = text.replace("__NAME__", json.dumps(name, ensure_ascii=False)).replace(
         "__TODAY__", (today or date.today()).isoformat()
@@ -29,5 +38,5 @@ def starter_yaml(name: str = DEFAULT_NAME, today: date | None = None) -> str:
         from_loaded(load_yaml_text(text, STARTER))
     except SchemaError as exc:
         why = "; ".join(sorted({p.message for p in exc.problems}))
-        raise InputError(f"the name {quoted(name)} cannot be used: {why}") from None
+        raise InputError(f"the name {quoted(name, 40)} cannot be used: {why}") from None
     return text

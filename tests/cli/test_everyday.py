@@ -79,3 +79,43 @@ def test_new_writes_a_starter_that_builds_with_its_variant(tmp_path: Path) -> No
     assert "Zoë O'Brien: Jr." in text and "Publications" in text
     again = subprocess.run([*CLI, "new", "-o", str(cv)], capture_output=True, text=True)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+@pytest.mark.tex
+@pytest.mark.parametrize(
+    "name", ["方佳瑞", "Ἀθηνᾶ Παλλάς", "Ольга Ладыженская", "Nguyễn Thị Minh Khai"]
+)
+def test_new_writes_a_starter_that_builds_for_a_name_in_any_script_it_accepts(
+    name: str, tmp_path: Path
+) -> None:
+    cv = tmp_path / "cv.yaml"
+    run = subprocess.run([*CLI, "new", name, "-o", str(cv)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    out = tmp_path / "out"
+    build = [*CLI, "build", str(cv), "--out", str(out), "--strict"]
+    built = subprocess.run(build, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert name.replace(" ", "") in normalize(extract_text(PdfReader(out / "cv.pdf"))).replace(
+        " ", ""
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("", 'the name is empty; give yours in quotes: build-cv new "Ada Lovelace"'),
+     ("   ", "the name is empty"),
+     ("Ab " * 2000, "the name is 5,999 characters long; build-cv takes at most 5,000"),
+     ("A" * 400, "has a 400-character word starting 'AAAAAAAAAAAAAAAAAAAA'; words over 300"),
+     ("محمد علي", "the name 'محمد علي' cannot be used: no font build-cv typesets with has 'م'"),
+     ("अदा लवलेस", "write the name in a script build-cv can typeset (Latin, Greek, Cyrillic"),
+     ("Jane Doe 🚀", "'🚀' (U+1F680)"),
+     ("Ada Lovelace 𓀀", "'𓀀' (U+13000)")],
+)  # fmt: skip
+def test_new_refuses_a_name_the_build_would_reject_in_plain_words(
+    name: str, message: str, tmp_path: Path
+) -> None:
+    cv = tmp_path / "cv.yaml"
+    run = subprocess.run([*CLI, "new", name, "-o", str(cv)], capture_output=True, text=True)
+    assert run.returncode == 2 and message in run.stderr
+    assert run.stderr.count("\n") == 1 and "Value should" not in run.stderr
+    assert not cv.exists()

@@ -82,6 +82,25 @@ def test_a_wrong_profile_id_is_reported_at_its_line() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "orcid", ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-1694-233X"]
+)
+def test_an_orcid_with_its_check_digit_is_accepted(orcid: str) -> None:
+    assert person(orcid=orcid).person.orcid == orcid
+
+
+@pytest.mark.parametrize(
+    "orcid", ["0000-0002-1825-0098", "0000-0002-1825-007X", "0000-0002-1852-0097"]
+)
+def test_an_orcid_whose_check_digit_does_not_match_is_refused(orcid: str) -> None:
+    text = f"person:\n  name: Ada\n  orcid: {orcid}\nupdated: 2024-06-15\n"
+    assert problems_of(text) == [
+        f"cv.yaml:3:3: person.orcid: '{orcid}' is not an ORCID: its last character, a check "
+        "digit, does not match the other digits; one of them is mistyped (copy the iD from "
+        "orcid.org)"
+    ]
+
+
 # ---- phone numbers ------------------------------------------------------------------------
 
 # Real national formats, each with the country its location names and its E.164 form.
@@ -136,6 +155,19 @@ def test_an_international_number_needs_no_country(phone: str, dialled: str) -> N
     assert person(phone=phone, location="Atlantis").person.phone_e164 == dialled
 
 
+@pytest.mark.parametrize(
+    ("phone", "location", "dialled"),
+    [("030\u00a01234567", "Berlin, Germany", "+49301234567"),
+     ("01\u202f23\u202f45\u202f67\u202f89", "Lyon, France", "+33123456789"),
+     ("+44\u00a020\u00a07946\u00a00958", None, "+442079460958")],
+)  # fmt: skip
+def test_digit_groups_may_be_separated_by_no_break_spaces(
+    phone: str, location: str | None, dialled: str
+) -> None:
+    cv = person(phone=phone, location=location)
+    assert (cv.person.phone, cv.person.phone_e164) == (phone, dialled)
+
+
 def test_design_region_wins_over_the_location() -> None:
     cv = person({"region": "CH"}, phone="044 123 45 67", location="Lörrach, Germany")
     assert cv.person.phone_e164 == "+41441234567"
@@ -156,6 +188,22 @@ def test_a_national_number_without_a_country_says_how_to_give_one() -> None:
 def test_a_location_that_names_no_country_clearly_is_named(location: str, why: str) -> None:
     with pytest.raises(ValidationError, match=f"ends in .*, {why}"):
         person(phone="(617) 555-0123", location=location)
+
+
+@pytest.mark.parametrize(
+    ("location", "example"),
+    [("Boston, MA", "(in the US: +1 555-123-4567), or set `design.region` to the country's "
+      "ISO code (e.g. US)"),
+     ("Gotham", "(+1 for the US and Canada, +44 for the UK, +49 for Germany, ...)"),
+     (None, "(+1 for the US and Canada, +44 for the UK, +49 for Germany, ...)")],
+)  # fmt: skip
+def test_the_example_for_a_national_number_fits_its_country_or_favours_none(
+    location: str | None, example: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        person(phone="(555) 123-4567", location=location)
+    message = str(caught.value)
+    assert example in message and "+49 30 1234567" not in message
 
 
 @pytest.mark.parametrize(
@@ -204,9 +252,20 @@ def test_a_variant_that_hides_the_location_still_links_the_phone() -> None:
 # ---- homepage ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["http://example.org/~ada", "HTTP://example.org", "https://a.org"])
+@pytest.mark.parametrize(
+    "url",
+    ["http://example.org/~ada", "HTTP://example.org", "https://a.org", "https://a.org:65535/"],
+)
 def test_a_homepage_may_be_http_or_https(url: str) -> None:
     assert person(homepage=url).person.homepage == url
+
+
+@pytest.mark.parametrize(
+    "url", ["https://a.org:99999", "http://a.org:65536/x", "https://a.org:123456"]
+)
+def test_a_port_past_65535_is_refused(url: str) -> None:
+    with pytest.raises(ValidationError, match="is not an http"):
+        person(homepage=url)
 
 
 def test_the_starter_s_commented_contact_examples_are_valid() -> None:

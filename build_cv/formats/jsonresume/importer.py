@@ -41,8 +41,9 @@ from build_cv.errors import (
     quoted,
     shorten,
 )
-from build_cv.formats.jsonresume.profiles import profile_id
+from build_cv.formats.jsonresume.profiles import SHAPES, profile_id
 from build_cv.formats.jsonresume.writer import schema_problems
+from build_cv.formats.latex.fonts import missing_glyphs, name_problem, shown
 from build_cv.schema import model as m
 from build_cv.schema.phone import e164, known_region, region_of
 from build_cv.sources.text import decode_text, read_input
@@ -98,9 +99,12 @@ def _dump(data: Json) -> str:
 # ---- reading ------------------------------------------------------------------------------
 
 
-def read_json_resume(path: Path) -> Json:
-    """The document at `path`, valid against the official schema, or an InputError."""
-    document = _parse(_read(path), path)
+def read_json_resume(path: Path, data: bytes | None = None) -> Json:
+    """The document at `path`, valid against the official schema, or an InputError;
+    `data` is the document itself when it was read from elsewhere (standard input), and
+    `path` then names where in messages."""
+    text = _read(path) if data is None else decode_text(data, path, "JSON")
+    document = _parse(text, path)
     if not isinstance(document, dict):
         kind = _json_type(document)
         raise InputError(f'{path}: a JSON Resume is an object (`{{"basics": ...}}`), not {kind}')
@@ -246,6 +250,7 @@ class _Reader:
 class _Run:
     read: _Reader
     ours: bool
+    keep_latex: bool = False
     notes: list[str] = field(default_factory=list)
     # Where each entry and section came from in the JSON, for the notes about them.
     origin: dict[int, tuple[Json, str]] = field(default_factory=dict)
@@ -266,17 +271,29 @@ class _Run:
 
 
 def import_json_resume(
-    document: Json, today: date | None = None, source: Path = Path("resume.json")
+    document: Json,
+    today: date | None = None,
+    source: Path = Path("resume.json"),
+    *,
+    keep_latex: bool = False,
 ) -> Imported:
     """The CV data made from `document`, valid and buildable, and notes on what was left
-    out; an InputError when no valid CV can be made (no name)."""
+    out; an InputError when no valid CV can be made (no name).
+
+    Raw LaTeX (`x-raw`, a raw section's `latex`, `design.preamble_latex`) is kept only
+    with `keep_latex`: TeX runs it when the CV is built, and whoever imports a résumé
+    from elsewhere would not expect a JSON file to carry code."""
     document = copy.deepcopy(document)  # its lists become the CV's, which lose values
-    run = _Run(_Reader(source), _ours(document))
+    run = _Run(_Reader(source), _ours(document), keep_latex)
     basics = run.read.get(document, "basics", OBJECT, "") or {}
     extra = run.read.get(document, "x-document", OBJECT, "") or {}
     design = dict(run.read.get(extra, "design", OBJECT, "x-document") or {})
+    if design.get("preamble_latex") and not keep_latex:
+        del design["preamble_latex"]
+        run.note(f"x-document.design.preamble_latex is left out: {_RAW_LATEX}")
     data: Json = {"person": _person(basics, design.get("region"), run)}
     data["updated"] = _updated(document, today or date.today(), run)
+    _unread_document_keys(extra, run)
     for key in ("title", "subject"):
         data[key] = run.read.get(extra, key, STRING, "x-document")
     data["keywords"] = run.read.get(extra, "keywords", STRINGS, "x-document")
@@ -290,10 +307,34 @@ def import_json_resume(
         if document[key] not in (None, "", [], {}):
             run.note(f"{_plain(shorten(key, 40))} is left out: build-cv has no place for it")
     cleaned = _valid(_clean(data), run, source)
+    _typesettable(cleaned, run, source)
     text = _dump(cleaned)
     _check_with_the_loader(text, source)
     _no_authors(cleaned, run)
     return Imported(cleaned, run.notes, text)
+
+
+_DOCUMENT_KEYS = {"title", "subject", "keywords", "design"}  # what the writer puts there
+_RAW_LATEX = (
+    "it is raw LaTeX, which TeX runs when the CV is built; read it, and import again "
+    "with --keep-latex to keep it"
+)
+
+
+def _unread_document_keys(extra: Json, run: _Run) -> None:
+    """A note for each `x-document` key the importer does not read. `allow_outside` is
+    never read: the consent to read files outside the CV's folder is the user's, given
+    on the command line or written by them, and a file from elsewhere cannot give it."""
+    for key in sorted(set(extra) - _DOCUMENT_KEYS):
+        shown = _plain(shorten(key, 40))
+        if key == "allow_outside":
+            run.note(
+                "x-document.allow_outside is left out: only you can let a CV read files "
+                "outside its folder (--allow-outside, or `allow_outside: true` written by "
+                "you), never a file you import"
+            )
+        elif extra[key] not in (None, "", [], {}):
+            run.note(f"x-document.{shown} is left out: build-cv has no place for it")
 
 
 def _no_authors(data: Json, run: _Run) -> None:
@@ -330,14 +371,48 @@ def _clean(value: Any) -> Any:
 
 
 def _updated(document: Json, today: date, run: _Run) -> str:
-    modified = str((document.get("meta") or {}).get("lastModified", ""))
-    if _ISO_DAY.match(modified):
-        return modified[:10]
+    modified = (document.get("meta") or {}).get("lastModified")
+    day = str(modified)[:10] if _ISO_DAY.match(str(modified)) else ""
+    if day and real_date(day):
+        return day
+    if modified is None:
+        why = "the résumé has no meta.lastModified"
+    else:
+        why = f"meta.lastModified {quoted(str(modified), 40)} is not a date that exists"
+        why = why if day else why.replace("that exists", "(YYYY-MM-DD)")
     run.note(
-        f"updated: set to today, {today.isoformat()} (the résumé has no meta.lastModified); "
+        f"updated: set to today, {today.isoformat()} ({why}); "
         "it prints as `Last updated`, so correct it if the content is older"
     )
     return today.isoformat()
+
+
+_FULL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def real_date(value: str) -> bool:
+    """Whether `value` (YYYY, YYYY-MM or YYYY-MM-DD) names a month or day that exists:
+    the official schema's pattern lets 2020-02-30 and 2020-13 through."""
+    found = _FULL_DATE.match(value)
+    if not found:
+        return False
+    year, month, day = (int(g or 1) for g in found.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _bad_dates(e: Json, keys: tuple[str, ...]) -> str:
+    """What is wrong with the dates of `e` among `keys`, for a note; empty if nothing."""
+    bad = [key for key in keys if e.get(key) and not real_date(str(e[key]))]
+    if not bad:
+        return ""
+    named = " and ".join(f"{key} {quoted(str(e[key]), 40)}" for key in bad)
+    return f"{named} {'is not a date' if len(bad) == 1 else 'are not dates'} that exist" + (
+        "s" if len(bad) == 1 else ""
+    )
 
 
 # ---- the person ---------------------------------------------------------------------------
@@ -407,6 +482,11 @@ def _profile(person: Json, profile: Json, where: str, run: _Run) -> None:
     shown = _plain(shorten(network or url or user or "unnamed", 40))
     if key is None:
         run.note(f"{where}: the {shown} profile is left out: build-cv has no place for it")
+    elif value is None and url and not user:
+        run.note(
+            f"{where}: {quoted(url)} is left out: it is not the address of a profile, "
+            f"which has the shape {SHAPES[key]}"
+        )
     elif value is None:
         run.note(
             f"{where}: the {shown} profile is left out: neither its username nor its url "
@@ -422,8 +502,21 @@ def _profile(person: Json, profile: Json, where: str, run: _Run) -> None:
 
 
 def _sections(document: Json, run: _Run) -> list[Json]:
-    records = run.read.get(document, "x-sections", OBJECTS, "") if run.ours else None
-    sections = [_record(r, f"x-sections[{i}]", run) for i, r in enumerate(records or [])]
+    """The sections, as `x-sections` orders them in a document build-cv wrote; in any
+    other, each array becomes its default section (an `x-sections` there is checked, and
+    named in a note, but its sections are not made up from what another tool meant)."""
+    records = run.read.get(document, "x-sections", OBJECTS, "")
+    foreign = bool(records) and not run.ours
+    if foreign:
+        run.note(
+            "x-sections is left out: only a document build-cv wrote (meta.x-generator: "
+            "build-cv) is read with its sections; each entry goes to its default section"
+        )
+    sections = (
+        []
+        if foreign
+        else [_record(r, f"x-sections[{i}]", run) for i, r in enumerate(records or [])]
+    )
     by_key: dict[str, Json] = {}
     for key, (title, kind) in DEFAULT_SECTIONS.items():
         entries = run.read.get(document, key, OBJECTS, "") if key.startswith("x-") else None
@@ -436,9 +529,20 @@ def _sections(document: Json, run: _Run) -> list[Json]:
                     run.note(f"{where}: x-section {index} is a {section['kind']} section; ignored")
                     section = by_key.setdefault(key, _section(title, kind))
             else:
+                if index is not None and not foreign:
+                    run.note(
+                        f"{where} ({_label(entry)}): x-section {index} is ignored: x-sections "
+                        f"has no section {index} (it has {len(sections)}); the entry goes to "
+                        f"{quoted(title)}"
+                    )
                 section = by_key.setdefault(key, _section(title, kind))
             _add(section, key, entry, where, run)
     sections += by_key.values()
+    for section in sections:
+        if section["kind"] == "raw" and section.get("latex") and not run.keep_latex:
+            del section["latex"]
+            where = _where(run, section, "a raw section")
+            run.note(f"{where} ({_plain(quoted(section['title'], 40))}) is left out: {_RAW_LATEX}")
     return [s for s in sections if s.get("entries") or s.get("latex")]
 
 
@@ -467,6 +571,7 @@ def _record(r: Json, where: str, run: _Run) -> Json:
 def _add(section: Json, key: str, e: Json, where: str, run: _Run) -> None:
     if section["kind"] == "raw":
         section["latex"] = run.read.get(e, "latex", STRING, where) or ""
+        run.came_from(section, where)
         return
     if section["kind"] == "list":
         section["entries"].extend(run.read.get(e, "keywords", STRINGS, where) or [])
@@ -495,7 +600,12 @@ def _skip(where: str, e: Json, missing: str, run: _Run) -> None:
 
 
 def _dates(e: Json, where: str, run: _Run) -> Json:
-    """start and end; a missing or empty endDate is a current entry, as JSON Resume has it."""
+    """start and end; a missing or empty endDate is a current entry, as JSON Resume has it.
+    A date that does not exist (2020-02-30) leaves out both: its entry's span is unknown."""
+    bad = _bad_dates(e, ("startDate", "endDate"))
+    if bad:
+        run.note(f"{where} ({_label(e)}): the dates are left out: {bad}")
+        return {}
     start = _YEAR_MONTH.match(str(e.get("startDate") or ""))
     if not start:
         if e.get("endDate"):
@@ -595,6 +705,10 @@ def _project(e: Json, where: str, run: _Run) -> Json | None:
 
 def _publication(e: Json, where: str, run: _Run) -> Json | None:
     year = _YEAR_MONTH.match(str(e.get("releaseDate") or ""))
+    bad = _bad_dates(e, ("releaseDate",))
+    if e.get("name") and bad:
+        run.note(f"{where} ({_label(e)}) is left out: its {bad}, and build-cv needs its year")
+        return None
     if not e.get("name") or not year:
         _skip(where, e, "year (`releaseDate`)" if e.get("name") else "title (`name`)", run)
         return None
@@ -648,7 +762,16 @@ def _award(e: Json, where: str, run: _Run) -> Json | None:
     if e.get("summary"):
         text = f"{text}{_stop(text)} {e['summary']}" if text else e["summary"]
     run.left_out(where, set(e) - {"title", "awarder", "summary", "date", "x-section"}, e)
-    return _labelled(str(e.get("date") or "")[:4], text, where, e, run)
+    return _labelled(_year(e, where, run), text, where, e, run)
+
+
+def _year(e: Json, where: str, run: _Run) -> str:
+    """The year of an award's or certificate's `date`, its label."""
+    bad = _bad_dates(e, ("date",))
+    if bad:
+        run.note(f"{where} ({_label(e)}): the year is left out: {bad}")
+        return ""
+    return str(e.get("date") or "")[:4]
 
 
 def _labelled(label: str, text: str, where: str, e: Json, run: _Run) -> Json | None:
@@ -663,7 +786,7 @@ def _certificate(e: Json, where: str, run: _Run) -> Json | None:
     if text and e.get("url"):
         text = f"[{_markup_text(text)}]({e['url']})"
     run.left_out(where, set(e) - {"name", "issuer", "url", "date", "x-section"}, e)
-    return _labelled(str(e.get("date") or "")[:4], text, where, e, run)
+    return _labelled(_year(e, where, run), text, where, e, run)
 
 
 def _markup_text(text: str) -> str:
@@ -869,6 +992,66 @@ def _drop_empty_sections(data: Json, run: _Run) -> Json:
             run.note(f"the section {quoted(section.get('title'), 40)} is left out: no entries left")
     data["sections"] = kept
     return data
+
+
+def _typesettable(data: Json, run: _Run, source: Path) -> None:
+    """What the PDF cannot show (no font build-cv typesets with has an Arabic letter, an
+    emoji): the name, which the PDF check must find, is an error; the name in another
+    script, which it must find too, is left out; anything else is kept, as the build
+    keeps it, with a note. Section titles, which it must find as well, come from
+    x-sections or are build-cv's own."""
+    fallback = data.get("design", {}).get("script_fallback", True)
+    person = data["person"]
+    problem = name_problem(person["name"], fallback)
+    if problem:
+        raise InputError(f"{source}: basics.name {quoted(person['name'], 40)}: {problem}")
+    for i, section in enumerate(data.get("sections", [])):
+        missing = missing_glyphs(section["title"], fallback)
+        if missing:
+            where = _where(run, section, f"sections[{i}]")
+            raise InputError(
+                f"{source}: {where}.title {quoted(section['title'], 40)}: no font build-cv "
+                f"typesets with has {shown(missing)}, so the PDF would fail its check that "
+                "every section title is there; change the title"
+            )
+    native = person.get("native_name")
+    missing = missing_glyphs(native, fallback) if native else []
+    if missing:
+        del person["native_name"]
+        run.note(
+            f"basics.x-nativeName {quoted(native, 40)} is left out: no font build-cv "
+            f"typesets with has {shown(missing)}, so the PDF would fail its check that the "
+            "name is there"
+        )
+    for path, value in _strings(data, ()):
+        missing = missing_glyphs(value, fallback)
+        if missing:
+            run.note(
+                f"{_place_of(data, path, run)}: no font build-cv typesets with has "
+                f"{shown(missing)}; the PDF shows the rest without them (the other formats "
+                "show them all)"
+            )
+
+
+def _strings(node: Any, path: PathKey) -> list[tuple[PathKey, str]]:
+    """Every string of the CV data, with its path; raw LaTeX is code, not text."""
+    if isinstance(node, str):
+        return [(path, node)]
+    if isinstance(node, dict):
+        items = [(k, v) for k, v in node.items() if k not in ("latex", "preamble_latex")]
+    elif isinstance(node, list):
+        items = list(enumerate(node))
+    else:
+        return []
+    return [found for key, value in items for found in _strings(value, (*path, key))]
+
+
+def _place_of(data: Json, path: PathKey, run: _Run) -> str:
+    """Where the value at `path` came from in the JSON Resume, for a note."""
+    if path[:1] == ("sections",) and len(path) > 4 and path[2] == "entries":
+        entry = _where(run, _at(data, path[:4]), format_path(path[:4]))
+        return f"{entry}: {format_path(path[4:])}"
+    return _json_place(path)
 
 
 def _check_with_the_loader(text: str, source: Path) -> None:

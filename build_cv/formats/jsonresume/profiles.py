@@ -4,6 +4,11 @@ its id, from the `username` or, when that is missing or not an id, from the `url
 The network is known by its name in any case and spelling (`Google Scholar`,
 `googlescholar`, `Twitter`), else by the host of its url. An id is kept only if the
 schema accepts it, so a profile never brings a value the build would reject.
+
+An id is read from a url only when the whole path has the shape of that site's profile
+address (`github.com/NAME`, `linkedin.com/in/NAME`), and not a page of the site's own
+(`x.com/i/flow/login`, `github.com/orgs/acme`): its first segment would look like an id,
+and the CV would link to someone else's profile, or to none.
 """
 
 from __future__ import annotations
@@ -39,7 +44,8 @@ def profile_id(network: str, username: str, url: str) -> tuple[str | None, str |
     if key is None:
         return None, None
     candidates = [_username(key, username.strip(), url), _from_url(key, url)]
-    return key, next((c for c in candidates if c is not None and _fits(key, c)), None)
+    found = (c for c in candidates if c is not None and not reserved(key, c) and _fits(key, c))
+    return key, next(found, None)
 
 
 def _split(url: str) -> SplitResult | None:
@@ -76,27 +82,64 @@ def network_of(url: str) -> str | None:
     return _HOSTS.get(host)
 
 
+# The shape of each site's profile address, for the note on a url that has another.
+SHAPES = {
+    "github": "github.com/NAME", "linkedin": "linkedin.com/in/NAME", "orcid": "orcid.org/ID",
+    "scholar": "scholar.google.com/citations?user=ID", "researchgate":
+    "researchgate.net/profile/NAME", "dblp": "dblp.org/pid/ID.html", "semantic_scholar":
+    "semanticscholar.org/author/NAME/ID", "mastodon": "SERVER/@NAME",
+    "bluesky": "bsky.app/profile/HANDLE", "x": "x.com/NAME",
+}  # fmt: skip
+# First path segments that name a page of the site, never a person: the site reserves them,
+# so no account has them as its name.
+RESERVED = {
+    "github": frozenset({
+        "about", "account", "apps", "blog", "codespaces", "collections", "contact",
+        "customer-stories", "dashboard", "enterprise", "events", "explore", "features",
+        "gist", "github", "issues", "join", "login", "logout", "marketplace", "new",
+        "notifications", "orgs", "organizations", "pricing", "pulls", "readme", "search",
+        "security", "settings", "signup", "site", "sponsors", "stars", "team", "topics",
+        "trending", "watching",
+    }),
+    "x": frozenset({
+        "about", "account", "compose", "download", "explore", "hashtag", "home", "i",
+        "intent", "jobs", "login", "logout", "messages", "notifications", "privacy", "search",
+        "settings", "share", "signup", "tos",
+    }),
+}  # fmt: skip
+
+
 def _from_url(key: str, url: str) -> str | None:
-    """The id in a profile's address: github.com/ID, orcid.org/ID, .../citations?user=ID."""
+    """The id in a profile's address: github.com/ID, orcid.org/ID, .../citations?user=ID;
+    None for any other page of the site."""
     parts = _split(url) if url else None
     if parts is None:
         return None
     path = [unquote(p) for p in parts.path.split("/") if p]
-    if key == "scholar":
-        return next(iter(parse_qs(parts.query).get("user", [])), None)
     if key == "mastodon":  # any server: https://server/@user
         user = path[0] if len(path) == 1 and path[0].startswith("@") else None
         return f"{user}@{parts.hostname}" if user and parts.hostname else None
     if network_of(url) != key or not path:
         return None
+    if key == "scholar":
+        ids = parse_qs(parts.query).get("user", [])
+        return ids[0] if path == ["citations"] and len(ids) == 1 else None
     if key in ("linkedin", "researchgate", "bluesky"):
-        return path[1] if len(path) >= 2 and path[0] in ("in", "profile") else None
+        first = {"linkedin": "in"}.get(key, "profile")
+        return path[1] if len(path) == 2 and path[0] == first else None
     if key == "dblp":
         pid = "/".join(path[1:]) if path[0] == "pid" and len(path) >= 3 else None
         return pid.removesuffix(".html").removesuffix(".xml") if pid else None
     if key == "semantic_scholar":
-        return path[-1] if path[0] == "author" else None
-    return path[0].removeprefix("@")  # github, orcid, x
+        return path[-1] if path[0] == "author" and len(path) in (2, 3) else None
+    if len(path) != 1:  # github, orcid, x: a repository, a post, a tab is not the profile
+        return None
+    return path[0].removeprefix("@")
+
+
+def reserved(key: str, value: str) -> bool:
+    """Whether `value` names one of the site's own pages rather than a person."""
+    return value.lower() in RESERVED.get(key, frozenset())
 
 
 @cache

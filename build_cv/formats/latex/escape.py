@@ -15,6 +15,7 @@ escaped on its own, so no character of the data can ever reach TeX as a control 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from urllib.parse import quote
 
@@ -46,6 +47,19 @@ _CJK_CHARS = (
 )
 CJK = re.compile(f"[{_CJK_CHARS}]+")
 _SCRIPT_RUN = re.compile(f"(?P<cvscript>{OTHER_SCRIPT.pattern})|(?P<cvcjk>{CJK.pattern})")
+
+
+def font_runs(text: str) -> Iterator[tuple[str | None, str]]:
+    """`text` in the pieces `escape` sets in one font family each: ("cvscript", Greek or
+    Cyrillic), ("cvcjk", CJK), or (None, the rest: the document's own font)."""
+    pos = 0
+    for m in _SCRIPT_RUN.finditer(text):
+        if m.start() > pos:
+            yield None, text[pos : m.start()]
+        yield m.lastgroup, m.group()
+        pos = m.end()
+    if pos < len(text):
+        yield None, text[pos:]
 
 
 def escape(text: str) -> NoEscape:

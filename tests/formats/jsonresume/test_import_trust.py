@@ -118,6 +118,46 @@ def test_a_missing_date_is_today_with_a_note() -> None:
     assert "updated: set to today, 2024-01-02" in notes_of(result)
 
 
+@pytest.mark.parametrize(
+    ("modified", "why"),
+    [
+        ("yesterday", "meta.lastModified 'yesterday' is not a date (YYYY-MM-DD)"),
+        ("2024-02-30", "meta.lastModified '2024-02-30' is not a date that exists"),
+        (20240101, "meta.lastModified '20240101' is not a date (YYYY-MM-DD)"),
+    ],
+)
+def test_an_unreadable_date_is_today_with_a_note_that_says_why(modified: Any, why: str) -> None:
+    document = {"basics": {"name": "A"}, "meta": {"lastModified": modified}}
+    result = import_json_resume(document, today=date(2024, 1, 2))
+    assert result.data["updated"] == "2024-01-02"
+    assert f"updated: set to today, 2024-01-02 ({why})" in notes_of(result)
+    assert "has no meta.lastModified" not in notes_of(result)
+
+
+def test_a_date_that_does_not_exist_is_left_out_with_a_note() -> None:
+    result = imported(
+        resume(
+            work=[
+                {"name": "Feb Co", "startDate": "2020-02-30", "endDate": "2021-01"},
+                {"name": "Month Co", "startDate": "2020-02", "endDate": "2020-13"},
+                {"name": "Leap Co", "startDate": "2020-02-29", "endDate": "2020-04-31"},
+            ],
+            publications=[{"name": "P", "releaseDate": "2019-02-29"}],
+            awards=[{"title": "Prize", "date": "2019-04-31"}],
+        )
+    )
+    cv = loaded(result)
+    assert [(e.start, e.end) for e in cv.sections[0].entries] == [(None, None)] * 3  # type: ignore[union-attr]
+    assert [s.title for s in cv.sections] == ["Work Experience", "Awards"]
+    assert entry_of(cv, 1).label == ""
+    notes = notes_of(result)
+    assert "work[0] (Feb Co): the dates are left out: startDate '2020-02-30' is not a date" in notes
+    assert "work[1] (Month Co): the dates are left out: endDate '2020-13' is not a date" in notes
+    assert "work[2] (Leap Co): the dates are left out: endDate '2020-04-31' is not" in notes
+    assert "publications[0] (P) is left out: its releaseDate '2019-02-29' is not a date" in notes
+    assert "awards[0] (Prize): the year is left out: date '2019-04-31' is not a date" in notes
+
+
 # ---- keep what has a place ----------------------------------------------------------------
 
 
@@ -214,6 +254,36 @@ def test_a_profile_without_a_place_or_an_id_is_left_out_with_a_note(
     loaded(result)
 
 
+NOT_PROFILES = [
+    ("x", "https://x.com/i/flow/login"), ("x", "https://twitter.com/home"),
+    ("x", "https://twitter.com/intent/tweet?text=hi"), ("x", "https://x.com/search?q=ada"),
+    ("x", "https://x.com/explore"), ("x", "https://x.com/hashtag/cv"),
+    ("x", "https://x.com/ada/status/1234"), ("github", "https://github.com/orgs/acme"),
+    ("github", "https://github.com/settings/profile"), ("github", "https://github.com/login"),
+    ("github", "https://github.com/features"), ("github", "https://github.com/topics/tex"),
+    ("github", "https://github.com/ada/a-repository"),
+    ("linkedin", "https://www.linkedin.com/profile/view?id=123"),
+    ("linkedin", "https://www.linkedin.com/company/acme"),
+    ("scholar", "https://scholar.google.com/scholar?user=AbCdEfGAAAAJ"),
+    ("bluesky", "https://bsky.app/profile/ada.bsky.social/post/3k"),
+    ("researchgate", "https://www.researchgate.net/profile/Ada-L/research"),
+    ("orcid", "https://orcid.org/0000-0002-1825-0097/print"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("field", "url"), NOT_PROFILES)
+@pytest.mark.parametrize("network", ["", "by name"])
+def test_a_url_that_is_not_a_profile_gives_no_id_and_a_note_naming_it(
+    field: str, url: str, network: str
+) -> None:
+    profile = {"url": url} | ({"network": field} if network else {})
+    result = imported({"basics": {"name": "A", "profiles": [profile]}})
+    assert getattr(loaded(result).person, field) is None
+    assert f"basics.profiles[0]: {url!r} is left out: it is not the address of a profile" in (
+        notes_of(result)
+    )
+
+
 def test_every_profile_comes_back_from_the_json_resume_writer() -> None:
     person = {
         "name": "Ada Lovelace", "github": "ada", "linkedin": "ada-l",
@@ -305,12 +375,114 @@ def test_a_document_this_tool_wrote_comes_back_even_with_broken_sections() -> No
     assert "work[0]: x-section 1 is a publications section; ignored" in notes_of(result)
 
 
+def test_no_x_extension_is_ignored_without_a_note() -> None:
+    document = {
+        **resume(work=[{"name": "O", "x-section": 99}]),
+        "x-document": {"allow_outside": True, "sections": [{"title": "S"}], "title": "T"},
+        "x-sections": [{"title": "Jobs", "kind": "experience"}],
+    }
+    result = imported(document)
+    cv = loaded(result)
+    assert cv.allow_outside is False and "allow_outside" not in result.yaml()
+    assert cv.title == "T" and [s.title for s in cv.sections] == ["Work Experience"]
+    notes = notes_of(result)
+    assert "x-document.allow_outside is left out: only you can let a CV read files" in notes
+    assert "x-document.sections is left out: build-cv has no place for it" in notes
+    assert "x-sections is left out: only a document build-cv wrote" in notes
+    ours = {**document, "meta": {"x-generator": "build-cv", "lastModified": "2024-06-15"}}
+    result = imported(ours)
+    assert [s.title for s in loaded(result).sections] == ["Work Experience"]
+    assert "work[0] (O): x-section 99 is ignored: x-sections has no section 99 (it has 1)" in (
+        notes_of(result)
+    )
+
+
+RAW = {
+    **resume(**{"x-raw": [{"latex": "\\input{/etc/passwd}"}]}),
+    "x-document": {"design": {"preamble_latex": "\\def\\x{1}", "color": "red"}},
+}
+
+
+def test_raw_latex_is_left_out_with_a_note_unless_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = imported(RAW)
+    cv = loaded(result)
+    assert cv.sections == [] and cv.design.preamble_latex is None and cv.design.color == "red"
+    assert "\\input" not in result.yaml() and "\\def" not in result.yaml()
+    notes = notes_of(result)
+    raw_note = "is left out: it is raw LaTeX, which TeX runs when the CV is built; read it, "
+    assert f"x-raw[0] ('LaTeX') {raw_note}and import again with --keep-latex" in notes
+    assert f"x-document.design.preamble_latex {raw_note}" in notes
+    path = tmp_path / "resume.json"
+    path.write_text(json.dumps(RAW))
+    assert main(["import", str(path), "--keep-latex"]) == 0
+    kept = from_loaded(load_yaml_text(capsys.readouterr().out, Path("kept.yaml")))
+    assert kept.design.preamble_latex == "\\def\\x{1}"
+    assert kept.sections[0].latex == "\\input{/etc/passwd}"  # type: ignore[union-attr]
+
+
+def test_a_raw_section_of_a_document_this_tool_wrote_is_left_out_too() -> None:
+    cv = CV.model_validate(
+        {
+            "person": {"name": "Ada"},
+            "updated": "2024-06-15",
+            "sections": [{"title": "Extra", "kind": "raw", "latex": "\\vspace{1cm}"}],
+        }
+    )
+    result = imported(json_resume(cv))
+    assert loaded(result).sections == []
+    assert "x-raw[0] ('Extra') is left out: it is raw LaTeX" in notes_of(result)
+    kept = import_json_resume(json_resume(cv), keep_latex=True)
+    assert loaded(kept).sections[0].latex == "\\vspace{1cm}"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", ["محمد علي", "अदा लवलेस", "Jane Doe 🚀", "Ada Lovelace 𓀀"])
+def test_a_name_the_pdf_cannot_show_stops_the_import_and_says_what_to_do(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, out = tmp_path / "resume.json", tmp_path / "cv.yaml"
+    path.write_text(json.dumps({"basics": {"name": name}}), encoding="utf-8")
+    assert main(["import", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"build-cv: {path}: basics.name {name!r}: no font build-cv typesets ")
+    assert "write the name in a script build-cv can typeset (Latin, Greek, Cyrillic" in err
+    assert not out.exists()
+
+
+def test_other_text_the_pdf_cannot_show_is_kept_with_a_note() -> None:
+    basics = {"name": "Ada", "x-nativeName": "أدا", "label": "Engineer 🚀"}
+    result = imported(resume(basics=basics, work=[{"name": "Rocket Co", "summary": "Built 🚀s"}]))
+    cv = loaded(result)
+    assert cv.person.native_name is None, "the PDF check looks for it: the build would fail"
+    assert cv.person.headline == "Engineer 🚀" and entry_of(cv, 0).summary == "Built 🚀s"
+    notes = notes_of(result)
+    assert "basics.x-nativeName 'أدا' is left out: no font build-cv typesets with has 'أ'" in notes
+    assert "basics.label: no font build-cv typesets with has '🚀' (U+1F680); the PDF" in notes
+    assert "work[0] (Rocket Co): summary: no font build-cv typesets with has '🚀'" in notes
+
+
+def test_a_section_title_the_pdf_cannot_show_stops_the_import() -> None:
+    document = {
+        "basics": {"name": "Ada"},
+        "meta": {"x-generator": "build-cv"},
+        "x-sections": [{"title": "Work 🚀", "kind": "experience"}],
+        "work": [{"name": "O", "x-section": 0}],
+    }
+    with pytest.raises(InputError, match=r"x-sections\[0\]\.title 'Work 🚀': no font build-cv"):
+        imported(document)
+
+
 # ---- malformed input: exit 2, file and field named, no traceback ---------------------------
 
 MALFORMED: dict[str, tuple[str, str]] = {
     "list": ("[1, 2]", "a JSON Resume is an object"),
     "x-sections": (
         '{"basics": {"name": "A"}, "meta": {"x-generator": "build-cv"}, "x-sections": "s"}',
+        "x-sections: must be a list of objects, not a string",
+    ),
+    "x-sections, not build-cv's": (
+        '{"basics": {"name": "A"}, "x-sections": "oops"}',
         "x-sections: must be a list of objects, not a string",
     ),
     "x-section kind": (
@@ -441,6 +613,42 @@ def test_only_a_regular_file_is_written(
     assert main(["import", str(grace), "-o", str(target), "--force"]) == 2
     assert "not a regular file" in capsys.readouterr().err
     assert target.is_dir() if kind == "directory" else not target.is_file()
+
+
+@pytest.mark.parametrize("output", ["cv.yaml/", "cv.yaml/.", "."])
+@pytest.mark.parametrize("command", ["import", "new"])
+def test_an_output_that_names_a_folder_is_refused(
+    output: str,
+    command: str,
+    grace: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    args = ["import", str(grace)] if command == "import" else ["new", "Ada"]
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "-o", output])
+    assert exit_.value.code == 2
+    assert f"{output!r} names a folder, not a file" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grace.json"]
+
+
+def test_a_dash_reads_the_resume_from_standard_input(grace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cv.yaml"
+    run = subprocess.run(
+        [*CLI, "import", "-", "-o", str(out)], input=grace.read_bytes(), capture_output=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert "name: Priya Raman" in out.read_text()
+    huge = b'{"basics": {"name": "A", "summary": "' + b"x" * 11_000_000 + b'"}}'
+    run = subprocess.run([*CLI, "import", "-"], input=huge, capture_output=True)
+    assert run.returncode == 2
+    assert run.stderr == (
+        b"build-cv: <stdin>: a JSON Resume is larger than 10 MB, the most build-cv reads\n"
+    )
+    run = subprocess.run([*CLI, "import", "-"], input=b"[1]", capture_output=True)
+    assert run.returncode == 2 and b"<stdin>: a JSON Resume is an object" in run.stderr
 
 
 def test_no_lock_file_is_left_beside_the_yaml(grace: Path, tmp_path: Path) -> None:
