@@ -148,7 +148,7 @@ def test_entries_carry_their_origin_from_validation_on() -> None:
 
 
 def test_a_span_that_ends_in_the_month_it_starts_prints_that_month_once() -> None:
-    from build_cv.pipeline.build import render_document, tex_for
+    from tests.render import render_document, tex_for
 
     work = {
         "title": "Work",
