@@ -79,12 +79,39 @@ def is_phone(field: str) -> bool:
     return field.rpartition(".")[2] == "phone"
 
 
+def is_name(field: str) -> bool:
+    """A field that holds people's names (an author, an advisor, a referee)."""
+    return field.rpartition(".")[2] in _NAME_FIELDS
+
+
+_NAME_FIELDS = {"authors", "advisors", "name"}
+MAX_NAME_WORDS = 8  # a longer "name" is not one; its surname-first forms are not tried
+
+
+def surname_first(name: str) -> list[str]:
+    """A person's name as BibTeX and indexes write it, surname first: `Hidden, Harriet`,
+    `King, Jr, Martin Luther`. Where the surname starts is unknown (`Ann Smith Jones`
+    may be `Smith Jones, Ann`), so every split is a form."""
+    main, _, jr = (part.strip() for part in name.partition(","))
+    words = main.split()
+    if not 2 <= len(words) <= MAX_NAME_WORDS:
+        return []
+    forms = []
+    for i in range(1, len(words)):
+        first, last = " ".join(words[:i]), " ".join(words[i:])
+        forms += [f"{last}, {jr}, {first}", f"{last}, {first}, {jr}"] if jr else []
+        forms.append(f"{last}, {first}")
+    return forms
+
+
 def _needle(secret: Secret) -> _Needle | None:
     value = fold(secret.value.replace("\n", " ")).strip()
     forms = [value, fold(strip_markup(secret.value).replace("\n", " ")).strip()]
     bare = _SCHEME.sub("", value).rstrip("/")
     if bare != value:
         forms.append(bare)  # moderncv prints a homepage without its scheme
+    if is_name(secret.field):
+        forms += surname_first(value)
     forms = [f for f in dict.fromkeys(forms) if len(f) >= MIN_LENGTH]
     digits = _digits(value) if is_phone(secret.field) else ()
     if not forms and not digits:

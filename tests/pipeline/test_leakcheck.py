@@ -121,3 +121,29 @@ def test_a_hidden_markup_value_is_found_as_the_text_a_reader_sees() -> None:
     (found,) = exposures("html", page, [secret(summary, "experience.summary")])
     assert found.where == "line 1 (the page's text)"
     assert exposures("txt", "Led a team of five on the engine", [secret(summary)])
+
+
+def test_hidden_authors_are_found_in_bibtex_name_order() -> None:
+    """The export writes `Hidden, Harriet`: the leak check finds the name in that order,
+    braced and escaped as BibTeX writes it, however the data spelled it."""
+    secrets = [Secret("publications.authors", name, "cv.yaml:9") for name in AUTHORS]
+    for name, written in AUTHORS.items():
+        text = f"@article{{k,\n  author = {{Zulu, Zed and {written}}},\n}}\n"
+        (found,) = exposures("bib", text, [s for s in secrets if s.value == name])
+        assert found.where.startswith("line 2"), (name, found)
+
+
+AUTHORS = {
+    "Harriet Hidden": "Hidden, Harriet",
+    "Ann Smith Jones": "{Smith Jones}, Ann",
+    "Ludwig van Beethoven": "van Beethoven, Ludwig",
+    "Martin Luther King, Jr": "King, Jr, Martin Luther",
+    "José Müller": r"M{\"u}ller, Jos{\'e}",
+    "Anna O'Brien & Co": r"O'Brien \& Co, Anna",
+}
+
+
+def test_a_hidden_name_typed_surname_first_is_found_only_for_names() -> None:
+    text = "Referees: Lovelace, Ada (Analytical Engines)"
+    assert exposures("txt", text, [secret("Ada Lovelace", "references.name")])
+    assert exposures("txt", text, [secret("Ada Lovelace", "person.location")]) == []

@@ -192,4 +192,3 @@ def test_no_field_a_variant_hides_is_in_its_bib_export(tmp_path: Path, hidden: s
     assert not any(SHOWS[hidden](f) for f in exported_fields(public)), public
     assert exposures("bib", public, secrets_of(selection)) == []
     assert "Parallel Training via Chunk-based Memory" in public
-
