@@ -60,6 +60,16 @@ class Exposure:
         return f"{self.secret.field}{written}, found in {self.where}"
 
 
+def described(found: Iterable[Exposure]) -> list[str]:
+    """Each hidden field once per place the data has it, where it was first found: a
+    field can hide several values (a url and the arXiv id taken from it), and the user
+    has one thing to fix."""
+    first: dict[tuple[str, str], Exposure] = {}
+    for exposure in found:
+        first.setdefault((exposure.secret.field, exposure.secret.written), exposure)
+    return [e.describe() for e in first.values()]
+
+
 @dataclass(frozen=True)
 class _Needle:
     secret: Secret

@@ -35,7 +35,7 @@ from pypdf.generic import (
 
 from build_cv import pdfium
 from build_cv.errors import InputError
-from build_cv.exposure import View, find, searchable
+from build_cv.exposure import View, described, find, searchable
 from build_cv.report import CheckResult, Expectations, Report, Status
 from build_cv.uri import URI
 
@@ -1037,7 +1037,7 @@ def _check_language(reader: PdfReader, exp: Expectations) -> CheckResult:
 def _check_hidden(reader: PdfReader, pages: _PageTexts, exp: Expectations) -> CheckResult:
     found = find(exp.hidden, _pdf_views(reader, pages))
     if found:
-        shown = "; ".join(f.describe() for f in found)
+        shown = "; ".join(described(found))
         return CheckResult(
             "hidden",
             "fail",

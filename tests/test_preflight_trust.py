@@ -247,3 +247,23 @@ def test_each_failure_is_described_once(check: CheckCLI, tmp_path: Path) -> None
     for detail in ("1 page", "at least 2 required", "LETTER expected on every page"):
         assert (run.out + run.err).count(detail) == 1, detail
     assert run.err == "build-cv: check failed: pages, paper, fonts (details in the report)\n"
+
+
+def test_a_hidden_field_found_twice_at_one_place_is_named_once(
+    check: CheckCLI, tmp_path: Path
+) -> None:
+    """Hiding a .bib entry's url hides the arXiv id taken from it too: two values, one
+    field written at one line, so the report names it once."""
+    (tmp_path / "pubs.bib").write_text(
+        "@misc{k, author = {Ada Lovelace}, title = {Notes}, year = 1843,\n"
+        "  url = {https://arxiv.org/abs/2401.00001}}\n",
+        "utf-8",
+    )
+    data = {**CV, "sections": [{"title": "Papers", "kind": "publications", "bib": "pubs.bib"}]}
+    data["variants"] = {"public": {"hide": ["publications.url"]}}
+    cv = tmp_path / "cv.yaml"
+    cv.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    pdf = helvetica_pdf(tmp_path / "full.pdf", f"{SHOWN}, https://arxiv.org/abs/2401.00001")
+    line = check(pdf, "--data", str(cv), "--variant", "public").line("hidden")
+    assert line.count("publications.url") == 1, line
+    assert f"publications.url (written at {tmp_path / 'pubs.bib'}:1), found in" in line

@@ -30,6 +30,7 @@ from build_cv.errors import (
     TexTimeoutError,
     Warning_,
 )
+from build_cv.exposure import described
 from build_cv.formats import BY_NAME, Choices, Document, Format
 from build_cv.formats.latex.writer import render_tex, scripts
 from build_cv.pipeline import machine
@@ -351,7 +352,7 @@ def _refuse_leaks(
     """Stop before `output` is written if it shows a value the variant hides."""
     found = exposures(output.suffix.lstrip("."), text, secrets)
     if found:
-        error = LeakError(output, target.variant, [f.describe() for f in found])
+        error = LeakError(output, target.variant, described(found))
         error.warnings = list(warnings)
         raise error
 
