@@ -267,3 +267,27 @@ def test_a_hidden_field_found_twice_at_one_place_is_named_once(
     line = check(pdf, "--data", str(cv), "--variant", "public").line("hidden")
     assert line.count("publications.url") == 1, line
     assert f"publications.url (written at {tmp_path / 'pubs.bib'}:1), found in" in line
+
+
+@pytest.mark.parametrize(
+    ("variant", "said"),
+    [
+        (
+            "all",
+            "build-cv: `--variant all` is for build; check reads one PDF: name its variant "
+            "(the data defines: public)\n",
+        ),
+        (
+            "pubilc",
+            "build-cv: unknown variant `pubilc` (did you mean `public`?); "
+            "the data defines: public\n",
+        ),
+    ],
+)
+def test_check_names_the_variants_it_can_check(
+    check: CheckCLI, tmp_path: Path, variant: str, said: str
+) -> None:
+    """`all` builds every variant, but a PDF is one of them: check never offers it."""
+    pdf = helvetica_pdf(tmp_path / "cv.pdf", SHOWN)
+    run = check(pdf, "--data", str(cv_yaml(tmp_path)), "--variant", variant)
+    assert (run.code, run.out, run.err) == (2, "", said)

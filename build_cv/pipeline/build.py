@@ -93,7 +93,7 @@ def variant_expectations(
 ) -> Expectations:
     """What a PDF of `variant` must show, and must not (what it hides), for checking a PDF
     made elsewhere or earlier; `loaded` lets a message point at where a hidden value is."""
-    selection = select(cv, check_variant(cv, variant))
+    selection = select(cv, check_variant(cv, variant, all_too=False))
     view = build_view(selection.cv)
     where = Locator(loaded, view) if loaded is not None else None
     secrets = secrets_of(selection, where)
