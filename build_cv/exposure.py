@@ -197,12 +197,15 @@ class _Reading:
 
     text: str
     breaks: tuple[int, ...] = ()
+    lines: bool = True  # False: no line numbers kept (a PDF stream may have millions)
 
     def line(self, at: int) -> int:
         return bisect_right(self.breaks, at) + 1
 
     def rewrite(self, pattern: re.Pattern[str], joint: str) -> _Reading:
         """Every match of `pattern` replaced by `joint`, the breaks moved with the text."""
+        if not self.lines:
+            return _Reading(pattern.sub(joint, self.text), lines=False)
         parts: list[str] = []
         breaks: list[int] = []
         old, done, size = iter(self.breaks), 0, 0  # `done`: where the text is copied up to
@@ -229,13 +232,13 @@ class _Reading:
 _LINE_BREAK = re.compile(r" ?\n[ \n]*")  # after fold: a line break with the blanks around
 
 
-def _readings(text: str) -> list[_Reading]:
+def _readings(view: View) -> list[_Reading]:
     """The text with each line break a space, as a value typed across lines is searched;
     and with the breaks gone, for a script without spaces wrapped mid-word (a PDF's
     `艾达·洛\n夫莱斯`) and a long address broken at the margin."""
-    folded = _Reading(fold(text))
+    folded = _Reading(fold(view.text), lines=view.lines)
     spaced = folded.rewrite(_LINE_BREAK, " ")
-    return [spaced, folded.rewrite(_LINE_BREAK, "")] if spaced.breaks else [spaced]
+    return [spaced, folded.rewrite(_LINE_BREAK, "")] if "\n" in folded.text else [spaced]
 
 
 def _one_line(text: str) -> str:
@@ -250,7 +253,7 @@ def find(secrets: Sequence[Secret], views: Iterable[View]) -> list[Exposure]:
     for view in views:
         if not todo:
             break
-        readings = _readings(view.text)
+        readings = _readings(view)
         grouping = _GROUPING if view.spaced_digits else _TIGHT_GROUPING
         grouped = readings[0].rewrite(grouping, "") if any(n.digits for n in todo) else None
         for needle in list(todo):
