@@ -5,12 +5,16 @@ value can still reach an output: typed into another field too, derived from the 
 one, or spelled the way the format spells it (`&#64;`, `%40`, `\\_`, `\\u00e9`, a tel:
 link of the digits alone). The caller decodes each output into plain views (the format
 writers' own escapes undone); this module searches every view for every hidden value,
-compared as a reader compares text: compatibility forms, case and runs of spaces folded.
-A Markup value is also searched as the text a reader sees (`**team**` as `team`).
+compared as a reader compares text: compatibility forms, case and runs of spaces folded,
+a line break a space on both sides (and also nothing, in the outputs: a line may break
+inside a word of a script without spaces). A Markup value is also searched as the text
+a reader sees (`**team**` as `team`), and a person's name surname first, as BibTeX
+writes it.
 
 Values shorter than MIN_LENGTH are not searched: a year or an initial occurs everywhere
 by chance. A phone number is also searched as its digits alone, however they are grouped,
-since a dialling link (`tel:+8613800000000`) drops the spaces the user typed.
+since a dialling link (`tel:+8613800000000`) drops the spaces the user typed, and in its
+national and `+44 (0)20` spellings.
 """
 
 from __future__ import annotations
