@@ -35,7 +35,7 @@ from pypdf.generic import (
 
 from build_cv import pdfium
 from build_cv.errors import InputError
-from build_cv.exposure import View, find, searchable
+from build_cv.exposure import View, described, find, searchable
 from build_cv.report import CheckResult, Expectations, Report, Status
 from build_cv.uri import URI
 
@@ -661,8 +661,15 @@ _RUNS = {
     "/ResetForm": "a ResetForm action",
     "/Rendition": "a Rendition action (media, may run JavaScript)",
     "/RichMediaExecute": "a RichMediaExecute action",
+    "/Sound": "a Sound action (plays media)",
+    "/Movie": "a Movie action (plays media)",
 }
+# Not here, as they neither run nor load anything: GoTo, Named, Thread, Hide (shows or
+# hides an annotation), SetOCGState (switches a layer), Trans, GoTo3DView (a 3D view of a
+# 3D annotation, which fails on its own), URI to http(s), mailto or tel.
+_SCRIPT_SCHEMES = ("javascript", "vbscript")  # URIs that run what follows in the reader
 _MAX_ACTIONS = 1000  # a chain of /Next actions may loop or be huge
+_MAX_BOOKMARKS = 10_000  # no CV has more; more is not checked, and so fails
 # Annotations that carry a file, media or a model; each is named when found.
 _EMBEDDING = {
     "FileAttachment": "an embedded file (FileAttachment annotation",
@@ -701,8 +708,51 @@ def _judge(action: Any, where: str) -> list[str]:
             found.append(f"{_RUNS[kind]} in {where}")
         elif "/JS" in act:
             found.append(f"JavaScript in {where}")
-        elif kind == "/URI" and str(act.get("/URI", "")).strip().lower().startswith("file:"):
+        elif kind == "/URI" and (scheme := _scheme(act.get("/URI"))) in _SCRIPT_SCHEMES:
+            found.append(f"a {scheme}: URI (runs a script) in {where}")
+        elif kind == "/URI" and scheme == "file":
             found.append(f"a file: URI in {where}")
+    return found
+
+
+def _scheme(uri: Any) -> str:
+    """The scheme of a URI as a reader takes it: case, blanks and control characters
+    anywhere in it ignored (a browser drops a tab or newline inside a URL, so
+    `java\tscript:` runs as `javascript:`)."""
+    uri = _resolve(uri)
+    text = uri.decode("latin-1") if isinstance(uri, bytes) else str(uri or "")
+    scheme, colon, _ = re.sub(r"[\x00-\x20\x7f]+", "", text).partition(":")
+    return scheme.lower() if colon else ""
+
+
+def _bookmarks(root: DictionaryObject) -> Iterator[DictionaryObject | None]:
+    """Every bookmark of the outline, each once, however its /First and /Next links loop
+    or nest; None after _MAX_BOOKMARKS of them, when the rest goes unchecked."""
+    todo: list[Any] = [_dict(root.get("/Outlines")).get("/First")]
+    seen: set[int] = set()
+    while todo:
+        item = todo.pop()
+        key = item.idnum if isinstance(item, IndirectObject) else id(item)
+        bookmark = _resolve(item)
+        if key in seen or not isinstance(bookmark, DictionaryObject):
+            continue
+        if len(seen) == _MAX_BOOKMARKS:
+            yield None
+            return
+        seen.add(key)
+        yield bookmark
+        todo += [bookmark[k] for k in ("/Next", "/First") if k in bookmark]
+
+
+def _bookmark_actions(root: DictionaryObject) -> list[str]:
+    """A bookmark runs its /A when clicked, as a link does: the same actions are judged."""
+    found: list[str] = []
+    for bookmark in _bookmarks(root):
+        if bookmark is None:
+            return [*found, f"more than {_MAX_BOOKMARKS} bookmarks (not all checked)"]
+        title = str(bookmark.get("/Title", ""))
+        shown = repr(title if len(title) <= 40 else title[:39] + "…")
+        found += _judge(bookmark.get("/A"), f"the bookmark {shown}")
     return found
 
 
@@ -745,6 +795,7 @@ def _check_active(reader: PdfReader) -> CheckResult:
         found += _judge(root["/OpenAction"], "the /OpenAction")
     found += _additional(root.get("/AA"), "the document")
     found += _associated(root, "the document")
+    found += _bookmark_actions(root)
     for number, page in enumerate(reader.pages, 1):
         found += _additional(page.get("/AA"), f"page {number}")
         found += _associated(page, f"page {number}")
@@ -1037,7 +1088,7 @@ def _check_language(reader: PdfReader, exp: Expectations) -> CheckResult:
 def _check_hidden(reader: PdfReader, pages: _PageTexts, exp: Expectations) -> CheckResult:
     found = find(exp.hidden, _pdf_views(reader, pages))
     if found:
-        shown = "; ".join(f.describe() for f in found)
+        shown = "; ".join(described(found))
         return CheckResult(
             "hidden",
             "fail",

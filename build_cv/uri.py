@@ -10,6 +10,7 @@ everywhere.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 
 _CHAR = r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
 _HOST = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
@@ -25,3 +26,27 @@ MAILTO_URL = re.compile(rf"^{MAILTO}$", re.IGNORECASE)
 
 # A link target inside markup: balanced parentheses may appear in it, `)` then ends it.
 URI_IN_TEXT = r"(?i:https?://|mailto:)(?:[^\s()]|\([^\s()]*\))+"
+
+
+# Hosts that are another name of the same site, for `link_target`.
+_SAME_HOST = {"dx.doi.org": "doi.org"}
+# Hosts whose paths are case-insensitive: a DOI is (the DOI Handbook, 2.4).
+_NO_CASE = {"doi.org"}
+
+
+def link_target(url: str) -> tuple[str, ...]:
+    """Where a web link leads, for telling two spellings of one link apart: http or
+    https, the host's case, `www.`, doi.org's old name dx.doi.org, %-escapes in the path
+    and a trailing slash do not change it."""
+    parts = urlsplit(url.strip())
+    scheme = "https" if parts.scheme.lower() == "http" else parts.scheme.lower()
+    host = parts.netloc.lower().removeprefix("www.")
+    host = _SAME_HOST.get(host, host)
+    path = unquote(parts.path).rstrip("/")
+    return (
+        scheme,
+        host,
+        path.casefold() if host in _NO_CASE else path,
+        parts.query,
+        parts.fragment,
+    )

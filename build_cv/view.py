@@ -23,6 +23,7 @@ from build_cv.identifiers import arxiv_url, doi_url
 from build_cv.schema import model as m
 from build_cv.sources.bibtex.kinds import Group, group_of
 from build_cv.sources.bibtex.owners import OwnerMatcher
+from build_cv.uri import link_target
 
 
 class Rich(str):
@@ -565,10 +566,9 @@ def _publication_links(p: m.Publication) -> tuple[Link, ...]:
         links.append(Link(f"arXiv:{p.arxiv}", arxiv_url(p.arxiv)))
     if p.doi:
         links.append(Link(f"doi:{p.doi}", doi_url(p.doi)))
-    if p.url:
-        links.append(Link("link", p.url))
-    if p.pdf:
-        links.append(Link("pdf", p.pdf))
+    for label, url in (("link", p.url), ("pdf", p.pdf)):
+        if url and link_target(url) not in {link_target(link.url) for link in links}:
+            links.append(Link(label, url))  # DBLP's `url` is the DOI link: shown once
     return tuple(links)
 
 

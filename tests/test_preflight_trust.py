@@ -23,12 +23,16 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from build_cv import preflight
 from tests.test_preflight import (
     CheckCLI,
+    action,
     annotation,
     check,
     file_spec,
     helvetica_pdf,
+    js,
+    resolve,
     rewrite,
     stream,
 )
@@ -247,3 +251,174 @@ def test_each_failure_is_described_once(check: CheckCLI, tmp_path: Path) -> None
     for detail in ("1 page", "at least 2 required", "LETTER expected on every page"):
         assert (run.out + run.err).count(detail) == 1, detail
     assert run.err == "build-cv: check failed: pages, paper, fonts (details in the report)\n"
+
+
+def test_a_hidden_field_found_twice_at_one_place_is_named_once(
+    check: CheckCLI, tmp_path: Path
+) -> None:
+    """Hiding a .bib entry's url hides the arXiv id taken from it too: two values, one
+    field written at one line, so the report names it once."""
+    (tmp_path / "pubs.bib").write_text(
+        "@misc{k, author = {Ada Lovelace}, title = {Notes}, year = 1843,\n"
+        "  url = {https://arxiv.org/abs/2401.00001}}\n",
+        "utf-8",
+    )
+    data = {**CV, "sections": [{"title": "Papers", "kind": "publications", "bib": "pubs.bib"}]}
+    data["variants"] = {"public": {"hide": ["publications.url"]}}
+    cv = tmp_path / "cv.yaml"
+    cv.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    pdf = helvetica_pdf(tmp_path / "full.pdf", f"{SHOWN}, https://arxiv.org/abs/2401.00001")
+    line = check(pdf, "--data", str(cv), "--variant", "public").line("hidden")
+    assert line.count("publications.url") == 1, line
+    assert f"publications.url (written at {tmp_path / 'pubs.bib'}:1), found in" in line
+
+
+@pytest.mark.parametrize(
+    ("variant", "said"),
+    [
+        (
+            "all",
+            "build-cv: `--variant all` is for build; check reads one PDF: name its variant "
+            "(the data defines: public)\n",
+        ),
+        (
+            "pubilc",
+            "build-cv: unknown variant `pubilc` (did you mean `public`?); "
+            "the data defines: public\n",
+        ),
+    ],
+)
+def test_check_names_the_variants_it_can_check(
+    check: CheckCLI, tmp_path: Path, variant: str, said: str
+) -> None:
+    """`all` builds every variant, but a PDF is one of them: check never offers it."""
+    pdf = helvetica_pdf(tmp_path / "cv.pdf", SHOWN)
+    run = check(pdf, "--data", str(cv_yaml(tmp_path)), "--variant", variant)
+    assert (run.code, run.out, run.err) == (2, "", said)
+
+
+# ---- actions in bookmarks, widgets and media actions (red team C4) -----------------------
+
+
+def bookmark(writer: PdfWriter, title: str, act: Any = None, parent: Any = None) -> Any:
+    """A bookmark to page 1 that runs `act` when clicked, if given."""
+    item = writer.add_outline_item(title=title, page_number=0, parent=parent)
+    if act is not None:
+        resolve(item)[NameObject("/A")] = act
+    return item
+
+
+def nested_bookmark(writer: PdfWriter) -> None:
+    section = bookmark(writer, "Section")
+    bookmark(writer, "Sub", js(), parent=section)
+
+
+def bookmark_loop(writer: PdfWriter, act: Any = None) -> None:
+    """Two bookmarks whose /Next links run in a circle; the second runs `act`."""
+    first = bookmark(writer, "One")
+    second = bookmark(writer, "Two", act)
+    resolve(second)[NameObject("/Next")] = first
+
+
+def widget_uri(uri: str) -> Callable[[PdfWriter], None]:
+    return lambda w: annotation(w, "/Widget", A=action("/URI", URI=uri))
+
+
+SCRIPTED: dict[str, tuple[Callable[[PdfWriter], Any], str]] = {
+    "JavaScript bookmark": (
+        lambda w: bookmark(w, "Click me", js()),
+        "JavaScript in the bookmark 'Click me'",
+    ),
+    "nested JavaScript bookmark": (nested_bookmark, "JavaScript in the bookmark 'Sub'"),
+    "JavaScript in the next bookmark": (
+        lambda w: (bookmark(w, "First"), bookmark(w, "Second", js())),
+        "JavaScript in the bookmark 'Second'",
+    ),
+    "JavaScript in a loop of bookmarks": (
+        lambda w: bookmark_loop(w, js()),
+        "JavaScript in the bookmark 'Two'",
+    ),
+    "JavaScript after a bookmark's harmless action": (
+        lambda w: bookmark(w, "Go", action("/URI", URI="https://example.org", Next=js())),
+        "JavaScript in the bookmark 'Go'",
+    ),
+    "Launch bookmark": (
+        lambda w: bookmark(w, "Run", action("/Launch", F="calc.exe")),
+        "a Launch action (runs a program) in the bookmark 'Run'",
+    ),
+    "javascript: URI bookmark": (
+        lambda w: bookmark(w, "Go", action("/URI", URI="javascript:app.alert(1)")),
+        "a javascript: URI (runs a script) in the bookmark 'Go'",
+    ),
+    "javascript: URI widget": (
+        widget_uri("javascript:alert(1)"),
+        "a javascript: URI (runs a script) in a Widget annotation on page 1",
+    ),
+    "JavaScript: URI in capitals": (
+        widget_uri("JavaScript:alert(1)"),
+        "a javascript: URI (runs a script) in a Widget annotation on page 1",
+    ),
+    "javascript: URI with blanks and control characters": (
+        widget_uri(" \x01java\tscr\nipt :alert(1)"),
+        "a javascript: URI (runs a script) in a Widget annotation on page 1",
+    ),
+    "vbscript: URI": (
+        widget_uri("VBScript:MsgBox(1)"),
+        "a vbscript: URI (runs a script) in a Widget annotation on page 1",
+    ),
+    "javascript: URI as the OpenAction": (
+        lambda w: w.root_object.__setitem__(
+            NameObject("/OpenAction"), action("/URI", URI="javascript:alert(1)")
+        ),
+        "a javascript: URI (runs a script) in the /OpenAction",
+    ),
+    "Sound action": (
+        lambda w: annotation(w, "/Link", A=action("/Sound", Sound=stream(w, b"\x00" * 16))),
+        "a Sound action (plays media) in a Link annotation on page 1",
+    ),
+    "Movie action": (
+        lambda w: annotation(w, "/Link", A=action("/Movie", T="m")),
+        "a Movie action (plays media) in a Link annotation on page 1",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(SCRIPTED))
+def test_actions_in_bookmarks_and_widgets_and_media_actions_fail(
+    check: CheckCLI, tmp_path: Path, kind: str
+) -> None:
+    edit, named = SCRIPTED[kind]
+    clean = helvetica_pdf(tmp_path / "clean.pdf", SHOWN)
+    run = check(rewrite(clean, tmp_path / "scripted.pdf", edit))
+    assert run.code == 1
+    assert run.line("active").startswith(f"FAIL  active      {named} ("), run.line("active")
+
+
+def harmless_bookmarks(writer: PdfWriter) -> None:
+    first = writer.pages[0].indirect_reference
+    bookmark(writer, "GoTo", action("/GoTo", D=ArrayObject([first, NameObject("/Fit")])))
+    bookmark(writer, "Hide", action("/Hide", T=TextStringObject("x")))
+    bookmark(writer, "Layers", action("/SetOCGState", State=ArrayObject()))
+    bookmark(writer, "Site", action("/URI", URI="https://example.org/javascript:"))
+    bookmark_loop(writer)  # last: pypdf refuses to add to a loop
+
+
+def test_bookmarks_that_only_go_somewhere_pass(check: CheckCLI, tmp_path: Path) -> None:
+    clean = helvetica_pdf(tmp_path / "clean.pdf", SHOWN)
+    run = check(rewrite(clean, tmp_path / "bookmarks.pdf", harmless_bookmarks))
+    assert run.status("active") == "PASS", run.line("active")
+
+
+def test_an_outline_too_long_to_check_fails(
+    check: CheckCLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(preflight, "_MAX_BOOKMARKS", 3)
+    clean = helvetica_pdf(tmp_path / "clean.pdf", SHOWN)
+    four = rewrite(clean, tmp_path / "many.pdf", lambda w: [bookmark(w, t) for t in "abcd"])
+    assert (
+        check(four)
+        .line("active")
+        .startswith("FAIL  active      more than 3 bookmarks (not all checked)")
+    )
+    three = rewrite(clean, tmp_path / "three.pdf", lambda w: [bookmark(w, t) for t in "abc"])
+    assert check(three).status("active") == "PASS"

@@ -264,6 +264,27 @@ def test_a_hidden_value_shown_elsewhere_is_reported() -> None:
     assert warning.location.line == line_of(text, "summary:")
 
 
+@pytest.mark.parametrize(
+    ("phone", "typed"),
+    [
+        ("+49 30 1234567", "Call me on +49 (0)30 1234567 anytime."),  # the trunk 0 kept
+        ("+44 20 7946 0000", "Call +44 (0)20 7946 0000."),
+        ("+49 30 1234567", "Call me on 0049-30-1234567."),
+    ],
+)
+def test_a_hidden_phone_typed_elsewhere_with_its_trunk_zero_is_reported(
+    phone: str, typed: str
+) -> None:
+    data = copy.deepcopy(BASE)
+    data["person"]["phone"] = phone
+    data["summary"] = typed
+    data["variants"] = {"v": {"hide": ["person.phone"]}}
+    text = yaml.safe_dump(data, sort_keys=False)
+    loaded = load_yaml_text(text, Path("cv.yaml"))
+    (warning,) = leak_warnings(Locator(loaded), select(from_loaded(loaded), "v"))
+    assert "which this variant hides (person.phone" in str(warning)
+
+
 # ---- the leak property, on the generated LaTeX -------------------------------------------
 
 TOKEN = "zq{:03d}x"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from build_cv.schema.model import CV, ItemSection
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
@@ -163,3 +165,55 @@ def test_a_span_that_ends_in_the_month_it_starts_prints_that_month_once() -> Non
         assert "Jun 2019" in text and "Jun 2019 –" not in text and "2018 –" not in text
     html = render_document("html", cv)
     assert '<time datetime="2019-06">Jun 2019</time></' in html
+
+
+@pytest.mark.parametrize(
+    ("fields", "url"),
+    [
+        ({"doi": "10.1145/3337821.3337883"}, "https://doi.org/10.1145/3337821.3337883"),
+        ({"doi": "10.1145/3337821.3337883"}, "http://dx.doi.org/10.1145/3337821.3337883/"),
+        ({"doi": "10.1145/3337821.3337883"}, "HTTPS://DOI.org/10.1145/3337821.3337883"),
+        ({"doi": "10.1109/TPDS.2022.3219819"}, "https://doi.org/10.1109/tpds.2022.3219819"),
+        ({"doi": "10.1000/a#b?c"}, "https://doi.org/10.1000/a%23b%3Fc"),
+        ({"arxiv": "2405.14430"}, "https://arxiv.org/abs/2405.14430"),
+        ({"arxiv": "2405.14430"}, "http://www.arxiv.org/abs/2405.14430/"),
+    ],
+)
+def test_a_url_that_is_the_doi_or_arxiv_link_is_shown_once(
+    fields: dict[str, str], url: str
+) -> None:
+    """DBLP's `url` is the DOI link: printed as both `doi:` and `link`, the same target
+    would show twice."""
+    pub = {"title": "T", "authors": ["Ada Lovelace"], "year": 2019, **fields, "url": url}
+    (section,) = build_view(
+        cv_with({"kind": "publications", "title": "P", "entries": [pub]})
+    ).sections
+    entry = section.entries[0]
+    assert isinstance(entry, PublicationView)
+    (link,) = entry.links
+    assert link.label.startswith(("doi:", "arXiv:"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://doi.org/10.1145/3337821",  # another DOI: the proceedings
+        "https://arxiv.org/pdf/2405.14430",  # the PDF, not the abstract page
+        "https://example.org/10.1145/3337821.3337883",
+    ],
+)
+def test_a_url_to_another_place_keeps_its_link(url: str) -> None:
+    pub = {
+        "title": "T",
+        "authors": ["Ada Lovelace"],
+        "year": 2019,
+        "doi": "10.1145/3337821.3337883",
+        "arxiv": "2405.14430",
+        "url": url,
+    }
+    (section,) = build_view(
+        cv_with({"kind": "publications", "title": "P", "entries": [pub]})
+    ).sections
+    entry = section.entries[0]
+    assert isinstance(entry, PublicationView)
+    assert [(link.label, link.url) for link in entry.links][-1] == ("link", url)

@@ -30,6 +30,7 @@ from build_cv.errors import (
     TexTimeoutError,
     Warning_,
 )
+from build_cv.exposure import described
 from build_cv.formats import BY_NAME, Choices, Document, Format
 from build_cv.formats.latex.writer import render_tex, scripts
 from build_cv.pipeline import machine
@@ -92,7 +93,7 @@ def variant_expectations(
 ) -> Expectations:
     """What a PDF of `variant` must show, and must not (what it hides), for checking a PDF
     made elsewhere or earlier; `loaded` lets a message point at where a hidden value is."""
-    selection = select(cv, check_variant(cv, variant))
+    selection = select(cv, check_variant(cv, variant, all_too=False))
     view = build_view(selection.cv)
     where = Locator(loaded, view) if loaded is not None else None
     secrets = secrets_of(selection, where)
@@ -340,7 +341,7 @@ def _refuse_leaks(
     """Stop before `output` is written if it shows a value the variant hides."""
     found = exposures(output.suffix.lstrip("."), text, secrets)
     if found:
-        error = LeakError(output, target.variant, [f.describe() for f in found])
+        error = LeakError(output, target.variant, described(found))
         error.warnings = list(warnings)
         raise error
 

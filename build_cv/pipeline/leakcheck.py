@@ -23,7 +23,8 @@ from build_cv.exposure import Exposure, View, find
 from build_cv.formats.latex.escape import escape, escape_url
 from build_cv.pipeline.diagnose import Locator
 from build_cv.report import Secret
-from build_cv.sources.bibtex.decode import encode_latex
+from build_cv.sources.bibtex.braces import TooDeep
+from build_cv.sources.bibtex.decode import decode_latex, encode_latex
 from build_cv.variants import NOT_SECRET, Selection
 
 # The formats whose files are text; a PNG is drawn from the checked PDF and holds none.
@@ -60,6 +61,8 @@ def views(fmt: str, text: str) -> list[View]:
     found.append(View(unquote(decoded, errors="replace"), links))
     if fmt == "html":
         found.append(View(html.unescape(_TAG.sub("", text)), "the page's text"))
+    if fmt == "bib":
+        found.append(View(unbibtex(text), "BibTeX decoded"))
     return found
 
 
@@ -83,6 +86,20 @@ def untex(text: str) -> str:
     """LaTeX as the text it typesets, for the escapes the writers use."""
     pattern, back = _latex_table()
     return pattern.sub(lambda m: back[m.group()], _SCRIPT_RUN.sub(r"\1", text))
+
+
+def unbibtex(text: str) -> str:
+    """Each line as BibTeX reads a field value: braces gone, accents (`M{\\"u}ller`) and
+    escapes decoded, so `{Smith Jones}, Ann` reads as a name. The exporter writes one
+    field a line, so decoding line by line keeps the line numbers."""
+    return "\n".join(_bib_line(line) for line in text.split("\n"))
+
+
+def _bib_line(line: str) -> str:
+    try:
+        return decode_latex(line)
+    except TooDeep:
+        return line  # braces too deep to decode: searched as written, in the other views
 
 
 _TAG = re.compile(r"<[^<>]*>")

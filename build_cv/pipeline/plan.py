@@ -184,12 +184,20 @@ def _identity(path: Path) -> tuple[int, int] | Path:
     return (st.st_dev, st.st_ino)
 
 
-def check_variant(cv: CV, name: str | None) -> str | None:
+def check_variant(cv: CV, name: str | None, all_too: bool = True) -> str | None:
+    """`name` if the data defines it; `all_too` when `all` is a choice too (build's
+    --variant, not check's: a PDF is one variant)."""
     if name is None or name in cv.variants:
         return name
     known = ", ".join(cv.variants) or "none"
+    if name == ALL_VARIANTS and not all_too:
+        raise InputError(
+            f"`--variant all` is for build; check reads one PDF: name its variant "
+            f"(the data defines: {known})"
+        )
     did = did_you_mean(name, cv.variants)
-    raise InputError(f"unknown variant `{name}`{did}; the data defines: {known}, and `all`")
+    also = ", and `all`" if all_too else ""
+    raise InputError(f"unknown variant `{name}`{did}; the data defines: {known}{also}")
 
 
 def source_date_epoch(cv: CV) -> int:

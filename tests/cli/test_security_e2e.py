@@ -184,3 +184,40 @@ def test_raw_latex_that_adds_javascript_fails_the_build(capsys: Capture, tmp_pat
     assert "PDF check failed: active: JavaScript in the /OpenAction" in err
     assert not (out / "js.pdf").exists()
     assert (out / "js.failed.pdf").exists()
+
+
+@pytest.mark.tex
+def test_raw_latex_that_adds_scripted_bookmarks_widgets_or_media_fails_the_build(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    """The driver's own specials add bookmarks and annotations past the LaTeX writer:
+    the preflight reads them back from the PDF (the red team's C4 input)."""
+    specials = [
+        r"\special{pdf:outline 1 << /Title (Click me) /A << /S /JavaScript "
+        r"/JS <6170702e616c657274283129> >> >>}",
+        r"\special{pdf:outline 1 << /Title (Run) /A << /S /Launch /F (calc.exe) >> >>}",
+        r"\special{pdf:ann width 100pt height 20pt depth 0pt << /Type /Annot /Subtype /Widget "
+        r"/A << /S /URI /URI <6a6176617363726970743a616c657274283129> >> >>}",
+        r"\special{pdf:ann width 100pt height 20pt depth 0pt << /Type /Annot /Subtype /Link "
+        r"/A << /S /Sound /Sound << /R 8000 >> >> >>}",
+    ]
+    data = {
+        "person": {"name": "Script Kiddie", "email": "kid@example.org"},
+        "updated": "2024-06-15",
+        "design": {"icons": False},
+        "sections": [{"kind": "raw", "title": "Notes", "latex": "Hello." + "\n".join(specials)}],
+    }
+    path = tmp_path / "js.yaml"
+    path.write_text(yaml.safe_dump(data), "utf-8")
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "build", str(path), "--out", str(out))
+    assert code == 1, err
+    (failed,) = [ln for ln in err.splitlines() if "PDF check failed: active:" in ln]
+    for named in (
+        "JavaScript in the bookmark 'Click me'",
+        "a Launch action (runs a program) in the bookmark 'Run'",
+        "a javascript: URI (runs a script) in a Widget annotation on page 1",
+        "a Sound action (plays media) in a Link annotation on page 1",
+    ):
+        assert named in failed, failed
+    assert not (out / "js.pdf").exists()

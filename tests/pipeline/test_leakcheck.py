@@ -121,3 +121,103 @@ def test_a_hidden_markup_value_is_found_as_the_text_a_reader_sees() -> None:
     (found,) = exposures("html", page, [secret(summary, "experience.summary")])
     assert found.where == "line 1 (the page's text)"
     assert exposures("txt", "Led a team of five on the engine", [secret(summary)])
+
+
+def test_hidden_authors_are_found_in_bibtex_name_order() -> None:
+    """The export writes `Hidden, Harriet`: the leak check finds the name in that order,
+    braced and escaped as BibTeX writes it, however the data spelled it."""
+    secrets = [Secret("publications.authors", name, "cv.yaml:9") for name in AUTHORS]
+    for name, written in AUTHORS.items():
+        text = f"@article{{k,\n  author = {{Zulu, Zed and {written}}},\n}}\n"
+        (found,) = exposures("bib", text, [s for s in secrets if s.value == name])
+        assert found.where.startswith("line 2"), (name, found)
+
+
+AUTHORS = {
+    "Harriet Hidden": "Hidden, Harriet",
+    "Ann Smith Jones": "{Smith Jones}, Ann",
+    "Ludwig van Beethoven": "van Beethoven, Ludwig",
+    "Martin Luther King, Jr": "King, Jr, Martin Luther",
+    "José Müller": r"M{\"u}ller, Jos{\'e}",
+    "Anna O'Brien & Co": r"O'Brien \& Co, Anna",
+}
+
+
+def test_a_hidden_name_typed_surname_first_is_found_only_for_names() -> None:
+    text = "Referees: Lovelace, Ada (Analytical Engines)"
+    assert exposures("txt", text, [secret("Ada Lovelace", "references.name")])
+    assert exposures("txt", text, [secret("Ada Lovelace", "person.location")]) == []
+
+
+@pytest.mark.parametrize("fmt", ["tex", "html", "md", "txt", "json", "bib"])
+def test_a_hidden_value_typed_again_across_lines_is_found_in_every_format(fmt: str) -> None:
+    """The needle's line break is a space; the output may keep the line break (HTML
+    does), so both sides are compared with every run of blanks one space."""
+    value = "Secret Project Nightingale\nCodename Bluebird"
+    typed = "Intro line.\nSecret Project Nightingale\n  Codename Bluebird\n"
+    text = spelled(fmt, typed)
+    (found,) = exposures(fmt, text, [secret(value, "experience.summary")])
+    line = text[: text.index("Secret")].count("\n") + 1  # some writers make it one line
+    assert found.where.startswith(f"line {line}"), found.where
+
+
+@pytest.mark.parametrize("lines", [True, False])
+def test_a_value_wrapped_between_characters_of_a_script_without_spaces_is_found(
+    lines: bool,
+) -> None:
+    """A PDF's text breaks a Chinese name where the line ends: `艾达·洛\\n夫莱斯`; joined
+    with a space it is no longer the name, so the text is also read with the breaks gone."""
+    view = View("Name\n艾达·洛\n夫莱斯\nEnd", "the text of page 1", lines=lines)
+    (found,) = find([secret("艾达·洛夫莱斯", "person.native_name")], [view])
+    assert found.where == ("line 2 (the text of page 1)" if lines else "the text of page 1")
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("+49 30 1234567", "Call me on +49 (0)30 1234567 anytime."),
+        ("+49 30 1234567", "+49 (0) 30 / 123 45 67"),
+        ("+49 30 1234567", "0049 (0)30 1234567"),
+        ("+49 30 1234567", "0049 30 1234567"),
+        ("+49 30 1234567", "+49.30.123.45.67"),
+        ("+49 30 1234567", "+49/30/1234567"),
+        ("+49 30 1234567", "+49301234567"),
+        ("+44 20 7946 0000", "+44 (0)20 7946 0000"),
+        ("+41 44 668 18 00", "+41 (0)44 668 18 00"),
+        ("+43 1 5870000", "+43 (0)1 587 00 00"),
+        ("0049 30 1234567", "+49 30 1234567"),
+        ("030 1234567", "+49 30 1234567"),
+        ("030 1234567", "+49 (0)30 1234567"),
+        ("+49 30 1234567", "Call +49 30\n1234567 today"),
+    ],
+)
+def test_a_phone_is_found_in_its_international_spellings(typed: str, written: str) -> None:
+    (found,) = exposures("txt", written, [secret(typed, "person.phone")])
+    assert found.where.startswith("line 1")
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("+49 30 1234567", "+49 (0)30 12345678"),  # a longer number
+        ("+49 30 1234567", "+49 (1)30 1234567"),  # not a trunk 0
+        ("030 1234567", "tel 1301234567"),  # no country code before the national number
+    ],
+)
+def test_other_numbers_are_not_the_phone(typed: str, written: str) -> None:
+    assert exposures("txt", written, [secret(typed, "person.phone")]) == []
+
+
+def test_line_numbers_count_every_line_break_the_search_joined() -> None:
+    text = "x\n\n\nsome Secret Project\n\n  Nightingale\ntel +49 30\n1234567\n\nada@example.org"
+    secrets = [
+        secret("Secret Project Nightingale", "experience.summary"),
+        secret("+49 30 1234567", "person.phone"),
+        secret("ada@example.org", "person.email"),
+    ]
+    found = {f.secret.field: f.where for f in find(secrets, [View(text)])}
+    assert found == {
+        "experience.summary": "line 4",
+        "person.phone": "line 7",
+        "person.email": "line 10",
+    }

@@ -168,3 +168,34 @@ def test_the_full_pdf_checked_as_the_public_variant_fails_on_the_hidden_phone(
     assert [ln[:4] for ln in report.splitlines()[1:]].count("FAIL") == 1
     assert main(["check", str(out / "cv-public.pdf"), *as_public]) == 0
     assert "PASS  hidden" in capsys.readouterr().out
+
+
+def test_a_hidden_chinese_summary_that_wraps_in_the_full_pdf_fails_the_check(
+    write_cv: WriteCV, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The PDF's text breaks the summary at the margin, between two characters; read with
+    a space there it is no longer the summary, so the check also reads it joined."""
+    summary = (
+        "艾达洛夫莱斯是一位数学家她与巴贝奇合作研究分析机并撰写了被认为是第一个计算机程序"
+        "的注释这是一个很长的中文句子用于测试换行和隐藏字段"
+    )
+    data = {
+        "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
+        "updated": "2024-06-15",
+        "sections": [
+            {
+                "title": "Work",
+                "kind": "experience",
+                "entries": [{"organization": "清华大学", "position": "研究员", "summary": summary}],
+            }
+        ],
+        "variants": {"public": {"hide": ["experience.summary"]}},
+    }
+    path = write_cv(data)
+    full = build_pdf(path, tmp_path / "out").pdf
+    shown = extract_text(PdfReader(full)).split("艾达", 1)[1].split("隐藏字段", 1)[0]
+    assert "\n" in shown  # it wraps
+    capsys.readouterr()
+    assert main(["check", str(full), "--data", str(path), "--variant", "public"]) == 1
+    (hidden,) = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("FAIL")]
+    assert f"experience.summary (written at {path}:" in hidden

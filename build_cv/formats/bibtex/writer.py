@@ -74,12 +74,12 @@ def _guess_type(p: Publication) -> str:
 
 def _as_shown(entry: BibEntry, p: Publication) -> BibEntry:
     """The record `p` was read from, with `p`'s own values where `p` has a field: a
-    variant that hides a publication's `url` or `details` hides them from the .bib as
-    well, and `details` takes every field it is made of."""
+    variant that hides a publication's `url`, `details` or `authors` hides them from the
+    .bib as well, `details` with every field it is made of."""
     kept = {"equal": p.equal_contribution, "corresponding": p.corresponding}
     authors = tuple(
         replace(a, roles=frozenset(r for r in a.roles if r not in kept or a.display in kept[r]))
-        for a in entry.authors
+        for a in (entry.authors if p.authors else ())  # none: the variant hides them
     )
     shown = replace(entry, entry_type=p.entry_type or entry.entry_type, authors=authors)
     hidden: dict[str, Any] = dict.fromkeys(_DETAILS) if p.details is None else {}

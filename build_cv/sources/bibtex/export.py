@@ -65,7 +65,7 @@ def _unique(key: str, taken: set[str]) -> str:
 def _entry(e: BibEntry, key: str) -> str:
     people = "editor" if e.authors_are_editors else "author"
     fields: list[tuple[str, str]] = [(people, " and ".join(_name(a.name) for a in e.authors))]
-    if e.et_al:
+    if e.et_al and e.authors:  # `and others` alone names nobody (the authors were hidden)
         fields[0] = (people, f"{fields[0][1]} and others")
     roles = _roles(e.authors)
     if roles:

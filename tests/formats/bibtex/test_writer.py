@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from build_cv.formats.bibtex.writer import write_bibtex
+from build_cv.pipeline.leakcheck import exposures, secrets_of
 from build_cv.schema.model import CV, Publication, PublicationSection
 from build_cv.sources.bibtex.kinds import details
 from build_cv.sources.bibtex.reader import parse_bibtex
 from build_cv.sources.load import load_cv
-from build_cv.variants import select
+from build_cv.variants import problems, select
 from tests.conftest import FIXTURES
 
 
@@ -96,3 +100,95 @@ def test_yaml_entries_get_a_type_and_keys_that_do_not_churn() -> None:
     assert "@article{fang2022parallel," in text  # IEEE Transactions: a journal
     assert "@inproceedings{cheng2023fastfold," in text
     assert "@misc{wang2024pipefusion," in text and "archiveprefix = {arXiv}" in text
+
+
+# Every publication field a variant may hide, and how a .bib export would still show it:
+# `fields` are one exported entry's fields by name. A new hideable field fails
+# test_every_hideable_field_has_a_row until it gets one here.
+FULL_BIB = r"""@article{fang2022,
+  author = {Fang, Jiarui and Hidden, Harriet and others},
+  author+an = {1=equal; 2=equal,corresponding},
+  title = {Parallel Training via Chunk-based Memory},
+  journal = {IEEE Transactions on Parallel and Distributed Systems},
+  volume = {34}, number = {1}, pages = {304--315}, note = {Invited paper},
+  year = {2022},
+  doi = {10.1109/TPDS.2022.3219819},
+  url = {https://example.org/draft-only-for-committees},
+  eprint = {2108.05818}, archivePrefix = {arXiv},
+}
+"""
+TYPED = {
+    "title": "Typed Paper",
+    "authors": ["Jiarui Fang", "Harriet Hidden"],
+    "et_al": True,
+    "venue": "Journal of Typed Things",
+    "year": 2023,
+    "details": "7(2): 11–19",
+    "equal_contribution": ["Jiarui Fang", "Harriet Hidden"],
+    "corresponding": ["Harriet Hidden"],
+    "arxiv": "2301.00001",
+    "doi": "10.1000/typed.1",
+    "url": "https://example.org/typed",
+}
+PDF_ONLY = {"title": "Only a PDF", "authors": ["Jiarui Fang"], "year": 2021}
+PDF_ONLY["pdf"] = "https://example.org/only.pdf"
+SHOWS: dict[str, Callable[[dict[str, str]], bool]] = {
+    "authors": lambda f: "author" in f or "editor" in f,
+    "venue": lambda f: "journal" in f or "booktitle" in f or "howpublished" in f,
+    "details": lambda f: bool({"volume", "number", "pages", "note"} & set(f)),
+    "et_al": lambda f: "others" in f.get("author", ""),
+    "equal_contribution": lambda f: "equal" in f.get("author+an", ""),
+    "corresponding": lambda f: "corresponding" in f.get("author+an", ""),
+    "arxiv": lambda f: "eprint" in f,
+    "doi": lambda f: "doi" in f,
+    "url": lambda f: "example.org/typed" in f.get("url", "") or "draft" in f.get("url", ""),
+    "pdf": lambda f: "only.pdf" in f.get("url", ""),
+}
+# A BibTeX entry needs a type: hiding `entry_type` only stops the grouping by type.
+NOT_EXPORTED = {"entry_type"}
+
+
+def hideable_publication_fields() -> list[str]:
+    return [
+        name
+        for name, info in Publication.model_fields.items()
+        if not info.is_required() and name != "tags"
+    ]
+
+
+def exported_fields(text: str) -> list[dict[str, str]]:
+    """Each entry's fields as the exporter writes them, one `name = {value},` a line."""
+    entries = []
+    for block in text.split("\n@"):
+        fields = re.findall(r"^  (\S+) = \{?(.*?)\}?,$", block, re.MULTILINE)
+        entries.append(dict(fields))
+    return entries
+
+
+def test_every_hideable_field_has_a_row() -> None:
+    assert set(hideable_publication_fields()) == set(SHOWS) | NOT_EXPORTED
+
+
+@pytest.mark.parametrize("hidden", sorted(SHOWS))
+def test_no_field_a_variant_hides_is_in_its_bib_export(tmp_path: Path, hidden: str) -> None:
+    """Entries read from a .bib are exported from their full record, typed ones from the
+    model: in both, what the variant hides is missing, and the leak check agrees."""
+    (tmp_path / "papers.bib").write_text(FULL_BIB, encoding="utf-8")
+    data = {
+        "person": {"name": "Jiarui Fang"},
+        "updated": "2024-06-15",
+        "sections": [
+            {"title": "From a .bib", "kind": "publications", "bib": "papers.bib"},
+            {"title": "Typed", "kind": "publications", "entries": [TYPED, PDF_ONLY]},
+        ],
+        "variants": {"public": {"hide": [f"publications.{hidden}"]}},
+    }
+    (tmp_path / "cv.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    cv = load_cv(tmp_path / "cv.yaml")[1]
+    assert problems(cv) == []
+    selection = select(cv, "public")
+    full, public = write_bibtex(cv), write_bibtex(selection.cv)
+    assert any(SHOWS[hidden](f) for f in exported_fields(full))
+    assert not any(SHOWS[hidden](f) for f in exported_fields(public)), public
+    assert exposures("bib", public, secrets_of(selection)) == []
+    assert "Parallel Training via Chunk-based Memory" in public
