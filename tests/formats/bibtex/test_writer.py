@@ -15,7 +15,8 @@ from build_cv.schema.model import CV, Publication, PublicationSection
 from build_cv.sources.bibtex.kinds import details
 from build_cv.sources.bibtex.reader import parse_bibtex
 from build_cv.sources.load import load_cv
-from build_cv.variants import problems, select
+from build_cv.sources.variant_names import problems
+from build_cv.variants import select
 from tests.conftest import FIXTURES
 
 
