@@ -22,6 +22,7 @@ from build_cv.markup import strip_markup
 from build_cv.report import Secret
 from build_cv.schema import model as m
 from build_cv.schema.model import PERSON, SECTION_KINDS
+from build_cv.sources.bibtex.owners import OwnerMatcher
 
 MIN_LEAK_CHECK = MIN_LENGTH  # shorter hidden values (a year, an initial) occur by chance
 # Hidden fields whose values stay shown on purpose: hiding the marks keeps the authors,
@@ -149,6 +150,23 @@ def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
         yield path, str(value)
 
 
+# Hidden names that are the owner's own are shown by the header whatever a variant hides:
+# hiding the author lists cannot hide the owner of the CV.
+_NAMES = {"publications.authors", "publications.equal_contribution"}
+
+
+def secret(selection: Selection) -> list[Hidden]:
+    """The hidden values that must appear in none of the variant's outputs: all but those
+    shown on purpose (NOT_SECRET), and the owner's own name in a hidden author list."""
+    person = selection.cv.person
+    owner = OwnerMatcher(person.name, [*filter(None, [person.native_name]), *person.author_names])
+    return [
+        h
+        for h in selection.hidden
+        if h.field not in NOT_SECRET and not (h.field in _NAMES and owner.matches(h.value))
+    ]
+
+
 def leaks(selection: Selection) -> list[tuple[Hidden, PathKey]]:
     """Hidden values that the variant still shows in another field, and where.
 
@@ -157,7 +175,7 @@ def leaks(selection: Selection) -> list[tuple[Hidden, PathKey]]:
     looked for as the outputs are searched (exposure.py): in any case and spacing, in a
     %-encoded link, and a phone number as its digits.
     """
-    values = {Secret(h.field, h.value): h for h in selection.hidden if h.field not in NOT_SECRET}
+    values = {Secret(h.field, h.value): h for h in secret(selection)}
     if not values:
         return []
     secrets = list(values)

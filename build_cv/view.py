@@ -544,13 +544,14 @@ def _publication(
         )
         for a in p.authors
     )
-    last = LABELS["et_al"] if p.et_al else p.authors[-1] if p.authors else ""
+    et_al = p.et_al and bool(p.authors)  # a variant that hides the authors hides this too
+    last = LABELS["et_al"] if et_al else p.authors[-1] if p.authors else ""
     tail = sentence(f"{p.year}, {page_ranges(p.details)}" if p.details else f"{p.year}")
     return PublicationView(
         origin=p.origin,
         number=number,
         authors=authors,
-        et_al=LABELS["et_al"] if p.et_al else "",
+        et_al=LABELS["et_al"] if et_al else "",
         authors_end="" if not last or last.endswith((".", "?", "!")) else ".",
         title=sentence(p.title),
         venue=p.venue,

@@ -25,7 +25,7 @@ from build_cv.pipeline.diagnose import Locator
 from build_cv.report import Secret
 from build_cv.sources.bibtex.braces import TooDeep
 from build_cv.sources.bibtex.decode import decode_latex, encode_latex
-from build_cv.variants import NOT_SECRET, Selection
+from build_cv.variants import Selection, secret
 
 # The formats whose files are text; a PNG is drawn from the checked PDF and holds none.
 TEXT_FORMATS = ("tex", "html", "md", "txt", "json", "bib")
@@ -35,8 +35,7 @@ def secrets_of(selection: Selection, where: Locator | None = None) -> list[Secre
     """The values `selection` hides, each with the place the data has it."""
     return [
         Secret(h.field, h.value, str(where.location(h.path)) if where else format_path(h.path))
-        for h in selection.hidden
-        if h.field not in NOT_SECRET
+        for h in secret(selection)
     ]
 
 

@@ -75,3 +75,38 @@ def test_a_clean_variant_still_builds_every_text_format(tmp_path: Path) -> None:
     options = BuildOptions("public", ("html", "json"))
     outcomes = build(write_cv(tmp_path, data), tmp_path, options).outcomes
     assert [o.error for o in outcomes] == [None, None]
+
+
+def test_a_variant_that_hides_the_author_lists_still_builds_with_the_owner_named(
+    tmp_path: Path,
+) -> None:
+    """The owner is an author of their own papers and is named in the header whatever a
+    variant hides: hiding the author lists hides the co-authors, not the owner."""
+    data = {
+        "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
+        "updated": "2024-06-15",
+        "sections": [
+            {
+                "title": "Papers",
+                "kind": "publications",
+                "entries": [
+                    {
+                        "title": "Notes on the Analytical Engine",
+                        "authors": ["Ada Lovelace", "Charles Babbage"],
+                        "et_al": True,
+                        "venue": "Scientific Memoirs",
+                        "year": 1843,
+                    }
+                ],
+            }
+        ],
+        "variants": {"short": {"hide": ["publications.authors"]}},
+    }
+    out = tmp_path / "out"
+    formats = ("html", "md", "txt", "json", "bib")
+    outcomes = build(write_cv(tmp_path, data), out, BuildOptions("short", formats)).outcomes
+    assert [o.error for o in outcomes] == [None] * len(formats)
+    for fmt in formats:
+        text = (out / f"cv-short.{fmt}").read_text("utf-8")
+        assert "Babbage" not in text, fmt
+        assert "et al" not in text, fmt  # no "et al." left after no names
