@@ -48,10 +48,6 @@ SOCIALS = {
     "researchgate": "cvresearchgate", "dblp": "cvdblp", "semantic_scholar": "cvsemanticscholar",
     "mastodon": "cvmastodon", "bluesky": "cvbluesky", "x": "cvx",
 }  # fmt: skip
-# Profiles written as moderncv's short form `\social[github]{id}`, as before the view
-# built every address: moderncv makes the same address the view does (a test holds it to
-# that), and existing CVs keep their LaTeX byte for byte. The rest get the view's address.
-MODERNCV_BUILDS = frozenset({"github", "linkedin", "orcid"})
 
 
 def _finalize(value: Any) -> Any:
@@ -150,7 +146,6 @@ def render_tex(
         created_iso=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         section_label=NoEscape(SECTION_LABEL),
         socials=SOCIALS,
-        moderncv_builds=MODERNCV_BUILDS,
     )
 
 

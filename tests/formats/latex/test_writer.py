@@ -59,7 +59,7 @@ def test_metadata_and_header_come_from_the_data() -> None:
     assert r"pdfauthor={Ada Lovelace}" in tex
     assert r"pdfsubject={CV 50\%}" in tex
     assert r"pdfkeywords={HPC, C++}" in tex
-    assert r"\name{\cvnohyphens{Ada Lovelace}}{\cvcjk{艾达}}" in tex
+    assert r"\name{\cvnohyphens{Ada Lovelace}}{\cvsecondname{\cvcjk{艾达}}}" in tex
     assert r"\email{ada\_l@example.org}" in tex
 
 
