@@ -32,7 +32,7 @@ from build_cv.errors import (
 )
 from build_cv.exposure import described
 from build_cv.formats import BY_NAME, Choices, Document, Format
-from build_cv.formats.latex.writer import render_tex, scripts
+from build_cv.formats.latex.writer import cjk_font, render_tex, scripts
 from build_cv.pipeline import machine
 from build_cv.pipeline.diagnose import (
     Locator,
@@ -285,7 +285,8 @@ def _checked_pdf(
     _refuse_leaks(target, out.tex, tex, variant.secrets, warnings)
     exp = expectations(view, cv, variant.selection.checks, options.limits, variant.secrets)
     tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
-    probe = partial(_while_tex_runs, design, needs.cjk, options.speedups)
+    cjk = cjk_font(view, design) if needs.cjk else None
+    probe = partial(_while_tex_runs, design, cjk, options.speedups)
     if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
         probe()
     try:
@@ -346,11 +347,11 @@ def _refuse_leaks(
         raise error
 
 
-def _while_tex_runs(design: Design, uses_cjk: bool, speedups: bool = True) -> None:
+def _while_tex_runs(design: Design, cjk: str | None, speedups: bool = True) -> None:
     """Work that TeX need not wait for: probing the machine, and loading the checker
     (pypdf takes a tenth of a second to import), done while TeX typesets when the pass
     was started early, and before it otherwise."""
-    machine.require(design, uses_cjk, speedups=speedups)
+    machine.require(design, cjk, speedups=speedups)
     import build_cv.preflight  # noqa: F401
 
 

@@ -198,3 +198,9 @@ def test_font_families_load_only_for_text_that_needs_them(name: str, cjk: bool, 
     assert ("{cvcjk}{Noto Sans CJK SC:" in tex) == cjk
     assert ("{cvscript}{[cmunss.otf]" in tex) == cmu
     assert "fontspec" not in tex and "xeCJK" not in tex
+
+
+def test_a_cjk_document_has_no_wider_space_after_a_sentence() -> None:
+    cv = make()
+    zh = cv.model_copy(update={"design": cv.design.model_copy(update={"language": "zh"})})
+    assert "\\frenchspacing" in tex_for(zh) and "\\frenchspacing" not in tex_for(cv)
