@@ -25,7 +25,7 @@ from typing import TextIO
 
 from build_cv.cli import terminal
 from build_cv.cli.common import DEFAULT_DATA, DEFAULT_OUT, quiet_pypdf, report
-from build_cv.errors import BuildCVError, Stopped, quoted, shorten
+from build_cv.errors import BuildCVError, Stopped, did_you_mean, quoted, shorten
 from build_cv.formats import FORMATS, FRONT_MATTERS
 from build_cv.typeset.settings import DEFAULT_TIMEOUT, NO_SPEEDUPS
 
@@ -93,6 +93,24 @@ def _add_no_speedups(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _language(text: str) -> str:
+    from build_cv.languages import SUPPORTED, known
+
+    if not known(text):
+        did = did_you_mean(text, SUPPORTED, cutoff=0.5)
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a language tag{did}")
+    return text
+
+
+def _add_language(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--language",
+        type=_language,
+        metavar="TAG",
+        help="the language of every document (BCP 47: en, zh, de, ...), over the data's",
+    )
+
+
 def _add_allow_outside(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--allow-outside",
@@ -147,6 +165,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build twice and fail unless the PDFs are byte-identical",
     )
+    _add_language(b)
     _add_no_speedups(b)
     _add_trust_raw(b)
     _add_allow_outside(b)
@@ -162,6 +181,7 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         help="seconds TeX may run (default %(default)s)",
     )
+    _add_language(w)
     _add_no_speedups(w)
     _add_trust_raw(w)
     _add_allow_outside(w)
