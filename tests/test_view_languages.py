@@ -4,6 +4,7 @@ unless `design.date_style` says otherwise, and no English label left in another 
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from functools import cache
@@ -18,7 +19,7 @@ from build_cv.locales import STYLES, read
 from build_cv.pipeline.build import load_cv
 from build_cv.schema.model import CV, Design
 from build_cv.view import EducationView, ExperienceView, build_view
-from tests.render import in_language, render_document
+from tests.render import in_language, render_document, tex_for
 
 GOLDEN_CV = Path(__file__).resolve().parent / "formats" / "text" / "golden" / "cv.yaml"
 ENGLISH = read("en")
@@ -172,3 +173,24 @@ def test_the_pdf_metadata_the_data_leaves_out_is_in_the_documents_language() -> 
     given.model_fields_set.update({"subject", "title"})
     german = build_view(in_language(given, "de")).metadata
     assert (german.title, german.subject) == ("T", "Lebenslauf (kurz)")
+
+
+def _printed(fmt: str, cv: CV) -> str:
+    """What a format shows as text: HTML without its tags, the rest as written."""
+    if fmt == "tex":
+        return tex_for(cv)
+    text = render_document(fmt, cv)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)) if fmt == "html" else text
+
+
+@pytest.mark.parametrize("fmt", ["tex", "html", "md", "txt"])
+def test_every_format_prints_the_documents_labels_and_dates(fmt: str) -> None:
+    english = _printed(fmt, small_cv())
+    german = _printed(fmt, in_language(small_cv(), "de"))
+    for word in ("Last updated", "Advisors", "equal contribution", "corresponding author"):
+        assert word in english and word not in german, word
+    for shown in ("Stand:", "Betreuer: ", "gleicher Beitrag", "09/2014 – 07/2019"):
+        assert shown in german, shown
+    french = _printed(fmt, in_language(small_cv(), "fr"))
+    colon = {"tex": "~: ", "md": "&nbsp;: "}.get(fmt, "\u00a0: ")
+    assert f"Encadrants{colon}" in french and "sept. 2014 – juil. 2019" in french
