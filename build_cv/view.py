@@ -76,7 +76,7 @@ class Period:
     start_text: str
     end: str | None
     end_text: str
-    between: str = " – "
+    between: str
 
 
 @dataclass(frozen=True)
