@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from build_cv.locales import words
 from build_cv.schema.model import CV, ItemSection
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
@@ -121,7 +122,7 @@ def test_markup_and_raw_are_typed_for_the_writers() -> None:
 
 def test_helpers() -> None:
     assert sentence("Done.") == "Done." and sentence("Done ") == "Done."
-    assert date_range(None, None) == ""
+    assert date_range(None, None, words("en")) == ""
 
 
 YAML = """\

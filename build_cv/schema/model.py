@@ -785,6 +785,12 @@ class Design(Strict):
         description="The language printed where a field has no text in the document's "
         "language (`lint` lists each such place).",
     )
+    date_style: Literal["auto", "month-year", "numeric", "iso"] = Field(
+        "auto",
+        description="How dates print: auto (as CVs in the document's language write them), "
+        "month-year (Sep 2014; month names from CLDR), numeric (the language's digits: "
+        "2014.09 in Chinese, 09/2014 in German) or iso (2014-09).",
+    )
     show_updated: bool = Field(True, description="Print `Last updated: <updated>` in the header.")
     region: Region | None = Field(
         None,
