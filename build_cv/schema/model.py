@@ -920,15 +920,6 @@ class CV(Strict):
         """Seconds since 1970 at midnight UTC of `updated`: the PDF's dates."""
         return (self.updated - date(1970, 1, 1)).days * 86400
 
-    @property
-    def pdf_title(self) -> str:
-        return self.title or f"{self.person.name} - Curriculum Vitae"
-
-    @property
-    def pdf_keywords(self) -> str:
-        """Portals index Keywords; an empty field looks unfinished, so it has a default."""
-        return ", ".join(self.keywords or [self.person.name, "curriculum vitae"])
-
 
 def _languages_given(data: Any) -> Languages:
     """The document's language and its fallback as the data gives them (checked later,
