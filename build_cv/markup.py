@@ -3,7 +3,8 @@
 `**bold**`, `*italic*`, `[text](url)`; a backslash makes the next `*`, `[`, `]` or `\\`
 literal. Emphasis follows CommonMark's flanking idea in its simplest form: an opening
 `*` does not follow a letter or digit and a closing one is not followed by one, so
-`Smith*, Jones*` (equal-contribution marks) stays as typed. The schema
+`Smith*, Jones*` (equal-contribution marks) stays as typed; a Chinese, Japanese or
+Korean letter does not count, as those scripts put no spaces around words. The schema
 validates link targets with this parser and the LaTeX writer converts with it.
 """
 
@@ -14,10 +15,14 @@ from collections.abc import Callable
 
 from build_cv.uri import URI_IN_TEXT
 
+# A letter or digit of a script written with spaces between words: emphasis may not open
+# after one or close before one. Chinese, Japanese and Korean letters are left out, since
+# those scripts put no space before or after a bold run (`超过**4 万**颗星`).
+_WORD = r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 TOKEN = re.compile(
     r"\\(?P<escaped>[*\[\]\\])"
-    r"|(?<![\w*])\*\*(?P<bold>[^*\s](?:.*?[^*\s])?)\*\*(?![\w*])"
-    r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
+    rf"|(?<!{_WORD})(?<!\*)\*\*(?P<bold>[^*\s](?:.*?[^*\s])?)\*\*(?!{_WORD})(?!\*)"
+    rf"|(?<!{_WORD})(?<!\*)\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?!{_WORD})(?!\*)"
     rf"|\[(?P<text>[^\]]+)\]\((?P<url>{URI_IN_TEXT})\)",
     re.DOTALL,
 )

@@ -20,7 +20,8 @@ from typing import Literal
 
 from build_cv.errors import Origin
 from build_cv.identifiers import arxiv_url, doi_url
-from build_cv.languages import DEFAULT, canonical, same_language, script
+from build_cv.languages import canonical, same_language, script
+from build_cv.locales import Words, words
 from build_cv.schema import model as m
 from build_cv.sources.bibtex.kinds import Group, group_of
 from build_cv.sources.bibtex.owners import OwnerMatcher
@@ -39,33 +40,14 @@ class Raw(str):
     __slots__ = ()
 
 
-LABELS = {
-    "updated": "Last updated",
-    "advisor": "Advisor",
-    "advisors": "Advisors",
-    "dissertation": "Dissertation",
-    "equal": "equal contribution",
-    "corresponding": "corresponding author",
-    "first_inventor": "first inventor",
-    "present": "present",
-    "et_al": "et al.",
-    "other": "Other",
-}
 FIRST_INVENTOR_MARK = "*"
-# The heading of each kind of publication, in the order a section grouped by type prints
-# them (which entry is of which kind is the bibtex package's rule, `group_of`).
-GROUP_HEADINGS = {
-    Group.JOURNAL: "Journal Articles",
-    Group.CONFERENCE: "Conference Papers",
-    Group.THESIS: "Theses",
-    Group.BOOK: "Books",
-    Group.CHAPTER: "Book Chapters",
-    Group.REPORT: "Technical Reports",
-    Group.PATENT: "Patents",
-    Group.PREPRINT: "Preprints",
-    Group.OTHER: LABELS["other"],
-}
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# The order a section grouped by type prints its kinds of publication in (which entry is
+# of which kind is the bibtex package's rule, `group_of`; each heading is the language's,
+# build_cv/locales/).
+GROUP_ORDER = (
+    Group.JOURNAL, Group.CONFERENCE, Group.THESIS, Group.BOOK, Group.CHAPTER, Group.REPORT,
+    Group.PATENT, Group.PREPRINT, Group.OTHER,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,12 +69,14 @@ class Period:
     """A date range with machine-readable ends (ISO `YYYY` or `YYYY-MM`) for `<time>` tags.
 
     `end` is None for an open range ("present") or a single date; `end_text` says which.
+    `between` is what the document's language puts between the ends.
     """
 
     start: str
     start_text: str
     end: str | None
     end_text: str
+    between: str
 
 
 @dataclass(frozen=True)
@@ -338,39 +322,41 @@ def texts(node: object) -> Iterator[str]:
             yield from texts(value)
 
 
-def month_year(value: m.YearMonth) -> str:
-    return f"{value.year}" if value.month is None else f"{_MONTHS[value.month - 1]} {value.year}"
+def month_year(value: m.YearMonth, w: Words) -> str:
+    return w.month(value.year, value.month)
 
 
-def date_range(start: m.YearMonth | None, end: m.YearMonth | str | None) -> str:
-    """`Jun 2019 – Aug 2020`; a span that ends in the month it starts (a one-month job)
-    is that month once, never `Jun 2019 – Jun 2019`."""
+def date_range(start: m.YearMonth | None, end: m.YearMonth | str | None, w: Words) -> str:
+    """`Jun 2019 – Aug 2020` (in English); a span that ends in the month it starts (a
+    one-month job) is that month once, never `Jun 2019 – Jun 2019`."""
     if start is None:
         return ""
     if end is None or end == start:
-        return month_year(start)
-    last = month_year(end) if isinstance(end, m.YearMonth) else LABELS["present"]
-    return f"{month_year(start)} – {last}"
+        return month_year(start, w)
+    last = month_year(end, w) if isinstance(end, m.YearMonth) else w.labels["present"]
+    return w.span(month_year(start, w), last)
 
 
-def period(start: m.YearMonth | None, end: m.YearMonth | str | None) -> Period | None:
+def period(start: m.YearMonth | None, end: m.YearMonth | str | None, w: Words) -> Period | None:
     if start is None:
         return None
+    first = month_year(start, w)
     if end is None or end == start:
-        return Period(str(start), month_year(start), None, "")
+        return Period(str(start), first, None, "", w.between)
     if isinstance(end, m.YearMonth):
-        return Period(str(start), month_year(start), str(end), month_year(end))
-    return Period(str(start), month_year(start), None, LABELS["present"])
+        return Period(str(start), first, str(end), month_year(end, w), w.between)
+    return Period(str(start), first, None, w.labels["present"], w.between)
 
 
-def long_date(value: date) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
+def long_date(value: date, w: Words) -> str:
+    return w.long_date(value)
 
 
-def sentence(text: str) -> str:
-    """Text ending a sentence: a full stop is added unless it already ends with one."""
+def sentence(text: str, stop: str = ".") -> str:
+    """Text ending a sentence: a full stop (the language's; none in Chinese or Japanese,
+    whose lines of names end without one) is added unless it already ends with one."""
     text = text.rstrip()
-    return text + ("" if text.endswith((".", "?", "!")) else ".")
+    return text + ("" if not stop or text.endswith((".", "?", "!", stop)) else stop)
 
 
 _PAGE_RANGE = re.compile(r"(?<=\d)\s*(?:-{1,2}|\u2013)\s*(?=\d)")
@@ -389,14 +375,14 @@ def _rich(value: str | None) -> Rich | None:
 def native_language(person: m.Person) -> str:
     """The language the native name is written in: `person.native_name_language`, or
     Simplified Chinese, the language of most names written beside a Latin one here."""
-    return canonical(getattr(person, "native_name_language", None) or "zh-Hans")
+    return canonical(person.native_name_language)
 
 
 def name_lines(person: m.Person, design: m.Design) -> tuple[NameLine, ...]:
     """The name's lines in header order: the native name leads in a document written in
     its language (a Chinese CV of a Chinese name), the Latin name in any other."""
     document = canonical(design.language)
-    fallback = canonical(getattr(design, "fallback_language", None) or DEFAULT)
+    fallback = canonical(design.fallback_language)
     latin = NameLine(person.name, document if script(document) == "Latn" else fallback)
     if person.native_name is None:
         return (latin,)
@@ -404,9 +390,25 @@ def name_lines(person: m.Person, design: m.Design) -> tuple[NameLine, ...]:
     return (native, latin) if same_language(native.language, document) else (latin, native)
 
 
+def document_words(design: m.Design) -> Words:
+    """The labels and date style of a document: its language's, and its fallback
+    language's labels where build-cv has none for it (build_cv/locales/)."""
+    return words(design.language, design.fallback_language, design.date_style)
+
+
+def _metadata(cv: m.CV, w: Words) -> Metadata:
+    """The PDF's Info; what the data leaves out is said in the document's language."""
+    p = cv.person
+    title = cv.title or f"{p.name} - {w.labels['document']}"
+    subject = cv.subject if "subject" in cv.model_fields_set else w.labels["document"]
+    keywords = ", ".join(cv.keywords or [p.name, w.labels["keyword"]])
+    return Metadata(title, p.name, subject, keywords)
+
+
 def build_view(cv: m.CV) -> View:
     """The view of `cv` as given: select a variant first (variants.py), then view it."""
     p = cv.person
+    w = document_words(cv.design)
     owner = OwnerMatcher(p.name, [*([p.native_name] if p.native_name else []), *p.author_names])
     header = Header(
         name=p.name,
@@ -420,20 +422,19 @@ def build_view(cv: m.CV) -> View:
         homepage=p.homepage,
         profiles=profiles(p),
         updated=cv.updated,
-        updated_text=long_date(cv.updated),
+        updated_text=long_date(cv.updated, w),
     )
-    metadata = Metadata(cv.pdf_title, p.name, cv.subject, cv.pdf_keywords)
     return View(
         header=header,
-        metadata=metadata,
+        metadata=_metadata(cv, w),
         keywords=tuple(cv.keywords),
         summary=_rich(cv.summary),
-        sections=tuple(_section(s, owner, cv.design.marks) for s in cv.sections),
-        labels=dict(LABELS),
+        sections=tuple(_section(s, owner, cv.design.marks, w) for s in cv.sections),
+        labels=dict(w.labels),
     )
 
 
-def _section(section: m.Section, owner: OwnerMatcher, marks: m.Marks) -> SectionView:
+def _section(section: m.Section, owner: OwnerMatcher, marks: m.Marks, w: Words) -> SectionView:
     entries: tuple[EntryView, ...] = ()
     legend: tuple[Mark, ...] = ()
     groups: tuple[PublicationGroup, ...] = ()
@@ -447,15 +448,15 @@ def _section(section: m.Section, owner: OwnerMatcher, marks: m.Marks) -> Section
         )
         columns = section.columns
     elif isinstance(section, m.PublicationSection):
-        groups = _publication_groups(section, owner, marks)
+        groups = _publication_groups(section, owner, marks, w)
         entries = tuple(p for g in groups for p in g.entries)
-        legend = _publication_legend(section.entries, marks)
+        legend = _publication_legend(section.entries, marks, w)
     elif isinstance(section, m.PatentSection):
         entries = tuple(_patents(g) for g in section.entries)
         if any(p.first_inventor for g in section.entries for p in g.patents):
-            legend = (Mark(FIRST_INVENTOR_MARK, LABELS["first_inventor"]),)
+            legend = (Mark(FIRST_INVENTOR_MARK, w.labels["first_inventor"]),)
     else:
-        entries = tuple(_entry(e) for e in section.entries)
+        entries = tuple(_entry(e, w) for e in section.entries)
     return SectionView(
         section.origin,
         section.kind,
@@ -469,25 +470,25 @@ def _section(section: m.Section, owner: OwnerMatcher, marks: m.Marks) -> Section
     )
 
 
-def _publication_legend(entries: list[m.Publication], marks: m.Marks) -> tuple[Mark, ...]:
+def _publication_legend(entries: list[m.Publication], marks: m.Marks, w: Words) -> tuple[Mark, ...]:
     """A legend line for each mark the list uses, and only for those."""
     legend = []
     if any(e.equal_contribution for e in entries):
-        legend.append(Mark(marks.equal, LABELS["equal"]))
+        legend.append(Mark(marks.equal, w.labels["equal"]))
     if any(e.corresponding for e in entries):
-        legend.append(Mark(marks.corresponding, LABELS["corresponding"]))
+        legend.append(Mark(marks.corresponding, w.labels["corresponding"]))
     return tuple(legend)
 
 
 def _publication_groups(
-    section: m.PublicationSection, owner: OwnerMatcher, marks: m.Marks
+    section: m.PublicationSection, owner: OwnerMatcher, marks: m.Marks, w: Words
 ) -> tuple[PublicationGroup, ...]:
     """The entries under their headings, numbered across the whole section."""
     headed: dict[str | None, list[m.Publication]] = {}
-    for heading in _headings(section):
+    for heading in _headings(section, w):
         headed[heading] = []
     for e in section.entries:
-        headed.setdefault(_heading_of(e, section.group_by), []).append(e)
+        headed.setdefault(_heading_of(e, section.group_by, w), []).append(e)
     total = len(section.entries)
     style = section.number_style
     groups, i = [], 0
@@ -496,77 +497,87 @@ def _publication_groups(
         for e in members:
             i += 1
             number = {"ascending": f"{i}.", "descending": f"{total - i + 1}."}.get(style, "")
-            views.append(_publication(e, number, owner, marks))
+            views.append(_publication(e, number, owner, marks, w))
         if views:
             groups.append(PublicationGroup(heading, tuple(views)))
     return tuple(groups)
 
 
-def _headings(section: m.PublicationSection) -> list[str | None]:
+def _group_heading(group: Group, w: Words) -> str:
+    return w.labels["other"] if group is Group.OTHER else w.headings[group.value]
+
+
+def _headings(section: m.PublicationSection, w: Words) -> list[str | None]:
     """Headings in print order: as the mapping lists them, or by kind of publication."""
     if section.group_by is None:
         return [None]
     if section.group_by == "type":
-        return [*GROUP_HEADINGS.values()]
-    return [*section.group_by.values(), LABELS["other"]]
+        return [_group_heading(g, w) for g in GROUP_ORDER]
+    return [*section.group_by.values(), w.labels["other"]]
 
 
-def _heading_of(p: m.Publication, group_by: str | dict[str, str] | None) -> str | None:
+def _heading_of(p: m.Publication, group_by: str | dict[str, str] | None, w: Words) -> str | None:
     if group_by is None:
         return None
     if isinstance(group_by, dict):
-        return next((group_by[t] for t in group_by if t in p.tags), LABELS["other"])
-    return GROUP_HEADINGS[group_of(p)]
+        return next((group_by[t] for t in group_by if t in p.tags), w.labels["other"])
+    return _group_heading(group_of(p), w)
 
 
 def _item_origin(section: Origin, index: int) -> Origin:
     return Origin(section.file, (*section.path, "entries", index), section.line, section.column)
 
 
-def _entry(e: m.Experience | m.Education | m.Project | m.Item | m.Reference) -> EntryView:
+def _entry(e: m.Experience | m.Education | m.Project | m.Item | m.Reference, w: Words) -> EntryView:
     if isinstance(e, m.Experience):
         return ExperienceView(
             e.origin,
-            date_range(e.start, e.end),
+            date_range(e.start, e.end, w),
             e.position,
             e.organization,
             e.location,
             _rich(e.summary),
             tuple(map(Rich, e.highlights)),
-            period(e.start, e.end),
+            period(e.start, e.end, w),
         )
     if isinstance(e, m.Education):
         return EducationView(
             e.origin,
-            date_range(e.start, e.end),
+            date_range(e.start, e.end, w),
             e.degree,
             e.institution,
             e.location,
-            LABELS["advisors" if len(e.advisors) > 1 else "advisor"],
-            sentence("; ".join(e.advisors)) if e.advisors else "",
+            w.labels["advisors" if len(e.advisors) > 1 else "advisor"],
+            _advisors(e.advisors, w),
             e.dissertation,
             e.dissertation_url,
             tuple(map(Rich, (*e.honours, *e.details))),
-            period(e.start, e.end),
+            period(e.start, e.end, w),
         )
     if isinstance(e, m.Project):
         return ProjectView(
             e.origin,
-            date_range(e.start, e.end),
+            date_range(e.start, e.end, w),
             e.title,
             e.organization,
             _rich(e.summary),
             tuple(Link(link.label, link.url) for link in e.links),
             tuple(map(Rich, e.highlights)),
-            period(e.start, e.end),
+            period(e.start, e.end, w),
         )
     if isinstance(e, m.Item):
         return ItemView(e.origin, e.label, Rich(e.text))
     return ReferenceView(e.origin, e.name, _rich(e.position), e.email, e.phone, e.url)
 
 
+def _advisors(names: list[str], w: Words) -> str:
+    if not names:
+        return ""
+    return sentence(w.labels["separator"].join(names), w.labels["full_stop"])
+
+
 def _publication(
-    p: m.Publication, number: str, owner: OwnerMatcher, marks: m.Marks
+    p: m.Publication, number: str, owner: OwnerMatcher, marks: m.Marks, w: Words
 ) -> PublicationView:
     authors = tuple(
         Author(
@@ -578,29 +589,31 @@ def _publication(
         for a in p.authors
     )
     et_al = p.et_al and bool(p.authors)  # a variant that hides the authors hides this too
-    last = LABELS["et_al"] if et_al else p.authors[-1] if p.authors else ""
+    last = w.labels["et_al"] if et_al else p.authors[-1] if p.authors else ""
     tail = sentence(f"{p.year}, {page_ranges(p.details)}" if p.details else f"{p.year}")
     return PublicationView(
         origin=p.origin,
         number=number,
         authors=authors,
-        et_al=LABELS["et_al"] if et_al else "",
+        et_al=w.labels["et_al"] if et_al else "",
         authors_end="" if not last or last.endswith((".", "?", "!")) else ".",
         title=sentence(p.title),
         venue=p.venue,
         tail=tail,
         year=p.year,
-        links=_publication_links(p),
+        links=_publication_links(p, w),
     )
 
 
-def _publication_links(p: m.Publication) -> tuple[Link, ...]:
+def _publication_links(p: m.Publication, w: Words) -> tuple[Link, ...]:
+    """Links under their labels; `arXiv:` and `doi:` are how the identifiers are written in
+    every language (arXiv's citation form, the doi: URI), not words to translate."""
     links = []
     if p.arxiv:
         links.append(Link(f"arXiv:{p.arxiv}", arxiv_url(p.arxiv)))
     if p.doi:
         links.append(Link(f"doi:{p.doi}", doi_url(p.doi)))
-    for label, url in (("link", p.url), ("pdf", p.pdf)):
+    for label, url in ((w.labels["link"], p.url), (w.labels["pdf"], p.pdf)):
         if url and link_target(url) not in {link_target(link.url) for link in links}:
             links.append(Link(label, url))  # DBLP's `url` is the DOI link: shown once
     return tuple(links)

@@ -4,18 +4,8 @@
 # to install and fails.
 set -euo pipefail
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "build-cv: no apt-get here; install Chromium (or Chrome) so that \`chromium\` runs" >&2
-  exit 1
-fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "build-cv: run as root or install sudo to install: chromium" >&2
-    exit 1
-  fi
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium >/dev/null
+# shellcheck source=scripts/apt.sh
+. "$(dirname "$0")/apt.sh"
+NO_APT="build-cv: no apt-get here; install Chromium (or Chrome) so that \`chromium\` runs"
+apt_install --with-recommends chromium  # its fonts, for the page's screenshots
 echo "build-cv: Chromium installed: $(chromium --version 2>/dev/null | head -n1)"

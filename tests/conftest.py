@@ -12,7 +12,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 import yaml
@@ -136,3 +136,17 @@ def write_cv(tmp_path: Path) -> Callable[[dict[str, object]], Path]:
 @pytest.fixture(scope="session")
 def default_cv() -> CV:
     return load_cv(DEFAULT_DATA)[1]
+
+
+def cv_reading(folder: Path, bib: str, **top: Any) -> Path:
+    """A CV in `folder` whose one section reads the .bib `bib`; `top` adds top-level keys."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {
+        "person": {"name": "Ada Lovelace"},
+        "updated": "2024-06-15",
+        "sections": [{"title": "Papers", "kind": "publications", "bib": bib}],
+        **top,
+    }
+    path = folder / "cv.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    return path

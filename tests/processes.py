@@ -8,7 +8,9 @@ walking that from the test's own child finds exactly the TeX run the build start
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,3 +99,25 @@ def wait_for_tex(build: subprocess.Popen[str], timeout: float = 60.0) -> TexRun:
             break
         time.sleep(0.1)
     raise AssertionError("the build never started TeX")
+
+
+def on_a_terminal(args: list[str], columns: int = 120) -> tuple[int, bytes]:
+    """`build-cv ARGS` with a pseudo-terminal for its output, as a person at a terminal
+    runs it: its exit status and every byte it wrote there."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns), "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "build_cv", *args], stdout=follower, stderr=follower, env=env
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    return proc.wait(timeout=120), seen

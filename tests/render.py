@@ -19,3 +19,10 @@ def tex_for(cv: CV, source_date_epoch: int | None = None) -> str:
 def render_document(fmt: str, cv: CV, choices: Choices = Choices()) -> str:
     """A text format of `cv` as given (already a variant's selection, if any)."""
     return str(BY_NAME[fmt].writer().write(Document(build_view(cv), cv), choices))
+
+
+def in_language(cv: CV, language: str, **design: object) -> CV:
+    """`cv` as a document in `language` (`design.language`), with any other design fields
+    given, as the YAML's `design:` would set them."""
+    changed = cv.design.model_copy(update={"language": language, **design})
+    return cv.model_copy(update={"design": changed})

@@ -530,7 +530,7 @@ def test_text_lacking_the_name_fails_naming_it(check: CheckCLI, tmp_path: Path) 
     text = run.line("text")
     assert "missing from the text: Jiarui Fang; " in text
     assert DEFAULT_CV["person"]["email"] in text
-    assert DEFAULT_CV["sections"][0]["title"] in text
+    assert DEFAULT_CV["sections"][0]["title"]["en"] in text  # the English title
 
 
 def test_dropping_the_first_page_loses_the_email(

@@ -188,12 +188,18 @@ MEDIA: dict[str, tuple[Callable[[PdfWriter], None], str]] = {
 def test_media_and_associated_files_fail_the_active_check(
     check: CheckCLI, tmp_path: Path, kind: str
 ) -> None:
-    edit, named = MEDIA[kind]
+    fails_active(check, tmp_path, *MEDIA[kind])
+
+
+def fails_active(
+    check: CheckCLI, tmp_path: Path, edit: Callable[[PdfWriter], Any], named: str, sep: str = ""
+) -> None:
+    """The one-page PDF passes `active`; with `edit` made to it, it fails, naming it."""
     clean = helvetica_pdf(tmp_path / "clean.pdf", SHOWN)
     assert check(clean).status("active") == "PASS"
-    run = check(rewrite(clean, tmp_path / "media.pdf", edit))
+    run = check(rewrite(clean, tmp_path / "edited.pdf", edit))
     assert run.code == 1
-    assert run.line("active").startswith(f"FAIL  active      {named}")
+    assert run.line("active").startswith(f"FAIL  active      {named}{sep}"), run.line("active")
 
 
 # ---- a fair verdict on a PDF build-cv did not make ----------------------------------------
@@ -387,11 +393,7 @@ SCRIPTED: dict[str, tuple[Callable[[PdfWriter], Any], str]] = {
 def test_actions_in_bookmarks_and_widgets_and_media_actions_fail(
     check: CheckCLI, tmp_path: Path, kind: str
 ) -> None:
-    edit, named = SCRIPTED[kind]
-    clean = helvetica_pdf(tmp_path / "clean.pdf", SHOWN)
-    run = check(rewrite(clean, tmp_path / "scripted.pdf", edit))
-    assert run.code == 1
-    assert run.line("active").startswith(f"FAIL  active      {named} ("), run.line("active")
+    fails_active(check, tmp_path, *SCRIPTED[kind], sep=" (")
 
 
 def harmless_bookmarks(writer: PdfWriter) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from build_cv.locales import words
 from build_cv.schema.model import CV, ItemSection
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import load_yaml_text
@@ -121,7 +122,7 @@ def test_markup_and_raw_are_typed_for_the_writers() -> None:
 
 def test_helpers() -> None:
     assert sentence("Done.") == "Done." and sentence("Done ") == "Done."
-    assert date_range(None, None) == ""
+    assert date_range(None, None, words("en")) == ""
 
 
 YAML = """\
@@ -237,10 +238,11 @@ def test_the_name_leads_in_the_documents_language(
     """Each name on its own line; a document in the native name's language leads with it,
     and the Latin name of a document in another script is in the fallback language."""
     cv = cv_with(native_name="艾达")
+    person = {"native_name_language": native_language} if native_language else {}
     cv = cv.model_copy(
         update={
             "design": cv.design.model_copy(update={"language": language}),
-            "person": cv.person.model_copy(update={"native_name_language": native_language}),
+            "person": cv.person.model_copy(update=person),
         }
     )
     assert [(n.text, n.language) for n in build_view(cv).header.names] == lines

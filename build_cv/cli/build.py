@@ -38,6 +38,7 @@ def options_of(args: argparse.Namespace) -> BuildOptions:
         raise InputError(f"--min-pages {args.min_pages} is more than --max-pages {args.max_pages}")
     return BuildOptions(
         variant=args.variant,
+        language=args.language,
         formats=formats,
         limits=limits(args),
         strict=args.strict,

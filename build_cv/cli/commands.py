@@ -38,7 +38,7 @@ def lint_command(args: argparse.Namespace) -> int:
     from build_cv.pipeline.lint import lint, summary
 
     loaded, cv = load_cv(args.data, allow_outside=args.allow_outside)
-    warnings = lint(loaded, cv)
+    warnings = lint(loaded, cv, allow_outside=args.allow_outside)
     n = len(warnings)
     if not n:
         print(f"{args.data}: no problems found")
@@ -105,7 +105,9 @@ def check_command(args: argparse.Namespace) -> int:
         raise InputError("--variant needs --data: the variants are defined in the CV data")
     if args.data is not None:
         loaded, cv = load_cv(args.data, allow_outside=args.allow_outside)
-        exp = variant_expectations(cv, args.variant, limits(args), loaded)
+        exp = variant_expectations(
+            cv, args.variant, limits(args), loaded, allow_outside=args.allow_outside
+        )
     else:
         exp = Expectations(
             min_pages=args.min_pages or 1,
@@ -137,10 +139,10 @@ def doctor_command() -> int:
 
 
 def schema_command() -> int:
-    from build_cv.schema.model import CV
+    from build_cv.schema.model import json_schema
 
     print(
-        json.dumps(CV.model_json_schema(), indent=2, ensure_ascii=False),
+        json.dumps(json_schema(), indent=2, ensure_ascii=False),
         file=terminal.data_stdout(),
     )
     return 0

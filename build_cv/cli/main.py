@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 from build_cv.cli import terminal
 from build_cv.cli.common import DEFAULT_DATA, DEFAULT_OUT, quiet_pypdf, report
-from build_cv.errors import BuildCVError, Stopped, quoted, shorten
+from build_cv.errors import BuildCVError, Stopped, did_you_mean, quoted, shorten
 from build_cv.formats import FORMATS, FRONT_MATTERS
 from build_cv.typeset.settings import DEFAULT_TIMEOUT, NO_SPEEDUPS
 
@@ -76,29 +76,41 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="treat warnings as failures")
 
 
-def _add_trust_raw(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--trust-raw",
-        action="store_true",
-        help="build raw LaTeX even where TeX cannot be isolated (see docs/security.md)",
-    )
+def _language(text: str) -> str:
+    from build_cv.languages import SUPPORTED, known
+
+    if not known(text):
+        did = did_you_mean(text, SUPPORTED, cutoff=0.5)
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a language tag{did}")
+    return text
 
 
-def _add_no_speedups(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--no-speedups",
-        action="store_true",
-        help=f"build the slow, plain way (implies --no-cache; also {NO_SPEEDUPS}=1): "
+# Options that several commands take, declared once: the flag and argparse's keywords.
+_SHARED: dict[str, dict[str, Any]] = {
+    "--language": {
+        "type": _language,
+        "metavar": "TAG",
+        "help": "the language of every document (BCP 47: en, zh, de, ...), over the data's",
+    },
+    "--no-speedups": {
+        "action": "store_true",
+        "help": f"build the slow, plain way (implies --no-cache; also {NO_SPEEDUPS}=1): "
         "to tell whether a wrong PDF comes from a speed-up (see docs/performance.md)",
-    )
+    },
+    "--trust-raw": {
+        "action": "store_true",
+        "help": "build raw LaTeX even where TeX cannot be isolated (see docs/security.md)",
+    },
+    "--allow-outside": {
+        "action": "store_true",
+        "help": "let a `bib:` name a file outside the CV's folder (see docs/security.md)",
+    },
+}
 
 
-def _add_allow_outside(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--allow-outside",
-        action="store_true",
-        help="let a `bib:` name a file outside the CV's folder (see docs/security.md)",
-    )
+def _add(p: argparse.ArgumentParser, *flags: str) -> None:
+    for flag in flags:
+        p.add_argument(flag, **_SHARED[flag])
 
 
 def parser() -> argparse.ArgumentParser:
@@ -147,9 +159,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build twice and fail unless the PDFs are byte-identical",
     )
-    _add_no_speedups(b)
-    _add_trust_raw(b)
-    _add_allow_outside(b)
+    _add(b, "--language", "--no-speedups", "--trust-raw", "--allow-outside")
     _add_limits(b)
 
     w = sub.add_parser("watch", help="rebuild on every save of the CV or a file it reads")
@@ -162,9 +172,7 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         help="seconds TeX may run (default %(default)s)",
     )
-    _add_no_speedups(w)
-    _add_trust_raw(w)
-    _add_allow_outside(w)
+    _add(w, "--language", "--no-speedups", "--trust-raw", "--allow-outside")
     _add_limits(w)
 
     c = sub.add_parser("check", help="preflight any PDF before uploading it")
@@ -174,7 +182,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--paper", choices=["a4", "letter"], help="expected paper size")
     c.add_argument("--json", action="store_true", help="print the report as JSON")
     c.add_argument("--pdfa", action="store_true", help="also require PDF/A markers")
-    _add_allow_outside(c)
+    _add(c, "--allow-outside")
     _add_limits(c)
 
     n = sub.add_parser("new", help="write a commented starter CV that builds as it is")
@@ -195,7 +203,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one line: the warnings counted by kind, and the command that lists them",
     )
-    _add_allow_outside(lint)
+    _add(lint, "--allow-outside")
 
     i = sub.add_parser("import", help="convert a JSON Resume into build-cv YAML")
     i.add_argument(

@@ -33,7 +33,7 @@ from build_cv.errors import (
 from build_cv.exposure import described
 from build_cv.formats import BY_NAME, Choices, Document, Format
 from build_cv.formats.latex.writer import cjk_font, render_tex, scripts
-from build_cv.pipeline import machine
+from build_cv.pipeline import machine, translations
 from build_cv.pipeline.diagnose import (
     Locator,
     glyph_warnings,
@@ -57,7 +57,7 @@ from build_cv.pipeline.trust import raw_latex_fields, require_isolation
 from build_cv.report import Expectations, Report, Secret
 from build_cv.schema.model import CV, Design
 from build_cv.sources.bib_section import bib_files
-from build_cv.sources.load import load_cv
+from build_cv.sources.load import from_loaded, load_cv
 from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset.engine import Started, compile_tex
 from build_cv.variants import Selection, select
@@ -89,11 +89,21 @@ class BuildResult:
 
 
 def variant_expectations(
-    cv: CV, variant: str | None, limits: Limits, loaded: Loaded | None = None
+    cv: CV,
+    variant: str | None,
+    limits: Limits,
+    loaded: Loaded | None = None,
+    *,
+    allow_outside: bool = False,
 ) -> Expectations:
     """What a PDF of `variant` must show, and must not (what it hides), for checking a PDF
-    made elsewhere or earlier; `loaded` lets a message point at where a hidden value is."""
-    selection = select(cv, check_variant(cv, variant, all_too=False))
+    made elsewhere or earlier; `loaded` lets a message point at where a hidden value is,
+    and reads the record again in the variant's language."""
+    name = check_variant(cv, variant, all_too=False)
+    language = cv.variants[name].language if name is not None else None
+    if loaded is not None and language not in (None, cv.design.language):
+        cv = from_loaded(loaded, allow_outside=allow_outside, language=language)
+    selection = select(cv, name)
     view = build_view(selection.cv)
     where = Locator(loaded, view) if loaded is not None else None
     secrets = secrets_of(selection, where)
@@ -150,17 +160,55 @@ def build(
     of its end (`done`, `failed`). `started`, a TeX pass begun while the data was still
     unread, serves the first target that typesets.
     """
-    loaded, cv = load_cv(data, allow_outside=options.allow_outside, speedups=options.speedups)
+    loaded, cv = load_cv(
+        data,
+        allow_outside=options.allow_outside,
+        speedups=options.speedups,
+        language=options.language,
+    )
     targets = make_plan(data, out_dir, cv, [options.variant], options.formats)
     refuse_overwriting(targets, [data, *bib_files(cv, data)])
     spare = [started] if started is not None else []
     tell = progress or (lambda target, stage: None)
     outcomes: list[Outcome] = []
-    for variant, group in groupby(targets, key=lambda t: t.variant):
-        outcomes += _build_variant(
-            _Variant.of(loaded, cv, variant), list(group), options, spare, tell
-        )
+    documents = _InLanguages(loaded, cv, options)
+    for name, group in groupby(targets, key=lambda t: t.variant):
+        its_targets = list(group)
+        try:
+            variant = _Variant.of(loaded, documents.of(name), name)
+        except InputError:
+            raise
+        except BuildCVError as exc:  # wrong for this variant only (translations missing)
+            for target in its_targets:
+                tell(target, "failed")
+                outcomes.append(Outcome(target, error=exc))
+            continue
+        outcomes += _build_variant(variant, its_targets, options, spare, tell)
     return Built(outcomes, dict(loaded.read))
+
+
+@dataclass
+class _InLanguages:
+    """The record validated once per language its documents are in: a field written in
+    several languages is chosen as the record becomes the model (schema/model.py)."""
+
+    loaded: Loaded
+    cv: CV
+    options: BuildOptions
+    cache: dict[str, CV] = field(default_factory=dict)
+
+    def of(self, variant: str | None) -> CV:
+        """The record in `variant`'s language: `--language`, else the variant's own, else
+        the design's."""
+        own = self.cv.variants[variant].language if variant is not None else None
+        language = self.options.language or own
+        if language is None or language == self.cv.design.language:
+            return self.cv
+        if language not in self.cache:
+            self.cache[language] = from_loaded(
+                self.loaded, allow_outside=self.options.allow_outside, language=language
+            )
+        return self.cache[language]
 
 
 def build_pdf(data: Path, out_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
@@ -188,6 +236,10 @@ class _Variant:
     @classmethod
     def of(cls, loaded: Loaded, cv: CV, variant: str | None) -> _Variant:
         selection = select(cv, variant)
+        if selection.checks.translations == "required":
+            untranslated = translations.missing(loaded, selection)
+            if untranslated:
+                raise translations.TranslationsMissing(untranslated, variant)
         view = build_view(selection.cv)
         where = Locator(loaded, view)
         secrets = secrets_of(selection, where)

@@ -25,6 +25,7 @@ temporary directory and renamed into place, so concurrent builds never see half 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -71,9 +72,11 @@ def _digest(data: bytes) -> str:
 
 
 def _package_stamp() -> str:
-    """Every file of build-cv (code and templates): an edited template is a new build-cv."""
+    """Every file of build-cv (code, templates, label files), and the CLDR data it takes
+    month names from: an edited template, or a Babel with other month names, is a new
+    build-cv."""
     roots = [_PACKAGE, _PACKAGE.parent / "tex_templates"]
-    stamps = []
+    stamps = [f"cldr={stat_stamp(_cldr())}"]
     for root in roots:
         if root.is_dir():
             for path in sorted(root.rglob("*")):
@@ -86,6 +89,13 @@ def _package_stamp() -> str:
 # manifest edited to name /dev/zero or a FIFO must cost a miss, not memory or a hang.
 MAX_INPUT = 64 * 2**20  # the largest input a build reads (a .bib)
 MAX_STORED = 256 * 2**20  # a stored output, or the manifest
+
+
+def _cldr() -> str:
+    """Babel's CLDR data, found without importing Babel (this module stays light)."""
+    spec = importlib.util.find_spec("babel")
+    origin = spec.origin if spec is not None else None
+    return str(Path(origin).with_name("global.dat")) if origin else "-"
 
 
 def file_hash(path: Path) -> str | None:

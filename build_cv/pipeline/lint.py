@@ -15,12 +15,15 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
-from build_cv.errors import Location, Origin, Warning_, format_path
+from build_cv.errors import Location, Origin, PathKey, Warning_, format_path
 from build_cv.identifiers import ARXIV_MONTH
+from build_cv.pipeline import translations
 from build_cv.pipeline.diagnose import Locator
 from build_cv.schema import model as m
 from build_cv.sources.bibtex.kinds import is_preprint
+from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import Loaded
+from build_cv.variants import select
 from build_cv.view import build_view
 
 PLACEHOLDER = re.compile(r"\b(TBD|TBA|TODO|FIXME|XXX+)\b|lorem ipsum", re.IGNORECASE)
@@ -49,13 +52,37 @@ class _Lint:
                     yield section, entry
 
 
-def lint(loaded: Loaded, cv: m.CV, today: date | None = None) -> list[Warning_]:
-    """Every warning about `cv` (as loaded, every variant's entries included), in file order."""
+def lint(
+    loaded: Loaded, cv: m.CV, today: date | None = None, *, allow_outside: bool = False
+) -> list[Warning_]:
+    """Every warning about `cv` (as loaded, every variant's entries included), in file
+    order; `allow_outside` as for the build, since a variant in another language reads
+    the record again."""
     run = _Lint(loaded, cv, today or date.today())
     checks = (_placeholders, _twice, _future, _venue_years, _unfindable, _lonely_tags, _http)
     for check in checks:
         check(run)
+    _translations(run, allow_outside)
     return sorted(run.found, key=lambda w: (str(w.location and w.location.file), _line(w)))
+
+
+def _translations(run: _Lint, allow_outside: bool) -> None:
+    """Each field a document prints in the fallback language, for the full CV and for
+    every variant in its own language, once per field and language."""
+    told: set[tuple[PathKey, str]] = set()
+    in_language = {run.cv.design.language: run.cv}
+    for name in [None, *run.cv.variants]:
+        language = run.cv.variants[name].language if name else None
+        language = language or run.cv.design.language
+        if language not in in_language:
+            in_language[language] = from_loaded(
+                run.loaded, allow_outside=allow_outside, language=language
+            )
+        for gap in translations.missing(run.loaded, select(in_language[language], name)):
+            if (gap.path, gap.language) not in told:
+                told.add((gap.path, gap.language))
+                whose = f" (variant `{name}`)" if name else ""
+                run.warn(gap.location, str(gap).partition(": ")[2] + whose, "translation")
 
 
 def _line(w: Warning_) -> int:
@@ -214,6 +241,7 @@ _KINDS = {
     "placeholder": ("placeholder left in", "placeholders left in"),
     "tag": ("tag used once", "tags used once"),
     "http": ("homepage on plain http", "homepages on plain http"),
+    "translation": ("missing translation", "missing translations"),
 }
 
 

@@ -38,12 +38,14 @@ class BuildOptions:
     """Every option of a build: which documents, in which formats, checked how.
 
     `variant` is a variant's name, None for the full CV, or `all` for the full CV and every
-    variant. `pages` is how many pages a PNG shows (None: every page). `speedups` off runs
+    variant. `language`, if given, is the language of every document, whatever the design
+    or a variant says. `pages` is how many pages a PNG shows (None: every page). `speedups` off runs
     TeX the plain way (docs/performance.md), for bisecting a wrong PDF.
     """
 
     variant: str | None = FULL
     formats: tuple[str, ...] = ("pdf",)
+    language: str | None = None  # every document's language, over the data's
     limits: Limits = Limits()
     strict: bool = False
     trust_raw: bool = False

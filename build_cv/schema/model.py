@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -31,8 +32,12 @@ from pydantic import (
     model_validator,
 )
 
-from build_cv.errors import Origin, PathKey, quoted
+from build_cv.errors import Origin, PathKey, did_you_mean, quoted
 from build_cv.identifiers import ARXIV_ID, DOI
+from build_cv.languages import DEFAULT as DEFAULT_LANGUAGE
+from build_cv.languages import SUPPORTED as SUPPORTED_LANGUAGES
+from build_cv.languages import known as known_language
+from build_cv.languages import pick as pick_language
 from build_cv.markup import link_targets, strip_markup
 from build_cv.schema import ALL_VARIANTS as ALL_VARIANTS
 from build_cv.schema.bibentry import BibEntry
@@ -85,8 +90,56 @@ def _typesettable(value: str) -> str:
     return value
 
 
+# The languages a CV is being validated in: a text field written as a map from language
+# tags to strings (`{en: Education, zh: 教育经历}`) gives the value for `language`, else
+# for `fallback`; every map that fell back is noted, for `lint` and `checks.translations`.
+# Set around the whole validation (CV._with_languages), since `design` comes last.
+@dataclass
+class Languages:
+    language: str = DEFAULT_LANGUAGE
+    fallback: str = DEFAULT_LANGUAGE
+    fell_back: dict[int, str] = field(default_factory=dict)  # id of the map -> language used
+
+
+_LANGUAGES: ContextVar[Languages | None] = ContextVar("build_cv_languages", default=None)
+_TAG_HINTS = sorted({*SUPPORTED_LANGUAGES, *(t.split("-")[0] for t in SUPPORTED_LANGUAGES)})
+
+
+def _one_language(value: Any) -> Any:
+    """A map of translations as the one string of the document's language."""
+    if not isinstance(value, dict):
+        return value
+    unknown = [t for t in value if not isinstance(t, str) or not known_language(t)]
+    if unknown:
+        tag = str(unknown[0])
+        did = did_you_mean(tag, _TAG_HINTS, cutoff=0.5)
+        raise ValueError(
+            f"`{tag}` is not a language tag{did}; a text is a string, or a map from "
+            "language tags (en, zh, de, ...) to strings"
+        )
+    if not value:
+        raise ValueError("an empty map of translations: give a string, or `en: ...` and others")
+    wrong = [t for t, v in value.items() if not isinstance(v, str)]
+    if wrong:
+        raise ValueError(f"the `{wrong[0]}` text must be a string")
+    languages = _LANGUAGES.get() or Languages()
+    chosen = pick_language(value, languages.language)
+    if chosen is not None:
+        return chosen
+    chosen = pick_language(value, languages.fallback)
+    if chosen is None:
+        given = ", ".join(value)
+        raise ValueError(
+            f"has no text in {languages.language}, the document's language, nor in "
+            f"{languages.fallback}, its fallback (it has {given}); add one"
+        )
+    languages.fell_back[id(value)] = languages.fallback
+    return chosen
+
+
 Text = Annotated[
     str,
+    BeforeValidator(_one_language),
     AfterValidator(_typesettable),
     Field(max_length=MAX_TEXT, json_schema_extra={"x-build-cv": "text"}),
 ]
@@ -105,6 +158,7 @@ def _markup(value: str) -> str:
 
 Markup = Annotated[
     str,
+    BeforeValidator(_one_language),
     AfterValidator(_markup),
     Field(max_length=MAX_TEXT, json_schema_extra={"x-build-cv": "markup"}),
 ]
@@ -131,7 +185,18 @@ def _matches(pattern: re.Pattern[str], what: str) -> AfterValidator:
 MAX_URL = 2000  # what browsers and portals handle; TeX's input buffer is the hard limit
 
 
-Language = Annotated[str, _matches(_LANGUAGE, "a BCP 47 language tag such as en or en-GB")]
+def _known_language(value: str) -> str:
+    if not known_language(value):
+        did = did_you_mean(value, _TAG_HINTS, cutoff=0.5)
+        raise ValueError(f"`{value}` is not a language tag{did} (BCP 47: en, en-GB, zh, de, ...)")
+    return value
+
+
+Language = Annotated[
+    str,
+    _matches(_LANGUAGE, "a BCP 47 language tag such as en or en-GB"),
+    AfterValidator(_known_language),
+]
 
 
 Url = Annotated[
@@ -598,6 +663,9 @@ _REGION_INVALID = "?"  # design.region is given but wrong: that error is reporte
 class Person(Strict):
     name: NonEmptyText
     native_name: Text | None = Field(None, description="The name in another script, e.g. 方佳瑞.")
+    native_name_language: Language = Field(
+        "zh-Hans", description="The language the native name is written in (its glyph forms)."
+    )
     headline: Text | None = None
     email: Email | None = None
     location: Text | None = Field(
@@ -661,6 +729,11 @@ class Checks(Strict):
     min_pages: int = Field(1, ge=1)
     max_pages: int | None = Field(None, ge=1)
     max_size_mb: float = Field(10.0, gt=0, allow_inf_nan=False)
+    translations: Literal["optional", "required"] = Field(
+        "optional",
+        description="`required`: a field with no text in the document's language is an "
+        "error, not the fallback language's text.",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Checks:
@@ -701,10 +774,22 @@ class Design(Strict):
         description="Set Greek and Cyrillic in Computer Modern Unicode (Latin Modern has neither).",
     )
     page_numbers: bool = True
-    language: Annotated[str, _matches(_LANGUAGE, "a BCP 47 language tag such as en or en-GB")] = (
-        Field(
-            "en", description="The document language (PDF /Lang), for screen readers and portals."
-        )
+    language: Language = Field(
+        "en",
+        description="The document's language (BCP 47: en, zh, de, ...): which text of a field "
+        "written in several languages is printed, the labels and dates, the fonts, the PDF's "
+        "/Lang. A variant's `language:` or `build --language` overrides it.",
+    )
+    fallback_language: Language = Field(
+        "en",
+        description="The language printed where a field has no text in the document's "
+        "language (`lint` lists each such place).",
+    )
+    date_style: Literal["auto", "month-year", "numeric", "iso"] = Field(
+        "auto",
+        description="How dates print: auto (as CVs in the document's language write them), "
+        "month-year (Sep 2014; month names from CLDR), numeric (the language's digits: "
+        "2014.09 in Chinese, 09/2014 in German) or iso (2014-09).",
     )
     show_updated: bool = Field(True, description="Print `Last updated: <updated>` in the header.")
     region: Region | None = Field(
@@ -724,6 +809,7 @@ class VariantChecks(Strict):
     min_pages: int | None = Field(None, ge=1)
     max_pages: int | None = Field(None, ge=1)
     max_size_mb: float | None = Field(None, gt=0)
+    translations: Literal["optional", "required"] | None = None
 
     def over(self, base: Checks) -> Checks:
         """These limits laid over `base`; the caller checks that min and max still agree."""
@@ -772,6 +858,9 @@ class Variant(Located):
     )
     checks: VariantChecks = Field(default_factory=VariantChecks)
     marks: Marks | None = Field(None, description="Author marks for this variant.")
+    language: Language | None = Field(
+        None, description="The language of every output of this variant (default: design's)."
+    )
 
 
 class CV(Strict):
@@ -796,15 +885,29 @@ class CV(Strict):
         "in a CV you wrote: it lets the CV read any file you can.",
     )
 
+    _languages: Languages = PrivateAttr(default_factory=Languages)
+
     @model_validator(mode="wrap")
     @classmethod
     def _with_region(cls, data: Any, handler: Callable[[Any], CV]) -> CV:
-        """Validate with design.region known, before `design` itself is validated."""
+        """Validate with design.region and the languages known, before `design` itself is
+        validated."""
+        languages = _languages_given(data)
         token = _REGION.set(_region_given(data))
+        chosen = _LANGUAGES.set(languages)
         try:
-            return handler(data)
+            cv = handler(data)
         finally:
             _REGION.reset(token)
+            _LANGUAGES.reset(chosen)
+        cv._languages = languages
+        return cv
+
+    @property
+    def fell_back(self) -> dict[int, str]:
+        """The maps of translations (by id, in the data validated) that had no text in the
+        document's language, and the language used instead."""
+        return self._languages.fell_back
 
     @model_validator(mode="after")
     def _paths(self) -> CV:
@@ -817,14 +920,17 @@ class CV(Strict):
         """Seconds since 1970 at midnight UTC of `updated`: the PDF's dates."""
         return (self.updated - date(1970, 1, 1)).days * 86400
 
-    @property
-    def pdf_title(self) -> str:
-        return self.title or f"{self.person.name} - Curriculum Vitae"
 
-    @property
-    def pdf_keywords(self) -> str:
-        """Portals index Keywords; an empty field looks unfinished, so it has a default."""
-        return ", ".join(self.keywords or [self.person.name, "curriculum vitae"])
+def _languages_given(data: Any) -> Languages:
+    """The document's language and its fallback as the data gives them (checked later,
+    with `design`; an unknown tag here picks by the default)."""
+    design = data.get("design") if isinstance(data, dict) else None
+    design = design if isinstance(design, dict) else {}
+    given = [design.get(k) for k in ("language", "fallback_language")]
+    language, fallback = (
+        g if isinstance(g, str) and known_language(g) else DEFAULT_LANGUAGE for g in given
+    )
+    return Languages(language, fallback)
 
 
 def _region_given(data: Any) -> str | None:
@@ -881,3 +987,32 @@ SECTION_KINDS: dict[str, type[Entry]] = {
     "items": Item,
     "references": Reference,
 }
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema editors check the data against: the models' own, with every text
+    field taking either form, a string or a map from language tags to strings."""
+    schema: dict[str, Any] = _either_form(CV.model_json_schema())
+    return schema
+
+
+_STRING_KEYS = ("type", "maxLength", "minLength")
+
+
+def _either_form(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_either_form(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _either_form(v) for k, v in node.items()}
+    if node.get("x-build-cv") not in ("text", "markup") or node.get("type") != "string":
+        return node
+    string = {k: node.pop(k) for k in _STRING_KEYS if k in node}
+    translations = {
+        "type": "object",
+        "propertyNames": {"pattern": _LANGUAGE.pattern},
+        "additionalProperties": string,
+        "minProperties": 1,
+        "description": "The text in each language, by BCP 47 tag: {en: ..., zh: ...}",
+    }
+    return {**node, "anyOf": [string, translations]}

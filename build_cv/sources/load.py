@@ -14,15 +14,19 @@ from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import Loaded, load_yaml
 
 
-def load_cv(data: Path, *, allow_outside: bool = False, speedups: bool = True) -> tuple[Loaded, CV]:
+def load_cv(
+    data: Path, *, allow_outside: bool = False, speedups: bool = True, language: str | None = None
+) -> tuple[Loaded, CV]:
     """`allow_outside`: the user consents to `bib:` files outside the YAML's folder;
-    `speedups`: the YAML may be parsed by libyaml."""
+    `speedups`: the YAML may be parsed by libyaml; `language`: the document's language,
+    if not `design.language`."""
     loaded = load_yaml(data, speedups=speedups)
-    return loaded, from_loaded(loaded, allow_outside=allow_outside)
+    return loaded, from_loaded(loaded, allow_outside=allow_outside, language=language)
 
 
-def from_loaded(loaded: Loaded, *, allow_outside: bool = False) -> CV:
-    cv = with_bibliographies(validate(loaded), loaded, allow_outside=allow_outside)
+def from_loaded(loaded: Loaded, *, allow_outside: bool = False, language: str | None = None) -> CV:
+    cv = validate(loaded, language)
+    cv = with_bibliographies(cv, loaded, allow_outside=allow_outside)
     mistakes = [SchemaProblem(loaded.locate(p.path), p.message) for p in variant_names.problems(cv)]
     if mistakes:
         raise SchemaError(mistakes)

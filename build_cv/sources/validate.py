@@ -19,13 +19,22 @@ from build_cv.schema.model import CV, locate_all
 from build_cv.sources.yaml_source import Loaded
 
 
-def validate(loaded: Loaded) -> CV:
+def validate(loaded: Loaded, language: str | None = None) -> CV:
+    """The CV in `language` (default: `design.language`): a field written in several
+    languages gives its text in that one (schema/model.py, `Languages`)."""
     if not isinstance(loaded.data, dict):
         raise SchemaError(
             [SchemaProblem(loaded.locate(()), "the top level must be a mapping with `person:`")]
         )
+    data = loaded.data
+    if language is not None:
+        design = data.get("design")
+        data = {
+            **data,
+            "design": {**(design if isinstance(design, dict) else {}), "language": language},
+        }
     try:
-        cv = CV.model_validate(loaded.data)
+        cv = CV.model_validate(data)
     except ValidationError as exc:
         problems = [_problem(loaded, err) for err in exc.errors(include_url=False)]
         problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0))
@@ -144,3 +153,23 @@ def _resolve(annotation: Any, node: Any) -> Any:
         if field is not None and kind in get_args(field.annotation):
             return m
     return None
+
+
+def fell_back(loaded: Loaded, cv: CV) -> list[tuple[PathKey, str]]:
+    """Where a field written in several languages had no text in `cv`'s language, with
+    the language whose text was printed instead: the paths of those maps in the data."""
+    found: list[tuple[PathKey, str]] = []
+
+    def walk(node: Any, path: PathKey) -> None:
+        if isinstance(node, dict):
+            if id(node) in cv.fell_back:
+                found.append((path, cv.fell_back[id(node)]))
+                return
+            for key, value in node.items():
+                walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*path, i))
+
+    walk(loaded.data, ())
+    return found

@@ -6,24 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from build_cv.cli.main import main
+from tests.conftest import cv_reading
 
 GOOD = "@article{a, title = {T}, author = {Ada Lovelace}, journal = {J}, year = 2020}\n"
 DEEP = "{" * 10_000 + "x" + "}" * 10_000
-
-
-def cv_reading(folder: Path, bib: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    data = {
-        "person": {"name": "Ada Lovelace"},
-        "updated": "2024-06-15",
-        "sections": [{"title": "Papers", "kind": "publications", "bib": bib}],
-    }
-    path = folder / "cv.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
-    return path
 
 
 @pytest.mark.parametrize(

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from build_cv.cli.main import main
 from tests.conftest import DEFAULT_DATA
+from tests.processes import on_a_terminal
 
 
 def test_without_a_terminal_plain_lines_and_a_plain_table(
@@ -27,23 +24,10 @@ def test_without_a_terminal_plain_lines_and_a_plain_table(
 
 @pytest.mark.slow
 def test_on_a_terminal_a_live_status_and_a_rich_table(tmp_path: Path) -> None:
-    leader, follower = pty.openpty()
-    command = [sys.executable, "-m", "build_cv", "build", str(DEFAULT_DATA)]
-    command += ["--out", str(tmp_path), "--format", "html,json"]
-    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
-    proc = subprocess.Popen(command, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closes when the process ends
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(leader)
-    assert proc.wait(timeout=120) == 0
+    code, seen = on_a_terminal(
+        ["build", str(DEFAULT_DATA), "--out", str(tmp_path), "--format", "html,json"]
+    )
+    assert code == 0
     text = seen.decode()
     assert "full html: writing" in text and "full json" in text
     assert "┏" in text and "│ full    │ json   │" in text

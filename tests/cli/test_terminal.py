@@ -8,8 +8,6 @@ as `\\x1b`, never as the byte the terminal would obey.
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
 import subprocess
 import sys
@@ -22,6 +20,7 @@ from pypdf.generic import NameObject, TextStringObject
 
 from build_cv.cli.terminal import shown
 from tests.conftest import FIXTURES, MINIMAL
+from tests.processes import on_a_terminal
 
 TITLE = "\x1b]0;pwned\x07"  # sets the terminal window's title
 CLEAR = "\x1b[2J"  # clears the screen
@@ -116,23 +115,10 @@ def test_the_table_and_progress_of_a_several_target_build(tmp_path: Path) -> Non
 def test_the_rich_table_on_a_terminal(tmp_path: Path) -> None:
     cv = tmp_path / f"cv{TITLE}.yaml"
     cv.write_text(yaml.safe_dump(MINIMAL))
-    leader, follower = pty.openpty()
-    command = [sys.executable, "-m", "build_cv", "build", str(cv)]
-    command += ["--out", str(tmp_path / "out"), "--format", "md,txt"]
-    env = {**os.environ, "COLUMNS": "200", "TERM": "xterm"}
-    proc = subprocess.Popen(command, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closes when the process ends
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(leader)
-    assert proc.wait(timeout=120) == 0
+    code, seen = on_a_terminal(
+        ["build", str(cv), "--out", str(tmp_path / "out"), "--format", "md,txt"], columns=200
+    )
+    assert code == 0
     assert b"\x1b]0;pwned" not in seen and b"\x07" not in seen  # rich's own ESCs pass
     assert b"\xe2\x94\x8f" in seen  # the rich table's corner: rich still draws
     assert b"\\x1b]0;pwned\\x07.md" in seen

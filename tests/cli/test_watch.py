@@ -7,7 +7,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -48,11 +50,23 @@ def save(path: Path, text: str) -> None:
     temp.replace(path)
 
 
-def test_watch_rebuilds_on_save_keeps_the_pdf_on_error_and_stops_cleanly(
-    tmp_path: Path,
-) -> None:
+@dataclass
+class Watching:
+    """A `build-cv watch` of a CV and its .bib in the test's folder, logging to a file."""
+
+    data: Path
+    bib: Path
+    out: Path
+    log: Path
+    proc: subprocess.Popen[str]
+    code: int | None = None
+
+
+@contextmanager
+def watching(tmp_path: Path, word: str) -> Iterator[Watching]:
+    """Watch a CV whose item says `word`; Ctrl-C at the end, its exit code kept."""
     data, bib, out = tmp_path / "cv.yaml", tmp_path / "papers.bib", tmp_path / "out"
-    data.write_text(YAML.replace("WORD", "first"), encoding="utf-8")
+    data.write_text(YAML.replace("WORD", word), encoding="utf-8")
     bib.write_text(BIB.replace("TITLE", "One"), encoding="utf-8")
     log = tmp_path / "watch.log"
     with log.open("w") as sink:
@@ -63,36 +77,45 @@ def test_watch_rebuilds_on_save_keeps_the_pdf_on_error_and_stops_cleanly(
             stderr=subprocess.STDOUT,
             text=True,
         )
+        run = Watching(data, bib, out, log, proc)
         try:
-            tex = out / "cv.tex"
-            wait_for(lambda: "watching for changes" in log.read_text())
-            assert "first" in tex.read_text() and "One" in tex.read_text()
-
-            save(data, YAML.replace("WORD", "second"))
-            wait_for(lambda: "second" in tex.read_text())
-
-            save(bib, BIB.replace("TITLE", "Two"))
-            wait_for(lambda: "Two" in tex.read_text())
-            good = digest(out / "cv.pdf")
-            assert good is not None
-
-            save(data, YAML.replace("WORD", "third").replace("items", "itemz"))
-            wait_for(lambda: "unknown kind `itemz`" in log.read_text())
-            assert "; the previous files stay" in log.read_text()
-            assert digest(out / "cv.pdf") == good
-
-            before = log.read_text().count(" built in ")
-            for word in ("fourth", "fifth"):  # two quick saves: one batch, one build
-                save(data, YAML.replace("WORD", word))
-            wait_for(lambda: log.read_text().count(" built in ") > before)
-            assert "fifth" in tex.read_text()
-            time.sleep(3)
-            assert log.read_text().count(" built in ") == before + 1
+            yield run
         finally:
             proc.send_signal(signal.SIGINT)
-            code = proc.wait(timeout=60)
+            run.code = proc.wait(timeout=60)
+
+
+def test_watch_rebuilds_on_save_keeps_the_pdf_on_error_and_stops_cleanly(
+    tmp_path: Path,
+) -> None:
+    with watching(tmp_path, "first") as run:
+        data, bib, out, log = run.data, run.bib, run.out, run.log
+        tex = out / "cv.tex"
+        wait_for(lambda: "watching for changes" in log.read_text())
+        assert "first" in tex.read_text() and "One" in tex.read_text()
+
+        save(data, YAML.replace("WORD", "second"))
+        wait_for(lambda: "second" in tex.read_text())
+
+        save(bib, BIB.replace("TITLE", "Two"))
+        wait_for(lambda: "Two" in tex.read_text())
+        good = digest(out / "cv.pdf")
+        assert good is not None
+
+        save(data, YAML.replace("WORD", "third").replace("items", "itemz"))
+        wait_for(lambda: "unknown kind `itemz`" in log.read_text())
+        assert "; the previous files stay" in log.read_text()
+        assert digest(out / "cv.pdf") == good
+
+        before = log.read_text().count(" built in ")
+        for word in ("fourth", "fifth"):  # two quick saves: one batch, one build
+            save(data, YAML.replace("WORD", word))
+        wait_for(lambda: log.read_text().count(" built in ") > before)
+        assert "fifth" in tex.read_text()
+        time.sleep(3)
+        assert log.read_text().count(" built in ") == before + 1
     text = log.read_text()
-    assert code == 0, text
+    assert run.code == 0, text
     assert "stopped watching" in text and "Traceback" not in text
 
 
@@ -102,45 +125,31 @@ def test_after_a_burst_of_saves_the_pdf_shows_the_last_one_and_no_process_is_lef
     """Saves that land while a build runs (its cache entry must not claim them) and
     builds that fail along the way: the last save is what the PDF shows, and every TeX
     run the watch started has been waited for."""
-    data, bib, out = tmp_path / "cv.yaml", tmp_path / "papers.bib", tmp_path / "out"
-    data.write_text(YAML.replace("WORD", "start"), encoding="utf-8")
-    bib.write_text(BIB.replace("TITLE", "One"), encoding="utf-8")
-    log = tmp_path / "watch.log"
-    with log.open("w") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "build_cv", "watch", str(data), "--out", str(out)],
-            cwd=ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            wait_for(lambda: "watching for changes" in log.read_text())
-            words = [f"save{i}" for i in range(12)]
-            for i, word in enumerate(words):
-                text = YAML.replace("WORD", word)
-                if i % 5 == 4:  # now and then a save that TeX rejects
-                    text += "  - {kind: raw, title: R, latex: '\\undefinedcommand'}\n"
-                save(data, text)
-                # some inside the debounce (300 ms), the rest into the build they started
-                time.sleep(0.55 if i == len(words) - 2 else 0.05 + 0.1 * (i % 4))
-            pdf_text = tmp_path / "pdf.txt"
+    with watching(tmp_path, "start") as run:
+        data, out, log, proc = run.data, run.out, run.log, run.proc
+        wait_for(lambda: "watching for changes" in log.read_text())
+        words = [f"save{i}" for i in range(12)]
+        for i, word in enumerate(words):
+            text = YAML.replace("WORD", word)
+            if i % 5 == 4:  # now and then a save that TeX rejects
+                text += "  - {kind: raw, title: R, latex: '\\undefinedcommand'}\n"
+            save(data, text)
+            # some inside the debounce (300 ms), the rest into the build they started
+            time.sleep(0.55 if i == len(words) - 2 else 0.05 + 0.1 * (i % 4))
+        pdf_text = tmp_path / "pdf.txt"
 
-            def shows_last() -> bool:
-                subprocess.run(["pdftotext", str(out / "cv.pdf"), str(pdf_text)], check=False)
-                return pdf_text.exists() and words[-1] in pdf_text.read_text()
+        def shows_last() -> bool:
+            subprocess.run(["pdftotext", str(out / "cv.pdf"), str(pdf_text)], check=False)
+            return pdf_text.exists() and words[-1] in pdf_text.read_text()
 
-            def idle() -> bool:  # a build ends with its PDF first, its log line after
-                return log.read_text().endswith("(Ctrl-C stops)\n") and shows_last()
+        def idle() -> bool:  # a build ends with its PDF first, its log line after
+            return log.read_text().endswith("(Ctrl-C stops)\n") and shows_last()
 
-            wait_for(idle, seconds=90)
-            settled = log.read_text().count("watching for changes")
-            time.sleep(3)
-            assert log.read_text().count("watching for changes") == settled  # quiet now
-            assert shows_last() and words[-1] in (out / "cv.tex").read_text()
-            assert zombies(proc.pid) == []
-        finally:
-            proc.send_signal(signal.SIGINT)
-            code = proc.wait(timeout=60)
-    assert code == 0, log.read_text()
+        wait_for(idle, seconds=90)
+        settled = log.read_text().count("watching for changes")
+        time.sleep(3)
+        assert log.read_text().count("watching for changes") == settled  # quiet now
+        assert shows_last() and words[-1] in (out / "cv.tex").read_text()
+        assert zombies(proc.pid) == []
+    assert run.code == 0, log.read_text()
     assert "Traceback" not in log.read_text()

@@ -45,7 +45,7 @@ def test_every_text_format_of_every_variant_is_written(tmp_path: Path) -> None:
     assert all(o.error is None for o in outcomes)
     names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
     assert names == sorted(
-        f"cv{suffix}.{ext}" for suffix in ("", "-short", "-public") for ext in TEXT_FORMATS
+        f"cv{suffix}.{ext}" for suffix in ("", "-short", "-public", "-zh") for ext in TEXT_FORMATS
     )
     full, short = (tmp_path / "cv.txt").read_text(), (tmp_path / "cv-short.txt").read_text()
     assert len(short) < len(full) / 2

@@ -99,7 +99,7 @@ def _cjk_and_raw(folder: Path) -> Path:
     data = _copy_default(folder)
     cv = yaml.safe_load(data.read_text("utf-8"))
     cv["person"]["name"] = "方佳瑞"
-    cv["summary"] += " Ελληνικά."
+    cv["summary"]["en"] += " Ελληνικά."
     cv["design"]["preamble_latex"] = "\\newcommand*{\\inroman}{\\fontencoding{OT1}\\selectfont}"
     latex = "{\\inroman Set in Computer Modern, with $x^2 + y$.}"
     cv["sections"].append({"kind": "raw", "title": "Notes", "latex": latex})

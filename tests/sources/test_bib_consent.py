@@ -9,29 +9,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from build_cv.errors import SchemaError
 from build_cv.schema.model import PublicationSection
 from build_cv.sources.load import load_cv
+from tests.conftest import cv_reading
 
 GOOD = "@article{a, title = {T}, author = {Ada Lovelace}, journal = {J}, year = 2020}\n"
-
-
-def cv_reading(folder: Path, bib: str, **top: Any) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    data = {
-        "person": {"name": "Ada Lovelace"},
-        "updated": "2024-06-15",
-        "sections": [{"title": "Papers", "kind": "publications", "bib": bib}],
-        **top,
-    }
-    path = folder / "cv.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
-    return path
 
 
 def titles(data: Path, allow_outside: bool = False) -> list[str]:

@@ -14,26 +14,14 @@ import threading
 from pathlib import Path
 
 import pytest
-import yaml
 
 from build_cv.errors import InputError, SchemaError
 from build_cv.sources.bibtex import reader
 from build_cv.sources.bibtex.reader import MAX_BIB_BYTES, read_bibtex
 from build_cv.sources.load import load_cv
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cv_reading
 
 GOOD = "@article{a, title = {T}, author = {Ada Lovelace}, journal = {J}, year = 2020}\n"
-
-
-def cv_reading(folder: Path, bib: str) -> Path:
-    data = {
-        "person": {"name": "Ada Lovelace"},
-        "updated": "2024-06-15",
-        "sections": [{"title": "Papers", "kind": "publications", "bib": bib}],
-    }
-    path = folder / "cv.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
-    return path
 
 
 def bib_problem(data: Path) -> str:

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from build_cv.formats import Choices, Document
 from build_cv.formats.templating import environment
-from build_cv.languages import DEFAULT, canonical, is_cjk, same_language, script
+from build_cv.languages import canonical, is_cjk, same_language, script
 from build_cv.markup import render
 from build_cv.schema.model import Design, Person
 from build_cv.view import Raw, Rich, View
@@ -88,8 +88,8 @@ class Languages:
 
     @classmethod
     def of(cls, design: Design, person: Person) -> Languages:
-        native = canonical(getattr(person, "native_name_language", None) or "zh-Hans")
-        fallback = canonical(getattr(design, "fallback_language", None) or DEFAULT)
+        native = canonical(person.native_name_language)
+        fallback = canonical(design.fallback_language)
         return cls(design.language, fallback, native if native in _HAN_LANGUAGES else "zh-Hans")
 
     def of_text(self, text: str) -> str | None:

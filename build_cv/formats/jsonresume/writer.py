@@ -80,7 +80,11 @@ def json_resume(cv: m.CV) -> Json:
         "keywords": list(cv.keywords),
         "design": cv.design.model_dump(mode="json", exclude_defaults=True),
     }
-    doc["meta"] = {"lastModified": cv.updated.isoformat(), "x-generator": "build-cv"}
+    doc["meta"] = {
+        "lastModified": cv.updated.isoformat(),
+        "language": cv.design.language,  # which text of each field this document holds
+        "x-generator": "build-cv",
+    }
     return dict(_clean(doc))
 
 

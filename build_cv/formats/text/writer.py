@@ -9,6 +9,7 @@ It doubles as what a text extractor should find in the PDF, in that order.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,14 @@ def _finalize(value: Any) -> Any:
     return one_line(str(value))
 
 
+def width(text: str) -> int:
+    """The columns `text` takes in a monospaced font: two for a wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _underline(text: str, char: str = "=") -> str:
-    return char * max(len(text), 3)
+    """A rule as wide as the heading shows, so `期刊论文` gets eight columns, not four."""
+    return char * max(width(text), 3)
 
 
 def render_text(view: View) -> str:

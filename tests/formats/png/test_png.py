@@ -16,6 +16,18 @@ from tests.conftest import MINIMAL, ROOT
 PREVIEW = ROOT / "docs" / "preview.png"
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
+# Two pages of a list: a CV long enough for a second page image.
+LONG: dict[str, object] = {
+    **MINIMAL,
+    "sections": [
+        {
+            "kind": "list",
+            "title": "Many",
+            "entries": [f"Line {i} of a list long enough for two pages" for i in range(90)],
+        }
+    ],
+}
+
 
 def decode_png(data: bytes) -> Image:
     """Read back a PNG as `encode_png` writes it (8-bit RGB, no interlace, no filters)."""
@@ -75,16 +87,8 @@ def test_the_readme_preview_is_page_one_of_the_current_cv(default_build: BuildRe
 def test_png_alone_draws_every_page_without_publishing_the_pdf(
     write_cv: Callable[[dict[str, object]], Path], tmp_path: Path
 ) -> None:
-    long = dict(MINIMAL)
-    long["sections"] = [
-        {
-            "kind": "list",
-            "title": "Many",
-            "entries": [f"Line {i} of a list long enough for two pages" for i in range(90)],
-        }
-    ]
     out = tmp_path / "out"
-    (outcome,) = build(write_cv(long), out, BuildOptions(formats=("png",), pages=None)).outcomes
+    (outcome,) = build(write_cv(LONG), out, BuildOptions(formats=("png",), pages=None)).outcomes
     assert outcome.error is None
     assert not (out / "cv.pdf").exists()
     first, second = decode_png((out / "cv.png").read_bytes()), (out / "cv.page-2.png")
@@ -98,16 +102,8 @@ def test_pages_an_earlier_build_drew_are_not_left_behind(
 ) -> None:
     """After `--pages all` of a longer CV, a build of one page leaves only its own page:
     a stale `cv.page-2.png` would be published beside the new `cv.png`."""
-    long = dict(MINIMAL)
-    long["sections"] = [
-        {
-            "kind": "list",
-            "title": "Many",
-            "entries": [f"Line {i} of a list long enough for two pages" for i in range(90)],
-        }
-    ]
     out = tmp_path / "out"
-    data = write_cv(long)
+    data = write_cv(LONG)
     assert build(data, out, BuildOptions(formats=("png",), pages=None)).outcomes[0].result
     assert (out / "cv.page-2.png").exists()
     (out / "cv.page-7.png").write_bytes(b"an older, longer CV's")

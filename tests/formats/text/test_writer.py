@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from build_cv.formats.text.writer import markup_text
+from build_cv.formats.text.writer import markup_text, width
 from build_cv.pipeline.build import load_cv
 from build_cv.schema.model import Publication
 from tests.conftest import DEFAULT_DATA, FIXTURES
@@ -46,3 +46,11 @@ def test_links_show_their_address_unless_it_is_the_text() -> None:
         "see docs (https://x.org/d) and a@b.org"
     )
     assert markup_text("**bold**\nand \\*star") == "bold and *star"
+
+
+def test_a_heading_is_underlined_as_wide_as_it_shows() -> None:
+    assert width("Journal Articles") == 16 and width("期刊论文") == 8 and width("Ｇ") == 2
+    cv = load_cv(FIXTURES / "injection.yaml")[1]
+    section = cv.sections[0].model_copy(update={"title": "教育经历 (PhD)"})
+    lines = render_document("txt", cv.model_copy(update={"sections": [section]})).splitlines()
+    assert lines[lines.index("教育经历 (PhD)") + 1] == "=" * 14

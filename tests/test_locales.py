@@ -1,0 +1,69 @@
+"""The language files (build_cv/locales/): one per supported language, each complete,
+sourced and dated, its date patterns in the pattern language; and the words a document
+in any language CLDR knows gets from them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from build_cv.languages import SUPPORTED
+from build_cv.locales import FOLDER, PLACEHOLDERS, SECTIONS, STYLES, read, words
+
+ENGLISH = read("en")
+
+
+def test_every_supported_language_has_a_file_and_no_other_language_has_one() -> None:
+    assert sorted(p.stem for p in FOLDER.glob("*.yaml")) == sorted(SUPPORTED)
+
+
+@pytest.mark.parametrize("tag", SUPPORTED)
+def test_a_file_has_every_key_the_english_one_has_and_no_other(tag: str) -> None:
+    file = read(tag)
+    for part in SECTIONS:
+        assert set(getattr(file, part)) == set(getattr(ENGLISH, part)), f"{tag}.yaml {part}"
+    empty = {k for k, v in file.labels.items() if not v} - {"full_stop"}
+    assert not empty, f"{tag}.yaml: empty labels {empty}"
+
+
+@pytest.mark.parametrize("tag", SUPPORTED)
+def test_a_file_says_where_its_wording_comes_from_and_when(tag: str) -> None:
+    file = read(tag)
+    assert len(file.source.split()) >= 10
+    assert isinstance(file.written, date) and date(2024, 1, 1) <= file.written <= date.today()
+
+
+@pytest.mark.parametrize("tag", SUPPORTED)
+def test_date_patterns_are_in_the_pattern_language(tag: str) -> None:
+    dates = read(tag).dates
+    assert dates["style"] in STYLES[1:]
+    used = set(re.findall(r"\{(\w*)\}", dates["numeric"]))
+    assert used <= PLACEHOLDERS and "yyyy" in used and used & {"mm", "m"}
+    between = dates["range"].removeprefix("{start}").removesuffix("{end}")
+    assert dates["range"] == "{start}" + between + "{end}" and "{" not in between
+
+
+@pytest.mark.parametrize("tag", SUPPORTED)
+def test_no_two_kinds_of_publication_share_a_heading(tag: str) -> None:
+    file = read(tag)
+    headings = [*file.headings.values(), file.labels["other"]]
+    assert len(set(headings)) == len(headings)
+
+
+def test_a_language_without_a_file_has_the_fallbacks_labels_and_cldrs_dates() -> None:
+    dutch = words("nl")
+    assert dutch.labels == ENGLISH.labels and dutch.month(2014, 9) == "sep 2014"
+    german = words("nl", "de")
+    assert german.labels == read("de").labels and german.month(2014, 9) == "sep 2014"
+    assert german.between == " – " and german.long_date(date(2024, 6, 15)) == "15 juni 2024"
+    assert words("nl", "de", "numeric").month(2014, 9) == "9-2014"  # CLDR's own digits
+    assert words("nl", "x-unknown").labels == ENGLISH.labels
+
+
+def test_a_region_or_a_missing_script_picks_the_language_it_is_written_in() -> None:
+    assert words("zh").labels == read("zh-Hans").labels
+    assert words("zh-TW").labels == read("zh-Hant").labels
+    assert words("de-AT").month(2014, 9) == "09/2014"
+    assert words("en-GB").labels == ENGLISH.labels
