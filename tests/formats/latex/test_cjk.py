@@ -42,17 +42,14 @@ ZH = (
 def make_cv(language: str, summary: str, native_language: str | None = None, **design: Any) -> CV:
     cv = CV.model_validate(
         {
-            "person": {"name": "Jiarui Fang", "native_name": TELLING},
+            "person": {"name": "Jiarui Fang", "native_name": TELLING}
+            | ({"native_name_language": native_language} if native_language else {}),
             "updated": "2024-06-15",
-            "design": {"language": language, **design},
+            "design": {"language": language, "show_updated": False, **design},
             "summary": summary,
         }
     )
-    if native_language is None:
-        return cv
-    # person.native_name_language, read with getattr until the schema has the field
-    person = cv.person.model_copy(update={"native_name_language": native_language})
-    return cv.model_copy(update={"person": person})
+    return cv
 
 
 def built(cv: CV, tmp_path: Path) -> Path:
