@@ -237,3 +237,32 @@ def test_text_in_two_scripts_reads_back_as_typed(tmp_path: Path, style: str) -> 
     assert "".join(layout(pdf)).count(mixed) >= 4  # the rest breaks at Colossal-AI's hyphen
     extracted = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff\w]|\w [\u4e00-\u9fff]", extracted)
+
+
+@pytest.mark.parametrize(
+    ("language", "style", "line"),
+    [
+        ("zh", "classic", "高级软件工程师，腾讯，中国北京"),
+        ("zh", "oldstyle", "高级软件工程师，腾讯，中国北京"),  # and no "." ends the heading
+        ("ja", "casual", "高级软件工程师、腾讯、中国北京"),
+        ("en", "classic", "高级软件工程师, 腾讯, 中国北京"),
+    ],
+)
+def test_the_fields_of_an_entry_are_joined_by_the_languages_comma(
+    tmp_path: Path, language: str, style: str, line: str
+) -> None:
+    """GB/T 15834 and JIS Z 8125 write a full-width comma (，) or 読点 (、) in CJK text."""
+    entry = {"position": "高级软件工程师", "organization": "腾讯", "location": "中国北京"}
+    cv = CV.model_validate(
+        {
+            "person": {"name": "Jiarui Fang"},
+            "updated": "2024-06-15",
+            "design": {"language": language, "style": style, "show_updated": False},
+            "sections": [
+                {"title": "工作经历", "kind": "experience", "entries": [entry | {"start": "2019-07"}]}
+            ],
+        }
+    )
+    text = "".join(layout(built(cv, tmp_path)))
+    assert line in text
+    assert f"{line}." not in text
