@@ -149,7 +149,8 @@ def test_a_document_in_another_language_prints_no_english_label(tag: str) -> Non
         value
         for part in ("labels", "headings")
         for key, value in getattr(ENGLISH, part).items()
-        if key not in {"colon", "separator", "comma", "full_stop"} and getattr(own, part)[key] != value
+        if key not in {"colon", "separator", "comma", "full_stop"}
+        and getattr(own, part)[key] != value
     }
     text = _URL.sub("", render_document("txt", in_language(small_cv(), tag)))
     english_text = _URL.sub("", render_document("txt", small_cv()))

@@ -259,7 +259,11 @@ def test_the_fields_of_an_entry_are_joined_by_the_languages_comma(
             "updated": "2024-06-15",
             "design": {"language": language, "style": style, "show_updated": False},
             "sections": [
-                {"title": "工作经历", "kind": "experience", "entries": [entry | {"start": "2019-07"}]}
+                {
+                    "title": "工作经历",
+                    "kind": "experience",
+                    "entries": [entry | {"start": "2019-07"}],
+                }
             ],
         }
     )
