@@ -193,7 +193,9 @@ def test_the_json_schema_takes_a_text_in_either_form() -> None:
 
 
 @pytest.mark.tex
-def test_the_default_chinese_cv_passes_its_preflight(zh_build: BuildResult, capsys: Capture) -> None:
+def test_the_default_chinese_cv_passes_its_preflight(
+    zh_build: BuildResult, capsys: Capture
+) -> None:
     """out/cv-zh.pdf: every font embedded with ToUnicode, /Lang zh, the text in reading
     order from the Chinese name on, checked against the zh variant's own data."""
     assert zh_build.report.failed(strict=True) == []
