@@ -14,18 +14,19 @@ from build_cv.sources.bibtex.kinds import is_preprint
 from build_cv.sources.load import load_cv
 
 BIB = r"""
-@phdthesis{t, author = {Fang, Jiarui}, title = {Parallel Training}, school = {Tsinghua University}, year = 2019}
-@mastersthesis{m, author = {Fang, Jiarui}, title = {Stencils}, school = {BUPT}, year = 2014}
-@techreport{r, author = {Fang, Jiarui}, title = {A Report}, institution = {Tencent}, number = {TR-7}, year = 2020}
-@inproceedings{c, author = {Fang, Jiarui}, title = {swDNN}, booktitle = {IPDPS}, pages = {615--624}, year = 2017}
-@article{s, author = {Fang, Jiarui}, title = {One Page}, journal = {Letters}, pages = {7}, year = 2018}
-@article{a, author = {Fang, Jiarui}, title = {USP}, journal = {arXiv preprint arXiv:2405.07719}, year = 2024}
-@phdthesis{own, author = {Fang, Jiarui}, title = {Typed}, school = {THU}, type = {Doctoral dissertation}, year = 2019}
+@phdthesis{t, A, title = {Parallel Training}, school = {Tsinghua University}, year = 2019}
+@mastersthesis{m, A, title = {Stencils}, school = {BUPT}, year = 2014}
+@techreport{r, A, title = {A Report}, institution = {Tencent}, number = {TR-7}, year = 2020}
+@inproceedings{c, A, title = {swDNN}, booktitle = {IPDPS}, pages = {615--624}, year = 2017}
+@article{s, A, title = {One Page}, journal = {Letters}, pages = {7}, year = 2018}
+@article{a, A, title = {USP}, journal = {arXiv preprint arXiv:2405.07719}, year = 2024}
+@phdthesis{own, A, title = {Typed}, school = {THU}, type = {Doctoral dissertation}, year = 2019}
 """
 
 
 def publications(tmp_path: Path, language: str | None) -> dict[str, Publication]:
-    (tmp_path / "p.bib").write_text(BIB, encoding="utf-8")
+    bib = BIB.replace("A, ", "author = {Fang, Jiarui}, ")
+    (tmp_path / "p.bib").write_text(bib, encoding="utf-8")
     yaml = "person: {name: Jiarui Fang}\nupdated: 2024-06-15\n"
     yaml += "sections: [{title: P, kind: publications, bib: p.bib}]\n"
     (tmp_path / "cv.yaml").write_text(yaml, encoding="utf-8")
