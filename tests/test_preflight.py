@@ -1159,3 +1159,10 @@ def test_a_section_extracted_out_of_its_order_fails() -> None:
     result = preflight._check_text(f"Ada\n{BODY}\nEducation\nOxford\nExperience\nIBM", exp)
     assert result.status == "fail"
     assert "'Education' extracts before 'Experience'" in result.value
+
+
+def test_a_name_sharing_its_first_line_is_a_warning() -> None:
+    exp = Expectations(leading_name="Ada Lovelace", section_titles=["Work"])
+    result = preflight._check_text(f"Last updated: Ada Lovelace\nJune 2024\n{BODY}\nWork", exp)
+    assert result.status == "warn"
+    assert "the first line reads 'Last updated: Ada Lovelace'" in result.value
