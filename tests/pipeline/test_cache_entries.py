@@ -188,3 +188,27 @@ def test_remembered_heads_are_pruned_with_the_entries(tmp_path: Path) -> None:
     cache._prune(root)
     kept = sorted(int(p.stem) for p in (root / ".heads").iterdir())
     assert kept == list(range(5, cache.MAX_ENTRIES + 5))  # the most recent ones
+
+
+def test_a_replay_removes_the_page_images_its_build_did_not_make(tmp_path: Path) -> None:
+    """`--pages all` of a 5-page CV, then a replayed `--pages 1` (or a shorter CV's stored
+    build): pages 2 to 5 of the other build must go, as a cold build removes them, or a
+    site that globs cv*.png shows pages of another version of the CV."""
+    root, out = tmp_path / "builds", tmp_path / "out"
+    root.mkdir()
+    out.mkdir()
+    data = tmp_path / "cv.yaml"
+    data.write_text("person: {}\n")
+    (out / "cv.png").write_bytes(b"page one")
+    cache.store(root, "key", {data: sha(data.read_bytes())}, [out / "cv.png"], "", "")
+    stale = [out / f"cv.page-{n}.png" for n in (2, 3)]
+    for path in stale:
+        path.write_bytes(b"an older page")
+    kept = [out / "cv-public.page-2.png", out / "cv.page-x.png", out / "notes.png"]
+    for path in kept:
+        path.write_bytes(b"not this build's")
+    found = cache.lookup(root, "key", out, cache.own_names("cv", ("png",)))
+    assert found.hit is not None
+    found.hit.replay()
+    assert not any(path.exists() for path in stale)
+    assert all(path.exists() for path in kept)
