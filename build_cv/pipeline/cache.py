@@ -56,6 +56,21 @@ def cache_root() -> Path | None:
     return user_cache("builds")
 
 
+INSIDE_OUT = (
+    "not caching: the cache folder is inside the output folder, which is published with "
+    "what it holds (set XDG_CACHE_HOME to a folder elsewhere)"
+)
+
+
+def inside(root: Path, out_dir: Path) -> bool:
+    """Whether the cache is inside the output folder (HOME or XDG_CACHE_HOME set to a CI
+    workspace that is then published): an entry holds the full CV, and must not travel."""
+    try:
+        return root.resolve().is_relative_to(out_dir.resolve())
+    except (OSError, RuntimeError):
+        return True
+
+
 def request_key(options: dict[str, Any]) -> str:
     """One key for a command: its options, build-cv itself, TeX, fonts and the clock."""
     parts = {

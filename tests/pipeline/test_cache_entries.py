@@ -212,3 +212,30 @@ def test_a_replay_removes_the_page_images_its_build_did_not_make(tmp_path: Path)
     found.hit.replay()
     assert not any(path.exists() for path in stale)
     assert all(path.exists() for path in kept)
+
+
+def test_no_entry_is_kept_in_a_cache_folder_inside_the_out_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HOME (or XDG_CACHE_HOME) inside the folder that gets published, as in a CI job
+    that builds into its own workspace: the full CV's stored copy, with the phone the
+    public variant hides, must not be kept there."""
+    from build_cv.cli.main import main
+
+    site = tmp_path / "site"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(site / ".cache"))
+    data = tmp_path / "cv.yaml"
+    data.write_text(
+        "person: {name: Ada Lovelace, email: ada@example.org, phone: +49 30 1234567}\n"
+        "updated: 2024-06-15\nvariants: {public: {hide: [person.phone]}}\n",
+        encoding="utf-8",
+    )
+    assert main(["build", str(data), "--out", str(site), "--format", "txt"]) == 0
+    (site / "cv.txt").unlink()
+    assert (
+        main(["build", str(data), "--out", str(site), "--format", "txt", "--variant", "public"])
+        == 0
+    )
+    for path in site.rglob("*"):
+        assert not path.is_file() or b"1234567" not in path.read_bytes(), path
+    assert "inside the output folder" in capsys.readouterr().err
