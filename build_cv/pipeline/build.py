@@ -167,11 +167,11 @@ def build(
         language=options.language,
     )
     targets = make_plan(data, out_dir, cv, [options.variant], options.formats)
-    refuse_overwriting(targets, [data, *bib_files(cv, data)])
+    documents = _InLanguages(loaded, cv, options)
+    refuse_overwriting(targets, [data, *documents.bib_files(targets, data)])
     spare = [started] if started is not None else []
     tell = progress or (lambda target, stage: None)
     outcomes: list[Outcome] = []
-    documents = _InLanguages(loaded, cv, options)
     for name, group in groupby(targets, key=lambda t: t.variant):
         its_targets = list(group)
         try:
@@ -209,6 +209,15 @@ class _InLanguages:
                 self.loaded, allow_outside=self.options.allow_outside, language=language
             )
         return self.cache[language]
+
+    def bib_files(self, targets: list[Target], data: Path) -> list[Path]:
+        """The .bib files of every language these targets are in: `bib: {en: en.bib, zh:
+        cv-zh.bib}` reads cv-zh.bib for the zh variant only, and that variant's .bib
+        output is named cv-zh.bib too. Reading each language here also stops bad data in
+        any of them before a first target is written."""
+        variants = dict.fromkeys(t.variant for t in targets)
+        paths = [path for v in variants for path in bib_files(self.of(v), data)]
+        return list(dict.fromkeys(paths))
 
 
 def build_pdf(data: Path, out_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
