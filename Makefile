@@ -34,6 +34,8 @@ formats: $(STAMP) tex bytecode
 preview: $(STAMP) tex bytecode
 	$(VENV)/bin/build-cv build data/cv.yaml --out $(OUT)/preview --format png
 	cp $(OUT)/preview/cv.png docs/preview.png
+	$(VENV)/bin/build-cv build data/cv.yaml --out $(OUT)/preview --format png --variant zh
+	cp $(OUT)/preview/cv-zh.png docs/preview-zh.png
 
 tex:
 	@command -v xelatex >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
 SUPPORTED = ("en", "zh-Hans", "zh-Hant", "ja", "ko", "de", "fr", "es", "pt", "it", "ru")
 DEFAULT = "en"
@@ -63,3 +64,39 @@ def pick(values: Mapping[str, str], language: str) -> str | None:
         if canonical(tag) == wanted:
             return value
     return None
+
+
+def same_language(a: str, b: str) -> bool:
+    """Whether two tags name one language, whatever their script or region (`zh-Hans`
+    and `zh-TW` do: a Chinese CV leads with a Chinese name in either script)."""
+    first, second = locale(a), locale(b)
+    if first is None or second is None:
+        return canonical(a) == canonical(b)
+    return bool(first.language == second.language)
+
+
+# The scripts of CJK languages: Han (Simplified, Traditional) and Japanese and Korean,
+# which mix Han with kana and hangul. Text in them is typeset by CJK rules.
+CJK_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore", "Hira", "Kana", "Hang"})
+
+
+def script(tag: str) -> str | None:
+    """The ISO 15924 script a language is written in (`Latn` for en, `Hans` for zh,
+    `Jpan` for ja): the tag's own script subtag, else CLDR's likely one."""
+    found = locale(tag)
+    if found is None:
+        return None
+    if found.script:
+        return str(found.script)
+    likely = get_global("likely_subtags")
+    for key in (f"{found.language}_{found.territory}", found.language):
+        full = likely.get(key)
+        if full:
+            parts = str(full).split("_")
+            return parts[1] if len(parts) > 1 and len(parts[1]) == 4 else None
+    return None
+
+
+def is_cjk(tag: str) -> bool:
+    """Whether a language is written in a CJK script (zh, ja, ko)."""
+    return script(tag) in CJK_SCRIPTS

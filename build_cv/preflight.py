@@ -583,10 +583,40 @@ def _check_text(extracted: str, exp: Expectations) -> CheckResult:
             f"missing from the text: {'; '.join(missing)}",
             "name, email and every section title must be extractable",
         )
+    disorder = _out_of_order(extracted, flat, exp)
+    if disorder:
+        return CheckResult("text", "fail", disorder, "the text must extract in reading order")
     found = f"{len(text)} characters extractable"
     if wanted:
         found += f"; name, email and {len(exp.section_titles)} section titles found"
+    if exp.leading_name and not flat.startswith(_searchable(exp.leading_name)):
+        first = normalize(_first_line(extracted))
+        return CheckResult(
+            "text", "warn", f"{found}; the first line reads {first!r}", "the name alone on it"
+        )
     return CheckResult("text", "pass", found)
+
+
+def _first_line(extracted: str) -> str:
+    lines = extracted.strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _out_of_order(extracted: str, flat: str, exp: Expectations) -> str | None:
+    """Where the extracted text leaves the printed order: parsers take its first line for
+    the name and file what follows a heading under it. The name may share its line with
+    other text (fancy's header with only the date beside it reads `Last updated: Ada
+    Lovelace`), which is a warning; a line before the name's is a failure."""
+    name = _searchable(exp.leading_name or "")
+    if name and not flat.startswith(name) and name not in _searchable(_first_line(extracted)):
+        return f"the text does not begin with the name {exp.leading_name!r}"
+    at = 0
+    for before, title in zip([None, *exp.section_titles], exp.section_titles, strict=False):
+        found = flat.find(_searchable(title), at)
+        if found < 0:
+            return f"section {title!r} extracts before {before!r}"
+        at = found + len(_searchable(title))
+    return None
 
 
 OUR_CREATOR = "build-cv"

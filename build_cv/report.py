@@ -37,6 +37,7 @@ class Expectations:
     max_size_mb: float = 10.0
     name: str | None = None
     native_name: str | None = None
+    leading_name: str | None = None  # the name the text begins with (parsers read it first)
     email: str | None = None
     section_titles: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)

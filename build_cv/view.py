@@ -20,7 +20,7 @@ from typing import Literal
 
 from build_cv.errors import Origin
 from build_cv.identifiers import arxiv_url, doi_url
-from build_cv.languages import DEFAULT
+from build_cv.languages import canonical, same_language, script
 from build_cv.locales import Words, words
 from build_cv.schema import model as m
 from build_cv.sources.bibtex.kinds import Group, group_of
@@ -128,9 +128,22 @@ def profiles(person: m.Person) -> tuple[Profile, ...]:
 
 
 @dataclass(frozen=True)
+class NameLine:
+    """One line of the person's name in the header, with the language it is written in
+    (a BCP 47 tag), for the font its script needs and the HTML `lang` attribute."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True)
 class Header:
     name: str
     native_name: str | None
+    # The name's lines, the one the document leads with first: the Latin name, then the
+    # native name; the native name first in a document in its own language. Each stands
+    # on its own line, since parsers take a CV's first line of text for the name.
+    names: tuple[NameLine, ...]
     headline: str | None
     location: str | None
     phone: str | None
@@ -359,11 +372,28 @@ def _rich(value: str | None) -> Rich | None:
     return None if value is None else Rich(value)
 
 
+def native_language(person: m.Person) -> str:
+    """The language the native name is written in: `person.native_name_language`, or
+    Simplified Chinese, the language of most names written beside a Latin one here."""
+    return canonical(person.native_name_language)
+
+
+def name_lines(person: m.Person, design: m.Design) -> tuple[NameLine, ...]:
+    """The name's lines in header order: the native name leads in a document written in
+    its language (a Chinese CV of a Chinese name), the Latin name in any other."""
+    document = canonical(design.language)
+    fallback = canonical(design.fallback_language)
+    latin = NameLine(person.name, document if script(document) == "Latn" else fallback)
+    if person.native_name is None:
+        return (latin,)
+    native = NameLine(person.native_name, native_language(person))
+    return (native, latin) if same_language(native.language, document) else (latin, native)
+
+
 def document_words(design: m.Design) -> Words:
     """The labels and date style of a document: its language's, and its fallback
     language's labels where build-cv has none for it (build_cv/locales/)."""
-    fallback = getattr(design, "fallback_language", DEFAULT)
-    return words(design.language, fallback, design.date_style)
+    return words(design.language, design.fallback_language, design.date_style)
 
 
 def _metadata(cv: m.CV, w: Words) -> Metadata:
@@ -383,6 +413,7 @@ def build_view(cv: m.CV) -> View:
     header = Header(
         name=p.name,
         native_name=p.native_name,
+        names=name_lines(p, cv.design),
         headline=p.headline,
         location=p.location,
         phone=p.phone,

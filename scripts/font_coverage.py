@@ -3,9 +3,10 @@ template has, read from the fonts themselves, so that `import` and `new` can tel
 characters the PDF would leave out without running TeX.
 
 The families are those `tex_templates/cv.tex.j2` declares with `\\cvfontfamily` (each
-shape's font; a family has a character only if every shape has it), and `main`: Latin
-Modern Sans, in which moderncv sets all other text (every style, every size). Fonts are
-found as XeTeX finds them: `[file.otf]` through kpsewhich, a name through fontconfig.
+shape's font, in each face the template may choose, as the CJK family's face for each
+language; a family has a character only if every one has it), and `main`: Latin Modern
+Sans, in which moderncv sets all other text (every style, every size). Fonts are found
+as XeTeX finds them: `[file.otf]` through kpsewhich, a name through fontconfig.
 
 `python scripts/font_coverage.py` rewrites the table; `--check` exits 1 when the table is
 not what the installed fonts say (tests/formats/latex/test_fonts.py runs it).
@@ -60,7 +61,9 @@ def _families() -> dict[str, list[tuple[str, int]]]:
     main = sorted([*lm.glob("lmsans[0-9]*.otf"), *lm.glob("lmsansdemicond*.otf")])
     families = {"main": [(str(path), 0) for path in main]}
     for name, shapes in _FAMILY.findall(TEMPLATE.read_text(encoding="utf-8")):
-        families[name] = [_font(spec.strip()) for spec in _SHAPE.findall(shapes)]
+        # a family declared once per language (cvcjk: SC, TC, JP, KR) has what all have
+        fonts = families.setdefault(name, [])
+        fonts += [_font(spec.strip()) for spec in _SHAPE.findall(shapes)]
     return families
 
 

@@ -19,6 +19,7 @@ import yaml
 from hypothesis import settings
 
 from build_cv.pipeline.build import BuildResult, build_pdf, load_cv
+from build_cv.pipeline.options import BuildOptions
 from build_cv.schema.model import CV
 from build_cv.typeset.settings import NO_SPEEDUPS
 
@@ -72,6 +73,13 @@ def default_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The default CV, built once per test session with the real TeX toolchain."""
     out = tmp_path_factory.mktemp("default-out")
     return build_pdf(DEFAULT_DATA, out)
+
+
+@pytest.fixture(scope="session")
+@needs("tex")
+def zh_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The default data's Chinese CV (variant `zh`), built once per test session."""
+    return build_pdf(DEFAULT_DATA, tmp_path_factory.mktemp("zh-out"), BuildOptions(variant="zh"))
 
 
 @pytest.fixture

@@ -33,8 +33,10 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from build_cv import preflight
 from build_cv.cli.main import main
 from build_cv.pipeline.build import build_pdf
+from build_cv.report import Expectations
 from tests.conftest import DEFAULT_DATA
 
 A4 = (595.28, 841.89)
@@ -1133,3 +1135,34 @@ def test_links_that_run_code_fail(
     assert run.code == 1
     named = "JavaScript" if action == "/JavaScript" else "a Launch action (runs a program)"
     assert f"FAIL  active      {named} in a Link annotation on page 1" in run.line("active")
+
+
+BODY = " I build systems for training large models on clusters of many GPUs. " * 2
+
+
+def test_the_text_in_reading_order_passes() -> None:
+    exp = Expectations(leading_name="方佳瑞", section_titles=["工作经历", "教育经历"])
+    text = f"方佳瑞\nJiarui Fang\n{BODY}\n工作经历\n腾讯\n教育经历\n清华大学"
+    assert preflight._check_text(text, exp).status == "pass"
+
+
+def test_a_handle_read_before_the_name_fails() -> None:
+    """A parser takes the first line for the name: a handle there is the name it files."""
+    exp = Expectations(leading_name="Jiarui Fang", section_titles=["Education"])
+    result = preflight._check_text(f"feifeibear\nJiarui Fang\n{BODY}\nEducation", exp)
+    assert result.status == "fail"
+    assert "does not begin with the name 'Jiarui Fang'" in result.value
+
+
+def test_a_section_extracted_out_of_its_order_fails() -> None:
+    exp = Expectations(leading_name="Ada", section_titles=["Experience", "Education"])
+    result = preflight._check_text(f"Ada\n{BODY}\nEducation\nOxford\nExperience\nIBM", exp)
+    assert result.status == "fail"
+    assert "'Education' extracts before 'Experience'" in result.value
+
+
+def test_a_name_sharing_its_first_line_is_a_warning() -> None:
+    exp = Expectations(leading_name="Ada Lovelace", section_titles=["Work"])
+    result = preflight._check_text(f"Last updated: Ada Lovelace\nJune 2024\n{BODY}\nWork", exp)
+    assert result.status == "warn"
+    assert "the first line reads 'Last updated: Ada Lovelace'" in result.value

@@ -218,3 +218,35 @@ def test_a_url_to_another_place_keeps_its_link(url: str) -> None:
     entry = section.entries[0]
     assert isinstance(entry, PublicationView)
     assert [(link.label, link.url) for link in entry.links][-1] == ("link", url)
+
+
+@pytest.mark.parametrize(
+    ("language", "native_language", "lines"),
+    [
+        ("en", None, [("Ada Lovelace", "en"), ("艾达", "zh-Hans")]),
+        ("en-GB", None, [("Ada Lovelace", "en"), ("艾达", "zh-Hans")]),
+        ("zh", None, [("艾达", "zh-Hans"), ("Ada Lovelace", "en")]),
+        ("zh-TW", None, [("艾达", "zh-Hans"), ("Ada Lovelace", "en")]),
+        ("ja", None, [("Ada Lovelace", "en"), ("艾达", "zh-Hans")]),
+        ("ja", "ja", [("艾达", "ja"), ("Ada Lovelace", "en")]),
+        ("de", "zh-Hant", [("Ada Lovelace", "de"), ("艾达", "zh-Hant")]),
+    ],
+)
+def test_the_name_leads_in_the_documents_language(
+    language: str, native_language: str | None, lines: list[tuple[str, str]]
+) -> None:
+    """Each name on its own line; a document in the native name's language leads with it,
+    and the Latin name of a document in another script is in the fallback language."""
+    cv = cv_with(native_name="艾达")
+    person = {"native_name_language": native_language} if native_language else {}
+    cv = cv.model_copy(
+        update={
+            "design": cv.design.model_copy(update={"language": language}),
+            "person": cv.person.model_copy(update=person),
+        }
+    )
+    assert [(n.text, n.language) for n in build_view(cv).header.names] == lines
+
+
+def test_a_name_without_a_native_one_is_one_line() -> None:
+    assert [n.text for n in build_view(cv_with()).header.names] == ["Ada Lovelace"]

@@ -64,6 +64,9 @@ def build_command(args: argparse.Namespace) -> int:
     if args.no_cache or options.verify_reproducible or not options.speedups:
         return _build_fresh(args.data, args.out, options, Transcript())[0]
     root = cache.cache_root()
+    if root is not None and cache.inside(root, args.out):
+        print(f"build-cv: note: {cache.INSIDE_OUT}", file=sys.stderr)
+        root = None
     if root is None:
         return _build_fresh(args.data, args.out, options, Transcript())[0]
     key = cache.request_key(request(args.data, args.out, options))

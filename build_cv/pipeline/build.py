@@ -32,7 +32,7 @@ from build_cv.errors import (
 )
 from build_cv.exposure import described
 from build_cv.formats import BY_NAME, Choices, Document, Format
-from build_cv.formats.latex.writer import render_tex, scripts
+from build_cv.formats.latex.writer import cjk_font, render_tex, scripts
 from build_cv.pipeline import machine, translations
 from build_cv.pipeline.diagnose import (
     Locator,
@@ -167,11 +167,11 @@ def build(
         language=options.language,
     )
     targets = make_plan(data, out_dir, cv, [options.variant], options.formats)
-    refuse_overwriting(targets, [data, *bib_files(cv, data)])
+    documents = _InLanguages(loaded, cv, options)
+    refuse_overwriting(targets, [data, *documents.bib_files(targets, data)])
     spare = [started] if started is not None else []
     tell = progress or (lambda target, stage: None)
     outcomes: list[Outcome] = []
-    documents = _InLanguages(loaded, cv, options)
     for name, group in groupby(targets, key=lambda t: t.variant):
         its_targets = list(group)
         try:
@@ -209,6 +209,15 @@ class _InLanguages:
                 self.loaded, allow_outside=self.options.allow_outside, language=language
             )
         return self.cache[language]
+
+    def bib_files(self, targets: list[Target], data: Path) -> list[Path]:
+        """The .bib files of every language these targets are in: `bib: {en: en.bib, zh:
+        cv-zh.bib}` reads cv-zh.bib for the zh variant only, and that variant's .bib
+        output is named cv-zh.bib too. Reading each language here also stops bad data in
+        any of them before a first target is written."""
+        variants = dict.fromkeys(t.variant for t in targets)
+        paths = [path for v in variants for path in bib_files(self.of(v), data)]
+        return list(dict.fromkeys(paths))
 
 
 def build_pdf(data: Path, out_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
@@ -337,7 +346,8 @@ def _checked_pdf(
     _refuse_leaks(target, out.tex, tex, variant.secrets, warnings)
     exp = expectations(view, cv, variant.selection.checks, options.limits, variant.secrets)
     tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
-    probe = partial(_while_tex_runs, design, needs.cjk, options.speedups)
+    cjk = cjk_font(view, design) if needs.cjk else None
+    probe = partial(_while_tex_runs, design, cjk, options.speedups)
     if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
         probe()
     try:
@@ -398,11 +408,11 @@ def _refuse_leaks(
         raise error
 
 
-def _while_tex_runs(design: Design, uses_cjk: bool, speedups: bool = True) -> None:
+def _while_tex_runs(design: Design, cjk: str | None, speedups: bool = True) -> None:
     """Work that TeX need not wait for: probing the machine, and loading the checker
     (pypdf takes a tenth of a second to import), done while TeX typesets when the pass
     was started early, and before it otherwise."""
-    machine.require(design, uses_cjk, speedups=speedups)
+    machine.require(design, cjk, speedups=speedups)
     import build_cv.preflight  # noqa: F401
 
 

@@ -24,6 +24,7 @@ temporary directory and renamed into place, so concurrent builds never see half 
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import importlib.util
 import json
@@ -53,6 +54,21 @@ _TARGET_SUFFIX = r"(?:-[a-z0-9-]+)?\.(?:{exts})"
 def cache_root() -> Path | None:
     """The user's private build cache, or None where there is none we can write."""
     return user_cache("builds")
+
+
+INSIDE_OUT = (
+    "not caching: the cache folder is inside the output folder, which is published with "
+    "what it holds (set XDG_CACHE_HOME to a folder elsewhere)"
+)
+
+
+def inside(root: Path, out_dir: Path) -> bool:
+    """Whether the cache is inside the output folder (HOME or XDG_CACHE_HOME set to a CI
+    workspace that is then published): an entry holds the full CV, and must not travel."""
+    try:
+        return root.resolve().is_relative_to(out_dir.resolve())
+    except (OSError, RuntimeError):
+        return True
 
 
 def request_key(options: dict[str, Any]) -> str:
@@ -132,10 +148,29 @@ class Hit:
     def replay(self) -> None:
         """Write the stored outputs as the cold build did: atomically, under the lock."""
         changed = {p: data for p, data in self.files.items() if _differs(p, data)}
-        if changed:
-            with locked(next(iter(changed)).parent):
-                publish(changed)
+        stale = _other_pages(self.files)
+        if changed or stale:
+            with locked(next(iter(self.files)).parent):
+                if changed:
+                    publish(changed)
+                for path in stale:
+                    path.unlink(missing_ok=True)
         os.utime(self.entry)
+
+
+_PAGE = re.compile(r"\.page-[0-9]+\.png")
+
+
+def _other_pages(files: dict[Path, bytes]) -> list[Path]:
+    """The page images beside a replayed `<stem>.png` that its build did not make (a
+    longer CV's, or `--pages all`'s): a cold build removes them (pipeline/build.py)."""
+    found = []
+    for first in (p for p in files if p.suffix == ".png" and not _PAGE.search(p.name)):
+        stem = first.name.removesuffix(".png")
+        for path in first.parent.glob(f"{glob.escape(stem)}.page-*.png"):
+            if _PAGE.fullmatch(path.name.removeprefix(stem)) and path not in files:
+                found.append(path)
+    return found
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from build_cv.errors import format_path
 from build_cv.exposure import Exposure, View, find
-from build_cv.formats.latex.escape import escape, escape_url
+from build_cv.formats.latex.escape import CJK_BREAK, escape, escape_url
 from build_cv.pipeline.diagnose import Locator
 from build_cv.report import Secret
 from build_cv.sources.bibtex.braces import TooDeep
@@ -70,6 +70,7 @@ def _latex_table() -> tuple[re.Pattern[str], dict[str, str]]:
     """The escapes both LaTeX writers produce (the CV's and the .bib exporter's), each
     mapped back to its character: built from the writers themselves, so it cannot drift."""
     back: dict[str, str] = {"{}": "", r"\string~": "~", r"\-": "", r"\hspace{0pt}": ""}
+    back[CJK_BREAK] = ""  # where a line may break between CJK and Latin letters
     for ch in string.punctuation + "\u00a0\u00ad\u200b":
         for spelled in (str(escape(ch)), encode_latex(ch), str(escape_url(ch))):
             if spelled != ch and spelled.strip():

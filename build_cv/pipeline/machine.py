@@ -29,9 +29,10 @@ def adjust(
     return design.model_copy(update={"script_fallback": False}), [warning]
 
 
-def require(design: Design, uses_cjk: bool, *, speedups: bool = True) -> None:
-    """Raise for a piece this document needs that is missing, naming its package."""
+def require(design: Design, cjk_font: str | None, *, speedups: bool = True) -> None:
+    """Raise for a piece this document needs that is missing, naming its package;
+    `cjk_font` is the face its CJK text is set in, if it has any (writer's `cjk_font`)."""
     needed = ["xelatex", "moderncv", "pzdr.tfm"]
-    needed += ["Noto Sans CJK SC"] if uses_cjk else []
+    needed += [cjk_font] if cjk_font else []
     needed += ["EB Garamond Initials"] if design.style == "fancy" else []
     doctor.require_all(needed, speedups=speedups)

@@ -223,6 +223,7 @@ def expectations(
         max_size_mb=limits.max_size_mb or checks.max_size_mb,
         name=view.header.name,
         native_name=view.header.native_name,
+        leading_name=view.header.names[0].text,
         email=view.header.email,
         section_titles=[s.title for s in view.sections],
         pdfa=cv.design.pdfa,

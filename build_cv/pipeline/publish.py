@@ -12,6 +12,7 @@ import fcntl
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,8 +68,20 @@ def _remove_leftovers(out_dir: Path) -> None:
     included, and an output folder is often published as it is."""
     for temp in out_dir.glob(f"{_TEMP_PREFIX}*.tmp"):
         pid = temp.name.removeprefix(_TEMP_PREFIX).partition("-")[0]
-        if not pid.isdigit() or not _alive(int(pid)):
+        if not pid.isdigit() or not _alive(int(pid)) or _older_than(temp, _LEFTOVER_AGE):
             temp.unlink(missing_ok=True)
+
+
+# A writer holds its temporary for as long as one output takes to write: seconds. One this
+# old is a leftover even when its process id is in use again (a reboot, a container's 1).
+_LEFTOVER_AGE = 600.0
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:

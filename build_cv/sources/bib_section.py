@@ -13,6 +13,7 @@ not make the build read `~/.ssh/id_rsa` or `../../secrets.bib` into a PDF or a m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from build_cv.errors import InputError, Location, Origin, SchemaError, SchemaProblem, shorten
+from build_cv.locales import words
 from build_cv.schema.bibentry import BibEntry
 from build_cv.schema.model import CV, Publication, PublicationSection
-from build_cv.sources.bibtex.kinds import details
+from build_cv.sources.bibtex.kinds import PREPRINT_VENUE, details
 from build_cv.sources.bibtex.reader import read_bibtex
 from build_cv.sources.yaml_source import Loaded
 
@@ -39,7 +41,9 @@ def with_bibliographies(cv: CV, loaded: Loaded, *, allow_outside: bool = False) 
     problems: list[SchemaProblem] = []
     parsed: _Parsed = {}
     sections = []
-    reader = _Reader(loaded, problems, parsed, allow_outside or cv.allow_outside)
+    d = cv.design
+    labels = words(d.language, d.fallback_language, d.date_style).labels
+    reader = _Reader(loaded, problems, parsed, allow_outside or cv.allow_outside, labels)
     for section in cv.sections:
         if isinstance(section, PublicationSection):
             section = _assemble(section, reader)
@@ -63,6 +67,7 @@ class _Reader:
     problems: list[SchemaProblem]
     parsed: _Parsed
     allow_outside: bool
+    labels: Mapping[str, str]  # the words the CV adds to a record, in its language
 
 
 # A file with no entry at all is most likely not BibTeX (a key, a config file): the
@@ -120,7 +125,7 @@ def _read(path: Path, section: PublicationSection, reader: _Reader) -> list[Publ
         return []
     publications = []
     for entry in found:
-        publication = _publication(entry, path, problems)
+        publication = _publication(entry, path, problems, reader.labels)
         if publication is not None:
             publications.append(publication)
     return publications
@@ -144,15 +149,18 @@ def _inside_the_cv_folder(path: Path, resolved: Path, data: Path) -> None:
         )
 
 
-def _publication(entry: BibEntry, path: Path, problems: list[SchemaProblem]) -> Publication | None:
+def _publication(
+    entry: BibEntry, path: Path, problems: list[SchemaProblem], labels: Mapping[str, str]
+) -> Publication | None:
     line = entry.origin.line if entry.origin else None
+    preprint = entry.venue == PREPRINT_VENUE
     fields: dict[str, Any] = {
         "title": entry.title,
         "authors": list(entry.author_names),
         "et_al": entry.et_al,
-        "venue": entry.venue,
+        "venue": labels["arxiv_preprint"] if preprint else entry.venue,
         "year": entry.year,
-        "details": details(entry),
+        "details": details(entry, labels),
         "equal_contribution": list(entry.with_role("equal")),
         "corresponding": list(entry.with_role("corresponding")),
         "arxiv": entry.arxiv,

@@ -25,7 +25,14 @@ REQUIREMENTS = [
     Requirement("xdvipdfmx", "program", "xdvipdfmx", "texlive-xetex", "making the PDF"),
     Requirement("moderncv", "tex", "moderncv.cls", "texlive-latex-extra", "the CV class"),
     Requirement("pzdr.tfm", "tex", "pzdr.tfm", "texlive-fonts-recommended", "hyperref links"),
-    Requirement("Noto Sans CJK SC", "font", "Noto Sans CJK SC", "fonts-noto-cjk", "CJK glyphs"),
+    # The CJK face of each language, which decides its glyph forms; one package has them
+    # all, in one collection file (NotoSansCJK-Regular.ttc and -Bold.ttc).
+    Requirement("Noto Sans CJK SC", "font", "Noto Sans CJK SC", "fonts-noto-cjk", "Chinese text"),
+    Requirement(
+        "Noto Sans CJK TC", "font", "Noto Sans CJK TC", "fonts-noto-cjk", "Traditional Chinese"
+    ),
+    Requirement("Noto Sans CJK JP", "font", "Noto Sans CJK JP", "fonts-noto-cjk", "Japanese text"),
+    Requirement("Noto Sans CJK KR", "font", "Noto Sans CJK KR", "fonts-noto-cjk", "Korean text"),
     Requirement(
         "cm-unicode", "tex", "cmunss.otf", "texlive-fonts-extra", "Greek and Cyrillic text"
     ),

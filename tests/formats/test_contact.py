@@ -4,6 +4,7 @@ phone linked in E.164, an http homepage linked as http, and each of them hideabl
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -88,12 +89,27 @@ def test_every_format_links_every_profile_to_the_view_address() -> None:
     assert {url for _, url in profiles.values()} == set(URLS.values())
 
 
-def test_the_latex_links_each_new_profile_to_the_view_address() -> None:
+def test_the_latex_links_each_profile_to_the_view_address() -> None:
     tex = tex_for(contact_cv())
-    assert r"\social[github]{adalovelace}" in tex, "moderncv's own form, as before"
+    assert r"\social[github][github.com/adalovelace]{github.com/adalovelace}" in tex
+    linkedin = (
+        r"\social[linkedin][www.linkedin.com/in/ada-lovelace]{linkedin.com/in/ada{-}lovelace}"
+    )
+    assert linkedin in tex
     assert r"\social[cvscholar][scholar.google.com/citations?user=AbCdEfGAAAAJ]" in tex
     assert r"\social[cvx][x.com/ada\_lovelace]{x.com/ada\_lovelace}" in tex
     assert r"\social[cvmastodon][mathstodon.xyz/@ada]{@ada@mathstodon.xyz}" in tex
+
+
+def test_a_handle_prints_with_its_site_in_every_format() -> None:
+    """A bare `adalovelace` under the name was read as the name by a résumé parser."""
+    shown = outputs(contact_cv())
+    assert r"{github.com/adalovelace}" in shown["tex"]
+    assert ">github.com/adalovelace</a>" in shown["html"]
+    assert "[github.com/adalovelace](<https://github.com/adalovelace>)" in shown["md"]
+    assert "https://github.com/adalovelace" in shown["txt"]
+    for text in shown.values():
+        assert not re.search(r"(?<![/.\w])adalovelace(?![\w.])", text), text
 
 
 def test_the_phone_is_printed_as_typed_and_linked_in_e164() -> None:

@@ -11,14 +11,15 @@ from typing import Any
 
 import jsonschema
 import pytest
+from pypdf import PdfReader
 
 from build_cv.cli.main import main
-from build_cv.errors import SchemaError
-from build_cv.pipeline.build import BuildOptions, build
+from build_cv.errors import InputError, SchemaError
+from build_cv.pipeline.build import BuildOptions, BuildResult, build
 from build_cv.pipeline.lint import lint
 from build_cv.schema.model import json_schema
 from build_cv.sources.load import load_cv
-from tests.conftest import ROOT
+from tests.conftest import DEFAULT_DATA, ROOT
 
 Capture = pytest.CaptureFixture[str]
 
@@ -189,3 +190,48 @@ def test_the_json_schema_takes_a_text_in_either_form() -> None:
     assert list(validator.iter_errors(data))
     committed = json.loads((ROOT / "schema" / "cv.schema.json").read_text("utf-8"))
     assert committed == schema
+
+
+@pytest.mark.tex
+def test_the_default_chinese_cv_passes_its_preflight(
+    zh_build: BuildResult, capsys: Capture
+) -> None:
+    """out/cv-zh.pdf: every font embedded with ToUnicode, /Lang zh, the text in reading
+    order from the Chinese name on, checked against the zh variant's own data."""
+    assert zh_build.report.failed(strict=True) == []
+    code = main(["check", str(zh_build.pdf), "--data", str(DEFAULT_DATA), "--variant", "zh"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    for line in ("/Lang zh", "every font maps its glyphs to Unicode", "9 section titles found"):
+        assert line in out
+    text = PdfReader(zh_build.pdf).pages[0].extract_text()
+    assert text.startswith("方佳瑞\nJiarui Fang\n")
+    assert "工作经历" in text and "清华大学" in text
+
+
+def test_a_bib_file_named_only_for_another_language_is_never_an_output(tmp_path: Path) -> None:
+    """`bib: {en: en.bib, zh: cv-zh.bib}` built with `--variant zh --format bib --out .`:
+    the zh variant's .bib output is named cv-zh.bib, the file the zh text is read from.
+    The build must refuse, as it does for the design language's .bib, not replace it."""
+    (tmp_path / "en.bib").write_text(
+        "@article{a, author={A, B}, title={T}, journal={J}, year=2020}\n"
+    )
+    own = "% hand-curated\n@article{a, author={A, B}, title={Z}, journal={J}, year=2020}\n"
+    (tmp_path / "cv-zh.bib").write_text(own, encoding="utf-8")
+    data = tmp_path / "cv.yaml"
+    section = {
+        "title": "Papers",
+        "kind": "publications",
+        "bib": {"en": "en.bib", "zh": "cv-zh.bib"},
+    }
+    record = {
+        "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
+        "updated": "2024-06-15",
+        "sections": [section],
+        "variants": {"zh": {"language": "zh"}},
+    }
+    data.write_text(json.dumps(record), encoding="utf-8")
+    for variant in ("zh", "all"):
+        with pytest.raises(InputError, match="would overwrite this input"):
+            build(data, tmp_path, BuildOptions(variant=variant, formats=("bib",)))
+        assert (tmp_path / "cv-zh.bib").read_text(encoding="utf-8") == own

@@ -188,3 +188,54 @@ def test_remembered_heads_are_pruned_with_the_entries(tmp_path: Path) -> None:
     cache._prune(root)
     kept = sorted(int(p.stem) for p in (root / ".heads").iterdir())
     assert kept == list(range(5, cache.MAX_ENTRIES + 5))  # the most recent ones
+
+
+def test_a_replay_removes_the_page_images_its_build_did_not_make(tmp_path: Path) -> None:
+    """`--pages all` of a 5-page CV, then a replayed `--pages 1` (or a shorter CV's stored
+    build): pages 2 to 5 of the other build must go, as a cold build removes them, or a
+    site that globs cv*.png shows pages of another version of the CV."""
+    root, out = tmp_path / "builds", tmp_path / "out"
+    root.mkdir()
+    out.mkdir()
+    data = tmp_path / "cv.yaml"
+    data.write_text("person: {}\n")
+    (out / "cv.png").write_bytes(b"page one")
+    cache.store(root, "key", {data: sha(data.read_bytes())}, [out / "cv.png"], "", "")
+    stale = [out / f"cv.page-{n}.png" for n in (2, 3)]
+    for path in stale:
+        path.write_bytes(b"an older page")
+    kept = [out / "cv-public.page-2.png", out / "cv.page-x.png", out / "notes.png"]
+    for path in kept:
+        path.write_bytes(b"not this build's")
+    found = cache.lookup(root, "key", out, cache.own_names("cv", ("png",)))
+    assert found.hit is not None
+    found.hit.replay()
+    assert not any(path.exists() for path in stale)
+    assert all(path.exists() for path in kept)
+
+
+def test_no_entry_is_kept_in_a_cache_folder_inside_the_out_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HOME (or XDG_CACHE_HOME) inside the folder that gets published, as in a CI job
+    that builds into its own workspace: the full CV's stored copy, with the phone the
+    public variant hides, must not be kept there."""
+    from build_cv.cli.main import main
+
+    site = tmp_path / "site"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(site / ".cache"))
+    data = tmp_path / "cv.yaml"
+    data.write_text(
+        "person: {name: Ada Lovelace, email: ada@example.org, phone: +49 30 1234567}\n"
+        "updated: 2024-06-15\nvariants: {public: {hide: [person.phone]}}\n",
+        encoding="utf-8",
+    )
+    assert main(["build", str(data), "--out", str(site), "--format", "txt"]) == 0
+    (site / "cv.txt").unlink()
+    assert (
+        main(["build", str(data), "--out", str(site), "--format", "txt", "--variant", "public"])
+        == 0
+    )
+    for path in site.rglob("*"):
+        assert not path.is_file() or b"1234567" not in path.read_bytes(), path
+    assert "inside the output folder" in capsys.readouterr().err

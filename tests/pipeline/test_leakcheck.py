@@ -28,6 +28,7 @@ TRICKY = [
     "José Müller-Lüdenscheidt",
     "50% of $10 {net}",
     "方佳瑞 (Fang)",
+    "在GPU集群上训练“Colossal-AI”",  # CJK beside Latin letters: a break point between
 ]
 
 

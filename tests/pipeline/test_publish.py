@@ -86,3 +86,18 @@ def test_a_lock_file_that_is_not_a_file_is_refused_at_once(tmp_path: Path, kind:
         pass
     assert time.monotonic() - started < 5
     assert not elsewhere.exists()
+
+
+def test_an_old_leftover_is_removed_even_if_its_process_id_is_in_use_again(
+    tmp_path: Path,
+) -> None:
+    """A build killed in a container (process id 1) or before a reboot leaves a temporary
+    whose id now belongs to another, living process: no writer holds a temporary for an
+    hour, so an old one is a leftover whatever its id says."""
+    old = tmp_path / ".build-cv-1-x1.tmp"
+    old.write_text("+44 20 7946 0000")
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    with locked(tmp_path):
+        publish({tmp_path / "cv.pdf": b"new"})
+    assert not old.exists()

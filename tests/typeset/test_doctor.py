@@ -123,6 +123,28 @@ def test_missing_tex_packages_and_fonts_are_named(
 
 
 @pytest.mark.tex
+def test_the_cjk_face_of_the_documents_language_is_named(tmp_path: Path) -> None:
+    """A Japanese CV needs the JP face (its glyph forms), and no other."""
+    data = tmp_path / "ja.yaml"
+    data.write_text(
+        "person:\n  name: Hanako Yamada\nupdated: 2024-06-15\ndesign:\n  language: ja\n"
+        "summary: 東京大学で分散深層学習のシステムを研究しました。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    (tmp_path / "jp").mkdir()
+    hide_jp = fake_bin(tmp_path / "jp", hide_probe="Noto Sans CJK JP")
+    proc = run_cli(hide_jp, "build", str(data), "--out", str(out), "--no-cache")
+    assert proc.returncode == 1, proc.stderr
+    assert "build-cv: Noto Sans CJK JP (needed for Japanese text)" in proc.stderr
+    assert "Install the Debian/Ubuntu package `fonts-noto-cjk`" in proc.stderr
+    (tmp_path / "sc").mkdir()
+    hide_sc = fake_bin(tmp_path / "sc", hide_probe="Noto Sans CJK SC")
+    proc = run_cli(hide_sc, "build", str(data), "--out", str(out), "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.tex
 def test_a_cv_without_cjk_needs_no_cjk_font(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run_cli(

@@ -46,7 +46,17 @@ _CJK_CHARS = (
     "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
 )
 CJK = re.compile(f"[{_CJK_CHARS}]+")
-_SCRIPT_RUN = re.compile(f"(?P<cvscript>{OTHER_SCRIPT.pattern})|(?P<cvcjk>{CJK.pattern})")
+# Punctuation both scripts use (middle dot, dashes, quotes, ellipsis): touching CJK text,
+# it is CJK punctuation, full-width from the CJK font ("负责“Colossal-AI”" and "——").
+_SHARED = "\u00b7\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2027"
+_CJK_RUN = f"[{_SHARED}]*(?:[{_CJK_CHARS}]+[{_SHARED}]*)+"
+_SCRIPT_RUN = re.compile(f"(?P<cvscript>{OTHER_SCRIPT.pattern})|(?P<cvcjk>{_CJK_RUN})")
+# Where Han or kana meets a Latin letter the line may break, as ICU allows there (never
+# next to punctuation, nor in Korean, which breaks at spaces); TeX has no break point
+# between two fonts' letters. The template defines it; the leak check reads past it.
+CJK_BREAK = r"\cvcjkbreak{}"
+_BREAKS = re.compile("[\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                     "\U00020000-\U0003134f]")  # fmt: skip
 
 
 def font_runs(text: str) -> Iterator[tuple[str | None, str]]:
@@ -75,7 +85,13 @@ def escape(text: str) -> NoEscape:
     pos = 0
     for m in _SCRIPT_RUN.finditer(text):
         parts.append(_escape_chars(text[pos : m.start()]))
-        parts.append(rf"\{m.lastgroup}{{{_escape_chars(m.group())}}}")
+        run = m.group()
+        cjk = m.lastgroup == "cvcjk"
+        if cjk and m.start() > 0 and text[m.start() - 1].isalpha() and _BREAKS.match(run[0]):
+            parts.append(CJK_BREAK)
+        parts.append(rf"\{m.lastgroup}{{{_escape_chars(run)}}}")
+        if cjk and m.end() < len(text) and text[m.end()].isalpha() and _BREAKS.match(run[-1]):
+            parts.append(CJK_BREAK)
         pos = m.end()
     parts.append(_escape_chars(text[pos:]))
     return NoEscape("".join(parts))

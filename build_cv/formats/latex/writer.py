@@ -26,6 +26,7 @@ from pylatex.utils import NoEscape
 from build_cv.errors import Origin
 from build_cv.formats.latex.escape import CJK, OTHER_SCRIPT, escape, escape_url, markup
 from build_cv.formats.templating import environment
+from build_cv.languages import canonical
 from build_cv.schema.model import Design
 from build_cv.view import Raw, Rich, View, texts
 
@@ -48,10 +49,6 @@ SOCIALS = {
     "researchgate": "cvresearchgate", "dblp": "cvdblp", "semantic_scholar": "cvsemanticscholar",
     "mastodon": "cvmastodon", "bluesky": "cvbluesky", "x": "cvx",
 }  # fmt: skip
-# Profiles written as moderncv's short form `\social[github]{id}`, as before the view
-# built every address: moderncv makes the same address the view does (a test holds it to
-# that), and existing CVs keep their LaTeX byte for byte. The rest get the view's address.
-MODERNCV_BUILDS = frozenset({"github", "linkedin", "orcid"})
 
 
 def _finalize(value: Any) -> Any:
@@ -109,6 +106,41 @@ def _environment(templates: Path, compiled: bool = True) -> jinja2.Environment:
     return env
 
 
+# The Noto Sans CJK face (fonts-noto-cjk) of each CJK language: the face decides glyph
+# forms (骨, 直 and 户 differ between them) and where punctuation sits in its square.
+CJK_FACES = {"zh-Hans": "SC", "zh-Hant": "TC", "ja": "JP", "ko": "KR"}
+# ICU's line breaking (XeTeX's linebreak locale) for CJK text: between any two Han
+# characters or kana, never before closing punctuation or after opening; Japanese by
+# its strict rules (no line starts with a small kana or ー); Korean only at spaces, as
+# Korean is written.
+BREAK_LOCALES = {"zh-Hans": "zh", "zh-Hant": "zh", "ja": "ja@lb=strict", "ko": ""}
+
+
+@dataclass(frozen=True)
+class CJKSetting:
+    """How CJK text is set: as the document's language when it is one of these, else as
+    the native name's (Simplified Chinese unless `native_name_language` says otherwise)."""
+
+    language: str
+    face: str
+    locale: str
+    document: bool  # the document itself is in that language
+
+
+def cjk_of(view: View, design: Design) -> CJKSetting:
+    document = canonical(design.language)
+    header = view.header
+    native = next((n.language for n in header.names if n.text == header.native_name), "zh-Hans")
+    language = document if document in CJK_FACES else canonical(native)
+    language = language if language in CJK_FACES else "zh-Hans"
+    return CJKSetting(language, CJK_FACES[language], BREAK_LOCALES[language], document in CJK_FACES)
+
+
+def cjk_font(view: View, design: Design) -> str:
+    """The font family CJK text is set in (a requirement `doctor` knows)."""
+    return f"Noto Sans CJK {cjk_of(view, design).face}"
+
+
 @dataclass(frozen=True)
 class Scripts:
     """Which scripts beyond Latin the text has: each needs a font family of its own, which
@@ -141,6 +173,7 @@ def render_tex(
     needs = scripts(view) if needs is None else needs
     return template.render(
         uses_cjk=needs.cjk,
+        cjk=cjk_of(view, design),
         uses_other_script=needs.other,
         view=view,
         header=view.header,
@@ -150,7 +183,6 @@ def render_tex(
         created_iso=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         section_label=NoEscape(SECTION_LABEL),
         socials=SOCIALS,
-        moderncv_builds=MODERNCV_BUILDS,
     )
 
 

@@ -7,9 +7,12 @@ The records themselves (`BibEntry`) are in schema/bibentry.py, below the sources
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Protocol
 
+from build_cv.languages import DEFAULT
+from build_cv.locales import read
 from build_cv.schema.bibentry import BibEntry
 
 PREPRINT_VENUE = "arXiv preprint"
@@ -105,19 +108,20 @@ def venue_field(entry_type: str) -> str:
     return VENUE_FIELDS.get(entry_type, OTHER_VENUE_FIELDS)[0]
 
 
-def details(entry: BibEntry) -> str | None:
+def details(entry: BibEntry, labels: Mapping[str, str] | None = None) -> str | None:
     """What the CV prints after the venue: "34(1): 304–315", "pp. 222–231, Hyderabad, India".
 
-    Derived from the record's fields, never stored beside them, so the two cannot disagree.
+    Derived from the record's fields, never stored beside them, so the two cannot disagree;
+    the words build-cv adds ("PhD thesis", "pp.") are the document's language's `labels`.
     """
+    labels = read(DEFAULT).labels if labels is None else labels
     t = entry.entry_type
     parts: list[str] = []
     if t in THESIS_TYPES:
-        parts.append(
-            entry.type_label or ("Master's thesis" if t == "mastersthesis" else "PhD thesis")
-        )
+        thesis = labels["masters_thesis" if t == "mastersthesis" else "phd_thesis"]
+        parts.append(entry.type_label or thesis)
     elif t in REPORT_TYPES and (entry.number or entry.type_label):
-        parts.append(_join(entry.type_label or "Technical Report", entry.number))
+        parts.append(_join(entry.type_label or labels["technical_report"], entry.number))
     elif t == "patent" and (entry.number or entry.type_label):
         parts.append(_join(entry.type_label, entry.number))
     if t in CHAPTER_TYPES and entry.publisher:
@@ -126,7 +130,7 @@ def details(entry: BibEntry) -> str | None:
         issue = f"({entry.number})" if entry.number else ""
         parts.append(f"{entry.volume}{issue}" + (f": {entry.pages}" if entry.pages else ""))
     elif entry.pages:
-        parts.append(f"pp. {entry.pages}" if "–" in entry.pages else f"p. {entry.pages}")
+        parts.append(labels["pages" if "–" in entry.pages else "page"].format(entry.pages))
     parts.extend(p for p in (entry.location, entry.note) if p)
     return ", ".join(parts) or None
 

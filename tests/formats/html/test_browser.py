@@ -48,7 +48,7 @@ def browser() -> Iterator[Browser]:
 
 
 def expected_texts(cv: CV) -> list[str]:
-    texts = [cv.person.name + (f" {cv.person.native_name}" if cv.person.native_name else "")]
+    texts = [cv.person.name]  # the h1: the native name has a line of its own
     for section in cv.sections:
         texts.append(section.title)
         texts += [
@@ -124,3 +124,57 @@ def png_size(png: bytes) -> tuple[int, int]:
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", png[16:24])
     return width, height
+
+
+LANGS = """
+[document.documentElement.lang,
+ [...document.querySelectorAll('[lang]')].filter(e => e !== document.documentElement)
+   .map(e => [e.textContent.trim(), e.lang])]
+"""
+
+
+def fonts_of(browser: Browser, selector: str) -> list[str]:
+    """The fonts Chromium drew the element's text with, most glyphs first."""
+    browser.page("DOM.enable")
+    browser.page("CSS.enable")
+    root = browser.page("DOM.getDocument")["root"]["nodeId"]
+    node = browser.page("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+    fonts = browser.page("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
+    return [f["familyName"] for f in sorted(fonts, key=lambda f: -f["glyphCount"])]
+
+
+def test_text_in_another_language_says_so_and_gets_its_glyph_forms(
+    browser: Browser, default_cv: CV, tmp_path: Path
+) -> None:
+    """The native name of an English CV is Simplified Chinese (SC glyph forms); the Latin
+    name and the English titles of a Chinese CV are English; a Traditional native name
+    is drawn with the TC face and a Japanese one with the JP face."""
+    page = tmp_path / "cv.html"
+    page.write_text(render_document("html", default_cv), encoding="utf-8")
+    browser.open(page, 1280)
+    lang, marked = browser.evaluate(LANGS)
+    assert lang == "en" and marked == [["方佳瑞", "zh-Hans"]]
+    assert fonts_of(browser, ".second-name")[0] == "Noto Sans CJK SC"
+
+    zh = default_cv.model_copy(
+        update={"design": default_cv.design.model_copy(update={"language": "zh"})}
+    )
+    page.write_text(render_document("html", zh), encoding="utf-8")
+    browser.open(page, 1280)
+    lang, marked = browser.evaluate(LANGS)
+    assert lang == "zh" and ["Jiarui Fang", "en"] in marked
+    assert browser.evaluate("document.querySelector('h1').lang") == ""  # the page's own
+    titles = browser.evaluate(
+        "[...document.querySelectorAll('cite.title')].map(e => e.firstElementChild?.lang)"
+    )
+    assert len(titles) > 10 and set(titles) == {"en"}
+    assert fonts_of(browser, "h1")[0] == "Noto Sans CJK SC"
+
+    for native, face in (("zh-Hant", "TC"), ("ja", "JP"), ("ko", "KR")):
+        other = default_cv.model_copy(
+            update={"person": default_cv.person.model_copy(update={"native_name_language": native})}
+        )
+        page.write_text(render_document("html", other), encoding="utf-8")
+        browser.open(page, 1280)
+        assert browser.evaluate("document.querySelector('.second-name').lang") == native
+        assert fonts_of(browser, ".second-name")[0] == f"Noto Sans CJK {face}"

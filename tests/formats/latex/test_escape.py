@@ -70,3 +70,22 @@ def test_urls_are_percent_encoded_then_escaped() -> None:
 def test_greek_and_cyrillic_runs_are_set_in_the_script_font() -> None:
     assert escape("λ-calculus, Пётр a_b") == r"\cvscript{λ}{-}calculus, \cvscript{Пётр} a\_b"
     assert escape("Ά\u0301x") == "\\cvscript{Ά\u0301}x"
+
+
+@pytest.mark.parametrize(
+    ("text", "latex"),
+    [
+        ("中文English混排", r"\cvcjk{中文}\cvcjkbreak{}English\cvcjkbreak{}\cvcjk{混排}"),
+        # quotes, dashes, dots touching CJK text are CJK punctuation (full-width)
+        ("负责“Colossal”与", r"\cvcjk{负责“}Colossal\cvcjk{”与}"),
+        ("艾达·洛夫莱斯——计算机", r"\cvcjk{艾达·洛夫莱斯——计算机}"),
+        ("2014.09—2019.07 a·b “q”", "2014.09—2019.07 a·b “q”"),
+        # no break next to punctuation or digits, nor in Korean (it breaks at spaces)
+        ("GPU，集群", r"GPU\cvcjk{，集群}"),
+        ("提升10倍", r"\cvcjk{提升}10\cvcjk{倍}"),
+        ("서울GPU", r"\cvcjk{서울}GPU"),
+        ("東京のGPU", r"\cvcjk{東京の}\cvcjkbreak{}GPU"),
+    ],
+)
+def test_cjk_runs_and_where_they_meet_latin(text: str, latex: str) -> None:
+    assert escape(text) == latex

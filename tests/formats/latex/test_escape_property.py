@@ -38,6 +38,7 @@ ALLOWED_COMMANDS = {
     "href",
     "cvscript",
     "cvcjk",
+    "cvcjkbreak",
     "-",
     "hspace",
 }

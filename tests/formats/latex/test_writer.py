@@ -59,7 +59,7 @@ def test_metadata_and_header_come_from_the_data() -> None:
     assert r"pdfauthor={Ada Lovelace}" in tex
     assert r"pdfsubject={CV 50\%}" in tex
     assert r"pdfkeywords={HPC, C++}" in tex
-    assert r"\name{\cvnohyphens{Ada Lovelace}}{\cvcjk{艾达}}" in tex
+    assert r"\name{\cvnohyphens{Ada Lovelace}}{\cvsecondname{\cvcjk{艾达}}}" in tex
     assert r"\email{ada\_l@example.org}" in tex
 
 
@@ -198,3 +198,9 @@ def test_font_families_load_only_for_text_that_needs_them(name: str, cjk: bool, 
     assert ("{cvcjk}{Noto Sans CJK SC:" in tex) == cjk
     assert ("{cvscript}{[cmunss.otf]" in tex) == cmu
     assert "fontspec" not in tex and "xeCJK" not in tex
+
+
+def test_a_cjk_document_has_no_wider_space_after_a_sentence() -> None:
+    cv = make()
+    zh = cv.model_copy(update={"design": cv.design.model_copy(update={"language": "zh"})})
+    assert "\\frenchspacing" in tex_for(zh) and "\\frenchspacing" not in tex_for(cv)

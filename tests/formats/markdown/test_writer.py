@@ -85,6 +85,7 @@ def test_the_default_cv_reads_as_a_document() -> None:
     assert len(page.named("h1")) == 1
     assert len(page.named("h2")) == len(cv.sections)
     assert "**Jiarui Fang**" in md
+    assert md.startswith("# Jiarui Fang\n方佳瑞\n")  # each name on a line of its own
     assert "Ph.D. in Department of Computer Science & Technology" in md  # readable: no \ noise
     noise = re.sub(r"\d\\\.|<sup>\\\*</sup>", "", md)
     assert "\\" not in noise, "only marks and a number ending a piece are escaped here"

@@ -14,6 +14,7 @@ from build_cv.pipeline.build import BuildOptions, BuildResult, build
 from tests.conftest import MINIMAL, ROOT
 
 PREVIEW = ROOT / "docs" / "preview.png"
+PREVIEW_ZH = ROOT / "docs" / "preview-zh.png"
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # Two pages of a list: a CV long enough for a second page image.
@@ -72,15 +73,24 @@ def difference(a: Image, b: Image) -> float:
     return differ / len(a.rgb)
 
 
-@pytest.mark.tex
-def test_the_readme_preview_is_page_one_of_the_current_cv(default_build: BuildResult) -> None:
-    (fresh,) = render_pages(default_build.pdf.read_bytes())
+def assert_preview(build: BuildResult, preview: Path) -> None:
+    fresh = render_pages(build.pdf.read_bytes())[0]
     assert (fresh.width, fresh.height) == (1241, 1754), "A4 at 150 dpi"
     assert len(set(fresh.rgb)) > 50, "a rendered page, not a blank one"
-    share = difference(fresh, decode_png(PREVIEW.read_bytes()))
+    share = difference(fresh, decode_png(preview.read_bytes()))
     # One character changed in the summary changes 7e-5 of the values; another PDFium's
     # anti-aliasing changes far fewer by more than the threshold.
-    assert share < 1e-5, f"docs/preview.png is out of date ({share:.4%}): run `make preview`"
+    assert share < 1e-5, f"docs/{preview.name} is out of date ({share:.4%}): run `make preview`"
+
+
+@pytest.mark.tex
+def test_the_readme_preview_is_page_one_of_the_current_cv(default_build: BuildResult) -> None:
+    assert_preview(default_build, PREVIEW)
+
+
+@pytest.mark.tex
+def test_the_readme_chinese_preview_is_page_one_of_the_chinese_cv(zh_build: BuildResult) -> None:
+    assert_preview(zh_build, PREVIEW_ZH)
 
 
 @pytest.mark.tex

@@ -13,7 +13,7 @@ def test_sections_and_entries_come_in_reading_order() -> None:
     cv = load_cv(DEFAULT_DATA)[1]
     text = render_document("txt", cv)
     lines = text.splitlines()
-    assert lines[0] == "Jiarui Fang (方佳瑞)"
+    assert lines[:2] == ["Jiarui Fang", "方佳瑞"]  # each name on a line of its own
     positions = [lines.index(s.title) for s in cv.sections]
     assert positions == sorted(positions)
     for title, rule in ((s.title, lines[lines.index(s.title) + 1]) for s in cv.sections):
