@@ -67,3 +67,34 @@ def test_a_region_or_a_missing_script_picks_the_language_it_is_written_in() -> N
     assert words("zh-TW").labels == read("zh-Hant").labels
     assert words("de-AT").month(2014, 9) == "09/2014"
     assert words("en-GB").labels == ENGLISH.labels
+
+
+# ---- the record kinds' words (docs/kinds.md) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "amount", "currency", "shown"),
+    [
+        ("en", "550000", "USD", "$550,000"),
+        ("en", "1234.5", "EUR", "€1,234.50"),
+        ("de", "550000", "USD", "550.000\u00a0$"),
+        ("zh-Hans", "550000", "USD", "US$550,000"),
+        ("zh-Hans", "80000", "CNY", "¥80,000"),
+        ("fr", "550000", "EUR", "550\u00a0000\u00a0€"),  # CLDR's narrow no-break space
+        ("ja", "1000000", "JPY", "￥1,000,000"),
+    ],
+)
+def test_money_is_written_as_the_language_writes_it(
+    tag: str, amount: str, currency: str, shown: str
+) -> None:
+    from decimal import Decimal
+
+    assert words(tag).money(Decimal(amount), currency) == shown
+
+
+def test_a_share_and_a_count_follow_the_language() -> None:
+    from decimal import Decimal
+
+    assert words("en").percent(Decimal("12.5")) == "12.5%"
+    assert words("de").percent(Decimal(40)) == "40\u00a0%"
+    assert words("de").number(1200) == "1.200" and words("en").number(1200) == "1,200"
