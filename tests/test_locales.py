@@ -72,6 +72,42 @@ def test_a_region_or_a_missing_script_picks_the_language_it_is_written_in() -> N
 # ---- the record kinds' words (docs/kinds.md) ----------------------------------------------
 
 
+def closed_values() -> list[tuple[str, str, str]]:
+    """(kind, field, value) for every closed value of every record kind's entries."""
+    from typing import Literal, get_args, get_origin
+
+    from build_cv.schema.model import SECTION_KINDS
+
+    found = []
+    for kind in ("grants", "teaching", "supervision", "talks", "service", "awards"):
+        for name, field in SECTION_KINDS[kind].model_fields.items():
+            literal = get_origin(field.annotation) is Literal
+            for option in (field.annotation,) if literal else get_args(field.annotation):
+                if get_origin(option) is Literal:
+                    found += [(kind, name, value) for value in get_args(option)]
+    return found
+
+
+def test_the_record_kinds_have_closed_values_to_name() -> None:
+    fields = {(kind, name) for kind, name, _ in closed_values()}
+    assert ("grants", "role") in fields and ("service", "type") in fields
+    assert len(closed_values()) == 33
+
+
+@pytest.mark.parametrize("tag", SUPPORTED)
+def test_every_closed_value_has_a_name_in_every_language_and_no_two_share_one(tag: str) -> None:
+    kinds = read(tag).kinds
+    named: dict[tuple[str, str], list[str]] = {}
+    for kind, field, value in closed_values():
+        key = f"{kind}.{field}.{value}"
+        assert kinds.get(key), f"{tag}.yaml kinds: no name for {key}"
+        named.setdefault((kind, field), []).append(kinds[key])
+    for (kind, field), names in named.items():
+        assert len(set(names)) == len(names), f"{tag}.yaml: two {kind}.{field} share a name"
+    wanted = {k for k in kinds if k.count(".") == 2}
+    assert wanted == {f"{k}.{f}.{v}" for k, f, v in closed_values()}, "a name for no value"
+
+
 @pytest.mark.parametrize(
     ("tag", "amount", "currency", "shown"),
     [
