@@ -14,7 +14,16 @@ import yaml
 
 from build_cv.cli.main import main
 from build_cv.errors import SchemaError
-from build_cv.schema.model import CV, SECTION_KINDS, Grant, Service, Supervision, Talk, Teaching
+from build_cv.schema.model import (
+    CV,
+    SECTION_KINDS,
+    Grant,
+    GrantSection,
+    Service,
+    Supervision,
+    Talk,
+    Teaching,
+)
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
 from tests.conftest import FIXTURES
@@ -169,14 +178,19 @@ def test_the_command_line_exits_2_naming_file_line_and_a_suggestion(
 def test_an_amount_is_the_decimal_written(amount: float, kept: str) -> None:
     data = issue_data()
     data["sections"][0]["entries"][0]["amount"] = amount
-    grant = loaded(data).sections[0].entries[0]  # type: ignore[union-attr]
-    assert f"{grant.amount:f}" == kept
+    assert f"{first_grant(loaded(data)).amount:f}" == kept
 
 
 def test_a_former_currency_is_a_currency() -> None:
     data = issue_data()
     data["sections"][0]["entries"][0]["currency"] = "DEM"
-    assert loaded(data).sections[0].entries[0].currency == "DEM"  # type: ignore[union-attr]
+    assert first_grant(loaded(data)).currency == "DEM"
+
+
+def first_grant(cv: CV) -> Grant:
+    section = cv.sections[0]
+    assert isinstance(section, GrantSection)
+    return section.entries[0]
 
 
 def test_the_record_kinds_work_without_their_optional_fields() -> None:
