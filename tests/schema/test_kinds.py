@@ -207,3 +207,21 @@ def test_the_record_kinds_work_without_their_optional_fields() -> None:
         ],
     }
     assert len(CV.model_validate(copy.deepcopy(data)).sections) == 6
+
+
+def test_editors_json_schema_takes_the_issues_data_and_refuses_a_bad_value() -> None:
+    import json
+
+    import jsonschema
+
+    from tests.conftest import ROOT
+
+    schema = json.loads((ROOT / "schema" / "cv.schema.json").read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    data = issue_data()
+    data["updated"] = "2024-06-15"
+    assert list(validator.iter_errors(data)) == []
+    for section, key, value in ((0, "currency", "usd"), (0, "role", "PIE"), (4, "years", ["x"])):
+        wrong = copy.deepcopy(data)
+        wrong["sections"][section]["entries"][0][key] = value
+        assert list(validator.iter_errors(wrong)), (key, value)
