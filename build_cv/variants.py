@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
@@ -32,6 +33,18 @@ NOT_SECRET = {
     "publications.corresponding",
     "publications.entry_type",
     "person.author_names",
+    # A closed value (a role, a status, a type) prints as its name in the document's
+    # language, and a year is everywhere: hiding one leaves it out, but the value is no
+    # secret another field could show.
+    "grants.role",
+    "grants.status",
+    "teaching.role",
+    "teaching.level",
+    "supervision.level",
+    "supervision.status",
+    "talks.type",
+    "service.type",
+    "service.years",
 }
 
 
@@ -72,7 +85,7 @@ def select(cv: m.CV, name: str | None) -> Selection:
 def _ordered(sections: list[m.Section], titles: list[str] | None) -> list[m.Section]:
     if titles is None:
         return list(sections)
-    return [s for title in titles for s in sections if s.title == title]
+    return [s for title in titles for s in sections if m.is_named(s, title)]
 
 
 def _keeps(tags: Iterable[str], variant: m.Variant) -> bool:
@@ -103,6 +116,9 @@ def _hide(model: Any, owner: str, hide: list[str], path: PathKey, hidden: list[H
             continue
         for sub, text in _texts(value, (*path, field)):
             hidden.append(Hidden(spec, sub, text))
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            for text in _grouped(value):  # as the outputs print it: 550,000 or 550.000
+                hidden.append(Hidden(spec, (*path, field), text))
         update[field] = type(model).model_fields[field].get_default(call_default_factory=True)
     return model.model_copy(update=update) if update else model
 
@@ -137,6 +153,17 @@ def _hide_in_section(section: m.Section, hide: list[str], hidden: list[Hidden]) 
     return section.model_copy(update={"entries": new})
 
 
+def _grouped(value: Decimal | int) -> list[str]:
+    """A number as writers print it, in the digit groupings of the supported languages
+    (1,234,567; 1.234.567; 1 234 567, a no-break space being a space to the search): a
+    hidden amount is searched for in each."""
+    whole = int(value)
+    if whole < 1000:
+        return []
+    plain = f"{whole:,}"
+    return [plain, plain.replace(",", "."), plain.replace(",", " ")]
+
+
 def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     if isinstance(value, str):
         yield path, value
@@ -146,6 +173,8 @@ def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _texts(getattr(value, name), (*path, name))
+    elif isinstance(value, Decimal):
+        yield path, f"{value:f}"  # 550000, never 5.5E+5
     elif value is not None and not isinstance(value, bool):
         yield path, str(value)
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from build_cv.errors import Origin
@@ -267,6 +268,36 @@ class ReferenceView:
     url: str | None
 
 
+@dataclass(frozen=True)
+class Fact:
+    """One fact of a record entry, ready to print: `label` is empty where the text says
+    what it is (a role, a status), `name` the field it shows (for a stylesheet, a test).
+    A `title` (a thesis) is set as titles are; `text` may be `Rich` markup."""
+
+    name: str
+    label: str
+    text: str
+    title: bool = False
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """An entry of an academic record kind (grants, teaching, supervision, talks, service,
+    awards), in one shape for all six: when, what (`heading`), where (`where`: the funder,
+    the venue, the institution), then its facts in print order and its links. Every
+    writer lays the six out alike, so none can drift from another."""
+
+    origin: Origin
+    dates: str
+    heading: str
+    where: str | None
+    facts: tuple[Fact, ...]
+    between: str  # what stands between two facts (`; `, `；`)
+    links: tuple[Link, ...] = ()
+    period: Period | None = None
+    summary: Rich | None = None  # a line of its own, after the facts (an award's citation)
+
+
 EntryView = (
     ExperienceView
     | EducationView
@@ -276,11 +307,14 @@ EntryView = (
     | ItemView
     | ListItemView
     | ReferenceView
+    | RecordView
 )
 Kind = Literal[
     "experience", "education", "projects", "publications", "patents", "items", "list",
-    "references", "raw",
+    "references", "raw", "grants", "teaching", "supervision", "talks", "service", "awards",
 ]  # fmt: skip
+# The kinds whose entries are RecordViews (docs/kinds.md).
+RECORD_KINDS = ("grants", "teaching", "supervision", "talks", "service", "awards")
 
 
 @dataclass(frozen=True)
@@ -455,6 +489,8 @@ def _section(section: m.Section, owner: OwnerMatcher, marks: m.Marks, w: Words) 
         entries = tuple(_patents(g) for g in section.entries)
         if any(p.first_inventor for g in section.entries for p in g.patents):
             legend = (Mark(FIRST_INVENTOR_MARK, w.labels["first_inventor"]),)
+    elif isinstance(section, m.RecordSection):
+        entries = tuple(_record(e, w) for e in _in_order(section))
     else:
         entries = tuple(_entry(e, w) for e in section.entries)
     return SectionView(
@@ -624,3 +660,197 @@ def _patents(g: m.PatentGroup) -> PatentGroupView:
         PatentView(p.number, FIRST_INVENTOR_MARK if p.first_inventor else "") for p in g.patents
     )
     return PatentGroupView(g.origin, g.organization, patents)
+
+
+# ---- the academic record kinds ---------------------------------------------------------
+
+RecordEntry = m.Grant | m.Teaching | m.Supervision | m.Talk | m.Service | m.Award
+
+
+def _in_order(section: m.RecordSection) -> list[RecordEntry]:
+    """The entries as an academic reads such a list: newest first (grants by their start,
+    talks and awards by their date, service and teaching by their latest year), current
+    students before graduates; `order: as-written` keeps them as the data has them. The
+    sort is stable, and an entry without a date goes after those with one."""
+    entries: list[RecordEntry] = list(section.entries)
+    if section.order == "as-written":
+        return entries
+    return sorted(entries, key=_newest_first)
+
+
+def _newest_first(e: RecordEntry) -> tuple[int, int, int]:
+    """A sort key: (group, -year, -month); supervision's group is its status."""
+    group = 0
+    when: m.YearMonth | None = None
+    if isinstance(e, m.Grant):
+        when = e.start
+    elif isinstance(e, m.Supervision):
+        group = {"current": 0, "graduated": 1}.get(e.status or "", 2)
+        when = e.start if e.status == "current" or not isinstance(e.end, m.YearMonth) else e.end
+    elif isinstance(e, m.Talk | m.Award):
+        when = e.date
+    elif isinstance(e, m.Service):
+        when = m.YearMonth(year=max(e.years)) if e.years else None
+    else:
+        years = [int(y) for term in e.terms for y in _YEAR_IN.findall(term)]
+        when = m.YearMonth(year=max(years)) if years else None
+    if when is None:
+        return (group, 1, 0)
+    year, month = when.key()
+    return (group, -year, -month)
+
+
+_YEAR_IN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _record(e: RecordEntry, w: Words) -> RecordView:
+    if isinstance(e, m.Grant):
+        return _grant(e, w)
+    if isinstance(e, m.Teaching):
+        return _teaching(e, w)
+    if isinstance(e, m.Supervision):
+        return _supervision(e, w)
+    if isinstance(e, m.Talk):
+        return _talk(e, w)
+    if isinstance(e, m.Service):
+        return _service(e, w)
+    return _award(e, w)
+
+
+def _joined(w: Words, *parts: str | None) -> str | None:
+    """The parts of a name or a place, as the language lists them (`, `, `，`)."""
+    return w.kinds["comma"].join(p for p in parts if p) or None
+
+
+def _labelled(name: str, value: str | None, w: Words, *, title: bool = False) -> list[Fact]:
+    return [] if value is None else [Fact(name, w.kinds[name], value, title)]
+
+
+def _named(name: str, kind: str, value: str | None, w: Words) -> list[Fact]:
+    """A closed value (a role, a status, a level) by its name in the document's language."""
+    return [] if value is None else [Fact(name, "", w.kinds[f"{kind}.{name}.{value}"])]
+
+
+def _money(amount: Decimal | None, currency: str | None, w: Words) -> list[Fact]:
+    if amount is None or currency is None:
+        return []
+    return [Fact("amount", w.kinds["amount"], w.money(amount, currency))]
+
+
+def _grant(e: m.Grant, w: Words) -> RecordView:
+    """Headed by its title; a grant without one (a fellowship) by its funder."""
+    share = None if e.share is None else w.percent(e.share)
+    facts = [
+        *_named("role", "grants", e.role, w),
+        *_money(e.amount, e.currency, w),
+        *_labelled("share", share, w),
+        *_named("status", "grants", e.status, w),
+    ]
+    return RecordView(
+        origin=e.origin,
+        dates=date_range(e.start, e.end, w),
+        heading=e.title or e.funder,
+        where=_joined(w, e.funder if e.title else None, e.programme, e.number),
+        facts=tuple(facts),
+        between=w.kinds["facts"],
+        period=period(e.start, e.end, w),
+    )
+
+
+def _teaching(e: m.Teaching, w: Words) -> RecordView:
+    """The terms stand where dates stand: a course is taught in terms, named as the
+    institution names them (Fall 2023, WS 2023/24, 2023 春季学期)."""
+    enrolment = None if e.enrolment is None else w.number(e.enrolment)
+    facts = [
+        *_named("role", "teaching", e.role, w),
+        *_named("level", "teaching", e.level, w),
+        *_labelled("enrolment", enrolment, w),
+    ]
+    return RecordView(
+        origin=e.origin,
+        dates=w.kinds["comma"].join(e.terms),
+        heading=e.course,
+        where=_joined(w, e.code, e.institution),
+        facts=tuple(facts),
+        between=w.kinds["facts"],
+    )
+
+
+def _supervision(e: m.Supervision, w: Words) -> RecordView:
+    facts = [
+        *_named("status", "supervision", e.status, w),
+        *_labelled("co_advisor", e.co_advisor, w),
+        *_labelled("thesis", e.thesis, w, title=True),
+        *_labelled("placement", e.placement, w),
+    ]
+    return RecordView(
+        origin=e.origin,
+        dates=date_range(e.start, e.end, w),
+        heading=e.student,
+        where=w.kinds[f"supervision.level.{e.level}"],
+        facts=tuple(facts),
+        between=w.kinds["facts"],
+        period=period(e.start, e.end, w),
+    )
+
+
+def _talk(e: m.Talk, w: Words) -> RecordView:
+    return RecordView(
+        origin=e.origin,
+        dates=month_year(e.date, w),
+        heading=e.title,
+        where=_joined(w, e.event, e.place),
+        facts=tuple(_named("type", "talks", e.type, w)),
+        between=w.kinds["facts"],
+        links=(Link(w.labels["link"], e.link),) if e.link else (),
+        period=period(e.date, None, w),
+    )
+
+
+def _service(e: m.Service, w: Words) -> RecordView:
+    """Its years as runs (`2019 – 2021, 2024`); its type only where the role does not
+    already say it (a role `Program Committee` of type `program committee`)."""
+    facts = _named("type", "service", e.type, w)
+    role = e.role.casefold()
+    if facts and role in (facts[0].text.casefold(), (e.type or "").casefold()):
+        facts = []
+    runs = _runs(sorted(e.years))
+    dates = w.kinds["comma"].join(f"{a}" if a == b else w.span(f"{a}", f"{b}") for a, b in runs)
+    when = None
+    if len(runs) == 1:
+        ((first, last),) = runs
+        when = period(m.YearMonth(year=first), m.YearMonth(year=last), w)
+    return RecordView(
+        origin=e.origin,
+        dates=dates,
+        heading=e.role,
+        where=e.body,
+        facts=tuple(facts),
+        between=w.kinds["facts"],
+        period=when,
+    )
+
+
+def _runs(years: list[int]) -> list[tuple[int, int]]:
+    """Sorted years as runs of consecutive ones: 2019, 2020, 2021, 2024 → (2019, 2021),
+    (2024, 2024)."""
+    runs: list[tuple[int, int]] = []
+    for year in years:
+        if runs and runs[-1][1] == year - 1:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    return runs
+
+
+def _award(e: m.Award, w: Words) -> RecordView:
+    return RecordView(
+        origin=e.origin,
+        dates="" if e.date is None else month_year(e.date, w),
+        heading=e.name,
+        where=e.issuer,
+        facts=tuple(_money(e.amount, e.currency, w)),
+        between=w.kinds["facts"],
+        period=None if e.date is None else period(e.date, None, w),
+        summary=_rich(e.summary),
+    )

@@ -67,3 +67,70 @@ def test_a_region_or_a_missing_script_picks_the_language_it_is_written_in() -> N
     assert words("zh-TW").labels == read("zh-Hant").labels
     assert words("de-AT").month(2014, 9) == "09/2014"
     assert words("en-GB").labels == ENGLISH.labels
+
+
+# ---- the record kinds' words (docs/kinds.md) ----------------------------------------------
+
+
+def closed_values() -> list[tuple[str, str, str]]:
+    """(kind, field, value) for every closed value of every record kind's entries."""
+    from typing import Literal, get_args, get_origin
+
+    from build_cv.schema.model import SECTION_KINDS
+
+    found = []
+    for kind in ("grants", "teaching", "supervision", "talks", "service", "awards"):
+        for name, field in SECTION_KINDS[kind].model_fields.items():
+            literal = get_origin(field.annotation) is Literal
+            for option in (field.annotation,) if literal else get_args(field.annotation):
+                if get_origin(option) is Literal:
+                    found += [(kind, name, value) for value in get_args(option)]
+    return found
+
+
+def test_the_record_kinds_have_closed_values_to_name() -> None:
+    fields = {(kind, name) for kind, name, _ in closed_values()}
+    assert ("grants", "role") in fields and ("service", "type") in fields
+    assert len(closed_values()) == 33
+
+
+@pytest.mark.parametrize("tag", SUPPORTED)
+def test_every_closed_value_has_a_name_in_every_language_and_no_two_share_one(tag: str) -> None:
+    kinds = read(tag).kinds
+    named: dict[tuple[str, str], list[str]] = {}
+    for kind, field, value in closed_values():
+        key = f"{kind}.{field}.{value}"
+        assert kinds.get(key), f"{tag}.yaml kinds: no name for {key}"
+        named.setdefault((kind, field), []).append(kinds[key])
+    for (kind, field), names in named.items():
+        assert len(set(names)) == len(names), f"{tag}.yaml: two {kind}.{field} share a name"
+    wanted = {k for k in kinds if k.count(".") == 2}
+    assert wanted == {f"{k}.{f}.{v}" for k, f, v in closed_values()}, "a name for no value"
+
+
+@pytest.mark.parametrize(
+    ("tag", "amount", "currency", "shown"),
+    [
+        ("en", "550000", "USD", "$550,000"),
+        ("en", "1234.5", "EUR", "€1,234.50"),
+        ("de", "550000", "USD", "550.000\u00a0$"),
+        ("zh-Hans", "550000", "USD", "US$550,000"),
+        ("zh-Hans", "80000", "CNY", "¥80,000"),
+        ("fr", "550000", "EUR", "550\u00a0000\u00a0€"),  # CLDR's narrow no-break space
+        ("ja", "1000000", "JPY", "￥1,000,000"),
+    ],
+)
+def test_money_is_written_as_the_language_writes_it(
+    tag: str, amount: str, currency: str, shown: str
+) -> None:
+    from decimal import Decimal
+
+    assert words(tag).money(Decimal(amount), currency) == shown
+
+
+def test_a_share_and_a_count_follow_the_language() -> None:
+    from decimal import Decimal
+
+    assert words("en").percent(Decimal("12.5")) == "12.5%"
+    assert words("de").percent(Decimal(40)) == "40\u00a0%"
+    assert words("de").number(1200) == "1.200" and words("en").number(1200) == "1,200"

@@ -317,6 +317,24 @@ FIELDS: dict[str, str] = {
     "references.email": "r{:03d}@example.org",
     "references.phone": "+1 555 9{:03d}",
     "references.url": "https://example.org/r{:03d}",
+    "grants.programme": TOKEN,
+    "grants.number": TOKEN,
+    "grants.title": TOKEN,
+    "grants.amount": "7{:03d}500",
+    "teaching.code": TOKEN,
+    "teaching.institution": TOKEN,
+    "teaching.terms": TOKEN,
+    "teaching.enrolment": "1{:03d}7",
+    "supervision.co_advisor": TOKEN,
+    "supervision.thesis": TOKEN,
+    "supervision.placement": TOKEN,
+    "talks.event": TOKEN,
+    "talks.place": TOKEN,
+    "talks.link": "https://example.org/k{:03d}",
+    "service.body": TOKEN,
+    "awards.issuer": TOKEN,
+    "awards.amount": "3{:03d}250",
+    "awards.summary": TOKEN,
 }
 LIST_FIELDS = {
     "experience.highlights",
@@ -324,7 +342,9 @@ LIST_FIELDS = {
     "education.honours",
     "education.details",
     "projects.highlights",
+    "teaching.terms",
 }
+NUMBER_FIELDS = {"grants.amount", "teaching.enrolment", "awards.amount"}
 
 
 def full_of_tokens() -> tuple[dict[str, Any], dict[str, str]]:
@@ -336,12 +356,19 @@ def full_of_tokens() -> tuple[dict[str, Any], dict[str, str]]:
         "projects": {"title": "T"},
         "publications": {"title": "Paper", "authors": ["Ada Lovelace"], "venue": "V", "year": 2020},
         "references": {"name": "Ref"},
+        "grants": {"funder": "Funder", "currency": "USD"},
+        "teaching": {"course": "Course"},
+        "supervision": {"student": "Student", "level": "PhD"},
+        "talks": {"title": "Talk", "date": "2020-05"},
+        "service": {"role": "Reviewer"},
+        "awards": {"name": "Prize", "currency": "EUR"},
     }
     person: dict[str, Any] = {"name": "Ada Lovelace"}
     for field, value in values.items():
         owner, _, key = field.partition(".")
         target = person if owner == "person" else entries[owner]
-        target[key] = [value] if field in LIST_FIELDS else value
+        typed: Any = int(value) if field in NUMBER_FIELDS else value
+        target[key] = [typed] if field in LIST_FIELDS else typed
     sections = [{"title": k.title(), "kind": k, "entries": [v]} for k, v in entries.items()]
     data = {"person": person, "updated": "2024-06-15", "sections": sections}
     return data, values
@@ -351,7 +378,8 @@ def searchable_forms(value: str) -> list[str]:
     """The value as it could appear in LaTeX: as typed, and with its specials escaped."""
     escaped = value.replace("_", r"\_").replace("%", r"\%").replace("#", r"\#")
     bare = re.sub(r"^https://", "", value)  # moderncv adds the scheme to the homepage itself
-    return [value, escaped, bare, value.replace("+", "").replace(" ", "")]
+    grouped = [f"{int(value):,}"] if value.isdigit() else []  # an amount: $7,012,500
+    return [value, escaped, bare, value.replace("+", "").replace(" ", ""), *grouped]
 
 
 @settings(max_examples=40, deadline=None)

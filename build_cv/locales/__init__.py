@@ -17,9 +17,11 @@ in two digits, `{m}` in one or two; a range is `{start}SEP{end}`. Named styles
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -28,14 +30,18 @@ from typing import Any, Literal
 import yaml
 from babel import Locale
 from babel.dates import format_date, format_skeleton
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from build_cv.languages import DEFAULT, SUPPORTED, canonical, locale
 
 FOLDER = Path(__file__).resolve().parent
 DateStyle = Literal["auto", "month-year", "numeric", "iso"]
 STYLES: tuple[DateStyle, ...] = ("auto", "month-year", "numeric", "iso")
-# A file's keys, each a map of one kind: the test holds every file to English's.
-SECTIONS = ("labels", "headings", "dates")
+# A file's keys, each a map of one kind: the test holds every file to English's. `kinds`
+# holds the words of the academic record kinds (grants, teaching, ...): a section's title
+# when the data gives none, the name of each closed value (`grants.role.PI`), and the
+# labels of their fields.
+SECTIONS = ("labels", "headings", "dates", "kinds")
 PLACEHOLDERS = {"yyyy", "mm", "m"}
 _ISO = "{yyyy}-{mm}"
 # CLDR puts a narrow no-break space in some dates (Russian `2024 г.`); the PDF's fonts
@@ -53,6 +59,7 @@ class LocaleFile:
     labels: Mapping[str, str]
     headings: Mapping[str, str]
     dates: Mapping[str, str]
+    kinds: Mapping[str, str]
 
 
 @cache
@@ -92,6 +99,7 @@ class Words:
 
     labels: Mapping[str, str]
     headings: Mapping[str, str]
+    kinds: Mapping[str, str]
     style: DateStyle  # never "auto": the language's own style, resolved
     numeric: str | None  # the numeric pattern; None: CLDR's (a language without a file)
     range: str
@@ -123,6 +131,29 @@ class Words:
             return value.isoformat()
         return format_date(value, "long", locale=self.cldr).translate(_NARROW)
 
+    def money(self, amount: Decimal, currency: str) -> str:
+        """An amount of money as the document's language writes it (CLDR's currency
+        format: `$550,000`, `550.000 $`, `US$550,000`), with cents only when the amount
+        has them: a grant of 550000 is not `$550,000.00`."""
+        whole = amount == amount.to_integral_value()
+        pattern = _CENTS.sub("", self.cldr.currency_formats["standard"].pattern) if whole else None
+        shown = format_currency(
+            amount, currency, format=pattern, locale=self.cldr, currency_digits=not whole
+        )
+        return shown.translate(_NARROW)
+
+    def percent(self, value: Decimal) -> str:
+        """`value` per cent (40 → `40%`, `40 %` in German), every digit kept (12.5 %)."""
+        shown = format_percent(value / 100, locale=self.cldr, decimal_quantization=False)
+        return shown.translate(_NARROW)
+
+    def number(self, value: int) -> str:
+        """A count with the language's digit grouping (`1,200`, `1.200`)."""
+        return format_decimal(value, locale=self.cldr).translate(_NARROW)
+
+
+_CENTS = re.compile(r"\.0+")  # a CLDR pattern's fraction digits; its `.` is always a dot
+
 
 def _cldr(skeleton: str, value: date, cldr: Locale) -> str:
     return format_skeleton(skeleton, value, locale=cldr).translate(_NARROW)
@@ -146,6 +177,7 @@ def words(language: str, fallback: str = DEFAULT, style: DateStyle = "auto") -> 
     return Words(
         labels=file.labels,
         headings=file.headings,
+        kinds=file.kinds,
         style=_named(chosen, file.tag),
         numeric=file.dates["numeric"] if own else None,
         range=file.dates["range"],

@@ -59,7 +59,9 @@ def lint(
     order; `allow_outside` as for the build, since a variant in another language reads
     the record again."""
     run = _Lint(loaded, cv, today or date.today())
-    checks = (_placeholders, _twice, _future, _venue_years, _unfindable, _lonely_tags, _http)
+    checks = (
+        _placeholders, _twice, _future, _records, _venue_years, _unfindable, _lonely_tags, _http
+    )  # fmt: skip
     for check in checks:
         check(run)
     _translations(run, allow_outside)
@@ -134,13 +136,44 @@ def _future(run: _Lint) -> None:
         run.warn(
             run.loaded.locate(("updated",)), f"updated: {run.cv.updated} is in the future", "future"
         )
-    for _, entry in run.entries():
+    for section, entry in run.entries():
+        if isinstance(section, m.RecordSection):
+            continue  # a grant ends, a student graduates, in the future: see _records
         for name in ("start", "end"):
             value = getattr(entry, name, None)
             if isinstance(value, m.YearMonth) and value.key() > now:
                 run.warn(run.at(entry.origin, name), f"{name} {value} is in the future", "future")
         if isinstance(entry, m.Publication) and entry.year > run.today.year:
             run.warn(run.at(entry.origin, "year"), f"year {entry.year} is in the future", "future")
+
+
+def _records(run: _Lint) -> None:
+    """The record kinds' dates say what their status does not: a grant runs, a student
+    studies, a talk is given in the future, but an award is not won there; a completed
+    grant has ended, a current student has not. A share below 1 is most likely a
+    fraction meant as a percentage (docs/kinds.md)."""
+    now = (run.today.year, run.today.month)
+    for _, entry in run.entries():
+        o = entry.origin
+        if isinstance(entry, m.Award) and entry.date is not None and entry.date.key() > now:
+            run.warn(run.at(o, "date"), f"date {entry.date} is in the future", "future")
+        end = getattr(entry, "end", None)
+        ended = isinstance(end, m.YearMonth) and end.key() < now
+        if isinstance(entry, m.Grant):
+            if entry.status == "completed" and isinstance(end, m.YearMonth) and not ended:
+                run.warn(
+                    run.at(o, "status"), f"status: completed, but `end` {end} is not past", "status"
+                )
+            if entry.share is not None and entry.share < 1:
+                meant = f"{(entry.share * 100).normalize():f}"
+                run.warn(
+                    run.at(o, "share"),
+                    f"share: {entry.share} reads as {entry.share} %; a share is a percentage "
+                    f"(write {meant} for {meant} %)",
+                    "share",
+                )
+        if isinstance(entry, m.Supervision) and entry.status == "current" and ended:
+            run.warn(run.at(o, "status"), f"status: current, but `end` {end} is past", "status")
 
 
 def _venue_years(run: _Lint) -> None:
@@ -242,6 +275,8 @@ _KINDS = {
     "tag": ("tag used once", "tags used once"),
     "http": ("homepage on plain http", "homepages on plain http"),
     "translation": ("missing translation", "missing translations"),
+    "status": ("status its dates contradict", "statuses their dates contradict"),
+    "share": ("share that looks like a fraction", "shares that look like fractions"),
 }
 
 

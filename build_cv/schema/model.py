@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -32,12 +33,14 @@ from pydantic import (
     model_validator,
 )
 
-from build_cv.errors import Origin, PathKey, did_you_mean, quoted
+from build_cv.errors import Origin, PathKey, did_you_mean, quoted, shorten
 from build_cv.identifiers import ARXIV_ID, DOI
 from build_cv.languages import DEFAULT as DEFAULT_LANGUAGE
 from build_cv.languages import SUPPORTED as SUPPORTED_LANGUAGES
 from build_cv.languages import known as known_language
 from build_cv.languages import pick as pick_language
+from build_cv.locales import labels_language
+from build_cv.locales import read as read_locale
 from build_cv.markup import link_targets, strip_markup
 from build_cv.schema import ALL_VARIANTS as ALL_VARIANTS
 from build_cv.schema.bibentry import BibEntry
@@ -549,6 +552,213 @@ class Reference(Entry):
     url: Url | None = None
 
 
+# ---- the academic record kinds (docs/kinds.md) -----------------------------------------
+# Their closed values are checked like every other enum (a misspelt one is an error with a
+# suggestion); each value's name in every language is in build_cv/locales/ (`kinds`).
+
+MAX_AMOUNT = Decimal(10) ** 15  # more than any grant; Babel formats it without exponent
+
+
+def _amount(value: Any) -> Any:
+    """Money as a number the YAML gives as one: `550000` or `1234.50`. A string (`"550,000"`,
+    `"$5k"`) is refused rather than guessed at; a float becomes the decimal it was written
+    as (`0.1`, not 0.1000000000000000055...)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError(
+            "must be a number, written without grouping or a currency sign (550000 or "
+            "1234.50); the currency goes in `currency`"
+        )
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False),
+    PlainSerializer(lambda d: int(d) if d == d.to_integral_value() else float(d)),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": int(MAX_AMOUNT)}),
+]
+
+
+def _percent(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("must be a number: the percentage of the amount that is yours (40)")
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    Field(gt=0, le=100, allow_inf_nan=False),
+    PlainSerializer(lambda d: int(d) if d == d.to_integral_value() else float(d)),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 100}),
+]
+
+
+def _currency(value: str) -> str:
+    """An ISO 4217 code that CLDR (through Babel) knows, so every language can print it;
+    a former currency (DEM, FRF) too, for a grant paid in it."""
+    from babel.numbers import list_currencies
+
+    if value in list_currencies():
+        return value
+    hint = _currency_hint(value) or " such as USD, EUR or CNY"
+    raise ValueError(f"`{shorten(value)}` is not an ISO 4217 currency code{hint}")
+
+
+# What people write for a currency instead of its code: a symbol, a name, a common alias.
+_CURRENCY_ALIASES = {
+    "$": "USD", "US$": "USD", "DOLLAR": "USD", "€": "EUR", "EURO": "EUR", "EUROS": "EUR",
+    "£": "GBP", "POUND": "GBP", "RMB": "CNY", "YUAN": "CNY", "RENMINBI": "CNY", "元": "CNY",
+    "¥": "CNY` or `JPY", "￥": "CNY` or `JPY", "YEN": "JPY", "円": "JPY", "₩": "KRW",
+    "WON": "KRW", "₽": "RUB", "₹": "INR", "SFR": "CHF", "FR.": "CHF", "NT$": "TWD",
+    "DOLLARS": "USD", "CHN": "CNY",
+}  # fmt: skip
+# The codes a typo is most likely of, nearest first when several are one letter away.
+_MAJOR_CURRENCIES = (
+    "USD", "EUR", "GBP", "CNY", "JPY", "CHF", "CAD", "AUD", "HKD", "TWD", "KRW", "SGD",
+    "INR", "BRL", "RUB", "SEK", "NOK", "DKK", "PLN", "CZK", "ILS", "NZD", "ZAR", "MXN",
+)  # fmt: skip
+
+
+def _currency_hint(value: str) -> str:
+    """` (did you mean `CNY`?)`: the code of a symbol or name (`¥`, `RMB`, `euro`), the same
+    letters in another order (`UDS`), a major currency one letter away (`EUD`), else the
+    nearest current one; nothing when none is near."""
+    from babel.core import get_global
+
+    typed = value.strip().upper()
+    current = sorted(
+        {c for spans in get_global("territory_currencies").values() for c, _, end, t in spans
+         if end is None and t}
+    )  # fmt: skip
+    if typed in current:
+        return f" (did you mean `{typed}`? a code is written in capitals)"
+    if typed in _CURRENCY_ALIASES:
+        return f" (did you mean `{_CURRENCY_ALIASES[typed]}`?)"
+    same_letters = [c for c in current if sorted(c) == sorted(typed)]
+    near = [c for c in _MAJOR_CURRENCIES if len(typed) == 3 and _differ(c, typed) == 1]
+    if same_letters or near:
+        return f" (did you mean `{(same_letters or near)[0]}`?)"
+    return did_you_mean(typed, current, cutoff=0.6)
+
+
+def _differ(a: str, b: str) -> int:
+    return sum(x != y for x, y in zip(a, b, strict=True))
+
+
+Currency = Annotated[
+    str,
+    AfterValidator(_currency),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217"}),
+]
+Year = Annotated[int, Field(strict=True, ge=1000, le=2100)]
+Count = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
+
+
+def _with_currency(amount: Decimal | None, currency: str | None) -> None:
+    """An amount is money only with its currency."""
+    if amount is not None and currency is None:
+        raise ValueError("has an `amount` but no `currency` (an ISO 4217 code: USD, EUR, ...)")
+    if currency is not None and amount is None:
+        raise ValueError("has a `currency` but no `amount`")
+
+
+_AMOUNT = Field(None, description="A number, e.g. 550000; needs `currency`.")
+_CURRENCY = Field(None, description="ISO 4217 code: USD, EUR, CNY, ...")
+
+
+GrantRole = Literal["PI", "co-PI", "co-I", "participant"]
+GrantStatus = Literal["awarded", "pending", "completed", "declined"]
+
+
+class Grant(Entry, Dated):
+    funder: NonEmptyText
+    programme: NonEmptyText | None = Field(None, description="The funding line, e.g. CAREER.")
+    number: NonEmptyText | None = Field(None, description="The award or grant number.")
+    title: NonEmptyText | None = None
+    amount: Amount | None = _AMOUNT
+    currency: Currency | None = _CURRENCY
+    role: GrantRole | None = None
+    status: GrantStatus | None = None
+    share: Percent | None = Field(
+        None,
+        description="Your share of the amount as a percentage (40 means 40 %, 100 the whole).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Grant:
+        _with_currency(self.amount, self.currency)
+        if self.status == "completed" and self.end == "present":
+            raise ValueError("is `completed` but its `end` is `present`")
+        return self
+
+
+class Teaching(Entry):
+    course: NonEmptyText
+    code: NonEmptyText | None = Field(None, description="The course number, e.g. CS 4410.")
+    institution: NonEmptyText | None = None
+    terms: list[NonEmptyText] = Field(
+        default_factory=list, max_length=50, description="As the institution names them: Fall 2023."
+    )
+    role: Literal["instructor", "co-instructor", "TA", "guest"] | None = None
+    level: Literal["undergraduate", "graduate", "doctoral", "professional"] | None = None
+    enrolment: Count | None = Field(None, description="Students enrolled.")
+
+
+class Supervision(Entry, Dated):
+    student: NonEmptyText
+    level: Literal["PhD", "MSc", "BSc", "postdoc", "intern"]
+    status: Literal["current", "graduated"] | None = None
+    co_advisor: NonEmptyText | None = None
+    thesis: NonEmptyText | None = Field(None, description="The thesis title.")
+    placement: NonEmptyText | None = Field(None, description="The first position after.")
+
+    @model_validator(mode="after")
+    def _graduated_has_ended(self) -> Supervision:
+        if self.status == "graduated" and self.end == "present":
+            raise ValueError("is `graduated` but its `end` is `present`")
+        return self
+
+
+class Talk(Entry):
+    title: NonEmptyText
+    event: NonEmptyText | None = None
+    place: NonEmptyText | None = None
+    date: CvDate
+    type: Literal["keynote", "invited", "contributed", "seminar", "panel"] | None = None
+    link: Url | None = Field(None, description="Slides, a video or the event's page.")
+
+
+class Service(Entry):
+    role: NonEmptyText
+    body: NonEmptyText | None = Field(None, description="The venue, journal or body served.")
+    years: list[Year] = Field(default_factory=list, max_length=100)
+    type: Literal["program committee", "reviewer", "editor", "organizer", "committee"] | None = None
+
+    @field_validator("years")
+    @classmethod
+    def _once_each(cls, years: list[int]) -> list[int]:
+        twice = sorted({y for y in years if years.count(y) > 1})
+        if twice:
+            raise ValueError(f"lists {', '.join(map(str, twice))} twice")
+        return years
+
+
+class Award(Entry):
+    name: NonEmptyText
+    issuer: NonEmptyText | None = None
+    date: CvDate | None = None
+    amount: Amount | None = _AMOUNT
+    currency: Currency | None = _CURRENCY
+    summary: Markup | None = Field(None, description="What it was for (JSON Resume's `summary`).")
+
+    @model_validator(mode="after")
+    def _money(self) -> Award:
+        _with_currency(self.amount, self.currency)
+        return self
+
+
 # ---- sections --------------------------------------------------------------------------
 
 
@@ -638,6 +848,81 @@ class RawSection(SectionBase):
     latex: RawLatex
 
 
+def record_words(language: str, fallback: str = DEFAULT_LANGUAGE) -> Mapping[str, str]:
+    """The record kinds' words (`kinds` in build_cv/locales/) of a document in `language`."""
+    return read_locale(labels_language(language, fallback)).kinds
+
+
+def _default_title(kind: str) -> Callable[[], str]:
+    """A record kind's section title when the data gives none: the kind's name in the
+    language the CV is being validated in (build_cv/locales/, `kinds`)."""
+
+    def title() -> str:
+        languages = _LANGUAGES.get() or Languages()
+        return record_words(languages.language, languages.fallback)[f"title.{kind}"]
+
+    return title
+
+
+_UNTITLED = "Default: the kind's name in the document's language (Grants, 科研项目, ...)."
+_ORDER = "newest-first (the default; supervision: current students first) or as-written."
+Order = Literal["newest-first", "as-written"]
+
+
+class GrantSection(SectionBase):
+    kind: Literal["grants"]
+    title: NonEmptyText = Field(default_factory=_default_title("grants"), description=_UNTITLED)
+    order: Order = Field("newest-first", description=_ORDER)
+    entries: list[Grant] = Field(min_length=1)
+
+
+class TeachingSection(SectionBase):
+    kind: Literal["teaching"]
+    title: NonEmptyText = Field(default_factory=_default_title("teaching"), description=_UNTITLED)
+    order: Order = Field("newest-first", description=_ORDER)
+    entries: list[Teaching] = Field(min_length=1)
+
+
+class SupervisionSection(SectionBase):
+    kind: Literal["supervision"]
+    title: NonEmptyText = Field(
+        default_factory=_default_title("supervision"), description=_UNTITLED
+    )
+    order: Order = Field("newest-first", description=_ORDER)
+    entries: list[Supervision] = Field(min_length=1)
+
+
+class TalkSection(SectionBase):
+    kind: Literal["talks"]
+    title: NonEmptyText = Field(default_factory=_default_title("talks"), description=_UNTITLED)
+    order: Order = Field("newest-first", description=_ORDER)
+    entries: list[Talk] = Field(min_length=1)
+
+
+class ServiceSection(SectionBase):
+    kind: Literal["service"]
+    title: NonEmptyText = Field(default_factory=_default_title("service"), description=_UNTITLED)
+    order: Order = Field("newest-first", description=_ORDER)
+    entries: list[Service] = Field(min_length=1)
+
+
+class AwardSection(SectionBase):
+    kind: Literal["awards"]
+    title: NonEmptyText = Field(default_factory=_default_title("awards"), description=_UNTITLED)
+    order: Order = Field("newest-first", description=_ORDER)
+    entries: list[Award] = Field(min_length=1)
+
+
+RecordSection = (
+    GrantSection
+    | TeachingSection
+    | SupervisionSection
+    | TalkSection
+    | ServiceSection
+    | AwardSection
+)
+
+
 Section = Annotated[
     ExperienceSection
     | EducationSection
@@ -647,9 +932,24 @@ Section = Annotated[
     | ItemSection
     | ListSection
     | ReferenceSection
-    | RawSection,
+    | RawSection
+    | GrantSection
+    | TeachingSection
+    | SupervisionSection
+    | TalkSection
+    | ServiceSection
+    | AwardSection,
     Field(discriminator="kind"),
 ]
+
+
+def is_named(section: Section, name: str) -> bool:
+    """Whether a variant's `sections:` names `section`: by its title, or by its kind
+    (`grants`) where the title is the kind's name in the document's language, which the
+    data does not spell (a Chinese variant's Grants are 科研项目)."""
+    untitled = isinstance(section, RecordSection) and "title" not in section.model_fields_set
+    return section.title == name or (untitled and section.kind == name)
+
 
 # ---- header, design, checks -------------------------------------------------------------
 
@@ -986,6 +1286,12 @@ SECTION_KINDS: dict[str, type[Entry]] = {
     "patents": PatentGroup,
     "items": Item,
     "references": Reference,
+    "grants": Grant,
+    "teaching": Teaching,
+    "supervision": Supervision,
+    "talks": Talk,
+    "service": Service,
+    "awards": Award,
 }
 
 

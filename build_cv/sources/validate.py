@@ -69,10 +69,17 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
         expected = err.get("ctx", {}).get("expected", "")
         message = f"{_show(err.get('input'))} is not allowed; expected {expected}"
         options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
-        message += did_you_mean(str(err.get("input")), [o for o in options if o])
+        message += _nearest(str(err.get("input")), [o for o in options if o])
     elif message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
     return SchemaProblem(location, message)
+
+
+def _nearest(value: str, options: list[str]) -> str:
+    """` (did you mean ...?)` for a closed value; written in other capitals (`phd`, `pi`),
+    the option it names, which difflib, seeing other letters, would not find."""
+    same = [o for o in options if o.casefold() == value.casefold()]
+    return f" (did you mean `{same[0]}`?)" if same else did_you_mean(value, options)
 
 
 def _show(value: Any) -> str:

@@ -31,6 +31,7 @@ def problems(cv: m.CV) -> list[Problem]:
     """Every tag, title or hidden field a variant names that the data does not have."""
     tags = sorted(_all_tags(cv))
     titles = [s.title for s in cv.sections]
+    kinds = [s.kind for s in cv.sections if isinstance(s, m.RecordSection)]
     found: list[Problem] = []
     for name, variant in cv.variants.items():
         here: PathKey = ("variants", name)
@@ -40,9 +41,10 @@ def problems(cv: m.CV) -> list[Problem]:
                     message = f"unknown tag `{tag}`: no entry or section carries it"
                     found.append(Problem((*here, key, i), message + did_you_mean(tag, tags)))
         for i, title in enumerate(variant.sections or []):
-            if title not in titles:
+            if not any(m.is_named(s, title) for s in cv.sections):
                 message = f"no section is titled `{title}`"
-                found.append(Problem((*here, "sections", i), message + did_you_mean(title, titles)))
+                hint = did_you_mean(title, [*titles, *kinds])
+                found.append(Problem((*here, "sections", i), message + hint))
         for i, path in enumerate(variant.hide):
             problem = _hide_problem(path)
             if problem:

@@ -153,3 +153,43 @@ def test_clip_never_ends_mid_word(text: str, clipped: str | None) -> None:
     head = shown.removesuffix("…")
     assert len(shown) <= 61 and shown.endswith("…")
     assert text.startswith(head) and text[len(head)] in " ,"
+
+
+KINDS_DATA = """\
+person: {name: Ada Lovelace}
+updated: 2024-06-15
+sections:
+  - kind: grants
+    entries:
+      - {funder: NSF, start: "2023-01", end: "2027-12", status: completed}
+      - {funder: ERC, start: "2024-09", end: "2029-08", status: awarded, amount: 1500000,
+         currency: EUR, share: 0.4}
+      - {funder: DFG, start: "2025-01", status: pending}
+  - kind: supervision
+    entries:
+      - {student: A. Student, level: PhD, status: current, start: "2019-09", end: "2023-06"}
+      - {student: B. Student, level: MSc, status: current, start: "2024-09", end: "2026-06"}
+  - kind: talks
+    entries:
+      - {title: Upcoming, date: "2024-11"}
+  - kind: service
+    entries:
+      - {role: Program Committee, body: OSDI, years: [2025]}
+  - kind: awards
+    entries:
+      - {name: Prize, date: "2024-12"}
+      - {name: Prize, date: "2024-12"}
+"""
+
+
+def test_the_record_kinds_dates_are_checked_against_their_status(tmp_path: Path) -> None:
+    """A grant, a student, a talk and service may lie ahead (none is warned about); an
+    award may not, a completed grant has ended and a current student has not."""
+    assert warnings_of(KINDS_DATA, tmp_path) == [
+        "6:57: status: completed, but `end` 2027-12 is not past",
+        "8:25: share: 0.4 reads as 0.4 %; a share is a percentage (write 40 for 40 %)",
+        "12:43: status: current, but `end` 2023-06 is past",
+        "22:23: date 2024-12 is in the future",
+        "23:9: this awards entry is listed twice (also at 22:9)",
+        "23:23: date 2024-12 is in the future",
+    ]

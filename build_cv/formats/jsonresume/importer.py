@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.numbers import is_currency
 from pydantic import ValidationError
 
 from build_cv.errors import (
@@ -61,7 +62,10 @@ DEFAULT_SECTIONS: dict[str, tuple[str, str]] = {
     "projects": ("Projects", "projects"),
     "publications": ("Publications", "publications"),
     "x-patents": ("Patents", "patents"),
-    "awards": ("Awards", "items"),
+    "x-grants": ("Grants", "grants"),
+    "x-teaching": ("Teaching", "teaching"),
+    "x-supervision": ("Supervision", "supervision"),
+    "awards": ("Awards", "awards"),
     "certificates": ("Certificates", "items"),
     "skills": ("Skills", "items"),
     "languages": ("Languages", "items"),
@@ -71,8 +75,12 @@ DEFAULT_SECTIONS: dict[str, tuple[str, str]] = {
 }
 # The kinds of section an array's entries may go to when `x-sections` places them.
 _KINDS = {key: {kind} for key, (_, kind) in DEFAULT_SECTIONS.items()} | {
-    "interests": {"items", "list"}
+    "interests": {"items", "list"},
+    "projects": {"projects", "talks"},  # JSON Resume's `type: talk` (docs/kinds.md)
+    "volunteer": {"experience", "service"},
 }
+# The record kinds (docs/kinds.md), whose sections may leave out their title.
+_RECORD_KINDS = {"grants", "teaching", "supervision", "talks", "service", "awards"}
 _TOP_LEVEL = {*DEFAULT_SECTIONS, "basics", "meta", "$schema", "x-sections", "x-document"}
 HEADER = "# Converted from JSON Resume by `build-cv import`; build it with `build-cv build`.\n"
 
@@ -212,6 +220,10 @@ STRING = _Shape("a string", _is_str)
 STRINGS = _Shape("a list of strings", lambda v: isinstance(v, list) and all(map(_is_str, v)))
 BOOL = _Shape("true or false", lambda v: isinstance(v, bool))
 INDEX = _Shape("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
+INDEXES = _Shape(
+    "a list of whole numbers", lambda v: isinstance(v, list) and all(map(INDEX.check, v))
+)
+NUMBER = _Shape("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool))
 OBJECT = _Shape("an object", lambda v: isinstance(v, dict))
 OBJECTS = _Shape(
     "a list of objects", lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v)
@@ -553,13 +565,14 @@ def _section(title: str, kind: str) -> Json:
 def _record(r: Json, where: str, run: _Run) -> Json:
     title = run.read.get(r, "title", STRING, where)
     kind = run.read.get(r, "kind", STRING, where)
-    if not title or kind not in {k for kinds in _KINDS.values() for k in kinds}:
+    known = kind in {k for kinds in _KINDS.values() for k in kinds}
+    if not known or not (title or kind in _RECORD_KINDS):
         raise InputError(
             f"{run.read.source}: {where}: needs a `title` and a `kind` build-cv knows "
             f"(one of {', '.join(sorted({k for ks in _KINDS.values() for k in ks}))})"
         )
-    section: Json = {"title": title, "kind": kind}
-    for key in ("intro", "tags", "numbering", "group_by", "columns", "latex"):
+    section: Json = {"title": title, "kind": kind} if title else {"kind": kind}
+    for key in ("intro", "tags", "numbering", "group_by", "columns", "latex", "order"):
         if key in r:
             section[key] = r[key]
     run.came_from(section, where)
@@ -576,7 +589,8 @@ def _add(section: Json, key: str, e: Json, where: str, run: _Run) -> None:
     if section["kind"] == "list":
         section["entries"].extend(run.read.get(e, "keywords", STRINGS, where) or [])
         return
-    entry = _CONVERTERS[key](e, where, run)
+    convert = _RECORDS.get(section["kind"]) or _CONVERTERS[key]
+    entry = convert(e, where, run)
     if entry is None:
         return
     entry["tags"] = run.read.get(e, "x-tags", STRINGS, where)
@@ -757,14 +771,6 @@ def _patents(e: Json, where: str, run: _Run) -> Json | None:
     }
 
 
-def _award(e: Json, where: str, run: _Run) -> Json | None:
-    text = ", ".join(str(p) for p in (e.get("title"), e.get("awarder")) if p)
-    if e.get("summary"):
-        text = f"{text}{_stop(text)} {e['summary']}" if text else e["summary"]
-    run.left_out(where, set(e) - {"title", "awarder", "summary", "date", "x-section"}, e)
-    return _labelled(_year(e, where, run), text, where, e, run)
-
-
 def _year(e: Json, where: str, run: _Run) -> str:
     """The year of an award's or certificate's `date`, its label."""
     bad = _bad_dates(e, ("date",))
@@ -844,12 +850,144 @@ _CONVERTERS: dict[str, Callable[[Json, str, _Run], Json | None]] = {
     "projects": _project,
     "publications": _publication,
     "x-patents": _patents,
-    "awards": _award,
     "certificates": _certificate,
     "skills": _skill,
     "languages": _language,
     "interests": _interest,
     "references": _reference,
+}
+
+
+# ---- the record kinds (docs/kinds.md) ------------------------------------------------------
+
+
+def _award(e: Json, where: str, run: _Run) -> Json | None:
+    """Any JSON Resume's award: name from `title`, issuer from `awarder`, its month from
+    `date`, `summary` as the citation; the amount only from a document build-cv wrote."""
+    if not e.get("title"):
+        _skip(where, e, "name (`title`)", run)
+        return None
+    used = {"title", "awarder", "date", "summary", "x-amount", "x-currency", "x-section", "x-tags"}
+    run.left_out(where, set(e) - used, e)
+    return {
+        "name": e["title"],
+        "issuer": e.get("awarder"),
+        "date": _month(e, "date", where, run),
+        "summary": e.get("summary"),
+        **_money(e, where, run),
+    }
+
+
+def _month(e: Json, key: str, where: str, run: _Run) -> str | None:
+    """`YYYY` or `YYYY-MM` of a date (a CV date has no day); a date that does not exist
+    is left out, with a note."""
+    bad = _bad_dates(e, (key,))
+    if bad:
+        run.note(f"{where} ({_label(e)}): the date is left out: {bad}")
+        return None
+    found = _YEAR_MONTH.match(str(e.get(key) or ""))
+    return found.group() if found else None
+
+
+def _money(
+    e: Json, where: str, run: _Run, keys: tuple[str, str] = ("x-amount", "x-currency")
+) -> Json:
+    """An amount with its currency, or neither: an amount alone is not money."""
+    amount = run.read.get(e, keys[0], NUMBER, where)
+    currency = run.read.get(e, keys[1], STRING, where)
+    if amount is None and currency is None:
+        return {}
+    if amount is None or currency is None or not is_currency(currency):
+        shown = _plain(shorten(json.dumps([amount, currency], ensure_ascii=False), 60))
+        run.note(
+            f"{where} ({_label(e)}): the amount is left out: {keys[0]} and {keys[1]} are "
+            f"{shown}, not a number and an ISO 4217 currency code"
+        )
+        return {}
+    return {"amount": amount, "currency": currency}
+
+
+def _talk(e: Json, where: str, run: _Run) -> Json | None:
+    """A talk build-cv wrote as a project (`type: talk`); it needs its title and date."""
+    date_ = _month(e, "startDate", where, run)
+    if not e.get("name") or date_ is None:
+        _skip(where, e, "date (`startDate`)" if e.get("name") else "title (`name`)", run)
+        return None
+    used = {"name", "type", "entity", "startDate", "endDate", "url", "x-place", "x-talkType"}
+    run.left_out(where, set(e) - used - {"x-section", "x-tags"}, e)
+    return {
+        "title": e["name"],
+        "event": e.get("entity"),
+        "place": run.read.get(e, "x-place", STRING, where),
+        "date": date_,
+        "type": run.read.get(e, "x-talkType", STRING, where),
+        "link": e.get("url"),
+    }
+
+
+def _service(e: Json, where: str, run: _Run) -> Json | None:
+    """Service build-cv wrote as volunteering; its years are `x-years`, never a span
+    filled in from startDate and endDate."""
+    if not e.get("position"):
+        _skip(where, e, "role (`position`)", run)
+        return None
+    used = {"position", "organization", "startDate", "endDate", "x-years", "x-serviceType"}
+    run.left_out(where, set(e) - used - {"x-section", "x-tags"}, e)
+    return {
+        "role": e["position"],
+        "body": e.get("organization"),
+        "years": run.read.get(e, "x-years", INDEXES, where),
+        "type": run.read.get(e, "x-serviceType", STRING, where),
+    }
+
+
+def _fields(e: Json, where: str, run: _Run, shapes: dict[str, _Shape]) -> Json:
+    """An entry of an `x-` array, its fields named as build-cv's (camelCase in JSON)."""
+    run.left_out(where, set(e) - set(shapes) - _DATED - {"x-tags", "x-section"}, e)
+    return {
+        re.sub(r"[A-Z]", lambda c: "_" + c.group().lower(), key): run.read.get(e, key, shape, where)
+        for key, shape in shapes.items()
+    }
+
+
+def _grant(e: Json, where: str, run: _Run) -> Json | None:
+    shapes = {"funder": STRING, "programme": STRING, "number": STRING, "title": STRING}
+    shapes |= {"role": STRING, "status": STRING, "share": NUMBER}
+    entry = _fields(e, where, run, {**shapes, "amount": NUMBER, "currency": STRING})
+    if not entry["funder"]:
+        _skip(where, e, "funder", run)
+        return None
+    del entry["amount"], entry["currency"]
+    return {**entry, **_money(e, where, run, ("amount", "currency")), **_dates(e, where, run)}
+
+
+def _teaching(e: Json, where: str, run: _Run) -> Json | None:
+    shapes = {"course": STRING, "code": STRING, "institution": STRING, "terms": STRINGS}
+    entry = _fields(e, where, run, shapes | {"role": STRING, "level": STRING, "enrolment": INDEX})
+    if not entry["course"]:
+        _skip(where, e, "course", run)
+        return None
+    return entry
+
+
+def _supervision(e: Json, where: str, run: _Run) -> Json | None:
+    shapes = {"student": STRING, "level": STRING, "status": STRING, "coAdvisor": STRING}
+    entry = _fields(e, where, run, shapes | {"thesis": STRING, "placement": STRING})
+    if not entry["student"] or not entry["level"]:
+        _skip(where, e, "level" if entry["student"] else "student", run)
+        return None
+    return {**entry, **_dates(e, where, run)}
+
+
+# An entry's converter by the kind of its section, where its JSON Resume array is
+# shared with another kind (a talk is a project); otherwise by the array (_CONVERTERS).
+_RECORDS: dict[str, Callable[[Json, str, _Run], Json | None]] = {
+    "grants": _grant,
+    "teaching": _teaching,
+    "supervision": _supervision,
+    "talks": _talk,
+    "service": _service,
+    "awards": _award,
 }
 
 
@@ -930,15 +1068,7 @@ def _leave_out_of_entry(data: Json, path: PathKey, message: str, run: _Run) -> P
     return entry_path
 
 
-_ENTRY_MODELS: dict[str, type[m.Strict]] = {
-    "experience": m.Experience,
-    "education": m.Education,
-    "projects": m.Project,
-    "publications": m.Publication,
-    "patents": m.PatentGroup,
-    "items": m.Item,
-    "references": m.Reference,
-}
+_ENTRY_MODELS: dict[str, type[m.Strict]] = dict(m.SECTION_KINDS)
 
 
 def _where(run: _Run, node: Any, otherwise: str) -> str:
@@ -989,7 +1119,8 @@ def _drop_empty_sections(data: Json, run: _Run) -> Json:
         if section.get("kind") == "raw" or section.get("entries"):
             kept.append(section)
         else:
-            run.note(f"the section {quoted(section.get('title'), 40)} is left out: no entries left")
+            title = section.get("title") or section.get("kind")
+            run.note(f"the section {quoted(title, 40)} is left out: no entries left")
     data["sections"] = kept
     return data
 
@@ -1006,7 +1137,7 @@ def _typesettable(data: Json, run: _Run, source: Path) -> None:
     if problem:
         raise InputError(f"{source}: basics.name {quoted(person['name'], 40)}: {problem}")
     for i, section in enumerate(data.get("sections", [])):
-        missing = missing_glyphs(section["title"], fallback)
+        missing = missing_glyphs(section.get("title", ""), fallback)  # none: build-cv's own
         if missing:
             where = _where(run, section, f"sections[{i}]")
             raise InputError(

@@ -11,6 +11,7 @@ themes render summaries as Markdown, of which the markup is a subset.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,11 @@ def _section_record(section: m.Section) -> Json:
         record["columns"] = section.columns
     if isinstance(section, m.RawSection):
         record["latex"] = section.latex
+    if isinstance(section, m.RecordSection):
+        if "title" not in section.model_fields_set:
+            del record["title"]  # the kind's name, in the language of whatever reads it
+        if section.order != "newest-first":
+            record["order"] = section.order
     return record
 
 
@@ -159,7 +165,28 @@ def _entries(section: m.Section, index: int) -> tuple[str, list[Json]]:
         return "interests", [{"name": section.title, "keywords": section.entries} | mark]
     if isinstance(section, m.ReferenceSection):
         return "references", [_reference(e) | mark for e in section.entries]
+    if isinstance(section, m.RecordSection):
+        return _records(section, mark)
     return "x-raw", [{"latex": section.latex} | mark]
+
+
+def _records(section: m.RecordSection, mark: Json) -> tuple[str, list[Json]]:
+    """The record kinds (docs/kinds.md): awards to `awards`, talks to `projects` (whose
+    `type` JSON Resume documents with `talk` as an example), service to `volunteer`;
+    grants, teaching and supervision have no array in JSON Resume (1.2.1), and printed as
+    projects or jobs they would say something false, so they go to arrays of their own,
+    `x-grants`, `x-teaching`, `x-supervision`, as patents go to `x-patents`."""
+    if isinstance(section, m.AwardSection):
+        return "awards", [_award(e) | mark for e in section.entries]
+    if isinstance(section, m.TalkSection):
+        return "projects", [_talk(e) | mark for e in section.entries]
+    if isinstance(section, m.ServiceSection):
+        return "volunteer", [_service(e) | mark for e in section.entries]
+    if isinstance(section, m.GrantSection):
+        return "x-grants", [_grant(e) | mark for e in section.entries]
+    if isinstance(section, m.TeachingSection):
+        return "x-teaching", [_teaching(e) | mark for e in section.entries]
+    return "x-supervision", [_supervision(e) | mark for e in section.entries]
 
 
 def _work(e: m.Experience) -> Json:
@@ -242,6 +269,97 @@ def _reference(e: m.Reference) -> Json:
         "x-email": e.email,
         "x-phone": e.phone,
         "x-url": e.url,
+        "x-tags": list(e.tags),
+    }
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """An amount as JSON writes a number: whole amounts as integers."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _award(e: m.Award) -> Json:
+    return {
+        "title": e.name,
+        "awarder": e.issuer,
+        "date": str(e.date) if e.date else None,
+        "summary": e.summary,
+        "x-amount": _number(e.amount),
+        "x-currency": e.currency,
+        "x-tags": list(e.tags),
+    }
+
+
+def _talk(e: m.Talk) -> Json:
+    return {
+        "name": e.title,
+        "type": "talk",
+        "entity": e.event,
+        "startDate": str(e.date),
+        "endDate": str(e.date),
+        "url": e.link,
+        "x-place": e.place,
+        "x-talkType": e.type,
+        "x-tags": list(e.tags),
+    }
+
+
+def _service(e: m.Service) -> Json:
+    """The years as a span only where they run on (2023, 2024, 2025): 2022 and 2024 are
+    not 2022 to 2024. `x-years` keeps them all."""
+    years = sorted(e.years)
+    span = bool(years) and years == list(range(years[0], years[-1] + 1))
+    return {
+        "organization": e.body,
+        "position": e.role,
+        "startDate": f"{years[0]}" if span else None,
+        "endDate": f"{years[-1]}" if span else None,
+        "x-years": list(e.years),
+        "x-serviceType": e.type,
+        "x-tags": list(e.tags),
+    }
+
+
+def _grant(e: m.Grant) -> Json:
+    return {
+        "funder": e.funder,
+        "programme": e.programme,
+        "number": e.number,
+        "title": e.title,
+        "amount": _number(e.amount),
+        "currency": e.currency,
+        "role": e.role,
+        **_dates(e),
+        "status": e.status,
+        "share": _number(e.share),
+        "x-tags": list(e.tags),
+    }
+
+
+def _teaching(e: m.Teaching) -> Json:
+    return {
+        "course": e.course,
+        "code": e.code,
+        "institution": e.institution,
+        "terms": list(e.terms),
+        "role": e.role,
+        "level": e.level,
+        "enrolment": e.enrolment,
+        "x-tags": list(e.tags),
+    }
+
+
+def _supervision(e: m.Supervision) -> Json:
+    return {
+        "student": e.student,
+        "level": e.level,
+        "status": e.status,
+        **_dates(e),
+        "coAdvisor": e.co_advisor,
+        "thesis": e.thesis,
+        "placement": e.placement,
         "x-tags": list(e.tags),
     }
 

@@ -93,7 +93,7 @@ def test_a_publication_gets_no_authors_and_no_venue_it_does_not_have() -> None:
         ("publications", {"name": "Paper"}, "year"),
         ("publications", {"releaseDate": "2020"}, "title"),
         ("references", {"reference": "Great."}, "name"),
-        ("awards", {"date": "2020"}, "text"),
+        ("awards", {"date": "2020", "awarder": "Royal Society"}, "name (`title`)"),
     ],
 )
 def test_an_entry_that_needs_a_missing_value_is_left_out_with_a_note(
@@ -149,13 +149,13 @@ def test_a_date_that_does_not_exist_is_left_out_with_a_note() -> None:
     cv = loaded(result)
     assert [(e.start, e.end) for e in cv.sections[0].entries] == [(None, None)] * 3  # type: ignore[union-attr]
     assert [s.title for s in cv.sections] == ["Work Experience", "Awards"]
-    assert entry_of(cv, 1).label == ""
+    assert entry_of(cv, 1).date is None
     notes = notes_of(result)
     assert "work[0] (Feb Co): the dates are left out: startDate '2020-02-30' is not a date" in notes
     assert "work[1] (Month Co): the dates are left out: endDate '2020-13' is not a date" in notes
     assert "work[2] (Leap Co): the dates are left out: endDate '2020-04-31' is not" in notes
     assert "publications[0] (P) is left out: its releaseDate '2019-02-29' is not a date" in notes
-    assert "awards[0] (Prize): the year is left out: date '2019-04-31' is not a date" in notes
+    assert "awards[0] (Prize): the date is left out: date '2019-04-31' is not a date" in notes
 
 
 # ---- keep what has a place ----------------------------------------------------------------
