@@ -36,7 +36,7 @@ def words(n: int, start: int, chinese: bool) -> str:
 
 
 def engineered_cv(style: str, paper: str, language: str) -> CV:
-    """Entries of varied length (experience with highlights, publications, items) that
+    """Entries of varied length (experience with highlights, publications, items, awards) that
     fill several pages, so page ends fall at many places in many kinds of entry."""
     chinese = language.startswith("zh")
     experience = [
@@ -63,6 +63,15 @@ def engineered_cv(style: str, paper: str, language: str) -> CV:
         {"label": "Note", "text": f"B{200 + i}q {words(20 + 6 * (i % 3), i, chinese)} E{200 + i}q"}
         for i in range(20)
     ]
+    awards = [
+        {
+            "name": f"B{300 + i}q {words(3, i, chinese)}",
+            "issuer": "Example Society",
+            "date": f"20{10 + i % 10}-0{1 + i % 9}",
+            "summary": f"{words(10 + 8 * (i % 3), i + 5, chinese)} E{300 + i}q",
+        }
+        for i in range(20)
+    ]
     return CV.model_validate(
         {
             "person": {"name": "Ada Lovelace", "email": "ada@example.org"},
@@ -72,6 +81,7 @@ def engineered_cv(style: str, paper: str, language: str) -> CV:
                 {"title": "Experience", "kind": "experience", "entries": experience},
                 {"title": "Papers", "kind": "publications", "entries": publications},
                 {"title": "Notes", "kind": "items", "entries": items},
+                {"kind": "awards", "entries": awards},  # the record kinds share one template
             ],
         }
     )
@@ -111,7 +121,7 @@ def test_no_entry_of_four_lines_or_fewer_splits(
         pdf.write_bytes(compiled.pdf.read_bytes())
     pages = page_lines(pdf)
     assert len(pages) >= 3
-    ids = [*range(30), *range(100, 140), *range(200, 220)]
+    ids = [*range(30), *range(100, 140), *range(200, 220), *range(300, 320)]
     split, short = [], 0
     for n in ids:
         (p1, l1), (p2, l2) = where(f"B{n}q", pages), where(f"E{n}q", pages)
