@@ -60,7 +60,7 @@ from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import from_loaded, load_cv
 from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset.engine import Started, compile_tex
-from build_cv.variants import Selection, select
+from build_cv.variants import Selection, language_of, select
 from build_cv.view import build_view
 
 Progress = Callable[[Target, str], None]
@@ -100,7 +100,7 @@ def variant_expectations(
     made elsewhere or earlier; `loaded` lets a message point at where a hidden value is,
     and reads the record again in the variant's language."""
     name = check_variant(cv, variant, all_too=False)
-    language = cv.variants[name].language if name is not None else None
+    language = language_of(cv, name)
     if loaded is not None and language not in (None, cv.design.language):
         cv = from_loaded(loaded, allow_outside=allow_outside, language=language)
     selection = select(cv, name)
@@ -198,10 +198,9 @@ class _InLanguages:
     cache: dict[str, CV] = field(default_factory=dict)
 
     def of(self, variant: str | None) -> CV:
-        """The record in `variant`'s language: `--language`, else the variant's own, else
-        the design's."""
-        own = self.cv.variants[variant].language if variant is not None else None
-        language = self.options.language or own
+        """The record in `variant`'s language: `--language`, else the variant's own (or its
+        profile's), else the design's."""
+        language = self.options.language or language_of(self.cv, variant)
         if language is None or language == self.cv.design.language:
             return self.cv
         if language not in self.cache:

@@ -23,7 +23,7 @@ from build_cv.schema import model as m
 from build_cv.sources.bibtex.kinds import is_preprint
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import Loaded
-from build_cv.variants import select
+from build_cv.variants import language_of, select
 from build_cv.view import build_view
 
 PLACEHOLDER = re.compile(r"\b(TBD|TBA|TODO|FIXME|XXX+)\b|lorem ipsum", re.IGNORECASE)
@@ -72,8 +72,7 @@ def _translations(run: _Lint, allow_outside: bool) -> None:
     told: set[tuple[PathKey, str]] = set()
     in_language = {run.cv.design.language: run.cv}
     for name in [None, *run.cv.variants]:
-        language = run.cv.variants[name].language if name else None
-        language = language or run.cv.design.language
+        language = language_of(run.cv, name) or run.cv.design.language
         if language not in in_language:
             in_language[language] = from_loaded(
                 run.loaded, allow_outside=allow_outside, language=language
