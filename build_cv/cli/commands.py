@@ -98,7 +98,7 @@ def _stdin_bytes(limit: int, what: str) -> bytes:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from build_cv.pipeline.build import load_cv, variant_expectations
+    from build_cv.pipeline.build import load_cv, profile_results, variant_expectations
     from build_cv.preflight import Expectations, preflight
 
     if args.variant is not None and args.data is None:
@@ -121,6 +121,10 @@ def check_command(args: argparse.Namespace) -> int:
         report = preflight(STDIN, exp, source=sys.stdin.buffer)
     else:
         report = preflight(args.pdf, exp)
+    if args.data is not None and args.variant is not None:  # the rules of its profile
+        report.results += profile_results(
+            cv, args.variant, loaded, report.pages, allow_outside=args.allow_outside
+        )
     print(report.to_json(args.strict) if args.json else report.text())
     if not report.ok(args.strict):
         if not args.json:  # the report said what failed and why; this says only that it did

@@ -23,6 +23,7 @@ from build_cv.errors import (
     BuildCVError,
     CheckFailedError,
     CheckFailure,
+    ComplianceError,
     InputError,
     LeakError,
     StrictWarningsError,
@@ -34,6 +35,7 @@ from build_cv.exposure import described
 from build_cv.formats import BY_NAME, Choices, Document, Format
 from build_cv.formats.latex.writer import render_tex, scripts
 from build_cv.pipeline import machine, translations
+from build_cv.pipeline.compliance import Compliance
 from build_cv.pipeline.diagnose import (
     Locator,
     glyph_warnings,
@@ -54,7 +56,7 @@ from build_cv.pipeline.plan import (
 )
 from build_cv.pipeline.publish import locked, publish
 from build_cv.pipeline.trust import raw_latex_fields, require_isolation
-from build_cv.report import Expectations, Report, Secret
+from build_cv.report import CheckResult, Expectations, Report, Secret
 from build_cv.schema.model import CV, Design
 from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import from_loaded, load_cv
@@ -108,6 +110,22 @@ def variant_expectations(
     where = Locator(loaded, view) if loaded is not None else None
     secrets = secrets_of(selection, where)
     return expectations(view, selection.cv, selection.checks, limits, secrets)
+
+
+def profile_results(
+    cv: CV, variant: str | None, loaded: Loaded, pages: int | None, *, allow_outside: bool = False
+) -> list[CheckResult]:
+    """The checks of the profile `variant` follows, for a PDF of it made elsewhere or
+    earlier (`check --data --variant`): as a build reports them, the page limits read
+    from that PDF's `pages`."""
+    name = check_variant(cv, variant, all_too=False)
+    language = language_of(cv, name)
+    if language not in (None, cv.design.language):
+        cv = from_loaded(loaded, allow_outside=allow_outside, language=language)
+    selection = select(cv, name)
+    view = build_view(selection.cv)
+    compliance = Compliance.of(cv, name, selection, view, Locator(loaded, view))
+    return compliance.results(pages) if compliance is not None else []
 
 
 @dataclass
@@ -231,6 +249,7 @@ class _Variant:
     where: Locator
     secrets: list[Secret]
     warnings: list[Warning_]
+    compliance: Compliance | None = None  # the rules of the profile it follows
 
     @classmethod
     def of(cls, loaded: Loaded, cv: CV, variant: str | None) -> _Variant:
@@ -243,7 +262,10 @@ class _Variant:
         where = Locator(loaded, view)
         secrets = secrets_of(selection, where)
         warnings = leak_warnings(where, selection)
-        return cls(loaded, selection, Document(view, selection.cv), where, secrets, warnings)
+        compliance = Compliance.of(cv, variant, selection, view, where)
+        warnings += compliance.warnings() if compliance is not None else []
+        document = Document(view, selection.cv)
+        return cls(loaded, selection, document, where, secrets, warnings, compliance)
 
     @property
     def cv(self) -> CV:
@@ -365,6 +387,9 @@ def _checked_pdf(
         raise _failed(exc, warnings, out, tex) from None
     except TexTimeoutError as exc:
         raise _failed(exc, warnings, out, tex) from None
+    if variant.compliance is not None:  # a profile's limits fail as the page budget does
+        past = partial(overflowing_section, aux, exp.section_titles)
+        report.results += variant.compliance.results(report.pages, past)
     if options.strict and warnings:
         raise _failed(StrictWarningsError(warnings), warnings, out, tex, pdf_bytes)
     if not report.ok(options.strict):
@@ -410,12 +435,24 @@ def _write(target: Target, fmt: Format, variant: _Variant, options: BuildOptions
     value the variant hides."""
     out = target.outputs
     _refuse_strict(variant.warnings, options)
-    text = fmt.writer().write(variant.document, _choices(options))
     path = out.path(fmt.extension)
+    _refuse_breaking(variant, path)
+    text = fmt.writer().write(variant.document, _choices(options))
     _refuse_leaks(target, path, text, variant.secrets, variant.warnings)
     with locked(out.out_dir):
         publish({path: text.encode("utf-8")})
     return Written(target, {fmt.name: path}, list(variant.warnings))
+
+
+def _refuse_breaking(variant: _Variant, output: Path) -> None:
+    """Stop before `output` is written if the variant breaks its profile's rules (the
+    page limits need the PDF, and are checked with it)."""
+    failures = variant.compliance.failures() if variant.compliance is not None else []
+    if failures:
+        results = [f.check_result() for f in failures]
+        error = ComplianceError(output, [CheckFailure(r.name, r.detail()) for r in results])
+        error.warnings = list(variant.warnings)
+        raise error
 
 
 def _draw(
