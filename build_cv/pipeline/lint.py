@@ -20,6 +20,7 @@ from build_cv.identifiers import ARXIV_MONTH
 from build_cv.pipeline import translations
 from build_cv.pipeline.diagnose import Locator
 from build_cv.schema import model as m
+from build_cv.sources import profiles
 from build_cv.sources.bibtex.kinds import is_preprint
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import Loaded
@@ -59,7 +60,10 @@ def lint(
     order; `allow_outside` as for the build, since a variant in another language reads
     the record again."""
     run = _Lint(loaded, cv, today or date.today())
-    checks = (_placeholders, _twice, _future, _venue_years, _unfindable, _lonely_tags, _http)
+    checks = (
+        _placeholders, _twice, _future, _venue_years, _unfindable, _lonely_tags, _http,
+        _profile_dates,
+    )  # fmt: skip
     for check in checks:
         check(run)
     _translations(run, allow_outside)
@@ -211,6 +215,24 @@ def _http(run: _Lint) -> None:
         )
 
 
+def _profile_dates(run: _Lint) -> None:
+    """A profile describes the rules of one call; funders re-issue theirs every year. One
+    that took effect before this year may be out of date: say so where a variant names it,
+    with where to check (its source)."""
+    for name, variant in run.cv.variants.items():
+        if variant.profile is None:
+            continue
+        profile = profiles.load(variant.profile)
+        if profile.effective_from.year < run.today.year:
+            run.warn(
+                run.loaded.locate(("variants", name, "profile")),
+                f"variants.{name}.profile: profile `{profile.name}` describes the rules in "
+                f"effect from {profile.effective_from}, before {run.today.year}, this call's "
+                f"year: check them against {profile.source} and the call you apply to",
+                "profile",
+            )
+
+
 SHOWN = 60  # characters of a title or value quoted in a warning
 
 
@@ -241,6 +263,7 @@ _KINDS = {
     "tag": ("tag used once", "tags used once"),
     "http": ("homepage on plain http", "homepages on plain http"),
     "translation": ("missing translation", "missing translations"),
+    "profile": ("profile older than this year", "profiles older than this year"),
 }
 
 
