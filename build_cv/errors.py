@@ -288,3 +288,31 @@ class LeakError(BuildCVError):
     def render(self) -> str:
         head = f"{self.output} was not written: it would show what variant `{self.variant}` hides"
         return "\n".join([head + ":", *(f"  {place}" for place in self.places)])
+
+
+class ProfileError(InputError):
+    """A profile file (build_cv/profiles/<name>.yaml) that is not a valid profile: named,
+    with each problem at its line, so a contributor's typo never reads as a CV's."""
+
+    def __init__(self, name: str, problems: list[SchemaProblem]) -> None:
+        super().__init__(f"profile `{name}` is malformed")
+        self.name = name
+        self.problems = problems
+
+    def render(self) -> str:
+        n = len(self.problems)
+        head = f"profile `{self.name}` is malformed ({n} problem{'s' if n != 1 else ''}):"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class ComplianceError(BuildCVError):
+    """A text output of a variant breaks the rules of the profile it follows, so it was
+    not written (exit 1, as a PDF over its page budget)."""
+
+    def __init__(self, output: Path, failures: list[CheckFailure]) -> None:
+        super().__init__(f"{output} breaks its profile's rules")
+        self.output, self.failures = output, failures
+
+    def render(self) -> str:
+        head = f"{self.output} was not written: it breaks its profile's rules:"
+        return "\n".join([head, *(f"  {f.name}: {f.detail}" for f in self.failures)])

@@ -48,10 +48,14 @@ class Expectations:
 
 @dataclass
 class CheckResult:
+    """`rule`: for a check of a profile's rule, the rule, its source and date, and where
+    the data it concerns is (`--json` reports it; other checks have none)."""
+
     name: str
     status: Status
     value: str
     limit: str = ""
+    rule: dict[str, str] | None = None
 
     def detail(self) -> str:
         return f"{self.value}, {self.limit}" if self.limit else self.value
@@ -82,7 +86,7 @@ class Report:
             {
                 "pdf": str(self.pdf),
                 "ok": self.ok(strict),
-                "checks": [asdict(r) for r in self.results],
+                "checks": [_plain(r) for r in self.results],
             },
             ensure_ascii=False,
             indent=2,
@@ -90,3 +94,11 @@ class Report:
 
     def get(self, name: str) -> CheckResult:
         return next(r for r in self.results if r.name == name)
+
+
+def _plain(result: CheckResult) -> dict[str, object]:
+    """A check as JSON: `rule` only where a profile's rule is behind it."""
+    fields = asdict(result)
+    if fields["rule"] is None:
+        del fields["rule"]
+    return fields

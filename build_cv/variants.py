@@ -5,10 +5,17 @@ Sphinx filters tags before its builders), so every format of a variant shows the
 entries and no writer can forget a hidden field: a hidden field is simply not in the
 model the writers see. Entries keep their origin through selection, so messages still
 name the line the user wrote.
+
+A variant that follows a profile (`profile: nsfc`) is laid out here too, the one place
+its settings meet: the profile orders and titles its sections and gives the paper, the
+dates and the marks, and whatever the variant sets itself (`sections:`, `marks:`,
+`language:`) wins. The profile's rules are checked later, on the view and the PDF
+(pipeline/compliance.py).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +30,8 @@ from build_cv.markup import strip_markup
 from build_cv.report import Secret
 from build_cv.schema import model as m
 from build_cv.schema.model import PERSON, SECTION_KINDS
+from build_cv.schema.profile import Profile
+from build_cv.sources import profiles
 from build_cv.sources.bibtex.owners import OwnerMatcher
 
 MIN_LEAK_CHECK = MIN_LENGTH  # shorter hidden values (a year, an initial) occur by chance
@@ -59,9 +68,30 @@ class Hidden:
 
 @dataclass(frozen=True)
 class Selection:
+    """`profile`: the rules the variant follows; `retitled`: the sections (by their path
+    in the data) printed under the profile's title instead of their own."""
+
     cv: m.CV
     hidden: tuple[Hidden, ...]
     checks: m.Checks
+    profile: Profile | None = None
+    retitled: tuple[PathKey, ...] = ()
+
+
+def profile_of(cv: m.CV, name: str | None) -> Profile | None:
+    """The profile variant `name` follows, if any."""
+    given = cv.variants[name].profile if name is not None else None
+    return profiles.load(given) if given else None
+
+
+def language_of(cv: m.CV, name: str | None) -> str | None:
+    """The language variant `name` is written in: its own, else its profile's (None: the
+    design's). The record is read in it before `select` (a field written in several
+    languages gives its text as the model is validated)."""
+    if name is None:
+        return None
+    profile = profile_of(cv, name)
+    return cv.variants[name].language or (profile.language if profile else None)
 
 
 def select(cv: m.CV, name: str | None) -> Selection:
@@ -69,23 +99,69 @@ def select(cv: m.CV, name: str | None) -> Selection:
     if name is None:
         return Selection(cv, (), cv.design.checks)
     variant = cv.variants[name]
-    sections = _ordered(cv.sections, variant.sections)
+    profile = profile_of(cv, name)
+    sections = _ordered(cv.sections, variant.sections, profile)
     kept = [s for s in (_filter(s, variant) for s in sections) if s is not None]
     hidden: list[Hidden] = []
     person = _hide(cv.person, PERSON, variant.hide, ("person",), hidden)
     kept = [_hide_in_section(s, variant.hide, hidden) for s in kept]
-    design = cv.design
-    if variant.marks is not None:
-        design = design.model_copy(update={"marks": variant.marks})
+    kept, retitled = _retitled(kept, profile)
+    design = _design(cv.design, variant, profile)
     update = {"sections": kept, "person": person, "variants": {}, "design": design}
     selected = cv.model_copy(update=update)
-    return Selection(selected, tuple(hidden), variant.checks.over(cv.design.checks))
+    checks = variant.checks.over(cv.design.checks)
+    return Selection(selected, tuple(hidden), checks, profile, retitled)
 
 
-def _ordered(sections: list[m.Section], titles: list[str] | None) -> list[m.Section]:
-    if titles is None:
+def _ordered(
+    sections: list[m.Section], titles: list[str] | None, profile: Profile | None
+) -> list[m.Section]:
+    """The variant's own `sections:` (by title, in its order), else the profile's places
+    (by kind, each kind's sections as written), else every section as written."""
+    if titles is not None:
+        return [s for title in titles for s in sections if m.is_named(s, title)]
+    if profile is None:
         return list(sections)
-    return [s for title in titles for s in sections if m.is_named(s, title)]
+    kinds = [place.kind for place in profile.sections]
+    placed: list[m.Section] = [s for kind in kinds for s in sections if s.kind == kind]
+    if profile.other_sections == "keep":
+        placed += [s for s in sections if s.kind not in kinds]
+    return placed
+
+
+def _retitled(
+    sections: list[m.Section], profile: Profile | None
+) -> tuple[list[m.Section], tuple[PathKey, ...]]:
+    """The profile's title on a section that is the only one of its kind in the document;
+    several sections of one kind (journal papers and preprints) keep their own titles,
+    which tell them apart."""
+    if profile is None:
+        return sections, ()
+    count = Counter(s.kind for s in sections)
+    out, retitled = [], []
+    for s in sections:
+        title = profile.title_of(s.kind) if count[s.kind] == 1 else None
+        if title is not None and title != s.title:
+            out.append(s.model_copy(update={"title": title}))
+            retitled.append(s.origin.path)
+        else:
+            out.append(s)
+    return out, tuple(retitled)
+
+
+def _design(design: m.Design, variant: m.Variant, profile: Profile | None) -> m.Design:
+    """The profile's paper, dates and marks over the design's: they are the variant's
+    defaults; the variant's own `marks:` over both."""
+    update: dict[str, Any] = {}
+    if profile is not None:
+        for key in ("paper", "date_style", "date_range", "page_numbers"):
+            if getattr(profile, key) is not None:
+                update[key] = getattr(profile, key)
+        if profile.marks is not None:
+            update["marks"] = m.Marks(**profile.marks.model_dump())
+    if variant.marks is not None:
+        update["marks"] = variant.marks
+    return design.model_copy(update=update) if update else design
 
 
 def _keeps(tags: Iterable[str], variant: m.Variant) -> bool:

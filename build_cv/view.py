@@ -367,8 +367,9 @@ def date_range(start: m.YearMonth | None, end: m.YearMonth | str | None, w: Word
         return ""
     if end is None or end == start:
         return month_year(start, w)
-    last = month_year(end, w) if isinstance(end, m.YearMonth) else w.labels["present"]
-    return w.span(month_year(start, w), last)
+    if isinstance(end, m.YearMonth):
+        return w.span(month_year(start, w), month_year(end, w))
+    return w.open_span(month_year(start, w))
 
 
 def period(start: m.YearMonth | None, end: m.YearMonth | str | None, w: Words) -> Period | None:
@@ -379,7 +380,8 @@ def period(start: m.YearMonth | None, end: m.YearMonth | str | None, w: Words) -
         return Period(str(start), first, None, "", w.between)
     if isinstance(end, m.YearMonth):
         return Period(str(start), first, str(end), month_year(end, w), w.between)
-    return Period(str(start), first, None, w.labels["present"], w.between)
+    between, end_text = w.open_parts()
+    return Period(str(start), first, None, end_text, between)
 
 
 def long_date(value: date, w: Words) -> str:
@@ -427,7 +429,9 @@ def name_lines(person: m.Person, design: m.Design) -> tuple[NameLine, ...]:
 def document_words(design: m.Design) -> Words:
     """The labels and date style of a document: its language's, and its fallback
     language's labels where build-cv has none for it (build_cv/locales/)."""
-    return words(design.language, design.fallback_language, design.date_style)
+    given = design.date_range
+    ranges = (given.closed, given.open) if given is not None else None
+    return words(design.language, design.fallback_language, design.date_style, ranges)
 
 
 def _metadata(cv: m.CV, w: Words) -> Metadata:
@@ -509,10 +513,12 @@ def _section(section: m.Section, owner: OwnerMatcher, marks: m.Marks, w: Words) 
 def _publication_legend(entries: list[m.Publication], marks: m.Marks, w: Words) -> tuple[Mark, ...]:
     """A legend line for each mark the list uses, and only for those."""
     legend = []
-    if any(e.equal_contribution for e in entries):
-        legend.append(Mark(marks.equal, w.labels["equal"]))
+    if any(e.equal_contribution or (marks.first_author and e.authors) for e in entries):
+        legend.append(Mark(marks.equal, marks.equal_legend or w.labels["equal"]))
     if any(e.corresponding for e in entries):
-        legend.append(Mark(marks.corresponding, w.labels["corresponding"]))
+        legend.append(
+            Mark(marks.corresponding, marks.corresponding_legend or w.labels["corresponding"])
+        )
     return tuple(legend)
 
 
@@ -619,10 +625,10 @@ def _publication(
         Author(
             a,
             owner.matches(a),
-            (marks.equal if a in p.equal_contribution else "")
+            (marks.equal if a in p.equal_contribution or (marks.first_author and i == 0) else "")
             + (marks.corresponding if a in p.corresponding else ""),
         )
-        for a in p.authors
+        for i, a in enumerate(p.authors)
     )
     et_al = p.et_al and bool(p.authors)  # a variant that hides the authors hides this too
     last = w.labels["et_al"] if et_al else p.authors[-1] if p.authors else ""
@@ -719,7 +725,7 @@ def _record(e: RecordEntry, w: Words) -> RecordView:
 
 def _joined(w: Words, *parts: str | None) -> str | None:
     """The parts of a name or a place, as the language lists them (`, `, `，`)."""
-    return w.kinds["comma"].join(p for p in parts if p) or None
+    return w.labels["comma"].join(p for p in parts if p) or None
 
 
 def _labelled(name: str, value: str | None, w: Words, *, title: bool = False) -> list[Fact]:
@@ -768,7 +774,7 @@ def _teaching(e: m.Teaching, w: Words) -> RecordView:
     ]
     return RecordView(
         origin=e.origin,
-        dates=w.kinds["comma"].join(e.terms),
+        dates=w.labels["comma"].join(e.terms),
         heading=e.course,
         where=_joined(w, e.code, e.institution),
         facts=tuple(facts),
@@ -815,7 +821,7 @@ def _service(e: m.Service, w: Words) -> RecordView:
     if facts and role in (facts[0].text.casefold(), (e.type or "").casefold()):
         facts = []
     runs = _runs(sorted(e.years))
-    dates = w.kinds["comma"].join(f"{a}" if a == b else w.span(f"{a}", f"{b}") for a, b in runs)
+    dates = w.labels["comma"].join(f"{a}" if a == b else w.span(f"{a}", f"{b}") for a, b in runs)
     when = None
     if len(runs) == 1:
         ((first, last),) = runs

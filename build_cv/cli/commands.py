@@ -1,5 +1,5 @@
-"""The commands other than `build` and `watch`: `check`, `lint`, `import`, `new`, `doctor`
-and `schema`. Each imports what it needs when it runs."""
+"""The commands other than `build` and `watch`: `check`, `lint`, `import`, `new`, `doctor`,
+`schema` and `profiles`. Each imports what it needs when it runs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from build_cv.cli import terminal
 from build_cv.cli.common import limits, print_warnings
@@ -98,7 +99,7 @@ def _stdin_bytes(limit: int, what: str) -> bytes:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from build_cv.pipeline.build import load_cv, variant_expectations
+    from build_cv.pipeline.build import load_cv, profile_results, variant_expectations
     from build_cv.preflight import Expectations, preflight
 
     if args.variant is not None and args.data is None:
@@ -121,6 +122,10 @@ def check_command(args: argparse.Namespace) -> int:
         report = preflight(STDIN, exp, source=sys.stdin.buffer)
     else:
         report = preflight(args.pdf, exp)
+    if args.data is not None and args.variant is not None:  # the rules of its profile
+        report.results += profile_results(
+            cv, args.variant, loaded, report.pages, allow_outside=args.allow_outside
+        )
     print(report.to_json(args.strict) if args.json else report.text())
     if not report.ok(args.strict):
         if not args.json:  # the report said what failed and why; this says only that it did
@@ -146,3 +151,49 @@ def schema_command() -> int:
         file=terminal.data_stdout(),
     )
     return 0
+
+
+def profiles_command(args: argparse.Namespace) -> int:
+    """The profiles a variant may follow, each with its language, dates and source; one
+    profile's sections and rules; or the JSON Schema of a profile file."""
+    from build_cv.schema.profile import json_schema
+    from build_cv.sources import profiles
+
+    out = terminal.data_stdout()
+    if args.schema:
+        print(json.dumps(json_schema(), indent=2, ensure_ascii=False), file=out)
+        return 0
+    if args.name is not None:
+        problem = profiles.unknown(args.name)
+        if problem:
+            raise InputError(problem)
+    chosen = [profiles.load(args.name)] if args.name else profiles.every()
+    if args.json:
+        data = [p.model_dump(mode="json") for p in chosen]
+        print(json.dumps(data[0] if args.name else data, indent=2, ensure_ascii=False), file=out)
+        return 0
+    for profile in chosen:
+        out.write(_profile_text(profile, details=args.name is not None))
+    if not args.name:
+        out.write("Show one with its sections and rules: build-cv profiles NAME\n")
+    return 0
+
+
+def _profile_text(profile: Any, details: bool) -> str:
+    lines = [
+        f"{profile.name}: {profile.title}",
+        f"  language {profile.language}; in effect since {profile.effective_from}; "
+        f"basis {profile.basis}; checked {profile.checked}; takes {'/'.join(profile.formats)}",
+        f"  source: {profile.source}",
+    ]
+    if details:
+        lines.append("  sections: " + ", ".join(f"{s.title} ({s.kind})" for s in profile.sections))
+        lines.append(f"  other sections: {profile.other_sections}")
+        lines.append("  rules:")
+        for rule in profile.rules:
+            lines.append(f"    {rule.id}: {rule.description}")
+            lines.append(
+                f"      {rule.check}; {rule.basis}; in effect since {rule.effective_from}; "
+                f"{rule.source}"
+            )
+    return "\n".join(lines) + "\n\n"

@@ -222,6 +222,13 @@ def parser() -> argparse.ArgumentParser:
         "left out by default",
     )
 
+    pr = sub.add_parser(
+        "profiles", help="list the funder and hiring profiles, with their dates and sources"
+    )
+    pr.add_argument("name", nargs="?", help="show this profile's sections and rules")
+    pr.add_argument("--json", action="store_true", help="print the profiles as JSON")
+    pr.add_argument("--schema", action="store_true", help="print the JSON Schema of a profile file")
+
     sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")
     sub.add_parser("schema", help="print the JSON Schema of the CV data (for editors)")
     return root
@@ -315,6 +322,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.new_command(args)
     if args.command == "schema":
         return commands.schema_command()
+    if args.command == "profiles":
+        return commands.profiles_command(args)
     return commands.doctor_command()
 
 

@@ -104,6 +104,7 @@ class Words:
     numeric: str | None  # the numeric pattern; None: CLDR's (a language without a file)
     range: str
     cldr: Locale
+    open_range: str | None = None  # `{start} 至今`; None: the range with `present` as end
 
     def month(self, year: int, month: int | None) -> str:
         """A date of the CV (a year, or a month of a year) in the document's style."""
@@ -123,6 +124,18 @@ class Words:
 
     def span(self, start: str, end: str) -> str:
         return f"{start}{self.between}{end}"
+
+    def open_parts(self) -> tuple[str, str]:
+        """What follows the start of a range that runs to the present: the separator and
+        the end's text (` – `, `present`), or all of it as the end where a pattern says
+        it whole (`{start} 至今`)."""
+        if self.open_range is None:
+            return self.between, self.labels["present"]
+        return "", self.open_range.removeprefix("{start}")
+
+    def open_span(self, start: str) -> str:
+        between, end = self.open_parts()
+        return f"{start}{between}{end}"
 
     def long_date(self, value: date) -> str:
         """The day the CV was updated: CLDR's long date (June 15, 2024; 2024年6月15日;
@@ -167,9 +180,15 @@ def _named(style: str, tag: str) -> DateStyle:
 
 
 @cache
-def words(language: str, fallback: str = DEFAULT, style: DateStyle = "auto") -> Words:
+def words(
+    language: str,
+    fallback: str = DEFAULT,
+    style: DateStyle = "auto",
+    ranges: tuple[str, str] | None = None,
+) -> Words:
     """The words of a document in `language` (a BCP 47 tag), with `fallback`'s labels when
-    build-cv has none for it, its dates in `style`."""
+    build-cv has none for it, its dates in `style`, its ranges written as `ranges` (closed,
+    open) where a design or profile says how (`design.date_range`)."""
     file = read(labels_language(language, fallback))
     own = canonical(language) in SUPPORTED
     cldr = locale(language) or locale(fallback) or Locale.parse(DEFAULT)
@@ -180,6 +199,7 @@ def words(language: str, fallback: str = DEFAULT, style: DateStyle = "auto") -> 
         kinds=file.kinds,
         style=_named(chosen, file.tag),
         numeric=file.dates["numeric"] if own else None,
-        range=file.dates["range"],
+        range=ranges[0] if ranges else file.dates["range"],
         cldr=cldr,
+        open_range=ranges[1] if ranges else None,
     )

@@ -23,6 +23,7 @@ from build_cv.errors import (
     BuildCVError,
     CheckFailedError,
     CheckFailure,
+    ComplianceError,
     InputError,
     LeakError,
     StrictWarningsError,
@@ -34,6 +35,7 @@ from build_cv.exposure import described
 from build_cv.formats import BY_NAME, Choices, Document, Format
 from build_cv.formats.latex.writer import cjk_font, render_tex, scripts
 from build_cv.pipeline import machine, translations
+from build_cv.pipeline.compliance import Compliance
 from build_cv.pipeline.diagnose import (
     Locator,
     glyph_warnings,
@@ -54,13 +56,13 @@ from build_cv.pipeline.plan import (
 )
 from build_cv.pipeline.publish import locked, publish
 from build_cv.pipeline.trust import raw_latex_fields, require_isolation
-from build_cv.report import Expectations, Report, Secret
+from build_cv.report import CheckResult, Expectations, Report, Secret
 from build_cv.schema.model import CV, Design
 from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import from_loaded, load_cv
 from build_cv.sources.yaml_source import Loaded
 from build_cv.typeset.engine import Started, compile_tex
-from build_cv.variants import Selection, select
+from build_cv.variants import Selection, language_of, select
 from build_cv.view import build_view
 
 Progress = Callable[[Target, str], None]
@@ -100,7 +102,7 @@ def variant_expectations(
     made elsewhere or earlier; `loaded` lets a message point at where a hidden value is,
     and reads the record again in the variant's language."""
     name = check_variant(cv, variant, all_too=False)
-    language = cv.variants[name].language if name is not None else None
+    language = language_of(cv, name)
     if loaded is not None and language not in (None, cv.design.language):
         cv = from_loaded(loaded, allow_outside=allow_outside, language=language)
     selection = select(cv, name)
@@ -108,6 +110,22 @@ def variant_expectations(
     where = Locator(loaded, view) if loaded is not None else None
     secrets = secrets_of(selection, where)
     return expectations(view, selection.cv, selection.checks, limits, secrets)
+
+
+def profile_results(
+    cv: CV, variant: str | None, loaded: Loaded, pages: int | None, *, allow_outside: bool = False
+) -> list[CheckResult]:
+    """The checks of the profile `variant` follows, for a PDF of it made elsewhere or
+    earlier (`check --data --variant`): as a build reports them, the page limits read
+    from that PDF's `pages`."""
+    name = check_variant(cv, variant, all_too=False)
+    language = language_of(cv, name)
+    if language not in (None, cv.design.language):
+        cv = from_loaded(loaded, allow_outside=allow_outside, language=language)
+    selection = select(cv, name)
+    view = build_view(selection.cv)
+    compliance = Compliance.of(cv, name, selection, view, Locator(loaded, view))
+    return compliance.results(pages) if compliance is not None else []
 
 
 @dataclass
@@ -198,10 +216,9 @@ class _InLanguages:
     cache: dict[str, CV] = field(default_factory=dict)
 
     def of(self, variant: str | None) -> CV:
-        """The record in `variant`'s language: `--language`, else the variant's own, else
-        the design's."""
-        own = self.cv.variants[variant].language if variant is not None else None
-        language = self.options.language or own
+        """The record in `variant`'s language: `--language`, else the variant's own (or its
+        profile's), else the design's."""
+        language = self.options.language or language_of(self.cv, variant)
         if language is None or language == self.cv.design.language:
             return self.cv
         if language not in self.cache:
@@ -241,6 +258,7 @@ class _Variant:
     where: Locator
     secrets: list[Secret]
     warnings: list[Warning_]
+    compliance: Compliance | None = None  # the rules of the profile it follows
 
     @classmethod
     def of(cls, loaded: Loaded, cv: CV, variant: str | None) -> _Variant:
@@ -253,7 +271,10 @@ class _Variant:
         where = Locator(loaded, view)
         secrets = secrets_of(selection, where)
         warnings = leak_warnings(where, selection)
-        return cls(loaded, selection, Document(view, selection.cv), where, secrets, warnings)
+        compliance = Compliance.of(cv, variant, selection, view, where)
+        warnings += compliance.warnings() if compliance is not None else []
+        document = Document(view, selection.cv)
+        return cls(loaded, selection, document, where, secrets, warnings, compliance)
 
     @property
     def cv(self) -> CV:
@@ -376,6 +397,9 @@ def _checked_pdf(
         raise _failed(exc, warnings, out, tex) from None
     except TexTimeoutError as exc:
         raise _failed(exc, warnings, out, tex) from None
+    if variant.compliance is not None:  # a profile's limits fail as the page budget does
+        past = partial(overflowing_section, aux, exp.section_titles)
+        report.results += variant.compliance.results(report.pages, past)
     if options.strict and warnings:
         raise _failed(StrictWarningsError(warnings), warnings, out, tex, pdf_bytes)
     if not report.ok(options.strict):
@@ -421,12 +445,24 @@ def _write(target: Target, fmt: Format, variant: _Variant, options: BuildOptions
     value the variant hides."""
     out = target.outputs
     _refuse_strict(variant.warnings, options)
-    text = fmt.writer().write(variant.document, _choices(options))
     path = out.path(fmt.extension)
+    _refuse_breaking(variant, path)
+    text = fmt.writer().write(variant.document, _choices(options))
     _refuse_leaks(target, path, text, variant.secrets, variant.warnings)
     with locked(out.out_dir):
         publish({path: text.encode("utf-8")})
     return Written(target, {fmt.name: path}, list(variant.warnings))
+
+
+def _refuse_breaking(variant: _Variant, output: Path) -> None:
+    """Stop before `output` is written if the variant breaks its profile's rules (the
+    page limits need the PDF, and are checked with it)."""
+    failures = variant.compliance.failures() if variant.compliance is not None else []
+    if failures:
+        results = [f.check_result() for f in failures]
+        error = ComplianceError(output, [CheckFailure(r.name, r.detail()) for r in results])
+        error.warnings = list(variant.warnings)
+        raise error
 
 
 def _draw(

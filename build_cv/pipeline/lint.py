@@ -20,10 +20,11 @@ from build_cv.identifiers import ARXIV_MONTH
 from build_cv.pipeline import translations
 from build_cv.pipeline.diagnose import Locator
 from build_cv.schema import model as m
+from build_cv.sources import profiles
 from build_cv.sources.bibtex.kinds import is_preprint
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import Loaded
-from build_cv.variants import select
+from build_cv.variants import language_of, select
 from build_cv.view import build_view
 
 PLACEHOLDER = re.compile(r"\b(TBD|TBA|TODO|FIXME|XXX+)\b|lorem ipsum", re.IGNORECASE)
@@ -60,7 +61,8 @@ def lint(
     the record again."""
     run = _Lint(loaded, cv, today or date.today())
     checks = (
-        _placeholders, _twice, _future, _records, _venue_years, _unfindable, _lonely_tags, _http
+        _placeholders, _twice, _future, _records, _venue_years, _unfindable, _lonely_tags, _http,
+        _profile_dates,
     )  # fmt: skip
     for check in checks:
         check(run)
@@ -74,8 +76,7 @@ def _translations(run: _Lint, allow_outside: bool) -> None:
     told: set[tuple[PathKey, str]] = set()
     in_language = {run.cv.design.language: run.cv}
     for name in [None, *run.cv.variants]:
-        language = run.cv.variants[name].language if name else None
-        language = language or run.cv.design.language
+        language = language_of(run.cv, name) or run.cv.design.language
         if language not in in_language:
             in_language[language] = from_loaded(
                 run.loaded, allow_outside=allow_outside, language=language
@@ -245,6 +246,24 @@ def _http(run: _Lint) -> None:
         )
 
 
+def _profile_dates(run: _Lint) -> None:
+    """A profile describes the rules of one call; funders re-issue theirs every year. One
+    that took effect before this year may be out of date: say so where a variant names it,
+    with where to check (its source)."""
+    for name, variant in run.cv.variants.items():
+        if variant.profile is None:
+            continue
+        profile = profiles.load(variant.profile)
+        if profile.effective_from.year < run.today.year:
+            run.warn(
+                run.loaded.locate(("variants", name, "profile")),
+                f"variants.{name}.profile: profile `{profile.name}` describes the rules in "
+                f"effect from {profile.effective_from}, before {run.today.year}, this call's "
+                f"year: check them against {profile.source} and the call you apply to",
+                "profile",
+            )
+
+
 SHOWN = 60  # characters of a title or value quoted in a warning
 
 
@@ -277,6 +296,7 @@ _KINDS = {
     "translation": ("missing translation", "missing translations"),
     "status": ("status its dates contradict", "statuses their dates contradict"),
     "share": ("share that looks like a fraction", "shares that look like fractions"),
+    "profile": ("profile older than this year", "profiles older than this year"),
 }
 
 

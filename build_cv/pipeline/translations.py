@@ -59,6 +59,7 @@ def missing(loaded: Loaded, selection: Selection) -> list[Missing]:
     cv = selection.cv
     shown = _shown(selection)
     hidden = {h.path for h in selection.hidden}
+    hidden |= {(*path, "title") for path in selection.retitled}  # the profile's is printed
     found = []
     for path, used in fell_back(loaded, cv):
         if not shown(path) or any(path[: len(h)] == h for h in hidden):

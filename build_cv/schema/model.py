@@ -1048,6 +1048,17 @@ class Marks(Strict):
 
     equal: NonEmptyText = "*"
     corresponding: NonEmptyText = "†"
+    first_author: bool = Field(
+        False,
+        description="Mark the first author with `equal` too: the NSFC marks first and "
+        "co-first authors alike.",
+    )
+    equal_legend: NonEmptyText | None = Field(
+        None, description="The legend of `equal` (default: the language's `equal contribution`)."
+    )
+    corresponding_legend: NonEmptyText | None = Field(
+        None, description="The legend of `corresponding` (default: the language's own)."
+    )
 
 
 def _known_region(value: str) -> str:
@@ -1061,6 +1072,34 @@ Region = Annotated[
     _matches(re.compile(r"^[A-Z]{2}$"), "an ISO 3166 country code in capitals, e.g. DE or US"),
     AfterValidator(_known_region),
 ]
+
+
+DATE_RANGE_EXAMPLE = "{closed: '{start} 至 {end}', open: '{start} 至今'}"
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _placeholders(pattern: str, wanted: list[str]) -> str:
+    """A range's pattern starts with `{start}`, ends with `{end}` if it has one, and holds
+    nothing else in braces: what stands between them is what the view prints there."""
+    found = _PLACEHOLDER.findall(pattern)
+    names = " and ".join(f"{{{w}}}" for w in wanted)
+    if found != wanted or not pattern.startswith("{start}"):
+        raise ValueError(
+            f"{quoted(pattern)} must start with {names}, once each, and no other {{...}}"
+        )
+    if "end" in wanted and not pattern.endswith("{end}"):
+        raise ValueError(f"{quoted(pattern)} must end with {{end}}")
+    return pattern
+
+
+class DateRange(Strict):
+    """How a date range is written, overriding the language's (`2014.09—2019.07` in
+    Chinese): `closed` is `{start}`, a separator and `{end}`; `open` (a range that runs to
+    the present) is `{start}` and what follows it, as the NSFC writes `2014-09 至 2019-07`
+    and `2020-09 至今`."""
+
+    closed: Annotated[NonEmptyText, AfterValidator(lambda v: _placeholders(v, ["start", "end"]))]
+    open: Annotated[NonEmptyText, AfterValidator(lambda v: _placeholders(v, ["start"]))]
 
 
 class Design(Strict):
@@ -1091,6 +1130,11 @@ class Design(Strict):
         "month-year (Sep 2014; month names from CLDR), numeric (the language's digits: "
         "2014.09 in Chinese, 09/2014 in German) or iso (2014-09).",
     )
+    date_range: DateRange | None = Field(
+        None,
+        description="How date ranges are written, over the language's, e.g. "
+        f"{DATE_RANGE_EXAMPLE} (a variant's profile may set it).",
+    )
     show_updated: bool = Field(True, description="Print `Last updated: <updated>` in the header.")
     region: Region | None = Field(
         None,
@@ -1117,6 +1161,13 @@ class VariantChecks(Strict):
 
 
 VARIANT_NAME = re.compile(r"^[a-z0-9-]+$")
+ProfileName = Annotated[
+    str,
+    _matches(
+        re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$"),
+        "a profile name (lower-case letters, digits and '-'; `build-cv profiles` lists them)",
+    ),
+]
 
 
 def _not_reserved(name: str) -> str:
@@ -1160,6 +1211,12 @@ class Variant(Located):
     marks: Marks | None = Field(None, description="Author marks for this variant.")
     language: Language | None = Field(
         None, description="The language of every output of this variant (default: design's)."
+    )
+    profile: ProfileName | None = Field(
+        None,
+        description="The funder's or employer's rules this document follows (`build-cv "
+        "profiles` lists them): its section order and titles, language, paper and dates, "
+        "and the limits a build checks. The variant's own settings win (docs/profiles.md).",
     )
 
 

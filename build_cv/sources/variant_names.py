@@ -1,5 +1,5 @@
 """What a variant names must be in the record: its tags, its section titles and the
-fields it hides.
+fields it hides; and the profile it follows must be one build-cv has.
 
 A check of the whole record, made once the YAML and every .bib it names are read
 (entries from either may carry the tags a variant selects by), and reported like a
@@ -14,6 +14,7 @@ from typing import Any
 from build_cv.errors import PathKey, did_you_mean
 from build_cv.schema import model as m
 from build_cv.schema.model import PERSON, SECTION_KINDS
+from build_cv.sources import profiles
 
 # Fields that are not content: hiding them would hide nothing a reader sees.
 _NOT_HIDEABLE = {"tags"}
@@ -49,6 +50,9 @@ def problems(cv: m.CV) -> list[Problem]:
             problem = _hide_problem(path)
             if problem:
                 found.append(Problem((*here, "hide", i), problem))
+        unknown = variant.profile and profiles.unknown(variant.profile)
+        if unknown:
+            found.append(Problem((*here, "profile"), unknown))
         checks = variant.checks.over(cv.design.checks)
         if checks.max_pages is not None and checks.max_pages < checks.min_pages:
             found.append(

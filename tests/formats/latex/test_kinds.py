@@ -19,18 +19,18 @@ def test_the_issues_entries_as_moderncv_entries() -> None:
     for wanted in (
         r"\section{\cvnohyphens{Grants}}",
         "% build-cv source: sections[0].entries[0]\n"
-        r"\cventry{Jul 2024 – Jun 2029}{Verified Schedulers}"
+        r"\cventrykeep{\cventry{Jul 2024 – Jun 2029}{Verified Schedulers}"
         r"{National Science Foundation, CAREER, CNS{-}0000000}{}{}{%"
-        "\nPI; %\nAmount: \\$550,000; %\nAwarded%\n}",
+        "\nPI; %\nAmount: \\$550,000; %\nAwarded%\n}}",
         r"\cventry{Fall 2023, Fall 2024}{Operating Systems}{CS 4410, Example University}",
         r"Thesis: \emph{Lock{-}free Queues in Practice}; %",
         r"\cventry{Jul 2024}{Schedulers You Can Trust}{Dagstuhl Seminar, Wadern, Germany}",
-        r"\cventry{2024 – 2025}{Program Committee}{OSDI}{}{}{%" + "\n}",
-        r"\cventry{May 2023}{Best Paper Award}{EuroSys}{}{}{%" + "\n}",
+        r"\cventry{2024 – 2025}{Program Committee}{OSDI}{}{}{%" + "\n}}",
+        r"\cventry{May 2023}{Best Paper Award}{EuroSys}{}{}{%" + "\n}}",
     ):
         assert wanted in tex, wanted
     for i in range(6):
-        assert f"% build-cv source: sections[{i}].entries[0]\n\\cventry{{" in tex
+        assert f"% build-cv source: sections[{i}].entries[0]\n\\cventrykeep{{\\cventry{{" in tex
 
 
 def test_links_and_a_citation_follow_the_facts() -> None:

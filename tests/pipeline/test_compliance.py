@@ -1,0 +1,450 @@
+"""The rules of each profile, checked: a passing and a failing CV per profile
+(tests/fixtures/profiles/<name>/), each kind of check on its own, and the messages, which
+name the rule, its source, its date and where the data is."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import yaml
+
+from build_cv.cli.main import main
+from build_cv.pipeline.build import load_cv
+from build_cv.pipeline.compliance import Compliance, Finding, dfg_category
+from build_cv.pipeline.diagnose import Locator
+from build_cv.report import Report
+from build_cv.schema import model as m
+from build_cv.schema import profile as p
+from build_cv.sources import profiles
+from build_cv.sources.load import from_loaded
+from build_cv.sources.yaml_source import load_yaml_text
+from build_cv.variants import language_of, select
+from build_cv.view import build_view
+from tests.conftest import FIXTURES
+
+PROFILES = FIXTURES / "profiles"
+# The rule each failing fixture breaks, with what its message must say.
+BROKEN = {
+    "nsfc": ("representative-works", "11 representative works (at most 10)"),
+    "cn-faculty": ("education", "no education section"),
+    "us-faculty": ("education", "no education section"),
+    "erc": ("ten-outputs", "11 research outputs (at most 10)"),
+    "dfg": ("category-a", "11 category A publications (at most 10)"),
+    "nsf-synergistic": ("five-examples", "6 examples (at most 5)"),
+    "nih-personal-statement": ("personal-statement", "3,501 characters in the summary"),
+}
+
+
+def compliance_of(path: Path, variant: str = "target") -> Compliance:
+    loaded, cv = load_cv(path)
+    language = language_of(cv, variant)
+    if language not in (None, cv.design.language):
+        cv = from_loaded(loaded, language=language)
+    selection = select(cv, variant)
+    view = build_view(selection.cv)
+    compliance = Compliance.of(cv, variant, selection, view, Locator(loaded, view))
+    assert compliance is not None
+    return compliance
+
+
+def test_every_profile_has_a_passing_and_a_failing_fixture() -> None:
+    assert sorted(BROKEN) == profiles.names()
+    for name in BROKEN:
+        assert (PROFILES / name / "pass.yaml").is_file()
+        assert (PROFILES / name / "fail.yaml").is_file()
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_the_passing_fixture_passes(name: str) -> None:
+    compliance = compliance_of(PROFILES / name / "pass.yaml")
+    assert compliance.failures() == []
+    results = compliance.results(pages=1)
+    assert results and {r.status for r in results} == {"pass"}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_the_failing_fixture_fails_naming_the_rule_its_source_and_the_place(name: str) -> None:
+    path = PROFILES / name / "fail.yaml"
+    rule_id, says = BROKEN[name]
+    failures = {f.rule.id: f for f in compliance_of(path).failures()}
+    assert rule_id in failures
+    finding = failures[rule_id]
+    result = finding.check_result()
+    assert result.status == "fail"
+    assert says in result.value
+    assert f"{name} rule `{rule_id}`" in result.value
+    assert f"{path}:" in result.value  # where in the data: file:line
+    assert finding.rule.source in result.limit
+    assert f"in effect since {finding.rule.effective_from}" in result.limit
+
+
+def test_the_erc_fixture_also_shows_a_metric() -> None:
+    failures = compliance_of(PROFILES / "erc" / "fail.yaml").failures()
+    metric = next(f for f in failures if f.rule.id == "no-metrics")
+    assert "an impact factor ('Impact factor') in the text" in metric.value
+    assert "sections[2].entries[0].details" in metric.where
+
+
+# ---- each check on its own, on a CV made here ----------------------------------------
+
+BASE: dict[str, Any] = {
+    "person": {"name": "Ada Lovelace"},
+    "updated": "2024-06-15",
+    "summary": "I compute.",
+    "sections": [
+        {"title": "Schooling", "kind": "education",
+         "entries": [{"degree": "PhD", "institution": "London"}]},
+        {"title": "Work", "kind": "experience",
+         "entries": [{"position": "Analyst", "organization": "Engine Co"}]},
+        {"title": "Papers", "kind": "publications", "entries": [
+            {"title": "Notes", "authors": ["Ada Lovelace"], "year": 1843, "venue": "Memoirs",
+             "entry_type": "article"},
+            {"title": "Sketch", "authors": ["Ada Lovelace"], "year": 1844, "arxiv": "2405.07719"},
+        ]},
+        {"title": "Patents", "kind": "patents", "entries": [
+            {"organization": "Engine Co",
+             "patents": [{"number": "GB1843001A"}, {"number": "GB1843002A"}]}]},
+        {"title": "Service", "kind": "list", "entries": ["Reviewer", "Editor", "Chair"]},
+        {"title": "Notes", "kind": "items", "entries": [{"label": "L", "text": "Some text."}]},
+    ],
+}  # fmt: skip
+
+
+def profile_with(*rules: dict[str, Any], **extra: Any) -> p.Profile:
+    cited = {"source": "https://example.org/rules", "effective_from": "2026-01-01"}
+    data: dict[str, Any] = {
+        "name": "test",
+        "title": "A test profile",
+        "language": "en",
+        "checked": "2026-12-07",
+        **cited,
+        "sections": [{"kind": k, "title": k.title()} for k in
+                     ("education", "experience", "publications", "patents", "list", "items")],
+        "rules": [{"id": f"r{i}", "description": "a rule", **cited, **r}
+                  for i, r in enumerate(rules)],
+    }  # fmt: skip
+    data.update(extra)
+    return p.Profile.model_validate(data)
+
+
+def check(
+    profile: p.Profile, data: dict[str, Any] | None = None, person: m.Person | None = None
+) -> Compliance:
+    data = copy.deepcopy(data or BASE)
+    data.setdefault("variants", {"target": {}})
+    text = yaml.safe_dump(data, allow_unicode=True)
+    loaded = load_yaml_text(text, Path("cv.yaml"))
+    cv = from_loaded(loaded)
+    selection = select(cv, "target")
+    selection = type(selection)(
+        selection.cv.model_copy(update={"person": person or selection.cv.person}),
+        selection.hidden,
+        selection.checks,
+        profile,
+        selection.retitled,
+    )
+    view = build_view(selection.cv)
+    return Compliance(
+        profile, selection, view, Locator(loaded, view), "target", cv.variants["target"]
+    )
+
+
+def outcome(compliance: Compliance) -> list[tuple[str, str]]:
+    return [(f.status, f.value) for f in compliance.findings]
+
+
+def test_section_order() -> None:
+    ordered = profile_with({"check": "section_order"})
+    assert outcome(check(ordered)) == [("pass", "the sections are in the profile's order")]
+    data = copy.deepcopy(BASE)
+    data["sections"][0], data["sections"][1] = data["sections"][1], data["sections"][0]
+    (finding,) = check(ordered, data).findings
+    assert finding.status == "fail"
+    assert finding.value == "`Schooling` (education) comes after `Work` (experience)"
+    assert "cv.yaml:" in finding.where and "(sections[1])" in finding.where  # as written
+
+
+def test_required_sections_point_at_the_variant() -> None:
+    rule = profile_with({"check": "required_sections", "kinds": ["education", "grants"]})
+    (finding,) = check(rule).findings
+    assert (finding.status, finding.value) == ("fail", "no grants section")
+    assert "(variants.target.profile)" in finding.where
+
+
+@pytest.mark.parametrize(
+    ("rule", "counted"),
+    [
+        ({"kinds": ["publications"]}, "2 papers"),
+        ({"kinds": ["patents"]}, "2 papers"),  # each patent of a group counts
+        ({"kinds": ["list"]}, "3 papers"),  # each line of a list
+        ({}, "10 papers"),  # every kind: 1 + 1 + 2 + 2 + 3 + 1
+        ({"kinds": ["publications", "patents"], "where": {"field": "dfg_category", "equals": "A"}},
+         "1 papers"),
+        ({"kinds": ["publications", "patents"], "where": {"field": "dfg_category", "equals": "B"}},
+         "3 papers"),
+    ],
+)  # fmt: skip
+def test_max_entries_counts(rule: dict[str, Any], counted: str) -> None:
+    n = int(counted.split()[0])
+    roomy = profile_with({"check": "max_entries", "max": n, "noun": "papers", **rule})
+    assert outcome(check(roomy)) == [("pass", counted)]
+    if n > 1:
+        tight = profile_with({"check": "max_entries", "max": n - 1, "noun": "papers", **rule})
+        (finding,) = check(tight).findings
+        assert (finding.status, finding.value, finding.limit) == (
+            "fail",
+            counted,
+            f"at most {n - 1}",
+        )
+        assert "cv.yaml:" in finding.where  # the first entry past the cap
+
+
+def test_the_dfg_category_is_the_datas_where_it_has_one() -> None:
+    article = m.Publication(title="T", year=2020, venue="J", entry_type="article")
+    preprint = m.Publication(title="T", year=2020, arxiv="2405.07719")
+    software = m.Publication(title="T", year=2020, entry_type="software")
+    bare = m.Publication(title="T", year=2020)
+    assert [dfg_category(x) for x in (article, preprint, software, bare)] == ["A", "B", "B", "B"]
+    assert dfg_category(m.Patent(number="GB1843001A")) == "B"
+
+    class Categorised(m.Publication):  # as the schema will have it
+        dfg_category: str | None = None
+
+    assert (
+        dfg_category(Categorised(title="T", year=2020, arxiv="2405.07719", dfg_category="a")) == "A"
+    )
+
+
+def test_max_chars_of_the_summary_counts_what_the_text_output_writes() -> None:
+    data = copy.deepcopy(BASE)
+    data["summary"] = "See [my page](https://example.org) and **this**."
+    written = "See my page (https://example.org) and this."
+    fits = profile_with({"check": "max_chars", "of": "summary", "max": len(written)})
+    assert outcome(check(fits, data)) == [("pass", f"{len(written)} characters in the summary")]
+    over = profile_with({"check": "max_chars", "of": "summary", "max": len(written) - 1})
+    (finding,) = check(over, data).findings
+    assert finding.status == "fail" and "(summary)" in finding.where
+
+
+def test_max_chars_of_each_entry() -> None:
+    rule = profile_with({"check": "max_chars", "of": "each_entry", "kinds": ["items"], "max": 13})
+    assert outcome(check(rule)) == [("pass", "every entry is within the limit")]  # "L: Some text."
+    rule = profile_with({"check": "max_chars", "of": "each_entry", "kinds": ["items"], "max": 12})
+    (finding,) = check(rule).findings
+    assert finding.value == "13 characters in an entry of `Notes`"
+    assert "sections[5].entries[0]" in finding.where
+
+
+def test_min_font_size() -> None:
+    rule = profile_with({"check": "min_font_size", "size": 11})
+    assert outcome(check(rule)) == [("pass", "11 pt")]
+    data = copy.deepcopy(BASE)
+    data["design"] = {"font_size": 10}
+    (finding,) = check(rule, data).findings
+    assert (finding.status, finding.value) == ("fail", "10 pt")
+    assert "(design.font_size)" in finding.where
+
+
+class _Private(m.Person):
+    """A person as the schema will have one, with the private fields."""
+
+    birth_date: str | None = None
+    photo: str | None = None
+    nationality: str | None = None
+
+
+def test_private_fields_read_by_name() -> None:
+    rule = profile_with(
+        {"check": "private_fields",
+         "fields": {"birth_date": "forbidden", "photo": "required", "nationality": "expected",
+                    "gender": "forbidden"}},
+    )  # fmt: skip
+    # The installed schema has none of them: nothing can be shown, nothing is asked.
+    assert outcome(check(rule)) == [("pass", "personal data as the profile asks")]
+    person = _Private(name="Ada Lovelace", birth_date="1815-12", nationality=None, photo=None)
+    found = {f.value: f for f in check(rule, person=person).findings}
+    assert found["person.birth_date is shown"].status == "fail"
+    assert "(person.birth_date)" in found["person.birth_date is shown"].where
+    missing = "person.photo is not shown (list it in the variant's `show:`)"
+    assert found[missing].status == "fail"
+    assert (
+        found["person.nationality is not shown (list it in the variant's `show:`)"].status == "warn"
+    )
+    assert len(found) == 3  # gender: not a field here
+
+
+def test_a_private_field_the_variant_does_not_show_is_not_shown() -> None:
+    """Where the schema has `show:`, only what a variant lists is printed."""
+    rule = profile_with({"check": "private_fields", "fields": {"birth_date": "forbidden"}})
+    person = _Private(name="Ada Lovelace", birth_date="1815-12")
+    compliance = check(rule, person=person)
+    compliance.settings = SimpleNamespace(show=["person.photo"])  # type: ignore[assignment]
+    assert [f.status for f in compliance._check(compliance.profile.rules[0])] == ["pass"]
+
+
+METRICS = ["impact_factor", "citations", "h_index", "quartile"]
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("Impact factor 12.3", "an impact factor"),
+        ("Journal (IF: 4.1)", "an impact factor"),
+        ("Cited by 120 papers", "a citation count"),
+        ("over 1,200 citations", "a citation count"),
+        ("h-index 15", "an h-index"),
+        ("JCR Q1 journal", "a journal quartile"),
+        ("中科院一区，影响因子 12", "a journal quartile"),
+    ],
+)
+def test_a_metric_written_into_a_text_is_found(text: str, metric: str) -> None:
+    rule = profile_with({"check": "no_metrics", "metrics": METRICS})
+    data = copy.deepcopy(BASE)
+    data["sections"][2]["entries"][0]["details"] = text
+    values = [f.value for f in check(rule, data).failures()]
+    assert any(v.startswith(metric) for v in values)
+
+
+def test_no_metric_in_an_innocent_cv() -> None:
+    rule = profile_with({"check": "no_metrics", "metrics": METRICS})
+    data = copy.deepcopy(BASE)
+    data["person"]["scholar"] = "AbCdEfGAAAAJ"  # its address holds `citations?user=`
+    data["summary"] = "I wrote 12 papers in 2023, Q1 of which went to IF-free venues."
+    assert outcome(check(rule, data)) == [("pass", "no metric shown")]
+
+
+def test_a_metric_field_is_found_by_name() -> None:
+    rule = profile_with(
+        {"check": "no_metrics", "metrics": ["citations"], "fields": ["publications.citations"]}
+    )
+    assert outcome(check(rule)) == [("pass", "no metric shown")]  # no such field yet
+
+    class Counted(m.Publication):
+        citations: int | None = None
+
+    compliance = check(rule)
+    section = compliance.selection.cv.sections[2]
+    assert isinstance(section, m.PublicationSection)
+    counted = Counted(**section.entries[0].model_dump(), citations=0)
+    counted.locate(section.entries[0].origin)
+    new = section.model_copy(update={"entries": [counted, *section.entries[1:]]})
+    sections = [*compliance.selection.cv.sections]
+    sections[2] = new
+    compliance.selection = type(compliance.selection)(
+        compliance.selection.cv.model_copy(update={"sections": sections}),
+        (), compliance.selection.checks, compliance.profile,
+    )  # fmt: skip
+    (finding,) = compliance._check(rule.rules[0])
+    assert (finding.status, finding.value) == ("fail", "publications.citations is shown")
+
+
+def test_a_required_field_where_a_pattern_says() -> None:
+    rule = profile_with(
+        {"check": "required_field", "kind": "education", "field": "advisors",
+         "when_field": "degree", "when_matches": "PhD"},
+    )  # fmt: skip
+    (finding,) = check(rule).findings
+    assert (finding.status, finding.value) == ("fail", "education entry without `advisors`")
+    assert "sections[0].entries[0]" in finding.where
+    data = copy.deepcopy(BASE)
+    data["sections"][0]["entries"][0]["degree"] = "BSc"
+    assert outcome(check(rule, data)) == [("pass", "every education entry has it")]
+
+
+def test_an_expected_field_is_a_warning_and_a_missing_field_asks_nothing() -> None:
+    expected = profile_with(
+        {"check": "required_field", "kind": "education", "field": "advisors", "level": "expected"}
+    )
+    compliance = check(expected)
+    assert compliance.failures() == []
+    (warning,) = compliance.warnings()
+    assert "test rule `r0`: education entry without `advisors`" in str(warning)
+    assert "https://example.org/rules" in str(warning)
+    later = profile_with(
+        {"check": "required_field", "kind": "publications", "field": "contribution"}
+    )
+    assert outcome(check(later)) == [("pass", "every publications entry has it")]
+
+
+def test_page_limits_wait_for_the_pdf() -> None:
+    rule = profile_with({"check": "max_pages", "max": 2})
+    compliance = check(rule)
+    assert compliance.findings == []
+    (ok,) = compliance.results(pages=2)
+    assert ok.status == "pass"
+    (over,) = compliance.results(pages=3, overflow=lambda n: f"`Papers` runs past page {n}")
+    assert over.status == "fail"
+    assert "3 pages (at most 2) at `Papers` runs past page 2" in over.value
+
+
+def test_a_findings_json_names_the_rule_and_its_source() -> None:
+    rule = profile_with({"check": "max_pages", "max": 2})
+    report = Report(Path("x.pdf"), check(rule).results(pages=3), pages=3)
+    (checked,) = json.loads(report.to_json())["checks"]
+    assert checked["name"] == "profile" and checked["status"] == "fail"
+    assert checked["rule"] == {
+        "profile": "test",
+        "rule": "r0",
+        "description": "a rule",
+        "source": "https://example.org/rules",
+        "effective_from": "2026-01-01",
+        "basis": "published",
+        "where": "",
+    }
+
+
+def test_other_checks_carry_no_rule_in_json() -> None:
+    from build_cv.report import CheckResult
+
+    report = Report(Path("x.pdf"), [CheckResult("pages", "pass", "1 page")], pages=1)
+    assert json.loads(report.to_json())["checks"] == [
+        {"name": "pages", "status": "pass", "value": "1 page", "limit": ""}
+    ]
+
+
+def test_a_finding_says_what_a_rule_rests_on() -> None:
+    secondary = profile_with({"check": "min_font_size", "size": 12, "basis": "secondary"})
+    (finding,) = check(secondary).findings
+    assert isinstance(finding, Finding)
+    assert finding.check_result().limit.endswith("in effect since 2026-01-01, secondary)")
+
+
+# ---- through the command line --------------------------------------------------------
+
+
+def test_a_text_output_that_breaks_its_profile_is_not_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = PROFILES / "nih-personal-statement" / "fail.yaml"
+    argv = ["build", str(path), "--variant", "target", "--format", "txt", "--out", str(tmp_path)]
+    assert main([*argv, "--no-cache"]) == 1
+    err = capsys.readouterr().err
+    assert "fail-target.txt was not written: it breaks its profile's rules" in err
+    assert "nih-personal-statement rule `personal-statement`: 3,501 characters" in err
+    assert "https://grants.nih.gov/grants/guide/notice-files/NOT-OD-26-018.html" in err
+    assert f"{path}:" in err
+    assert not (tmp_path / "fail-target.txt").exists()
+
+
+def test_a_text_output_that_keeps_its_profile_is_written(tmp_path: Path) -> None:
+    path = PROFILES / "nih-personal-statement" / "pass.yaml"
+    argv = ["build", str(path), "--variant", "target", "--format", "txt", "--out", str(tmp_path)]
+    assert main([*argv, "--no-cache"]) == 0
+    assert (tmp_path / "pass-target.txt").is_file()
+
+
+def test_an_expected_field_warns_in_the_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ERC asks for a narrative of each output; where build-cv has the field, a
+    missing one is a warning, not a failure. Until then the rule asks nothing."""
+    path = PROFILES / "erc" / "pass.yaml"
+    argv = ["build", str(path), "--variant", "target", "--format", "txt", "--out", str(tmp_path)]
+    assert main([*argv, "--no-cache"]) == 0
+    has_field = "contribution" in m.Publication.model_fields
+    assert ("erc rule `significance`" in capsys.readouterr().err) is has_field
