@@ -370,6 +370,8 @@ def label(entry: object) -> str:
     if field in _NAMED_BY_PLACE:
         place = next((t for f in _PLACES if (t := _text(getattr(entry, f, None)))), "")
         name = f"{name}, {place}" if place and place != name else name
+    elif field == "label" and _text(getattr(entry, "text", None)):
+        name = f"{name}: {_text(getattr(entry, 'text', None))}"  # `Languages: English, ...`
     return name if len(name) <= _SHOWN else name[: _SHOWN - 1].rstrip() + "…"
 
 

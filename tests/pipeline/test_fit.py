@@ -276,6 +276,8 @@ def test_left_out_entries_are_named_as_written() -> None:
     assert fit.label(papers.entries[0]) == "P2002"  # type: ignore[union-attr]
     assert fit.label(referees.entries[0]) == "Charles Babbage"  # type: ignore[union-attr]
     assert fit.label(SimpleNamespace(title="x" * 200)).endswith("…")
+    assert fit.label(SimpleNamespace(label="Languages", text="**English**")) == "Languages: English"
+    assert fit.label(SimpleNamespace(label="", text="Only text")) == "Only text"
     gone = fit.LeftOut("Papers", "P2002", "cv.yaml", 12, 9, 0, "2002")
     assert gone.text() == "cv.yaml:12:9: Papers: P2002 (2002, priority 0)"
 

@@ -93,7 +93,7 @@ def tokens(data: dict[str, Any]) -> list[str]:
 
 
 def token_of(entry: str) -> str:
-    return entry.split(",")[0].split()[0]
+    return entry.split(",")[0].split(":")[0].split()[0]
 
 
 def pages(pdf: Path) -> int:
@@ -119,7 +119,7 @@ def fitted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     args = ["build", str(path), "--out", str(out), "--variant", "short", "--no-cache"]
     stdout = io.StringIO()
     with redirect_stdout(stdout):
-        assert main([*args, "--format", ",".join(FORMATS), "--json"]) == 0
+        assert main([*args, "--format", ",".join([*FORMATS, "bib"]), "--json"]) == 0
     report = json.loads(stdout.getvalue())
     return {"data": data, "path": path, "out": out, "report": report, "root": root}
 
@@ -133,7 +133,7 @@ def outputs(out: Path, stem: str) -> dict[str, str]:
 def test_the_variant_is_fitted_to_its_pages(fitted: dict[str, Any]) -> None:
     out, report = fitted["out"], fitted["report"]
     assert pages(out / "cv-short.pdf") <= 2 < pages_unfitted(fitted)
-    assert report["ok"] and {t["format"] for t in report["targets"]} == set(FORMATS)
+    assert report["ok"] and {t["format"] for t in report["targets"]} == {*FORMATS, "bib"}
     fits = {json.dumps(t["fit"], sort_keys=True) for t in report["targets"]}
     assert len(fits) == 1, "every format reports the one fit of the variant"
     fit = report["targets"][0]["fit"]
@@ -186,6 +186,13 @@ def test_every_format_shows_what_the_pdf_shows(fitted: dict[str, Any]) -> None:
             assert title in text, (title, fmt)
 
 
+def test_the_bib_export_follows_too(fitted: dict[str, Any]) -> None:
+    bib = (fitted["out"] / "cv-short.bib").read_text("utf-8")
+    left = {token_of(e["entry"]) for e in fitted["report"]["targets"][0]["fit"]["left_out"]}
+    papers = [t for t in tokens(fitted["data"]) if t.startswith("Paper")]
+    assert {t for t in papers if t not in bib} == left & set(papers) != set()
+
+
 def test_adding_back_the_last_one_left_out_overflows(fitted: dict[str, Any]) -> None:
     """Minimal: without the fit, the CV less every entry it left out but the last is
     longer than the budget (and less all of them, within it)."""
@@ -235,7 +242,7 @@ def test_the_command_line_wins_and_says_what_it_left_out(
     listed = [line for line in stdout.splitlines() if line.startswith(f"  {path}:")]
     head = re.search(r"left out (\d+) entries to fit 1 page \(it had (\d+);", stdout)
     assert head is not None and int(head.group(1)) == len(listed) >= 20
-    assert re.match(rf"  {re.escape(str(path))}:\d+:\d+: Reviewing Duties: ServiceB ", listed[0])
+    assert re.match(rf"  {re.escape(str(path))}:\d+:\d+: Reviewing Duties: ServiceB: ", listed[0])
     assert len(counted) <= 7, f"{len(counted)} TeX runs to leave out {len(listed)} entries"
     assert len(counted) == len(set(counted))
 
