@@ -458,3 +458,46 @@ def test_a_fitted_variant_is_checked_for_what_cannot_go() -> None:
     plain = variant_expectations(cv, "plain", Limits())
     assert plain.section_titles == ["Work", "Papers", "Skills", "Referees"]
     assert plain.max_pages is None
+
+
+# ---- build --json ----------------------------------------------------------------------
+
+
+def test_json_is_all_standard_output_says_even_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A format that needs no TeX, built twice: the second answer comes from the cache,
+    whose note goes to standard error so that standard output stays one JSON document."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "cv.yaml"
+    path.write_text(yaml.safe_dump(BASE, sort_keys=False), "utf-8")
+    args = ["build", str(path), "--out", str(tmp_path / "out"), "--format", "html", "--json"]
+    reports = []
+    for _ in range(2):
+        assert main(args) == 0
+        out, err = capsys.readouterr()
+        reports.append(json.loads(out))
+    assert "Nothing changed since the last build" in err
+    assert reports[0] == reports[1]
+    (target,) = reports[0]["targets"]
+    assert target["format"] == "html" and target["ok"] and target["fit"] is None
+    assert target["files"] == {"html": str(tmp_path / "out" / "cv.html")}
+
+
+def test_json_says_what_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A leak fails one target: the JSON says so, and the message is on standard error."""
+    data = copy.deepcopy(BASE)
+    data["person"]["phone"] = "+44 20 7946 0000"
+    data["summary"] = "Call +44 20 7946 0000"
+    data["variants"] = {"public": {"hide": ["person.phone"]}}
+    path = tmp_path / "cv.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    out = tmp_path / "out"
+    args = ["build", str(path), "--out", str(out), "--format", "md", "--variant", "public"]
+    assert main([*args, "--json", "--no-cache"]) == 1
+    stdout, stderr = capsys.readouterr()
+    (target,) = json.loads(stdout)["targets"]
+    assert not target["ok"] and "would show what variant `public` hides" in target["error"]
+    assert target["files"] == {} and "public md:" in stderr

@@ -280,3 +280,21 @@ def test_a_document_that_fits_is_typeset_once(
     assert main(["build", str(path), "--out", str(out), "--fit", "9", "--no-cache"]) == 0
     assert "fits in 9 pages with every entry: nothing left out." in capsys.readouterr().out
     assert len(counted) == 1
+
+
+def test_without_the_pdf_the_pdf_still_decides(tmp_path: Path) -> None:
+    """`--format html --fit 1`: the PDF is typeset to decide, and only the HTML written."""
+    data = long_cv()
+    path = write(tmp_path / "cv.yaml", data)
+    out = tmp_path / "out"
+    stdout = io.StringIO()
+    with redirect_stdout(stdout):
+        code = main(["build", str(path), "--out", str(out), "--format", "html", "--fit", "1"])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir() if p.name != ".build-cv.lock") == ["cv.html"]
+    listed = [line for line in stdout.getvalue().splitlines() if line.startswith(f"  {path}:")]
+    left = {token_of(line.split(": ")[2]) for line in listed}
+    html = (out / "cv.html").read_text("utf-8")
+    assert len(left) >= 20
+    for token in tokens(data):
+        assert (token in html) != (token in left), token
