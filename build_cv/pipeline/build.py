@@ -3,7 +3,9 @@
 `build` is the one path of every build: one document or many, one format or several.
 Each variant is selected and viewed once, and every format of it is written from that
 one view (`_Variant`); what a format reads comes from the formats table (formats/), so
-the PNG is drawn from the PDF of the same run like any writer that reads the PDF.
+the PNG is drawn from the PDF of the same run like any writer that reads the PDF. A
+variant fitted to N pages (`--fit`) is first narrowed until its PDF fits (`_fit`); the
+view of what is left is then the one every format is written from.
 
 Nothing is written to the output directory until the PDF has been compiled and checked,
 so a failed build leaves the previous PDF exactly as it was. What a failure leaves for
