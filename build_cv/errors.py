@@ -274,6 +274,26 @@ class CheckFailedError(BuildCVError):
         return "\n".join(lines)
 
 
+class FitError(CheckFailedError):
+    """`--fit N`: even without every entry that may be left out, the PDF is longer than N
+    pages. Names what still fills it, so the user knows what to shorten or un-`keep`."""
+
+    def __init__(self, budget: int, pages: int, sections: list[str], gone: int) -> None:
+        self.budget, self.sections, self.gone = budget, sections, gone
+        noun = "entry" if gone == 1 else "entries"
+        shown = ", ".join(sections) or "none"
+        detail = (
+            f"{pages} pages even with all {gone} {noun} that may go left out, at most "
+            f"{budget} allowed; still there: {shown} (an entry marked `keep: true` and a "
+            "`list` or `raw` section are never left out)"
+        )
+        super().__init__([CheckFailure("fit", detail)], pages)
+
+    def again(self) -> FitError:
+        """The same failure, as a new error for another target to carry."""
+        return FitError(self.budget, self.pages or 0, self.sections, self.gone)
+
+
 class LeakError(BuildCVError):
     """An output of a variant would show a value the variant hides, so it was not written.
 

@@ -8,9 +8,11 @@ nothing changed is answered from the cache before any of them load.
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,7 @@ from build_cv.typeset.settings import speedups_from_environment
 
 if TYPE_CHECKING:
     from build_cv.pipeline.build import Built, Outcome
+    from build_cv.pipeline.fit import Fitted
     from build_cv.typeset.engine import Started
 
 
@@ -47,6 +50,8 @@ def options_of(args: argparse.Namespace) -> BuildOptions:
         front_matter=args.front_matter,
         pages=None if args.pages == "all" else 1,
         verify_reproducible=args.verify_reproducible,
+        fit=args.fit,
+        json=args.json,
         timeout=args.timeout,
         speedups=not args.no_speedups and speedups_from_environment(),
     )
@@ -78,7 +83,10 @@ def build_command(args: argparse.Namespace) -> int:
         found.hit.replay()
         sys.stderr.write(found.hit.stderr)
         sys.stdout.write(found.hit.stdout)
-        print("Nothing changed since the last build: its files were reused (--no-cache rebuilds).")
+        print(
+            "Nothing changed since the last build: its files were reused (--no-cache rebuilds).",
+            file=sys.stderr if options.json else sys.stdout,  # standard output is the JSON
+        )
         return 0
     from build_cv.pipeline import prestart
 
@@ -127,6 +135,9 @@ def _build_with(
     from build_cv.pipeline.build import BuildResult, build
 
     quiet_pypdf()
+    if options.json:
+        built = build(data, out, options, started=started)
+        return _as_json(built.outcomes, say), built
     if not options.several:
         built = build(data, out, options, started=started)
         (outcome,) = built.outcomes
@@ -136,6 +147,8 @@ def _build_with(
         assert isinstance(result, BuildResult)
         print_warnings(result.warnings, say)
         say.say(result.report.text())
+        for line in fit_lines(outcome.fitted):
+            say.say(line)
         note = " (reproducible: verified by a second build)" if options.verify_reproducible else ""
         say.say(f"Wrote {result.pdf} and {result.tex}; sha256 {result.sha256}{note}")
         return 0, built
@@ -160,12 +173,67 @@ def plain_table(rows: list[tuple[str, str, str, str]], show_format: bool) -> lis
     return lines
 
 
+def fit_lines(fitted: Fitted | None, variant: str | None = None) -> list[str]:
+    """What fitting left out, one line per entry, as the build says it (a failure to fit
+    is told by its error)."""
+    if fitted is None or not fitted.fits:
+        return []
+    whose = f"{variant}: " if variant else ""
+    pages = f"{fitted.budget} page{'s' if fitted.budget > 1 else ''}"
+    if not fitted.left_out:
+        return [f"{whose}fits in {pages} with every entry: nothing left out."]
+    n = len(fitted.left_out)
+    head = (
+        f"{whose}left out {n} entr{'y' if n == 1 else 'ies'} to fit {pages} (it had "
+        f"{fitted.before}; lowest priority, then oldest, first):"
+    )
+    return [head, *(f"  {e.text()}" for e in fitted.left_out)]
+
+
+def _as_json(outcomes: list[Outcome], say: Transcript) -> int:
+    """`build --json`: warnings and errors on standard error as ever, and on standard
+    output one JSON document of every target."""
+    from build_cv.pipeline.build import BuildResult
+
+    told: set[str] = set()
+    targets = []
+    for o in outcomes:
+        item: dict[str, object] = {
+            "variant": o.target.variant,
+            "format": o.target.format,
+            "ok": o.error is None,
+            "pages": o.pages,
+            "files": {k: str(v) for k, v in o.result.files.items()} if o.result else {},
+        }
+        if isinstance(o.result, BuildResult):
+            item["sha256"] = o.result.sha256
+            item["checks"] = [asdict(r) for r in o.result.report.results]
+        if o.result is not None:
+            print_warnings(o.result.warnings, say, told)
+        elif o.error is not None:
+            print_warnings(o.error.warnings, say, told)
+            say.warn(f"build-cv: {o.target.name} {o.target.format}: {o.error.render()}")
+            for note in o.error.notes:
+                say.warn(note)
+            item["error"] = o.error.render()
+        item["fit"] = o.fitted.as_json() if o.fitted is not None else None
+        targets.append(item)
+    ok = all(o.error is None for o in outcomes)
+    say.say(json.dumps({"ok": ok, "targets": targets}, ensure_ascii=False, indent=2))
+    return 0 if ok else 1
+
+
 def _table(outcomes: list[Outcome], say: Transcript, show_format: bool, tty: bool) -> int:
     """Each warning once and each error as its target ends, then one table of them all."""
     rows = []
     told: set[str] = set()
+    shown: set[str | None] = set()
     for o in outcomes:
         name = o.target.name
+        if o.target.variant not in shown:
+            shown.add(o.target.variant)
+            for line in fit_lines(o.fitted, name):
+                say.say(line)
         if o.result is not None:
             print_warnings(o.result.warnings, say, told)
             result = f"ok, {next(iter(o.result.files.values()))}"
@@ -196,7 +264,7 @@ def watch_command(args: argparse.Namespace) -> int:
     from build_cv.pipeline.watch import watch
     from build_cv.sources.bib_section import bib_files
 
-    args.no_cache, args.verify_reproducible = False, False
+    args.no_cache, args.verify_reproducible, args.json = False, False, False
     args.format, args.front_matter, args.pages = "pdf", None, "1"
     known: list[Path] = [args.data]
 

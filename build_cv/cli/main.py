@@ -97,6 +97,13 @@ _SHARED: dict[str, dict[str, Any]] = {
         "help": f"build the slow, plain way (implies --no-cache; also {NO_SPEEDUPS}=1): "
         "to tell whether a wrong PDF comes from a speed-up (see docs/performance.md)",
     },
+    "--fit": {
+        "type": _positive_int,
+        "metavar": "N",
+        "help": "leave entries out (lowest priority, then oldest, first; never one marked "
+        "`keep: true`) until each PDF has at most N pages; over the data's fit_pages "
+        "(see docs/fit.md)",
+    },
     "--trust-raw": {
         "action": "store_true",
         "help": "build raw LaTeX even where TeX cannot be isolated (see docs/security.md)",
@@ -159,7 +166,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build twice and fail unless the PDFs are byte-identical",
     )
-    _add(b, "--language", "--no-speedups", "--trust-raw", "--allow-outside")
+    b.add_argument(
+        "--json",
+        action="store_true",
+        help="print what was built as JSON: each target's files, pages, checks, and what "
+        "--fit left out",
+    )
+    _add(b, "--language", "--fit", "--no-speedups", "--trust-raw", "--allow-outside")
     _add_limits(b)
 
     w = sub.add_parser("watch", help="rebuild on every save of the CV or a file it reads")
@@ -172,7 +185,7 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         help="seconds TeX may run (default %(default)s)",
     )
-    _add(w, "--language", "--no-speedups", "--trust-raw", "--allow-outside")
+    _add(w, "--language", "--fit", "--no-speedups", "--trust-raw", "--allow-outside")
     _add_limits(w)
 
     c = sub.add_parser("check", help="preflight any PDF before uploading it")

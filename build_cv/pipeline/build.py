@@ -3,7 +3,9 @@
 `build` is the one path of every build: one document or many, one format or several.
 Each variant is selected and viewed once, and every format of it is written from that
 one view (`_Variant`); what a format reads comes from the formats table (formats/), so
-the PNG is drawn from the PDF of the same run like any writer that reads the PDF.
+the PNG is drawn from the PDF of the same run like any writer that reads the PDF. A
+variant fitted to N pages (`--fit`) is first narrowed until its PDF fits (`_fit`); the
+view of what is left is then the one every format is written from.
 
 Nothing is written to the output directory until the PDF has been compiled and checked,
 so a failed build leaves the previous PDF exactly as it was. What a failure leaves for
@@ -14,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, ExitStack, nullcontext
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import groupby
 from pathlib import Path
@@ -24,6 +27,7 @@ from build_cv.errors import (
     CheckFailedError,
     CheckFailure,
     ComplianceError,
+    FitError,
     InputError,
     LeakError,
     StrictWarningsError,
@@ -34,7 +38,7 @@ from build_cv.errors import (
 from build_cv.exposure import described
 from build_cv.formats import BY_NAME, Choices, Document, Format
 from build_cv.formats.latex.writer import cjk_font, render_tex, scripts
-from build_cv.pipeline import machine, translations
+from build_cv.pipeline import fit, machine, translations
 from build_cv.pipeline.compliance import Compliance
 from build_cv.pipeline.diagnose import (
     Locator,
@@ -57,11 +61,11 @@ from build_cv.pipeline.plan import (
 from build_cv.pipeline.publish import locked, publish
 from build_cv.pipeline.trust import raw_latex_fields, require_isolation
 from build_cv.report import CheckResult, Expectations, Report, Secret
-from build_cv.schema.model import CV, Design
+from build_cv.schema.model import CV, Design, Entry
 from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import from_loaded, load_cv
 from build_cv.sources.yaml_source import Loaded
-from build_cv.typeset.engine import Started, compile_tex
+from build_cv.typeset.engine import Compiled, Started, compile_tex
 from build_cv.variants import Selection, language_of, select
 from build_cv.view import build_view
 
@@ -109,7 +113,12 @@ def variant_expectations(
     view = build_view(selection.cv)
     where = Locator(loaded, view) if loaded is not None else None
     secrets = secrets_of(selection, where)
-    return expectations(view, selection.cv, selection.checks, limits, secrets)
+    expected = expectations(view, selection.cv, selection.checks, limits, secrets)
+    budget = selection.checks.fit_pages
+    if budget is not None:  # fitted: only what fitting cannot leave out must be there
+        expected.section_titles = [s.title for s in selection.cv.sections if fit.stays(s)]
+        expected.max_pages = limits.max_pages or budget
+    return expected
 
 
 def profile_results(
@@ -144,6 +153,7 @@ class Outcome:
     target: Target
     result: BuildResult | Written | None = None
     error: BuildCVError | None = None
+    fitted: fit.Fitted | None = None  # what fitting left out of the variant, if asked
 
     @property
     def pages(self) -> int | None:
@@ -187,6 +197,7 @@ def build(
     targets = make_plan(data, out_dir, cv, [options.variant], options.formats)
     documents = _InLanguages(loaded, cv, options)
     refuse_overwriting(targets, [data, *documents.bib_files(targets, data)])
+    budgets = {t.variant: _budget(cv, t.variant, options) for t in targets}
     spare = [started] if started is not None else []
     tell = progress or (lambda target, stage: None)
     outcomes: list[Outcome] = []
@@ -201,8 +212,38 @@ def build(
                 tell(target, "failed")
                 outcomes.append(Outcome(target, error=exc))
             continue
-        outcomes += _build_variant(variant, its_targets, options, spare, tell)
+        outcomes += _build_variant(variant, its_targets, options, spare, tell, budgets[name])
     return Built(outcomes, dict(loaded.read))
+
+
+def _budget(cv: CV, variant: str | None, options: BuildOptions) -> int | None:
+    """The pages `variant` is fitted to (`--fit`, else its `checks.fit_pages`), or None.
+
+    The fitted PDF has at most that many pages, so limits that want more, or allow
+    fewer, contradict it: bad input, told before anything is typeset. `--fit` replaces
+    the data's page budget, as `--max-pages` does.
+    """
+    checks = (
+        cv.design.checks if variant is None else cv.variants[variant].checks.over(cv.design.checks)
+    )
+    budget = options.fit or checks.fit_pages
+    if budget is None:
+        return None
+    whose = "the full CV" if variant is None else f"variant `{variant}`"
+    asked = f"--fit {budget}" if options.fit else f"the fit_pages {budget} of {whose}"
+    most = options.limits.max_pages
+    if most is not None and most < budget:
+        raise InputError(
+            f"--max-pages {most} is below {asked}: a fitted PDF may have {budget} pages; "
+            f"pass --fit {most} to fit it to {most}"
+        )
+    least = options.limits.min_pages or checks.min_pages
+    if least > budget:
+        given = f"the min_pages {least} of {whose}"
+        if options.limits.min_pages:
+            given = f"--min-pages {least}"
+        raise InputError(f"{given} is above {asked}: a PDF fitted to it can never be long enough")
+    return budget
 
 
 @dataclass
@@ -259,6 +300,8 @@ class _Variant:
     secrets: list[Secret]
     warnings: list[Warning_]
     compliance: Compliance | None = None  # the rules of the profile it follows
+    marks: dict[str, list[str]] | None = None  # where its LaTeX marks entries, when fitted
+    fitting: _Fitting | None = None
 
     @classmethod
     def of(cls, loaded: Loaded, cv: CV, variant: str | None) -> _Variant:
@@ -280,6 +323,48 @@ class _Variant:
     def cv(self) -> CV:
         return self.selection.cv
 
+    def narrowed(self, cv: CV, marks: dict[str, list[str]]) -> _Variant:
+        """The variant showing only what `cv` (its record, less some entries) holds, its
+        LaTeX marked for measuring. It hides what it hid: the same secrets."""
+        selection = replace(self.selection, cv=cv)
+        view = build_view(cv)
+        where = Locator(self.loaded, view)
+        warnings = leak_warnings(where, selection)
+        compliance = None
+        if self.compliance is not None:  # a profile's caps count what is left
+            c = self.compliance
+            compliance = Compliance(c.profile, selection, view, where, c.variant, c.settings)
+        document = Document(view, cv)
+        return replace(
+            self,
+            selection=selection,
+            document=document,
+            where=where,
+            warnings=warnings,
+            marks=marks,
+            compliance=compliance,
+        )
+
+
+@dataclass
+class _Fitting:
+    """A fitted variant: what was left out, and the TeX run of what is left (its files
+    still on disk), which its PDF target publishes rather than typeset it again; `error`
+    when it cannot fit."""
+
+    report: fit.Fitted
+    run: Compiled
+    tex: str
+    error: FitError | None = None
+
+
+@dataclass
+class _Run:
+    state: _Variant
+    tex: str
+    compiled: Compiled
+    measure: fit.Measure
+
 
 def _build_variant(
     variant: _Variant,
@@ -287,15 +372,43 @@ def _build_variant(
     options: BuildOptions,
     spare: list[Started],
     tell: Progress,
+    budget: int | None = None,
 ) -> Iterator[Outcome]:
     """Each of one variant's targets, in order; the PDF that a page writer reads is this
-    variant's, typeset for it if the PDF is not itself a target."""
+    variant's, typeset for it if the PDF is not itself a target. With a `budget`, the
+    variant is first fitted to it, and every format shows what the fitted PDF shows."""
+    with ExitStack() as kept:
+        if budget is not None:
+            tell(targets[0], f"fitting to {budget} page{'s' if budget > 1 else ''}")
+            try:
+                variant = _fit(variant, targets[0], options, budget, spare, kept)
+            except InputError:
+                raise
+            except BuildCVError as exc:
+                for target in targets:
+                    tell(target, "failed")
+                    yield Outcome(target, error=exc)
+                return
+        yield from _build_targets(variant, targets, options, spare, tell)
+
+
+def _build_targets(
+    variant: _Variant,
+    targets: list[Target],
+    options: BuildOptions,
+    spare: list[Started],
+    tell: Progress,
+) -> Iterator[Outcome]:
     pdf: bytes | BuildCVError | None = None
+    fitting = variant.fitting
+    fitted = fitting.report if fitting is not None else None
     for target in targets:
         fmt = BY_NAME[target.format]
         tell(target, fmt.stage)
         try:
             result: BuildResult | Written
+            if fitting is not None and fitting.error is not None and fmt.reads != "typeset":
+                raise fitting.error.again()
             if fmt.reads == "typeset":
                 result = _typeset(target, variant, options, spare.pop() if spare else None)
                 pdf = result.pdf_bytes
@@ -313,10 +426,115 @@ def _build_variant(
             if fmt.reads == "typeset":
                 pdf = exc
             tell(target, "failed")
-            yield Outcome(target, error=exc)
+            yield Outcome(target, error=_why_not(fitting, exc), fitted=fitted)
         else:
             tell(target, "done")
-            yield Outcome(target, result=result)
+            yield Outcome(target, result=result, fitted=fitted)
+
+
+def _why_not(fitting: _Fitting | None, exc: BuildCVError) -> BuildCVError:
+    """A variant that cannot fit fails its page check: said as the fit's failure, with
+    what the page check kept for inspection."""
+    if fitting is None or fitting.error is None or not isinstance(exc, CheckFailedError):
+        return exc
+    if isinstance(exc, FitError):
+        return exc
+    error = fitting.error.again()
+    error.failures += [f for f in exc.failures if f.name != "pages"]
+    error.warnings, error.notes = exc.warnings, exc.notes
+    return error
+
+
+def _fit(
+    variant: _Variant,
+    target: Target,
+    options: BuildOptions,
+    budget: int,
+    spare: list[Started],
+    kept: ExitStack,
+) -> _Variant:
+    """The variant without the entries that must go for its PDF to have at most `budget`
+    pages (pipeline/fit.py), with the run of that PDF kept open in `kept` for its PDF
+    target to publish. Each TeX run is a real one of the document as it would be
+    published; a failure of one fails the variant as a build would."""
+    cv, out = variant.cv, target.outputs
+    plan = fit.candidates(cv)
+    runs: dict[int, _Run] = {}
+    own: dict[int, ExitStack] = {}
+
+    def pages(k: int) -> int:
+        state = variant.narrowed(fit.without(cv, plan[:k]), fit.marks_of(cv, plan, k))
+        source = _source(state, options)
+        _refuse_leaks(target, out.tex, source.tex, variant.secrets, source.warnings)
+        stack = own[k] = ExitStack()
+        started = spare.pop() if spare else None
+        try:
+            compiled = stack.enter_context(_compile(source, options, started, probe=not runs))
+        except (TexError, TexTimeoutError) as exc:
+            raise _tex_failed(exc, state.where, source.tex, source.warnings, out) from None
+        count = _page_count(compiled.pdf)
+        runs[k] = _Run(state, source.tex, compiled, fit.measure(count, compiled.aux))
+        return count
+
+    try:
+        found = fit.search(
+            budget,
+            len(plan),
+            pages,
+            lambda lo, hi, before: fit.guess(
+                cv,
+                plan,
+                budget,
+                (lo, runs[lo].measure),
+                None if hi is None else (hi, runs[hi].measure),
+                None if before is None else (before, runs[before].measure),
+            ),
+        )
+    except BaseException:
+        for stack in own.values():
+            stack.close()
+        raise
+    chosen = len(plan) if found is None else found
+    for k, stack in own.items():
+        if k == chosen:
+            kept.enter_context(stack)
+        else:
+            stack.close()
+    run = runs[chosen]
+    left_out = tuple(_left_out(cv, c, variant.where) for c in plan[:chosen])
+    report = fit.Fitted(
+        budget, runs[0].measure.pages, run.measure.pages, left_out, found is not None
+    )
+    error = None
+    if found is None:
+        error = FitError(budget, run.measure.pages, fit.holding(run.state.cv), chosen)
+    checks = run.state.selection.checks.model_copy(update={"max_pages": budget})
+    selection = replace(run.state.selection, checks=checks)
+    return replace(
+        run.state, selection=selection, fitting=_Fitting(report, run.compiled, run.tex, error)
+    )
+
+
+def _page_count(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
+def _left_out(cv: CV, candidate: fit.Candidate, where: Locator) -> fit.LeftOut:
+    section = cv.sections[candidate.section]
+    entry = getattr(section, "entries", [])[candidate.entry]
+    assert isinstance(entry, Entry)
+    location = where.location(entry.origin.path)
+    return fit.LeftOut(
+        section.title,
+        fit.label(entry),
+        str(location.file),
+        location.line,
+        location.column,
+        candidate.priority,
+        candidate.date,
+    )
 
 
 def _typeset(
@@ -352,35 +570,88 @@ class _Pdf:
     epoch: int
 
 
-def _checked_pdf(
-    target: Target, variant: _Variant, options: BuildOptions, started: Started | None
-) -> _Pdf:
-    """The target's PDF, compiled and preflighted; a failure leaves `.failed` files."""
-    out = target.outputs
-    cv, view, where, timeout = variant.cv, variant.document.view, variant.where, options.timeout
+@dataclass
+class _Source:
+    """A variant's LaTeX, and what compiling it needs to know."""
+
+    tex: str
+    design: Design
+    cjk: str | None  # the CJK font family it needs, if any
+    epoch: int
+    tree_free: bool
+    warnings: list[Warning_]
+
+
+def _source(variant: _Variant, options: BuildOptions) -> _Source:
+    cv, view = variant.cv, variant.document.view
     require_isolation(variant.loaded, cv, options.trust_raw)
     epoch = source_date_epoch(cv)
     needs = scripts(view)
     design, warnings = machine.adjust(cv.design, needs.other, speedups=options.speedups)
-    warnings = [*variant.warnings, *warnings]
     tex = render_tex(view, design, epoch, needs=needs, speedups=options.speedups)
-    _refuse_leaks(target, out.tex, tex, variant.secrets, warnings)
-    exp = expectations(view, cv, variant.selection.checks, options.limits, variant.secrets)
+    if variant.marks is not None:
+        tex = fit.marked(tex, variant.marks)
     tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
     cjk = cjk_font(view, design) if needs.cjk else None
-    probe = partial(_while_tex_runs, design, cjk, options.speedups)
-    if started is None:  # a cold build keeps to one core (pipeline/prestart.py)
-        probe()
+    return _Source(tex, design, cjk, epoch, tree_free, [*variant.warnings, *warnings])
+
+
+def _compile(
+    source: _Source, options: BuildOptions, started: Started | None, probe: bool = True
+) -> AbstractContextManager[Compiled]:
+    """A TeX run of `source`; `probe` checks the machine first (or while TeX runs)."""
+    check = partial(_while_tex_runs, source.design, source.cjk, options.speedups)
+    if probe and started is None:  # a cold build keeps to one core (pipeline/prestart.py)
+        check()
+    return compile_tex(
+        source.tex,
+        source_date_epoch=source.epoch,
+        timeout=options.timeout,
+        started=started,
+        alongside=check if probe and started is not None else None,
+        tree_free=source.tree_free,
+        speedups=options.speedups,
+    )
+
+
+def _tex_failed(
+    exc: TexError | TexTimeoutError,
+    where: Locator,
+    tex: str,
+    warnings: list[Warning_],
+    out: Outputs,
+) -> BuildCVError:
+    """A TeX failure, located in the data where TeX's line allows, its LaTeX kept."""
+    if isinstance(exc, TexError):
+        origin = where.origin_at(tex, exc.problem.tex_line or 0)
+        if origin is not None:
+            exc.problem.source = where.describe(origin)
+        exc.tex_file = out.failed_tex
+    return _failed(exc, warnings, out, tex)
+
+
+def _checked_pdf(
+    target: Target, variant: _Variant, options: BuildOptions, started: Started | None
+) -> _Pdf:
+    """The target's PDF, compiled and preflighted; a failure leaves `.failed` files. A
+    fitted variant's PDF was compiled by the fitting already: that run is checked."""
+    out = target.outputs
+    cv, view, where = variant.cv, variant.document.view, variant.where
+    source = _source(variant, options)
+    tex, epoch, warnings = source.tex, source.epoch, source.warnings
+    _refuse_leaks(target, out.tex, tex, variant.secrets, warnings)
+    limits = options.limits
+    fitting = variant.fitting
+    if fitting is not None:  # the budget is the fit's (options: `_budget` checked them)
+        limits = replace(limits, max_pages=None)
+    exp = expectations(view, cv, variant.selection.checks, limits, variant.secrets)
+    run: AbstractContextManager[Compiled]
+    if fitting is not None and fitting.tex == tex:
+        run = nullcontext(fitting.run)
+    else:
+        run = _compile(source, options, started)
     try:
-        with compile_tex(
-            tex,
-            source_date_epoch=epoch,
-            timeout=timeout,
-            started=started,
-            alongside=None if started is None else probe,
-            tree_free=tree_free,
-            speedups=options.speedups,
-        ) as compiled:
+        with run as compiled:
             warnings += glyph_warnings(where, cv, [g.char for g in compiled.missing])
             warnings += overfull_warnings(where, tex, compiled.overfull)
             from build_cv.preflight import preflight
@@ -389,14 +660,8 @@ def _checked_pdf(
             report.pdf = out.pdf
             pdf_bytes = compiled.pdf.read_bytes()
             aux = compiled.aux
-    except TexError as exc:
-        origin = where.origin_at(tex, exc.problem.tex_line or 0)
-        if origin is not None:
-            exc.problem.source = where.describe(origin)
-        exc.tex_file = out.failed_tex
-        raise _failed(exc, warnings, out, tex) from None
-    except TexTimeoutError as exc:
-        raise _failed(exc, warnings, out, tex) from None
+    except (TexError, TexTimeoutError) as exc:
+        raise _tex_failed(exc, where, tex, warnings, out) from None
     if variant.compliance is not None:  # a profile's limits fail as the page budget does
         past = partial(overflowing_section, aux, exp.section_titles)
         report.results += variant.compliance.results(report.pages, past)
@@ -415,7 +680,9 @@ def _checked_pdf(
     digest = hashlib.sha256(pdf_bytes).hexdigest()
     if options.verify_reproducible:
         try:
-            _verify_reproducible(tex, epoch, timeout, digest, tree_free, options.speedups)
+            _verify_reproducible(
+                tex, epoch, options.timeout, digest, source.tree_free, options.speedups
+            )
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
     return _Pdf(tex, pdf_bytes, report, warnings, digest, epoch)

@@ -40,7 +40,8 @@ class BuildOptions:
     `variant` is a variant's name, None for the full CV, or `all` for the full CV and every
     variant. `language`, if given, is the language of every document, whatever the design
     or a variant says. `pages` is how many pages a PNG shows (None: every page). `speedups` off runs
-    TeX the plain way (docs/performance.md), for bisecting a wrong PDF.
+    TeX the plain way (docs/performance.md), for bisecting a wrong PDF. `fit` leaves entries
+    out until each PDF has at most that many pages (docs/fit.md).
     """
 
     variant: str | None = FULL
@@ -53,6 +54,8 @@ class BuildOptions:
     front_matter: FrontMatter | None = None
     pages: int | None = 1
     verify_reproducible: bool = False
+    fit: int | None = None  # the pages every document is fitted to, over the data's fit_pages
+    json: bool = False  # the report printed as JSON
     timeout: float = field(default=DEFAULT_TIMEOUT, metadata=NOT_OUTPUT)
     speedups: bool = field(default_factory=speedups_from_environment)
 

@@ -424,6 +424,20 @@ class Entry(Located):
         default_factory=list,
         description="Tags that variants select entries by (`only_tags`, `omit_tags`).",
     )
+    priority: int = Field(
+        0,
+        strict=True,
+        description="When `--fit` (or `checks.fit_pages`) must leave entries out, those of "
+        "lower priority go first (then the oldest); 0 unless given. Printed nowhere.",
+    )
+    keep: bool = Field(
+        False, strict=True, description="Never left out to fit the pages. Printed nowhere."
+    )
+
+
+# Entry fields that choose which entries a document shows, rather than say anything: a
+# variant cannot hide them (docs/fit.md, docs/variants.md).
+SELECTION_FIELDS = frozenset({"tags", "priority", "keep"})
 
 
 class Link(Strict):
@@ -1034,12 +1048,34 @@ class Checks(Strict):
         description="`required`: a field with no text in the document's language is an "
         "error, not the fallback language's text.",
     )
+    fit_pages: int | None = Field(
+        None,
+        ge=1,
+        description="Leave entries out (lowest `priority`, then oldest, first; never one "
+        "marked `keep`) until the PDF has at most this many pages; `--fit` overrides it.",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Checks:
         if self.max_pages is not None and self.max_pages < self.min_pages:
             raise ValueError(f"max_pages {self.max_pages} is below min_pages {self.min_pages}")
+        problem = fit_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
+
+
+def fit_problem(checks: Checks | VariantChecks) -> str | None:
+    """Why `fit_pages` contradicts the page limits beside it: a fitted PDF has at most
+    fit_pages pages, so it needs max_pages (if given) at least that and min_pages at most."""
+    fit = checks.fit_pages
+    if fit is None:
+        return None
+    if checks.max_pages is not None and checks.max_pages < fit:
+        return f"max_pages {checks.max_pages} is below fit_pages {fit}"
+    if checks.min_pages is not None and checks.min_pages > fit:
+        return f"min_pages {checks.min_pages} is above fit_pages {fit}"
+    return None
 
 
 class Marks(Strict):
@@ -1154,6 +1190,16 @@ class VariantChecks(Strict):
     max_pages: int | None = Field(None, ge=1)
     max_size_mb: float | None = Field(None, gt=0)
     translations: Literal["optional", "required"] | None = None
+    fit_pages: int | None = Field(
+        None, ge=1, description="As `design.checks.fit_pages`, for this variant."
+    )
+
+    @model_validator(mode="after")
+    def _fits(self) -> VariantChecks:
+        problem = fit_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     def over(self, base: Checks) -> Checks:
         """These limits laid over `base`; the caller checks that min and max still agree."""

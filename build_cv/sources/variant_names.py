@@ -13,11 +13,8 @@ from typing import Any
 
 from build_cv.errors import PathKey, did_you_mean
 from build_cv.schema import model as m
-from build_cv.schema.model import PERSON, SECTION_KINDS
+from build_cv.schema.model import PERSON, SECTION_KINDS, SELECTION_FIELDS
 from build_cv.sources import profiles
-
-# Fields that are not content: hiding them would hide nothing a reader sees.
-_NOT_HIDEABLE = {"tags"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +59,11 @@ def problems(cv: m.CV) -> list[Problem]:
                     "(set min_pages here too; design.checks gives the rest)",
                 )
             )
+        problem = m.fit_problem(checks)
+        if problem:
+            found.append(
+                Problem((*here, "checks"), f"{problem} (design.checks gives what is not set here)")
+            )
     return found
 
 
@@ -74,7 +76,7 @@ def _hide_problem(path: str) -> str | None:
     else:
         message = f"`{path}` names no field: `{owner}` is neither `person` nor a section kind"
         return message + did_you_mean(owner, [PERSON, *SECTION_KINDS], f"{{}}.{field}")
-    names = [n for n in fields if n not in _NOT_HIDEABLE]
+    names = [n for n in fields if n not in SELECTION_FIELDS]
     if field not in names:
         message = f"`{path}` names no field: {owner} has no `{field}`"
         return message + did_you_mean(field, names, f"{owner}.{{}}")

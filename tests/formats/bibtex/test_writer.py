@@ -11,7 +11,7 @@ import yaml
 
 from build_cv.formats.bibtex.writer import write_bibtex
 from build_cv.pipeline.leakcheck import exposures, secrets_of
-from build_cv.schema.model import CV, Publication, PublicationSection
+from build_cv.schema.model import CV, SELECTION_FIELDS, Publication, PublicationSection
 from build_cv.sources.bibtex.kinds import details
 from build_cv.sources.bibtex.reader import parse_bibtex
 from build_cv.sources.load import load_cv
@@ -153,7 +153,7 @@ def hideable_publication_fields() -> list[str]:
     return [
         name
         for name, info in Publication.model_fields.items()
-        if not info.is_required() and name != "tags"
+        if not info.is_required() and name not in SELECTION_FIELDS
     ]
 
 
