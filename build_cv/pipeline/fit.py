@@ -168,8 +168,9 @@ def search(
 
 
 FIT_PREAMBLE = r"""\makeatletter
-\newcommand*{\buildcvfitmark}[1]{\AddToHookNext{para/begin}{\pdfsavepos
-  \write\@auxout{\string\buildcvfitpos{#1}{\the\c@page}{\the\pdflastypos}}}}
+\newcommand*{\buildcvfitmark}[1]{\AddToHookNext{para/begin}{\buildcvfitemit{#1}}}
+\newcommand*{\buildcvfitemit}[1]{\pdfsavepos
+  \write\@auxout{\string\buildcvfitpos{#1}{\the\c@page}{\the\pdflastypos}}}
 \newcommand*{\buildcvfitend}{\par\pdfsavepos
   \write\@auxout{\string\buildcvfitpos{end}{\the\c@page}{\the\pdflastypos}}}
 \def\buildcvfitpos#1#2#3{}\def\buildcvfitpage#1#2{}
@@ -179,7 +180,10 @@ FIT_PREAMBLE = r"""\makeatletter
 """
 # Why the first line of a paragraph: a mark between two entries would be a node of the
 # page's vertical list, and a glue after it a place to break the page (after a heading's
-# \nobreak too); in the paragraph it is not. It draws nothing and takes no room.
+# \nobreak too); in the paragraph it is not. It draws nothing and takes no room. An
+# entry kept whole is first typeset in a box only to be measured (\cventrykeep in
+# layout.tex.j2): there \buildcvfitemit passes the mark on to the next paragraph, the
+# entry's on the page.
 _BEGIN = "\\begin{document}"
 _END = "\\end{document}"
 
