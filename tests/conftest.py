@@ -30,6 +30,19 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "cv.yaml"
+
+
+def default_sections(variant: str | None = None) -> int:
+    """How many sections the default data's document (or `variant`'s) has."""
+    from build_cv.variants import language_of, select
+
+    cv = load_cv(DEFAULT_DATA)[1]
+    language = language_of(cv, variant) if variant else None
+    if language not in (None, cv.design.language):
+        cv = load_cv(DEFAULT_DATA, language=language)[1]
+    return len(select(cv, variant).cv.sections)
+
+
 DEFAULT_BIB = ROOT / "data" / "publications.bib"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -16,7 +16,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from build_cv.preflight import Expectations, preflight
-from tests.conftest import DEFAULT_DATA
+from tests.conftest import DEFAULT_DATA, default_sections
 from tests.test_preflight import (
     CheckCLI,
     Run,
@@ -64,7 +64,7 @@ def test_default_pdf_passes_the_reader_checks(check: CheckCLI, default_pdf: Path
     run = check(default_pdf, "--data", str(DEFAULT_DATA))
     assert run.code == 0, run.out + run.err
     assert run.line("bounds").endswith("every word inside its page")
-    assert "9 bookmark(s)" in run.line("bookmarks")
+    assert f"{default_sections()} bookmark(s)" in run.line("bookmarks")
     assert "/Lang en" in run.line("language")
 
 
@@ -162,7 +162,9 @@ def test_missing_bookmarks_fail_naming_the_sections(
     assert check(pdf).status("bookmarks") == "PASS"  # without data the sections are unknown
     run = check(pdf, "--data", str(DEFAULT_DATA))
     assert run.code == 1
-    assert run.line("bookmarks").startswith("FAIL  bookmarks   0 bookmark(s) for 9 sections")
+    assert run.line("bookmarks").startswith(
+        f"FAIL  bookmarks   0 bookmark(s) for {default_sections()} sections"
+    )
     assert "none for: Work Experience; Education;" in run.line("bookmarks")
 
 
@@ -170,7 +172,7 @@ def test_bookmark_with_another_title_fails(committed_pdf: Path, tmp_path: Path) 
     exp = Expectations(section_titles=["Work Experience", "Hobbies"])
     result = preflight(committed_pdf, exp).get("bookmarks")
     assert result.status == "fail"
-    assert result.value == "9 bookmark(s) for 2 sections; none for: Hobbies"
+    assert result.value == f"{default_sections()} bookmark(s) for 2 sections; none for: Hobbies"
 
 
 def test_missing_language_fails(check: CheckCLI, committed_pdf: Path, tmp_path: Path) -> None:

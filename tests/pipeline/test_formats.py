@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from build_cv.cli.main import main
 from build_cv.errors import InputError
 from build_cv.formats.markdown.writer import escape_md
-from build_cv.pipeline.build import BuildOptions, build
+from build_cv.pipeline.build import BuildOptions, build, load_cv
 from build_cv.pipeline.plan import FORMATS, parse_formats
 from build_cv.schema.model import CV, PublicationSection
 from build_cv.sources.validate import validate
@@ -44,9 +44,9 @@ def test_every_text_format_of_every_variant_is_written(tmp_path: Path) -> None:
     outcomes = build(DEFAULT_DATA, tmp_path, options).outcomes
     assert all(o.error is None for o in outcomes)
     names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
-    assert names == sorted(
-        f"cv{suffix}.{ext}" for suffix in ("", "-short", "-public", "-zh") for ext in TEXT_FORMATS
-    )
+    suffixes = ["", *(f"-{v}" for v in load_cv(DEFAULT_DATA)[1].variants)]
+    assert {"-short", "-public", "-zh", "-nsfc", "-us-faculty"} <= set(suffixes)
+    assert names == sorted(f"cv{suffix}.{ext}" for suffix in suffixes for ext in TEXT_FORMATS)
     full, short = (tmp_path / "cv.txt").read_text(), (tmp_path / "cv-short.txt").read_text()
     assert len(short) < len(full) / 2
     public = (tmp_path / "cv-public.html").read_text()
