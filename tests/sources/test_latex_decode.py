@@ -116,17 +116,17 @@ def test_dblp_inline_math_is_decoded(latex: str, text: str) -> None:
     assert decode_latex(latex) == text
 
 
-def test_decoding_time_grows_linearly_with_the_text() -> None:
-    """A megabyte of text decodes in well under the 2 s a pathological-input guard allows
-    (each character used to copy the rest of the text: 16 s for this one)."""
-    decoded, seconds = _timed("plain words here " * 60_000)
-    assert decoded.startswith("plain words here plain") and seconds < 2
+def test_a_megabyte_of_text_decodes() -> None:
+    """(Each character used to copy the rest of the text: 16 s for this one. How fast it
+    decodes is bench/'s to measure, as a ratio: no unit test times anything.)"""
+    decoded, _ = _timed("plain words here " * 60_000)
+    assert decoded.startswith("plain words here plain")
 
 
 def test_nested_groups_are_read_once_not_once_per_level() -> None:
     """(Each level used to scan its whole group again: 6 s for this one.)"""
-    decoded, seconds = _timed("{" * 99 + "x" * 200_000 + "}" * 99 + "{{{y}}}" * 20_000)
-    assert decoded == "x" * 200_000 + "y" * 20_000 and seconds < 2
+    decoded, _ = _timed("{" * 99 + "x" * 200_000 + "}" * 99 + "{{{y}}}" * 20_000)
+    assert decoded == "x" * 200_000 + "y" * 20_000
 
 
 @pytest.mark.parametrize(
@@ -140,10 +140,8 @@ def test_nested_groups_are_read_once_not_once_per_level() -> None:
 )
 def test_deep_nesting_is_refused_with_an_error_never_a_recursion_error(latex: str) -> None:
     assert brace_depth(latex) > MAX_DEPTH
-    start = time.perf_counter()
     with pytest.raises(TooDeep, match=f"nested more than {MAX_DEPTH} deep"):
         decode_latex(latex)
-    assert time.perf_counter() - start < 2
 
 
 def test_nesting_up_to_the_limit_is_read() -> None:
