@@ -1102,11 +1102,29 @@ def _check_bookmarks(reader: PdfReader, exp: Expectations) -> CheckResult:
     return CheckResult("bookmarks", "pass", f"{len(titles)} bookmark(s)")
 
 
+# A well-formed BCP 47 tag (RFC 5646 section 2.1, without the grandfathered tags): the
+# language, then script, region, variants, extensions and private use, each in its shape.
+_BCP47 = re.compile(
+    r"(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
+    r"(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[A-Za-z0-9]{1,8})+)?"
+    r"|x(?:-[A-Za-z0-9]{1,8})+"
+)
+
+
 def _check_language(reader: PdfReader, exp: Expectations) -> CheckResult:
+    """A `/Lang` that is not a language tag (TeX's `en{-}GB`) is worse than none: a screen
+    reader picks a voice from it, and PDF/UA requires a tag."""
     lang = str(_root(reader).get("/Lang", "") or "")
     if not lang:
         status: Status = "fail" if _ours(reader, exp) else "warn"
         return CheckResult("language", status, "no /Lang", "screen readers need the language")
+    if not _BCP47.fullmatch(lang):
+        return CheckResult(
+            "language", "fail", f"/Lang {lang[:40]!r}", "a BCP 47 language tag such as en-GB"
+        )
     return CheckResult("language", "pass", f"/Lang {lang}")
 
 
