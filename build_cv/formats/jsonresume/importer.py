@@ -42,7 +42,7 @@ from build_cv.errors import (
     quoted,
     shorten,
 )
-from build_cv.formats.jsonresume.profiles import SHAPES, profile_id
+from build_cv.formats.jsonresume.profiles import SHAPES, id_problem, profile_id
 from build_cv.formats.jsonresume.writer import schema_problems
 from build_cv.formats.latex.fonts import missing_glyphs, name_problem, shown
 from build_cv.schema import model as m
@@ -494,6 +494,8 @@ def _profile(person: Json, profile: Json, where: str, run: _Run) -> None:
     shown = _plain(shorten(network or url or user or "unnamed", 40))
     if key is None:
         run.note(f"{where}: the {shown} profile is left out: build-cv has no place for it")
+    elif value is None and url and not user and (problem := id_problem(key, url)):
+        run.note(f"{where}: {quoted(url)} is left out: {_plain(problem)}")
     elif value is None and url and not user:
         run.note(
             f"{where}: {quoted(url)} is left out: it is not the address of a profile, "

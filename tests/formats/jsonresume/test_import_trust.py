@@ -207,6 +207,13 @@ PROFILES = [
      "AbCdEfGAAAAJ"),
     ({"network": "GoogleScholar", "url": "https://scholar.google.co.uk/citations?hl=en&user=x_Y-0123456a"},
      "scholar", "x_Y-0123456a"),
+    # as people copy them: the page's language, where they came from, its tab, twice
+    ({"url": "https://scholar.google.com/citations?user=AbCdEfGAAAAJ&hl=fr&oi=ao"}, "scholar",
+     "AbCdEfGAAAAJ"),
+    ({"url": "https://scholar.google.com.hk/citations/?hl=zh-CN&user=AbCdEfGAAAAJ"
+             "&view_op=list_works&sortby=pubdate"}, "scholar", "AbCdEfGAAAAJ"),
+    ({"url": "https://scholar.google.de/citations?user=AbCdEfGAAAAJ&hl=de&user=AbCdEfGAAAAJ"},
+     "scholar", "AbCdEfGAAAAJ"),
     ({"url": "https://www.researchgate.net/profile/Jiarui-Fang"}, "researchgate", "Jiarui-Fang"),
     ({"network": "DBLP", "url": "https://dblp.org/pid/09/5768.html"}, "dblp", "09/5768"),
     ({"url": "https://dblp.uni-trier.de/pid/f/JiaruiFang.html"}, "dblp", "f/JiaruiFang"),
@@ -282,6 +289,17 @@ def test_a_url_that_is_not_a_profile_gives_no_id_and_a_note_naming_it(
     assert f"basics.profiles[0]: {url!r} is left out: it is not the address of a profile" in (
         notes_of(result)
     )
+
+
+def test_a_profile_address_with_an_id_of_the_wrong_shape_says_what_is_wrong_with_it() -> None:
+    """`user=AbCdEfGhIjK&hl=fr` is a Scholar address; its id is 11 characters, not 12."""
+    url = "https://scholar.google.com/citations?user=AbCdEfGhIjK&hl=fr"
+    result = imported({"basics": {"name": "A", "profiles": [{"url": url}]}})
+    assert loaded(result).person.scholar is None
+    assert (
+        f"basics.profiles[0]: {url!r} is left out: 'AbCdEfGhIjK' is not a Google Scholar user"
+        " id: the 12 characters after `user=` in the profile's address, e.g. AbCdEfGAAAAJ\n"
+    ) in notes_of(result)
 
 
 def test_every_profile_comes_back_from_the_json_resume_writer() -> None:
