@@ -87,3 +87,43 @@ def test_top_level_must_be_a_mapping() -> None:
     with pytest.raises(SchemaError) as info:
         validate(load_yaml_text("- a\n- b\n", Path("cv.yaml")))
     assert "top level must be a mapping" in info.value.render()
+
+
+EMPTY_HEADING = """\
+person: {name: Ada Lovelace}
+updated: 2024-06-15
+sections:
+  - title: {en: Publications, zh: 论文}
+    kind: publications
+    entries: [{title: T, year: 2020}]
+    group_by: {selected: {en: Selected, zh: ''}}
+"""
+
+
+def test_an_empty_translation_is_one_clear_problem_at_its_line() -> None:
+    """It was pydantic's two complaints, one per member of `group_by`'s union: `this value
+    is not allowed; expected 'type'` and `Value should have at least 1 item`."""
+    with pytest.raises(SchemaError) as info:
+        validate(load_yaml_text(EMPTY_HEADING, Path("cv.yaml")), "zh")
+    assert [str(p) for p in info.value.problems] == [
+        "cv.yaml:7:16: sections[0].group_by.selected: the `zh` text is empty; write it, or "
+        "leave the language out to print the fallback's text"
+    ]
+    validate(load_yaml_text(EMPTY_HEADING, Path("cv.yaml")), "en")
+
+
+def test_a_value_no_member_of_a_union_takes_still_names_the_literal() -> None:
+    text = EMPTY_HEADING.replace("{selected: {en: Selected, zh: ''}}", "tpye")
+    with pytest.raises(SchemaError) as info:
+        validate(load_yaml_text(text, Path("cv.yaml")))
+    (problem,) = info.value.problems
+    assert "`tpye` is not allowed; expected 'type' (did you mean `type`?)" in str(problem)
+
+
+@pytest.mark.parametrize("value", ["[a]", "5"])
+def test_a_value_of_no_members_type_is_still_reported(value: str) -> None:
+    text = EMPTY_HEADING.replace("{selected: {en: Selected, zh: ''}}", value)
+    with pytest.raises(SchemaError) as info:
+        validate(load_yaml_text(text, Path("cv.yaml")))
+    assert info.value.problems
+    assert all("sections[0].group_by" in str(p) for p in info.value.problems)
