@@ -220,7 +220,14 @@ def _as_json(outcomes: list[Outcome], say: Transcript) -> int:
         targets.append(item)
     ok = all(o.error is None for o in outcomes)
     say.say(json.dumps({"ok": ok, "targets": targets}, ensure_ascii=False, indent=2))
-    return 0 if ok else 1
+    return _exit_code(outcomes)
+
+
+def _exit_code(outcomes: list[Outcome]) -> int:
+    """0, or the gravest failure's code: 2 when any target failed on bad input (a
+    variant's required translations are missing), as one target raising it exits."""
+    failed = [o.error.exit_code if o.error else 1 for o in outcomes if o.result is None]
+    return max(failed, default=0)
 
 
 def _table(outcomes: list[Outcome], say: Transcript, show_format: bool, tty: bool) -> int:
@@ -255,7 +262,7 @@ def _table(outcomes: list[Outcome], say: Transcript, show_format: bool, tty: boo
     failed = sum(o.result is None for o in outcomes)
     if failed:
         say.warn(f"build-cv: {failed} of {len(outcomes)} failed")
-    return 1 if failed else 0
+    return _exit_code(outcomes)
 
 
 def watch_command(args: argparse.Namespace) -> int:
