@@ -39,6 +39,7 @@ from build_cv.languages import DEFAULT as DEFAULT_LANGUAGE
 from build_cv.languages import SUPPORTED as SUPPORTED_LANGUAGES
 from build_cv.languages import known as known_language
 from build_cv.languages import pick as pick_language
+from build_cv.languages import alike
 from build_cv.locales import labels_language
 from build_cv.locales import read as read_locale
 from build_cv.markup import link_targets, strip_markup
@@ -122,6 +123,12 @@ def _one_language(value: Any) -> Any:
         )
     if not value:
         raise ValueError("an empty map of translations: give a string, or `en: ...` and others")
+    same = alike(value)
+    if same is not None:  # a document would print one of them, and drop the other unsaid
+        raise ValueError(
+            f"`{same[0]}` and `{same[1]}` name one language, so only one of their texts "
+            "could ever be printed; keep one"
+        )
     wrong = [t for t, v in value.items() if not isinstance(v, str)]
     if wrong:
         raise ValueError(f"the `{wrong[0]}` text must be a string")

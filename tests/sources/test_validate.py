@@ -127,3 +127,27 @@ def test_a_value_of_no_members_type_is_still_reported(value: str) -> None:
         validate(load_yaml_text(text, Path("cv.yaml")))
     assert info.value.problems
     assert all("sections[0].group_by" in str(p) for p in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("tags", "named"),
+    [("{en: A, EN: B}", "`en` and `EN`"), ("{zh: 甲, zh-Hans: 乙}", "`zh` and `zh-Hans`"),
+     ("{en: A, de: C, zh-hans: 乙, zh-Hans: 丙}", "`zh-hans` and `zh-Hans`")],
+)  # fmt: skip
+def test_two_tags_of_one_language_in_a_map_are_an_error_at_its_line(tags: str, named: str) -> None:
+    """`{en: A, EN: B}` printed A and dropped B without a word."""
+    text = f"person: {{name: Ada}}\nupdated: 2024-06-15\nsummary: {tags}\n"
+    with pytest.raises(SchemaError) as info:
+        validate(load_yaml_text(text, Path("cv.yaml")))
+    assert [str(p) for p in info.value.problems] == [
+        f"cv.yaml:3:1: summary: {named} name one language, so only one of their texts could "
+        "ever be printed; keep one"
+    ]
+
+
+@pytest.mark.parametrize(
+    "tags", ["{en: color, en-GB: colour}", "{en: A, zh-TW: 甲, zh-HK: 乙, zh: 丙}", "{en: A, de: B, de-CH: C}"]
+)
+def test_one_language_in_two_regions_is_two_texts(tags: str) -> None:
+    text = f"person: {{name: Ada}}\nupdated: 2024-06-15\nsummary: {tags}\n"
+    validate(load_yaml_text(text, Path("cv.yaml")))
