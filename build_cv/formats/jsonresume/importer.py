@@ -834,15 +834,31 @@ def _reference(e: Json, where: str, run: _Run) -> Json | None:
     if not e.get("name"):
         _skip(where, e, "name", run)
         return None
-    used = {"name", "reference", "x-email", "x-phone", "x-url", "x-section", "x-tags"}
-    run.left_out(where, set(e) - used, e)
+    used = {"name", "reference", "x-position", "x-email", "x-phone", "x-url", "x-section"}
+    run.left_out(where, set(e) - used - {"x-tags"}, e)
     return {
         "name": e["name"],
-        "position": e.get("reference"),
+        "position": _referee_position(e, where, run),
         "email": run.read.get(e, "x-email", STRING, where),
         "phone": run.read.get(e, "x-phone", STRING, where),
         "url": run.read.get(e, "x-url", STRING, where),
     }
+
+
+def _referee_position(e: Json, where: str, run: _Run) -> Any:
+    """`reference` is what the referee wrote about the person ("It is my pleasure to
+    recommend ..."), never their position, which only build-cv's `x-position` gives (or
+    `reference`, in what build-cv wrote before it had `x-position`)."""
+    position = run.read.get(e, "x-position", STRING, where)
+    quote = e.get("reference")
+    if position is None and run.ours and "x-position" not in e:
+        return quote
+    if quote not in (None, "") and quote != position:
+        run.note(
+            f"{where}.reference is left out ({_label(e)}): it is the referee's recommendation, "
+            "and build-cv's references list who to ask, not what they wrote"
+        )
+    return position
 
 
 _CONVERTERS: dict[str, Callable[[Json, str, _Run], Json | None]] = {

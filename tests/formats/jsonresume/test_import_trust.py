@@ -106,6 +106,29 @@ def test_an_entry_that_needs_a_missing_value_is_left_out_with_a_note(
         assert word not in result.yaml()
 
 
+def test_a_referees_recommendation_never_becomes_their_position() -> None:
+    """The official sample's quote was imported as Erlich Bachman's position."""
+    quote = "It is my pleasure to recommend Richard, his performance working as a consultant"
+    result = imported(resume(references=[{"name": "Erlich Bachman", "reference": quote}]))
+    (referee,) = loaded(result).sections[0].entries
+    assert referee.name == "Erlich Bachman" and referee.position is None
+    assert quote not in result.yaml()
+    assert "references[0].reference is left out (Erlich Bachman): it is the referee's" in (
+        notes_of(result)
+    )
+
+
+def test_a_referees_position_comes_back_from_the_json_resume_writer() -> None:
+    referee = {"name": "Grace Hopper", "position": "Professor, Yale", "email": "g@yale.edu"}
+    cv = CV.model_validate(
+        {"person": {"name": "Ada"}, "updated": "2024-06-15",
+         "sections": [{"kind": "references", "title": "References", "entries": [referee]}]}
+    )  # fmt: skip
+    result = imported(json_resume(cv))
+    assert loaded(result).sections[0].entries[0].position == "Professor, Yale"
+    assert "reference" not in notes_of(result)
+
+
 @pytest.mark.parametrize("basics", [{}, {"email": "a@b.org"}, {"name": "  "}])
 def test_a_missing_name_is_an_error_that_says_what_to_fix(basics: dict[str, Any]) -> None:
     with pytest.raises(InputError, match=r"cv\.json: basics\.name: a CV needs the person's name"):
