@@ -119,7 +119,7 @@ def _one_language(value: Any) -> Any:
         did = did_you_mean(tag, _TAG_HINTS, cutoff=0.5)
         raise ValueError(
             f"`{tag}` is not a language tag{did}; a text is a string, or a map from "
-            "language tags (en, zh, de, ...) to strings"
+            f"language tags (en, zh, de, ...) to strings{_comma_hint(value, unknown[0])}"
         )
     if not value:
         raise ValueError("an empty map of translations: give a string, or `en: ...` and others")
@@ -145,6 +145,20 @@ def _one_language(value: Any) -> Any:
         )
     languages.fell_back[id(value)] = languages.fallback
     return chosen
+
+
+def _comma_hint(value: dict[Any, Any], tag: Any) -> str:
+    """`{en: Berlin, Germany}` is YAML for `{en: Berlin, Germany: null}`: a would-be tag
+    with no value after a tag that has one is the rest of the value before it."""
+    tags = list(value)
+    at = tags.index(tag)
+    if value[tag] is not None or at == 0:
+        return ""
+    before = tags[at - 1]
+    if not isinstance(value[before], str):
+        return ""
+    whole = shorten(f"{value[before]}, {tag}", 60)
+    return f'. A comma inside a value ends it in a `{{...}}` map: quote the value, as `{before}: "{whole}"`'
 
 
 Text = Annotated[

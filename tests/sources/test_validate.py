@@ -146,8 +146,33 @@ def test_two_tags_of_one_language_in_a_map_are_an_error_at_its_line(tags: str, n
 
 
 @pytest.mark.parametrize(
-    "tags", ["{en: color, en-GB: colour}", "{en: A, zh-TW: 甲, zh-HK: 乙, zh: 丙}", "{en: A, de: B, de-CH: C}"]
+    "tags",
+    [
+        "{en: color, en-GB: colour}",
+        "{en: A, zh-TW: 甲, zh-HK: 乙, zh: 丙}",
+        "{en: A, de: B, de-CH: C}",
+    ],
 )
 def test_one_language_in_two_regions_is_two_texts(tags: str) -> None:
     text = f"person: {{name: Ada}}\nupdated: 2024-06-15\nsummary: {tags}\n"
     validate(load_yaml_text(text, Path("cv.yaml")))
+
+
+def test_an_unquoted_comma_in_a_map_says_to_quote_the_value() -> None:
+    """`{en: Berlin, Germany, zh: 德国柏林}` is YAML for `{en: Berlin, Germany: null, ...}`."""
+    text = "person:\n  name: Ada\n  location: {en: Berlin, Germany, zh: 德国柏林}\nupdated: 2024-06-15\n"
+    with pytest.raises(SchemaError) as info:
+        validate(load_yaml_text(text, Path("cv.yaml")))
+    (problem,) = [str(p) for p in info.value.problems]
+    assert problem.startswith("cv.yaml:3:3: person.location: `Germany` is not a language tag")
+    assert problem.endswith(
+        "A comma inside a value ends it in a `{...}` map: quote the value, as "
+        '`en: "Berlin, Germany"`'
+    )
+
+
+def test_a_misspelt_tag_with_a_value_gets_no_comma_hint() -> None:
+    text = "person: {name: Ada}\nupdated: 2024-06-15\nsummary: {en: A, zn: B}\n"
+    with pytest.raises(SchemaError) as info:
+        validate(load_yaml_text(text, Path("cv.yaml")))
+    assert "comma" not in str(info.value.problems[0])
