@@ -37,9 +37,9 @@ from build_cv.errors import Origin, PathKey, did_you_mean, quoted, shorten
 from build_cv.identifiers import ARXIV_ID, DOI
 from build_cv.languages import DEFAULT as DEFAULT_LANGUAGE
 from build_cv.languages import SUPPORTED as SUPPORTED_LANGUAGES
+from build_cv.languages import alike
 from build_cv.languages import known as known_language
 from build_cv.languages import pick as pick_language
-from build_cv.languages import alike
 from build_cv.locales import labels_language
 from build_cv.locales import read as read_locale
 from build_cv.markup import link_targets, strip_markup
@@ -158,7 +158,8 @@ def _comma_hint(value: dict[Any, Any], tag: Any) -> str:
     if not isinstance(value[before], str):
         return ""
     whole = shorten(f"{value[before]}, {tag}", 60)
-    return f'. A comma inside a value ends it in a `{{...}}` map: quote the value, as `{before}: "{whole}"`'
+    quote = f'`{before}: "{whole}"`'
+    return f". A comma inside a value ends it in a `{{...}}` map: quote the value, as {quote}"
 
 
 Text = Annotated[
