@@ -316,7 +316,7 @@ class _Variant:
         warnings = leak_warnings(where, selection)
         compliance = Compliance.of(cv, variant, selection, view, where)
         warnings += compliance.warnings() if compliance is not None else []
-        document = Document(view, selection.cv)
+        document = Document(view, selection.cv, tuple(secrets))
         return cls(loaded, selection, document, where, secrets, warnings, compliance)
 
     @property
@@ -334,7 +334,7 @@ class _Variant:
         if self.compliance is not None:  # a profile's caps count what is left
             c = self.compliance
             compliance = Compliance(c.profile, selection, view, where, c.variant, c.settings)
-        document = Document(view, cv)
+        document = Document(view, cv, self.document.secrets)
         return replace(
             self,
             selection=selection,
