@@ -160,7 +160,10 @@ def test_one_language_in_two_regions_is_two_texts(tags: str) -> None:
 
 def test_an_unquoted_comma_in_a_map_says_to_quote_the_value() -> None:
     """`{en: Berlin, Germany, zh: 德国柏林}` is YAML for `{en: Berlin, Germany: null, ...}`."""
-    text = "person:\n  name: Ada\n  location: {en: Berlin, Germany, zh: 德国柏林}\nupdated: 2024-06-15\n"
+    text = (
+        "person:\n  name: Ada\n  location: {en: Berlin, Germany, zh: 德国柏林}\n"
+        "updated: 2024-06-15\n"
+    )
     with pytest.raises(SchemaError) as info:
         validate(load_yaml_text(text, Path("cv.yaml")))
     (problem,) = [str(p) for p in info.value.problems]
