@@ -216,6 +216,15 @@ def build(
     return Built(outcomes, dict(loaded.read))
 
 
+def inputs_of(data: Path, out_dir: Path, options: BuildOptions) -> list[Path]:
+    """The files a build of `options` reads, as `build` reads them: the YAML and the .bib
+    files of every language its targets are in (`bib: {en: en.bib, zh: cv-zh.bib}`), for
+    watch mode to rebuild on a save of any of them."""
+    loaded, cv = load_cv(data, allow_outside=options.allow_outside, language=options.language)
+    targets = make_plan(data, out_dir, cv, [options.variant], options.formats)
+    return [data, *_InLanguages(loaded, cv, options).bib_files(targets, data)]
+
+
 def _budget(cv: CV, variant: str | None, options: BuildOptions) -> int | None:
     """The pages `variant` is fitted to (`--fit`, else its `checks.fit_pages`), or None.
 

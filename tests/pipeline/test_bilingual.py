@@ -251,3 +251,38 @@ def test_a_bib_file_named_only_for_another_language_is_never_an_output(tmp_path:
         with pytest.raises(InputError, match="would overwrite this input"):
             build(data, tmp_path, BuildOptions(variant=variant, formats=("bib",)))
         assert (tmp_path / "cv-zh.bib").read_text(encoding="utf-8") == own
+
+
+@pytest.mark.parametrize(
+    "variant", [["--variant", "zh"], ["--variant", "all"], ["--language", "zh"]]
+)
+def test_watch_watches_the_bib_file_of_every_language_it_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: list[str]
+) -> None:
+    """`bib: {en: en.bib, zh: cv-zh.bib}`: watch looked at en.bib only, so saving the
+    Chinese .bib never rebuilt the Chinese CV."""
+    import build_cv.pipeline.watch
+
+    for name in ("en.bib", "cv-zh.bib"):
+        (tmp_path / name).write_text(
+            "@article{a, author={A, B}, title={T}, journal={J}, year=2020}\n"
+        )
+    data = tmp_path / "cv.yaml"
+    section = {
+        "title": "Papers",
+        "kind": "publications",
+        "bib": {"en": "en.bib", "zh": "cv-zh.bib"},
+    }
+    record = {
+        "person": {"name": "Ada Lovelace"}, "updated": "2024-06-15", "sections": [section],
+        "variants": {"zh": {"language": "zh"}},
+    }  # fmt: skip
+    data.write_text(json.dumps(record), encoding="utf-8")
+    watched: list[Path] = []
+
+    def first_round(inputs: Callable[[], list[Path]], rebuild: Callable[[], None]) -> None:
+        watched.extend(inputs())  # what the watch would wait on; no build is run
+
+    monkeypatch.setattr(build_cv.pipeline.watch, "watch", first_round)
+    assert main(["watch", str(data), "--out", str(tmp_path / "out"), *variant]) == 0
+    assert tmp_path / "cv-zh.bib" in watched and data in watched
