@@ -20,6 +20,7 @@ from build_cv.errors import InputError
 from build_cv.formats.jsonresume.importer import Imported, import_json_resume, read_json_resume
 from build_cv.formats.jsonresume.writer import json_resume
 from build_cv.pipeline.build import build_pdf
+from build_cv.schema import model as m
 from build_cv.schema.model import CV
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
@@ -106,11 +107,15 @@ def test_an_entry_that_needs_a_missing_value_is_left_out_with_a_note(
         assert word not in result.yaml()
 
 
+def referees(cv: CV) -> list[m.Reference]:
+    return [e for s in cv.sections if isinstance(s, m.ReferenceSection) for e in s.entries]
+
+
 def test_a_referees_recommendation_never_becomes_their_position() -> None:
     """The official sample's quote was imported as Erlich Bachman's position."""
     quote = "It is my pleasure to recommend Richard, his performance working as a consultant"
     result = imported(resume(references=[{"name": "Erlich Bachman", "reference": quote}]))
-    (referee,) = loaded(result).sections[0].entries
+    (referee,) = referees(loaded(result))
     assert referee.name == "Erlich Bachman" and referee.position is None
     assert quote not in result.yaml()
     assert "references[0].reference is left out (Erlich Bachman): it is the referee's" in (
@@ -125,7 +130,7 @@ def test_a_referees_position_comes_back_from_the_json_resume_writer() -> None:
          "sections": [{"kind": "references", "title": "References", "entries": [referee]}]}
     )  # fmt: skip
     result = imported(json_resume(cv))
-    assert loaded(result).sections[0].entries[0].position == "Professor, Yale"
+    assert referees(loaded(result))[0].position == "Professor, Yale"
     assert "reference" not in notes_of(result)
 
 
