@@ -172,10 +172,17 @@ class SchemaError(InputError):
         super().__init__(f"{len(problems)} problem(s) in the CV data")
         self.problems = problems
 
+    # A mistake repeated in every entry of a long list (20,000 of them) is fixed from its
+    # first lines; printing them all buries the head, as the .bib reader knows (50 too).
+    SHOWN = 50
+
     def render(self) -> str:
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the CV data:"
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        head = f"{n:,} problem{'s' if n != 1 else ''} in the CV data:"
+        lines = [head, *(f"  {p}" for p in self.problems[: self.SHOWN])]
+        if n > self.SHOWN:
+            lines.append(f"  ... and {n - self.SHOWN:,} more (the first {self.SHOWN} are shown)")
+        return "\n".join(lines)
 
 
 class ToolMissingError(BuildCVError):

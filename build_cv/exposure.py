@@ -279,3 +279,36 @@ def _found_in(needle: _Needle, reading: _Reading) -> int | None:
     """The line where one of the needle's forms occurs in `reading`, or None."""
     at = next((i for f in needle.forms if (i := _occurs(f, reading.text)) != -1), -1)
     return reading.line(at) if at != -1 else None
+
+
+# ---- citation keys ---------------------------------------------------------------------
+# A .bib key is made of values, squeezed: `hiddenharriet2020paper` (a co-author's surname),
+# `DBLP:journals/corr/abs-2101-00042` (an arXiv id). No spelling above finds them there.
+
+
+def _key_words(text: str) -> list[str]:
+    ascii_only = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
+    return re.findall(r"[a-z0-9]+", ascii_only)
+
+
+def key_shows(secret: Secret, key: str) -> bool:
+    """Whether a citation key is made from a hidden value: one of a name's words (a key
+    holds a surname, not the whole name), every word of any other value (each long
+    enough not to occur by chance)."""
+    squeezed = "".join(_key_words(key))
+    words = [w for w in _key_words(secret.value) if len(w) >= MIN_LENGTH]
+    if not words:
+        return False
+    present = [w in squeezed for w in words]
+    return any(present) if is_name(secret.field) else all(present)
+
+
+def find_in_keys(secrets: Sequence[Secret], keys: Iterable[tuple[int, str]]) -> list[Exposure]:
+    """Each secret some citation key is made from, at the key's line."""
+    found: list[Exposure] = []
+    pairs = list(keys)
+    for secret in secrets:
+        line = next((n for n, key in pairs if key_shows(secret, key)), None)
+        if line is not None:
+            found.append(Exposure(secret, f"line {line} (a citation key)"))
+    return found

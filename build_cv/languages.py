@@ -14,7 +14,7 @@ fallback language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
@@ -63,6 +63,24 @@ def pick(values: Mapping[str, str], language: str) -> str | None:
     for tag, value in values.items():
         if canonical(tag) == wanted:
             return value
+    return None
+
+
+def alike(tags: Iterable[str]) -> tuple[str, str] | None:
+    """Two tags of one map that say the same thing, if any: the same but for case (`en`,
+    `EN`), or once each has its script (`zh` is `zh-Hans`, `en` is `en-Latn`). A region
+    keeps them apart: `zh-TW` and `zh-HK`, `en` and `en-GB` may well be written apart."""
+    seen: dict[tuple[str | None, ...], str] = {}
+    for tag in tags:
+        found = locale(tag)
+        key = (
+            (tag.casefold(),)
+            if found is None
+            else (found.language, script(tag), found.territory, found.variant)
+        )
+        if key in seen:
+            return seen[key], tag
+        seen[key] = tag
     return None
 
 

@@ -37,6 +37,7 @@ from build_cv import pdfium
 from build_cv.errors import InputError
 from build_cv.exposure import View, described, find, searchable
 from build_cv.report import CheckResult, Expectations, Report, Status
+from build_cv.sources.text import open_input
 from build_cv.uri import URI
 
 __all__ = ["CheckResult", "Expectations", "Report", "Status", "preflight"]
@@ -64,8 +65,8 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 def preflight(pdf: Path, exp: Expectations, source: BinaryIO | None = None) -> Report:
     """Check `pdf`; read from `source` instead when given (standard input, shown as `pdf`).
 
-    A pipe, a FIFO or a device is read like a file: copied to a temporary file first,
-    since a PDF is read from its end.
+    Standard input, when a pipe, is copied to a temporary file first, since a PDF is read
+    from its end; a named file must be a regular file.
     """
     with _opened(pdf, source) as (file, size):
         return _preflight(pdf, file, size, exp)
@@ -92,12 +93,9 @@ def _opened(pdf: Path, source: BinaryIO | None) -> Iterator[tuple[BinaryIO, int]
 
 
 def _open(pdf: Path) -> BinaryIO:
-    try:
-        return pdf.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{pdf}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{pdf}: cannot read: {exc.strerror}") from None
+    """A named PDF must be a regular file: a FIFO with no writer made `check` wait forever,
+    and a device is no PDF. A pipe is read from standard input (`check - < cv.pdf`)."""
+    return open_input(pdf, "the PDF", MAX_STREAMED)
 
 
 def _copy(pdf: Path, source: BinaryIO, target: BinaryIO) -> int:
@@ -1102,11 +1100,29 @@ def _check_bookmarks(reader: PdfReader, exp: Expectations) -> CheckResult:
     return CheckResult("bookmarks", "pass", f"{len(titles)} bookmark(s)")
 
 
+# A well-formed BCP 47 tag (RFC 5646 section 2.1, without the grandfathered tags): the
+# language, then script, region, variants, extensions and private use, each in its shape.
+_BCP47 = re.compile(
+    r"(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
+    r"(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[A-Za-z0-9]{1,8})+)?"
+    r"|x(?:-[A-Za-z0-9]{1,8})+"
+)
+
+
 def _check_language(reader: PdfReader, exp: Expectations) -> CheckResult:
+    """A `/Lang` that is not a language tag (TeX's `en{-}GB`) is worse than none: a screen
+    reader picks a voice from it, and PDF/UA requires a tag."""
     lang = str(_root(reader).get("/Lang", "") or "")
     if not lang:
         status: Status = "fail" if _ours(reader, exp) else "warn"
         return CheckResult("language", status, "no /Lang", "screen readers need the language")
+    if not _BCP47.fullmatch(lang):
+        return CheckResult(
+            "language", "fail", f"/Lang {lang[:40]!r}", "a BCP 47 language tag such as en-GB"
+        )
     return CheckResult("language", "pass", f"/Lang {lang}")
 
 

@@ -230,3 +230,29 @@ def test_checks_in_parallel_threads_share_pdfium_safely(committed_pdf: Path) -> 
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "ALL OK"
+
+
+@pytest.mark.parametrize("lang", ["en{-}GB", "zh{-}Hant", "en GB", "en_GB", "1en", "en-"])
+def test_a_language_that_is_not_a_bcp47_tag_fails(
+    check: CheckCLI, tmp_path: Path, lang: str
+) -> None:
+    """TeX's escaping once wrote `/Lang en{-}GB`: no screen reader can read that tag."""
+    writer = new_writer()
+    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    content_page(writer, BODY, DictionaryObject({NameObject("/F1"): helvetica()}))
+    writer.write(tmp_path / "bad.pdf")
+    run = check(tmp_path / "bad.pdf")
+    assert run.code == 1
+    assert run.status("language") == "FAIL"
+    assert f"/Lang '{lang}'" in run.line("language")
+
+
+@pytest.mark.parametrize(
+    "lang", ["en", "en-GB", "zh-Hant", "zh-Hant-TW", "de-CH-1996", "x-klingon"]
+)
+def test_a_well_formed_language_tag_passes(check: CheckCLI, tmp_path: Path, lang: str) -> None:
+    writer = new_writer()
+    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    content_page(writer, BODY, DictionaryObject({NameObject("/F1"): helvetica()}))
+    writer.write(tmp_path / "good.pdf")
+    assert check(tmp_path / "good.pdf").status("language") == "PASS"

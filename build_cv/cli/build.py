@@ -12,6 +12,7 @@ import json
 import signal
 import sys
 import time
+from contextlib import suppress
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -220,7 +221,14 @@ def _as_json(outcomes: list[Outcome], say: Transcript) -> int:
         targets.append(item)
     ok = all(o.error is None for o in outcomes)
     say.say(json.dumps({"ok": ok, "targets": targets}, ensure_ascii=False, indent=2))
-    return 0 if ok else 1
+    return _exit_code(outcomes)
+
+
+def _exit_code(outcomes: list[Outcome]) -> int:
+    """0, or the gravest failure's code: 2 when any target failed on bad input (a
+    variant's required translations are missing), as one target raising it exits."""
+    failed = [o.error.exit_code if o.error else 1 for o in outcomes if o.result is None]
+    return max(failed, default=0)
 
 
 def _table(outcomes: list[Outcome], say: Transcript, show_format: bool, tty: bool) -> int:
@@ -255,25 +263,23 @@ def _table(outcomes: list[Outcome], say: Transcript, show_format: bool, tty: boo
     failed = sum(o.result is None for o in outcomes)
     if failed:
         say.warn(f"build-cv: {failed} of {len(outcomes)} failed")
-    return 1 if failed else 0
+    return _exit_code(outcomes)
 
 
 def watch_command(args: argparse.Namespace) -> int:
     """Build on every save; an error is shown and the previous files stay."""
-    from build_cv.pipeline.build import load_cv
+    from build_cv.pipeline.build import inputs_of
     from build_cv.pipeline.watch import watch
-    from build_cv.sources.bib_section import bib_files
 
     args.no_cache, args.verify_reproducible, args.json = False, False, False
     args.format, args.front_matter, args.pages = "pdf", None, "1"
     known: list[Path] = [args.data]
 
     def inputs() -> list[Path]:
-        try:
-            _, cv = load_cv(args.data, allow_outside=args.allow_outside)
-        except BuildCVError:
-            return known
-        known[:] = [args.data, *bib_files(cv, args.data)]
+        """What the next build reads, in every language it builds (else what the last
+        one read, while the data cannot be read)."""
+        with suppress(BuildCVError):
+            known[:] = inputs_of(args.data, args.out, options_of(args))
         return known
 
     def rebuild() -> None:

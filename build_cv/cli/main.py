@@ -309,9 +309,9 @@ def _run(args: argparse.Namespace) -> int:
         report(exc)
         return exc.exit_code
     except Stopped as exc:
-        return _stopped(exc.signum)
+        return _stopped(exc.signum, args.command)
     except KeyboardInterrupt:
-        return _stopped(signal.SIGINT)
+        return _stopped(signal.SIGINT, args.command)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -364,9 +364,11 @@ def _signals_stop_the_build() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def _stopped(signum: int) -> int:
+def _stopped(signum: int, command: str) -> int:
+    """Only a build publishes a PDF, so only a build may promise to have left one alone."""
     name = signal.Signals(signum).name
-    print(f"build-cv: stopped by {name}; the previous PDF is untouched", file=sys.stderr)
+    kept = "; the previous PDF is untouched" if command in ("build", "watch") else ""
+    print(f"build-cv: stopped by {name}{kept}", file=sys.stderr)
     return 128 + signum
 
 

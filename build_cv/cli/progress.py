@@ -30,20 +30,12 @@ class Progress:
         self.err = err or sys.stderr
         self.console = terminal.console(stderr=True) if tty else None
         self.status: Status | None = None
-        self.started = 0.0
+        self.started: float | None = None  # when the running target began its stage
 
     def __call__(self, target: Target, stage: str) -> None:
         label = f"{target.name} {target.format}"
         if stage in ("done", "failed"):
-            seconds = time.monotonic() - self.started
-            if self.console is not None:
-                mark = Text("ok", "green") if stage == "done" else Text("FAILED", "red")
-                line = Text.assemble(
-                    mark, " ", terminal.text(label), " ", (f"{seconds:.1f} s", "dim")
-                )
-                self.console.print(line, highlight=False)
-            else:
-                print(f"build-cv: {label}: {stage} in {seconds:.1f} s", file=self.err)
+            self._ended(label, stage)
             return
         self.started = time.monotonic()
         if self.console is None:
@@ -53,6 +45,20 @@ class Progress:
             self.status.start()
         else:
             self.status.update(terminal.text(f"{label}: {stage}"))
+
+    def _ended(self, label: str, stage: str) -> None:
+        """A target that failed before its first stage (a variant's translations are
+        missing) took no time worth telling: without a start, none is shown."""
+        took = "" if self.started is None else f"{time.monotonic() - self.started:.1f} s"
+        self.started = None
+        if self.console is not None:
+            mark = Text("ok", "green") if stage == "done" else Text("FAILED", "red")
+            line = Text.assemble(mark, " ", terminal.text(label))
+            if took:
+                line.append_text(Text.assemble(" ", (took, "dim")))
+            self.console.print(line, highlight=False)
+        else:
+            print(f"build-cv: {label}: {stage}{f' in {took}' if took else ''}", file=self.err)
 
     def close(self) -> None:
         if self.status is not None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from build_cv.errors import InputError, did_you_mean
 
 if TYPE_CHECKING:
+    from build_cv.report import Secret
     from build_cv.schema.model import CV
     from build_cv.view import View
 
@@ -76,6 +77,9 @@ class Document:
 
     view: View
     cv: CV
+    # What the variant hides, for a writer whose output is made from values in ways no
+    # field records (the .bib exporter's citation keys).
+    secrets: tuple[Secret, ...] = ()
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

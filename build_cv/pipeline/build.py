@@ -216,6 +216,15 @@ def build(
     return Built(outcomes, dict(loaded.read))
 
 
+def inputs_of(data: Path, out_dir: Path, options: BuildOptions) -> list[Path]:
+    """The files a build of `options` reads, as `build` reads them: the YAML and the .bib
+    files of every language its targets are in (`bib: {en: en.bib, zh: cv-zh.bib}`), for
+    watch mode to rebuild on a save of any of them."""
+    loaded, cv = load_cv(data, allow_outside=options.allow_outside, language=options.language)
+    targets = make_plan(data, out_dir, cv, [options.variant], options.formats)
+    return [data, *_InLanguages(loaded, cv, options).bib_files(targets, data)]
+
+
 def _budget(cv: CV, variant: str | None, options: BuildOptions) -> int | None:
     """The pages `variant` is fitted to (`--fit`, else its `checks.fit_pages`), or None.
 
@@ -316,7 +325,7 @@ class _Variant:
         warnings = leak_warnings(where, selection)
         compliance = Compliance.of(cv, variant, selection, view, where)
         warnings += compliance.warnings() if compliance is not None else []
-        document = Document(view, selection.cv)
+        document = Document(view, selection.cv, tuple(secrets))
         return cls(loaded, selection, document, where, secrets, warnings, compliance)
 
     @property
@@ -334,7 +343,7 @@ class _Variant:
         if self.compliance is not None:  # a profile's caps count what is left
             c = self.compliance
             compliance = Compliance(c.profile, selection, view, where, c.variant, c.settings)
-        document = Document(view, cv)
+        document = Document(view, cv, self.document.secrets)
         return replace(
             self,
             selection=selection,

@@ -19,7 +19,7 @@ from functools import cache
 from urllib.parse import unquote
 
 from build_cv.errors import format_path
-from build_cv.exposure import Exposure, View, find
+from build_cv.exposure import Exposure, View, find, find_in_keys
 from build_cv.formats.latex.escape import CJK_BREAK, escape, escape_url
 from build_cv.pipeline.diagnose import Locator
 from build_cv.report import Secret
@@ -43,7 +43,19 @@ def exposures(fmt: str, text: str, secrets: list[Secret]) -> list[Exposure]:
     """Each hidden value that the file `text`, in format `fmt`, shows."""
     if not secrets:
         return []
-    return find(secrets, views(fmt, text))
+    found = find(secrets, views(fmt, text))
+    if fmt == "bib":
+        shown = {e.secret for e in found}
+        found += find_in_keys([s for s in secrets if s not in shown], citation_keys(text))
+    return found
+
+
+_KEY_LINE = re.compile(r"^@\w+\{([^,\s]*),", re.MULTILINE)
+
+
+def citation_keys(text: str) -> list[tuple[int, str]]:
+    """Each entry's key in an exported .bib, with its line."""
+    return [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _KEY_LINE.finditer(text)]
 
 
 def views(fmt: str, text: str) -> list[View]:

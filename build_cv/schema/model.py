@@ -37,6 +37,7 @@ from build_cv.errors import Origin, PathKey, did_you_mean, quoted, shorten
 from build_cv.identifiers import ARXIV_ID, DOI
 from build_cv.languages import DEFAULT as DEFAULT_LANGUAGE
 from build_cv.languages import SUPPORTED as SUPPORTED_LANGUAGES
+from build_cv.languages import alike
 from build_cv.languages import known as known_language
 from build_cv.languages import pick as pick_language
 from build_cv.locales import labels_language
@@ -44,7 +45,7 @@ from build_cv.locales import read as read_locale
 from build_cv.markup import link_targets, strip_markup
 from build_cv.schema import ALL_VARIANTS as ALL_VARIANTS
 from build_cv.schema.bibentry import BibEntry
-from build_cv.schema.phone import dialable, e164, known_region
+from build_cv.schema.phone import dialable, e164, known_region, region_of
 from build_cv.uri import URI, WEB_URL
 
 
@@ -118,10 +119,16 @@ def _one_language(value: Any) -> Any:
         did = did_you_mean(tag, _TAG_HINTS, cutoff=0.5)
         raise ValueError(
             f"`{tag}` is not a language tag{did}; a text is a string, or a map from "
-            "language tags (en, zh, de, ...) to strings"
+            f"language tags (en, zh, de, ...) to strings{_comma_hint(value, unknown[0])}"
         )
     if not value:
         raise ValueError("an empty map of translations: give a string, or `en: ...` and others")
+    same = alike(value)
+    if same is not None:  # a document would print one of them, and drop the other unsaid
+        raise ValueError(
+            f"`{same[0]}` and `{same[1]}` name one language, so only one of their texts "
+            "could ever be printed; keep one"
+        )
     wrong = [t for t, v in value.items() if not isinstance(v, str)]
     if wrong:
         raise ValueError(f"the `{wrong[0]}` text must be a string")
@@ -138,6 +145,21 @@ def _one_language(value: Any) -> Any:
         )
     languages.fell_back[id(value)] = languages.fallback
     return chosen
+
+
+def _comma_hint(value: dict[Any, Any], tag: Any) -> str:
+    """`{en: Berlin, Germany}` is YAML for `{en: Berlin, Germany: null}`: a would-be tag
+    with no value after a tag that has one is the rest of the value before it."""
+    tags = list(value)
+    at = tags.index(tag)
+    if value[tag] is not None or at == 0:
+        return ""
+    before = tags[at - 1]
+    if not isinstance(value[before], str):
+        return ""
+    whole = shorten(f"{value[before]}, {tag}", 60)
+    quote = f'`{before}: "{whole}"`'
+    return f". A comma inside a value ends it in a `{{...}}` map: quote the value, as {quote}"
 
 
 Text = Annotated[
@@ -972,6 +994,28 @@ def is_named(section: Section, name: str) -> bool:
 # that country. Set around the whole validation, since `design` comes after `person`.
 _REGION: ContextVar[str | None] = ContextVar("build_cv_region", default=None)
 _REGION_INVALID = "?"  # design.region is given but wrong: that error is reported instead
+# Every language's `person.location` while a Person is validated, the fallback's first: a
+# Chinese CV's `中国北京` names no country build-cv reads, its English `Beijing, China` does.
+_LOCATIONS: ContextVar[tuple[str, ...]] = ContextVar("build_cv_locations", default=())
+
+
+def _every_location(data: Any) -> tuple[str, ...]:
+    raw = data.get("location") if isinstance(data, dict) else None
+    if not isinstance(raw, dict):
+        return ()
+    languages = _LANGUAGES.get() or Languages()
+    first = pick_language(raw, languages.fallback)
+    rest = [v for v in raw.values() if v is not first]
+    return tuple(v for v in (first, *rest) if isinstance(v, str))
+
+
+def _dialling_location(location: str | None) -> str | None:
+    """The location a national phone number is dialled from: the document's own, else the
+    first of its other languages that ends with a country (it is one place)."""
+    if location is not None and region_of(location) is not None:
+        return location
+    found = (other for other in _LOCATIONS.get() if region_of(other) is not None)
+    return next(found, location)
 
 
 class Person(Strict):
@@ -1020,15 +1064,25 @@ class Person(Strict):
             return value
         if region == _REGION_INVALID or "location" not in info.data:
             return dialable(value)  # the wrong region or location is reported at its own line
-        e164(value, region, info.data["location"])
+        e164(value, region, _dialling_location(info.data["location"]))
         return value
 
     @model_validator(mode="after")
     def _dial(self) -> Person:
         """Kept from validation: a variant that hides `location` still links the phone."""
         if self.phone is not None and _REGION.get() != _REGION_INVALID:
-            self._phone_e164 = e164(self.phone, _REGION.get(), self.location)
+            self._phone_e164 = e164(self.phone, _REGION.get(), _dialling_location(self.location))
         return self
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_locations(cls, data: Any, handler: Callable[[Any], Person]) -> Person:
+        """Defined after `_dial`, so it wraps that too (pydantic applies them in order)."""
+        token = _LOCATIONS.set(_every_location(data))
+        try:
+            return handler(data)
+        finally:
+            _LOCATIONS.reset(token)
 
     @property
     def phone_e164(self) -> str | None:

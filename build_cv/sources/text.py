@@ -15,6 +15,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from build_cv.errors import InputError
 
@@ -31,19 +32,33 @@ _KINDS = {
 def read_input(path: Path, noun: str, limit: int) -> bytes:
     """The bytes of `path` if it is a regular file of at most `limit` bytes; `noun` names
     what it should be in a message (`the .bib file`)."""
+    with open_input(path, noun, limit) as file:
+        try:
+            data = file.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read {noun} ({exc.strerror})") from None
+    if len(data) > limit:
+        raise _too_big(path, noun, limit)
+    return data
+
+
+def open_input(path: Path, noun: str, limit: int) -> BinaryIO:
+    """`path` open for reading if it is a regular file of at most `limit` bytes, for a
+    file read in place rather than all at once (a PDF is read from its end)."""
     try:
         _regular(path, path.stat(), noun, limit)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as file:
+        file = os.fdopen(fd, "rb")
+        try:
             _regular(path, os.fstat(file.fileno()), noun, limit)  # swapped after the check?
-            data = file.read(limit + 1)
+        except BaseException:
+            file.close()
+            raise
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read {noun} ({exc.strerror})") from None
-    if len(data) > limit:
-        raise _too_big(path, noun, limit)
-    return data
+    return file
 
 
 def _regular(path: Path, status: os.stat_result, noun: str, limit: int) -> None:

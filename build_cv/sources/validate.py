@@ -36,7 +36,8 @@ def validate(loaded: Loaded, language: str | None = None) -> CV:
     try:
         cv = CV.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(loaded, err) for err in exc.errors(include_url=False)]
+        errors = _one_per_union(exc.errors(include_url=False))
+        problems = [_problem(loaded, err) for err in errors]
         problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0))
         raise SchemaError(problems) from None
     locate_all(cv, loaded.origin)
@@ -52,6 +53,10 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
         key = path[-1]
         message = f"unknown key `{shorten(str(key))}`"
         message += did_you_mean(str(key), _field_names(loaded.data, path[:-1]))
+    elif kind == "too_short" and isinstance(err.get("input"), dict):
+        empty = [f"`{shorten(str(t))}`" for t, v in err["input"].items() if v == ""]
+        which = f"the {' and '.join(empty)} text is" if empty else "it is"
+        message = f"{which} empty; write it, or leave the language out to print the fallback's text"
     elif kind == "too_short" and isinstance(err.get("input"), list):
         n = err.get("ctx", {}).get("min_length", 1)
         message = f"needs at least {n} entr{'y' if n == 1 else 'ies'} (or leave the section out)"
@@ -73,6 +78,33 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
     elif message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
     return SchemaProblem(location, message)
+
+
+def _one_per_union(errors: list[Any]) -> list[Any]:
+    """pydantic reports a value that fits no member of a union once per member: a heading
+    map `group_by: {selected: ''}` is "not 'type'" and also has an empty heading, and
+    `group_by: tpye` is "not 'type'" and also "not a dictionary". The member that takes a
+    value of that type is the one meant, so only its complaint is kept."""
+
+    def beside(err: Any, other: Any) -> bool:
+        prefix, loc = err["loc"][:-1], other["loc"]
+        return (
+            len(loc) > len(prefix)
+            and loc[: len(prefix)] == prefix
+            and loc[len(prefix)] != err["loc"][-1]
+        )
+
+    def wrong_member(err: Any) -> bool:
+        tag = str(err["loc"][-1]) if err["loc"] else ""
+        if err["type"] == "literal_error" and isinstance(err.get("input"), dict | list):
+            return tag.startswith("literal[")
+        return err["type"] in ("dict_type", "list_type") and tag.startswith(("dict[", "list["))
+
+    return [
+        err
+        for err in errors
+        if not (wrong_member(err) and any(beside(err, o) and not wrong_member(o) for o in errors))
+    ]
 
 
 def _nearest(value: str, options: list[str]) -> str:

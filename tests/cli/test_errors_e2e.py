@@ -71,6 +71,25 @@ def test_schema_errors_are_all_reported_with_suggestions(
     assert "typos.yaml:12:9: sections[0].entries[0].end:" in err and "month 13" in err
 
 
+def test_thousands_of_schema_errors_show_the_first_fifty_and_a_count(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    """A mistake in each of 2,000 entries printed 2,000 lines, burying the first."""
+    entries = "".join(f"      - {{label: L{i}, text: {{zn: x}}}}\n" for i in range(2000))
+    data = tmp_path / "many.yaml"
+    data.write_text(
+        "person: {name: A}\nupdated: 2024-06-15\nsections:\n"
+        f"  - kind: items\n    title: T\n    entries:\n{entries}"
+    )
+    code, _, err = run(capsys, "build", str(data), "--out", str(tmp_path / "o"), "--format", "txt")
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[0] == "build-cv: 2,000 problems in the CV data:"
+    assert "many.yaml:7:" in lines[1] and "`zn` is not a language tag" in lines[1]
+    assert len(lines) == 52
+    assert lines[-1] == "  ... and 1,950 more (the first 50 are shown)"
+
+
 @pytest.mark.tex
 def test_hostile_text_typesets_literally(capsys: Capture, tmp_path: Path) -> None:
     marker = Path("/tmp/build-cv-pwned")

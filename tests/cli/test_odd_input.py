@@ -6,8 +6,10 @@ Each case asserts the exit code and what a person reads; builds really run TeX.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -297,22 +299,53 @@ def test_check_reads_standard_input(committed_pdf: Path) -> None:
     assert proc.stdout.decode().startswith("Preflight of <stdin>:\nPASS  size")
 
 
-@pytest.mark.slow
-def test_check_reads_a_pipe_like_a_file(committed_pdf: Path, tmp_path: Path) -> None:
-    fifo = tmp_path / "cv.pdf"
-    os.mkfifo(fifo)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "build_cv", "check", str(fifo)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_check_refuses_a_pdf_that_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    """A FIFO with no writer made `check` wait forever (round-1 H11); a pipe is read from
+    standard input instead (`check - < cv.pdf`)."""
+    pdf = {"device": Path("/dev/zero")}.get(kind, tmp_path / "cv.pdf")
+    if kind == "fifo":
+        os.mkfifo(pdf)
+    elif kind == "folder":
+        pdf.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "build_cv", "check", str(pdf)],
+        capture_output=True,
+        timeout=30,
+        check=False,
     )
-    with fifo.open("wb") as pipe:
-        pipe.write(committed_pdf.read_bytes())
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
-    from_file = check_process([str(committed_pdf)]).stdout.decode()
-    body = out.decode().split("\n", 1)[1]
-    assert body == from_file.split("\n", 1)[1]
+    assert proc.returncode == 2, proc.stderr
+    what = {"fifo": "a pipe (FIFO)", "device": "a device", "folder": "a folder"}[kind]
+    assert proc.stderr.decode() == (
+        f"build-cv: {pdf}: is {what}, not a regular file; name the PDF itself\n"
+    )
+
+
+def _handles_sigterm(pid: int) -> bool:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+    return False
+
+
+def test_a_stopped_check_promises_nothing_about_a_pdf() -> None:
+    """`check` publishes nothing, so "the previous PDF is untouched" is not its to say."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "build_cv", "check", "-"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(b"%PDF-1.7\n")  # and no more: it waits for the rest
+    proc.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not _handles_sigterm(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert err.decode() == "build-cv: stopped by SIGTERM\n"
 
 
 @pytest.mark.slow

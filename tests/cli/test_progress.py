@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,25 @@ def test_on_a_terminal_a_live_status_and_a_rich_table(tmp_path: Path) -> None:
     text = seen.decode()
     assert "full html: writing" in text and "full json" in text
     assert "┏" in text and "│ full    │ json   │" in text
+
+
+def test_a_target_that_failed_before_its_first_stage_shows_no_time() -> None:
+    """It showed `failed in 13280.1 s`: the seconds since boot, from a start never set."""
+    from build_cv.cli.progress import Progress
+    from build_cv.pipeline.plan import Outputs, Target
+
+    err = io.StringIO()
+    progress = Progress(tty=False, err=err)
+    outputs = Outputs.of(Path("cv.yaml"), Path("out"), "zh")
+    first, second = (Target("zh", f, outputs) for f in ("txt", "md"))
+    progress(first, "failed")
+    progress(second, "failed")
+    progress(first, "writing")
+    progress(first, "done")
+    lines = err.getvalue().splitlines()
+    assert lines[:3] == [
+        "build-cv: zh txt: failed",
+        "build-cv: zh md: failed",
+        "build-cv: zh txt: writing",
+    ]
+    assert lines[3].startswith("build-cv: zh txt: done in 0.")

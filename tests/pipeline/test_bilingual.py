@@ -104,7 +104,7 @@ def test_translations_required_fails_that_variant_only(
     out = tmp_path / "out"
     code = main(["build", str(data), "--out", str(out), "--variant", "all", "--format", "txt"])
     output = capsys.readouterr()
-    assert code == 1  # one variant failed, the others were built
+    assert code == 2  # one variant's data is incomplete (bad input); the others were built
     assert "zh-strict txt: variant `zh-strict` requires every text in zh" in output.err
     assert "sections[0].entries[0].degree: no text in zh;" in output.err
     assert (out / "cv-zh.txt").exists() and not (out / "cv-zh-strict.txt").exists()
@@ -125,6 +125,22 @@ def test_translations_required_fails_that_variant_only(
         ]
     )
     assert code == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("formats", ["pdf", "txt", "txt,md"])
+def test_missing_translations_exit_2_whatever_the_formats(
+    write_cv: Callable[[dict[str, object]], Path], capsys: Capture, tmp_path: Path, formats: str
+) -> None:
+    """A single PDF raised the error (exit 2); a text build put it in the table (exit 1)
+    and said `failed in 13280.1 s`, the seconds since the machine started."""
+    args = ["build", str(write_cv(BILINGUAL)), "--out", str(tmp_path / "out")]
+    code = main([*args, "--variant", "zh-strict", "--format", formats, "--no-cache"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "requires every text in zh" in err
+    if formats != "pdf":
+        assert f"build-cv: zh-strict {formats[:3]}: failed\n" in err
+    assert "failed in" not in err  # no time for what never started
 
 
 def test_what_a_variant_leaves_out_needs_no_translation(
@@ -239,3 +255,38 @@ def test_a_bib_file_named_only_for_another_language_is_never_an_output(tmp_path:
         with pytest.raises(InputError, match="would overwrite this input"):
             build(data, tmp_path, BuildOptions(variant=variant, formats=("bib",)))
         assert (tmp_path / "cv-zh.bib").read_text(encoding="utf-8") == own
+
+
+@pytest.mark.parametrize(
+    "variant", [["--variant", "zh"], ["--variant", "all"], ["--language", "zh"]]
+)
+def test_watch_watches_the_bib_file_of_every_language_it_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: list[str]
+) -> None:
+    """`bib: {en: en.bib, zh: cv-zh.bib}`: watch looked at en.bib only, so saving the
+    Chinese .bib never rebuilt the Chinese CV."""
+    import build_cv.pipeline.watch
+
+    for name in ("en.bib", "cv-zh.bib"):
+        (tmp_path / name).write_text(
+            "@article{a, author={A, B}, title={T}, journal={J}, year=2020}\n"
+        )
+    data = tmp_path / "cv.yaml"
+    section = {
+        "title": "Papers",
+        "kind": "publications",
+        "bib": {"en": "en.bib", "zh": "cv-zh.bib"},
+    }
+    record = {
+        "person": {"name": "Ada Lovelace"}, "updated": "2024-06-15", "sections": [section],
+        "variants": {"zh": {"language": "zh"}},
+    }  # fmt: skip
+    data.write_text(json.dumps(record), encoding="utf-8")
+    watched: list[Path] = []
+
+    def first_round(inputs: Callable[[], list[Path]], rebuild: Callable[[], None]) -> None:
+        watched.extend(inputs())  # what the watch would wait on; no build is run
+
+    monkeypatch.setattr(build_cv.pipeline.watch, "watch", first_round)
+    assert main(["watch", str(data), "--out", str(tmp_path / "out"), *variant]) == 0
+    assert tmp_path / "cv-zh.bib" in watched and data in watched

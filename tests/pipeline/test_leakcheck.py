@@ -222,3 +222,24 @@ def test_line_numbers_count_every_line_break_the_search_joined() -> None:
         "person.phone": "line 7",
         "person.email": "line 10",
     }
+
+
+@pytest.mark.parametrize(
+    ("key", "hidden"),
+    [
+        ("hiddenharriet2020paper", secret("Harriet Hidden", "publications.authors")),
+        ("DBLP:journals/corr/abs-2101-00042", secret("2101.00042", "publications.arxiv")),
+        ("DBLP:conf/nips/HiddenZ20", secret("Harriet Hidden", "publications.authors")),
+    ],
+)
+def test_a_citation_key_made_of_a_hidden_value_is_found(key: str, hidden: Secret) -> None:
+    """A key squeezes values together: no spelling of the value itself is in it."""
+    text = f"@article{{{key},\n  title = {{{{T}}}},\n  year = {{2020}},\n}}\n"
+    (found,) = exposures("bib", text, [hidden])
+    assert found.where == "line 1 (a citation key)"
+
+
+def test_a_key_shows_a_value_only_with_every_word_of_it() -> None:
+    text = "@article{berlin2020paper,\n  year = {2020},\n}\n"
+    assert exposures("bib", text, [secret("Berlin, Germany")]) == []
+    assert exposures("bib", text, [secret("Berlin")]) != []

@@ -173,6 +173,28 @@ def test_design_region_wins_over_the_location() -> None:
     assert cv.person.phone_e164 == "+41441234567"
 
 
+@pytest.mark.parametrize("language", ["en", "zh", "de"])
+def test_a_location_in_several_languages_gives_the_country_in_each(language: str) -> None:
+    """The Chinese CV's `中国北京` names no country build-cv reads; the English one does."""
+    location = {"en": "Beijing, China", "zh": "中国北京"}
+    cv = person({"language": language}, phone="010 1234 5678", location=location)
+    assert cv.person.phone_e164 == "+861012345678"
+
+
+def test_the_country_comes_from_any_language_that_names_one() -> None:
+    location = {"en": "Beijing", "zh": "北京", "de": "Peking, China"}
+    cv = person({"language": "zh"}, phone="010 1234 5678", location=location)
+    assert cv.person.phone_e164 == "+861012345678"
+
+
+def test_the_documents_own_location_comes_before_the_others() -> None:
+    location = {"en": "Lörrach, Germany", "fr": "Bâle, Switzerland"}
+    assert (
+        person({"language": "fr"}, phone="044 123 45 67", location=location).person.phone_e164
+        == "+41441234567"
+    )
+
+
 def test_a_national_number_without_a_country_says_how_to_give_one() -> None:
     text = "person:\n  name: Ada\n  phone: 030 1234567\nupdated: 2024-06-15\n"
     (problem,) = problems_of(text)

@@ -82,6 +82,28 @@ def test_text_after_an_at_string_value_is_an_error() -> None:
     ]
 
 
+def test_a_string_defined_again_with_another_value_is_an_error_at_its_line() -> None:
+    """Every entry got the last value, the first entries' venue changed without a word."""
+    bib = (
+        '@string{j = "A"}\n@article{a, title = {T}, journal = j, '
+        + AUTHOR_YEAR
+        + '}\n@string{J = "B"}\n'
+    )
+    assert problems(bib + "@article{b, title = {T}, journal = j, " + AUTHOR_YEAR + "}") == [
+        "x.bib:3: @string{J}: defines `J` again, with another value than at line 1; every "
+        "entry would get this one: give it another name"
+    ]
+
+
+def test_a_string_defined_again_with_its_value_or_a_month_redefined_is_fine() -> None:
+    """Two .bib files pasted together repeat their strings; styles predefine months."""
+    bib = '@string{j = "A"}\n@string{j = "A"}\n@string{jan = "Jan."}\n'
+    entry = read(bib + "@article{a, title = {T}, journal = j, month = jan, " + AUTHOR_YEAR + "}")[
+        "a"
+    ]
+    assert (entry.venue, entry.month) == ("A", 1)
+
+
 @pytest.mark.parametrize(
     ("close", "where"),
     [

@@ -10,28 +10,42 @@ free-text details a `note`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from build_cv.exposure import key_shows
 from build_cv.formats import Choices, Document
+from build_cv.report import Secret
 from build_cv.schema.bibentry import BibAuthor, BibEntry
 from build_cv.schema.model import CV, Publication, PublicationSection
-from build_cv.sources.bibtex.export import format_bibtex
+from build_cv.sources.bibtex.export import export_keys, format_bibtex
 from build_cv.sources.bibtex.kinds import is_preprint
 from build_cv.sources.bibtex.names import parse_display_name
 
 _JOURNAL = re.compile(r"\b(journal|transactions|letters|review)\b", re.IGNORECASE)
 
 
-def write_bibtex(cv: CV) -> str:
-    """The publications in the order the CV prints them; a variant's selection applies."""
-    entries = [
-        _record(p)
-        for section in cv.sections
-        if isinstance(section, PublicationSection)
-        for p in section.entries
-    ]
-    return format_bibtex(dict.fromkeys(entries))  # one entry per paper, in print order
+def write_bibtex(cv: CV, secrets: Sequence[Secret] = ()) -> str:
+    """The publications in the order the CV prints them; a variant's selection applies.
+
+    A citation key is made of values (`hiddenharriet2020paper`, a DBLP key's arXiv id),
+    so a variant that hides any publication field, or whose keys show a hidden value,
+    exports neutral keys (`pub1`, ...): a key is a name for citing, and co-authors
+    cite their own copy."""
+    entries = list(
+        dict.fromkeys(  # one entry per paper, in print order
+            _record(p)
+            for section in cv.sections
+            if isinstance(section, PublicationSection)
+            for p in section.entries
+        )
+    )
+    keys = export_keys(entries)
+    neutral = any(s.field.startswith("publications.") for s in secrets) or any(
+        key_shows(s, k) for s in secrets for k in keys
+    )
+    return format_bibtex(entries, neutral=neutral)
 
 
 def _record(p: Publication) -> BibEntry:
@@ -91,4 +105,4 @@ _DETAILS = ("volume", "number", "pages", "publisher", "location", "type_label", 
 
 def write(document: Document, choices: Choices) -> str:
     """The .bib of the selected publications, as the formats table calls a text writer."""
-    return write_bibtex(document.cv)
+    return write_bibtex(document.cv, document.secrets)

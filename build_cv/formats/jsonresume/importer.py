@@ -42,7 +42,7 @@ from build_cv.errors import (
     quoted,
     shorten,
 )
-from build_cv.formats.jsonresume.profiles import SHAPES, profile_id
+from build_cv.formats.jsonresume.profiles import SHAPES, id_problem, profile_id
 from build_cv.formats.jsonresume.writer import schema_problems
 from build_cv.formats.latex.fonts import missing_glyphs, name_problem, shown
 from build_cv.schema import model as m
@@ -494,6 +494,8 @@ def _profile(person: Json, profile: Json, where: str, run: _Run) -> None:
     shown = _plain(shorten(network or url or user or "unnamed", 40))
     if key is None:
         run.note(f"{where}: the {shown} profile is left out: build-cv has no place for it")
+    elif value is None and url and not user and (problem := id_problem(key, url)):
+        run.note(f"{where}: {quoted(url)} is left out: {_plain(problem)}")
     elif value is None and url and not user:
         run.note(
             f"{where}: {quoted(url)} is left out: it is not the address of a profile, "
@@ -832,15 +834,31 @@ def _reference(e: Json, where: str, run: _Run) -> Json | None:
     if not e.get("name"):
         _skip(where, e, "name", run)
         return None
-    used = {"name", "reference", "x-email", "x-phone", "x-url", "x-section", "x-tags"}
-    run.left_out(where, set(e) - used, e)
+    used = {"name", "reference", "x-position", "x-email", "x-phone", "x-url", "x-section"}
+    run.left_out(where, set(e) - used - {"x-tags"}, e)
     return {
         "name": e["name"],
-        "position": e.get("reference"),
+        "position": _referee_position(e, where, run),
         "email": run.read.get(e, "x-email", STRING, where),
         "phone": run.read.get(e, "x-phone", STRING, where),
         "url": run.read.get(e, "x-url", STRING, where),
     }
+
+
+def _referee_position(e: Json, where: str, run: _Run) -> Any:
+    """`reference` is what the referee wrote about the person ("It is my pleasure to
+    recommend ..."), never their position, which only build-cv's `x-position` gives (or
+    `reference`, in what build-cv wrote before it had `x-position`)."""
+    position = run.read.get(e, "x-position", STRING, where)
+    quote = e.get("reference")
+    if position is None and run.ours and "x-position" not in e:
+        return quote
+    if quote not in (None, "") and quote != position:
+        run.note(
+            f"{where}.reference is left out ({_label(e)}): it is the referee's recommendation, "
+            "and build-cv's references list who to ask, not what they wrote"
+        )
+    return position
 
 
 _CONVERTERS: dict[str, Callable[[Json, str, _Run], Json | None]] = {

@@ -122,8 +122,8 @@ def _from_url(key: str, url: str) -> str | None:
     if network_of(url) != key or not path:
         return None
     if key == "scholar":
-        ids = parse_qs(parts.query).get("user", [])
-        return ids[0] if path == ["citations"] and len(ids) == 1 else None
+        ids = set(parse_qs(parts.query).get("user", []))  # `hl`, `oi`, `view_op`: the page
+        return ids.pop() if path == ["citations"] and len(ids) == 1 else None
     if key in ("linkedin", "researchgate", "bluesky"):
         first = {"linkedin": "in"}.get(key, "profile")
         return path[1] if len(path) == 2 and path[0] == first else None
@@ -135,6 +135,20 @@ def _from_url(key: str, url: str) -> str | None:
     if len(path) != 1:  # github, orcid, x: a repository, a post, a tab is not the profile
         return None
     return path[0].removeprefix("@")
+
+
+def id_problem(key: str, url: str) -> str | None:
+    """Why the id in a url of the profile's shape is not one (`user=AbCdEfGhIjK` is 11
+    characters, a Scholar id 12); None when the url has another shape or a valid id.
+    A note saying "not the address of a profile" sent people hunting in the wrong place."""
+    found = _from_url(key, url)
+    if found is None or reserved(key, found):
+        return None
+    try:
+        _adapter(key).validate_python(found)
+    except ValidationError as exc:
+        return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+    return None
 
 
 def reserved(key: str, value: str) -> bool:

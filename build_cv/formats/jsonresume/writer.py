@@ -265,7 +265,8 @@ def _item(e: m.Item) -> Json:
 def _reference(e: m.Reference) -> Json:
     return {
         "name": e.name,
-        "reference": e.position or "",
+        "reference": e.position or "",  # what themes print under the name
+        "x-position": e.position,  # what the importer reads: `reference` is a quote
         "x-email": e.email,
         "x-phone": e.phone,
         "x-url": e.url,

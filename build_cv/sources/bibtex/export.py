@@ -38,15 +38,23 @@ def _ascii(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
-def format_bibtex(entries: Iterable[BibEntry]) -> str:
-    """The entries as one .bib text, in the given order, each key unique."""
+def format_bibtex(entries: Iterable[BibEntry], *, neutral: bool = False) -> str:
+    """The entries as one .bib text, in the given order, each key unique; `neutral`
+    keys (`pub1`, `pub2`, ... in order) say nothing of the entry they name."""
+    listed = list(entries)
+    keys = [f"pub{i}" for i in range(1, len(listed) + 1)] if neutral else export_keys(listed)
+    return "\n".join(_entry(entry, key) for entry, key in zip(listed, keys, strict=True))
+
+
+def export_keys(entries: Iterable[BibEntry]) -> list[str]:
+    """The key each entry is exported under: its own if BibTeX-safe, else one made from
+    its content, made unique in order."""
     taken: set[str] = set()
-    blocks = []
+    keys = []
     for entry in entries:
         key = entry.key if entry.key and _KEY_SAFE.match(entry.key) else citation_key(entry)
-        key = _unique(key, taken)
-        blocks.append(_entry(entry, key))
-    return "\n".join(blocks)
+        keys.append(_unique(key, taken))
+    return keys
 
 
 def write_bibtex(entries: Iterable[BibEntry], path: Path) -> None:

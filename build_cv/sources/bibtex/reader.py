@@ -176,8 +176,14 @@ def _line(zero_based: int | None) -> int | None:
 def _macros(
     blocks: Sequence[Block], path: Path, problems: list[SchemaProblem], budget: _Budget
 ) -> dict[str, str]:
-    """The @string macros, each expanded with those before it; a redefinition wins."""
+    """The @string macros, each expanded with those before it.
+
+    A macro the file defines twice with two values is an error: BibTeX uses each value
+    in the entries after it (and btparse and Biber warn), but here every entry would get
+    the last one, so a venue would change without a word. The same value twice (two
+    files pasted together) is fine, and so is a month (`jan`), which styles predefine."""
     macros = dict(PREDEFINED_MACROS)
+    defined: dict[str, tuple[int | None, str]] = {}
     for block in blocks:
         string = block.ignore_error_block if isinstance(block, DuplicateBlockKeyBlock) else block
         if not isinstance(string, String):
@@ -195,6 +201,14 @@ def _macros(
             )
         if found.problem is not None:
             problems.append(where(found.problem))
+        first = defined.setdefault(string.key.lower(), (line, found.text))
+        if first[1] != found.text:
+            problems.append(
+                where(
+                    f"defines `{shorten(string.key)}` again, with another value than at line "
+                    f"{first[0]}; every entry would get this one: give it another name"
+                )
+            )
         macros[string.key.lower()] = found.text
     return macros
 

@@ -193,3 +193,60 @@ def test_no_field_a_variant_hides_is_in_its_bib_export(tmp_path: Path, hidden: s
     assert not any(SHOWS[hidden](f) for f in exported_fields(public)), public
     assert exposures("bib", public, secrets_of(selection)) == []
     assert "Parallel Training via Chunk-based Memory" in public
+
+
+KEYED = r"""@article{hiddenharriet2020paper,
+  author = {Hidden, Harriet and Zulu, Zed},
+  title = {Paper One}, journal = {Journal of Things}, year = 2020,
+  doi = {10.1000/things.2020.1}, url = {https://example.org/paper-one},
+}
+@article{DBLP:journals/corr/abs-2101-00042,
+  author = {Zulu, Zed}, title = {A Preprint}, journal = {CoRR}, year = 2021,
+  eprint = {2101.00042}, archivePrefix = {arXiv},
+}
+"""
+
+
+def keyed_cv(tmp_path: Path, hide: str) -> CV:
+    (tmp_path / "p.bib").write_text(KEYED, encoding="utf-8")
+    data = tmp_path / "cv.yaml"
+    data.write_text(
+        "person: {name: Zed Zulu}\nupdated: 2024-06-15\n"
+        "sections:\n  - {title: Publications, kind: publications, bib: p.bib}\n"
+        f"variants:\n  v: {{hide: [{hide}]}}\n",
+        encoding="utf-8",
+    )
+    return load_cv(data)[1]
+
+
+@pytest.mark.parametrize(
+    "hide", ["publications.authors", "publications.arxiv", "publications.url", "publications.doi"]
+)
+def test_a_variant_hiding_a_publication_field_exports_neutral_keys(
+    tmp_path: Path, hide: str
+) -> None:
+    """`hiddenharriet2020paper` spelled a hidden co-author; a DBLP key a hidden arXiv id."""
+    cv = keyed_cv(tmp_path, hide)
+    selection = select(cv, "v")
+    text = write_bibtex(selection.cv, secrets_of(selection))
+    keys = re.findall(r"^@\w+\{([^,]*),", text, re.MULTILINE)
+    assert keys == ["pub1", "pub2"]
+    assert "hiddenharriet" not in text and "2101-00042" not in text
+    assert exposures("bib", text, secrets_of(selection)) == []
+
+
+def test_the_full_cv_and_a_variant_hiding_nothing_of_them_keep_their_keys(tmp_path: Path) -> None:
+    cv = keyed_cv(tmp_path, "person.email")
+    for shown in (cv, select(cv, "v").cv):
+        keys = re.findall(r"^@\w+\{([^,]*),", write_bibtex(shown), re.MULTILINE)
+        assert keys == ["DBLP:journals/corr/abs-2101-00042", "hiddenharriet2020paper"]
+
+
+def test_a_key_made_of_any_hidden_value_is_replaced(tmp_path: Path) -> None:
+    """A referee hidden from the variant who is also a co-author named in a key."""
+    from build_cv.report import Secret
+
+    cv = keyed_cv(tmp_path, "person.email")
+    secret = Secret("references.name", "Harriet Hidden")
+    keys = re.findall(r"^@\w+\{([^,]*),", write_bibtex(cv, [secret]), re.MULTILINE)
+    assert keys == ["pub1", "pub2"]

@@ -20,6 +20,7 @@ from build_cv.errors import InputError
 from build_cv.formats.jsonresume.importer import Imported, import_json_resume, read_json_resume
 from build_cv.formats.jsonresume.writer import json_resume
 from build_cv.pipeline.build import build_pdf
+from build_cv.schema import model as m
 from build_cv.schema.model import CV
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
@@ -104,6 +105,33 @@ def test_an_entry_that_needs_a_missing_value_is_left_out_with_a_note(
     assert f"{key}[0]" in notes_of(result) and f"it has no {why}" in notes_of(result)
     for word in ("Studies", "Institution", "Project", "Unpublished", "Your Name"):
         assert word not in result.yaml()
+
+
+def referees(cv: CV) -> list[m.Reference]:
+    return [e for s in cv.sections if isinstance(s, m.ReferenceSection) for e in s.entries]
+
+
+def test_a_referees_recommendation_never_becomes_their_position() -> None:
+    """The official sample's quote was imported as Erlich Bachman's position."""
+    quote = "It is my pleasure to recommend Richard, his performance working as a consultant"
+    result = imported(resume(references=[{"name": "Erlich Bachman", "reference": quote}]))
+    (referee,) = referees(loaded(result))
+    assert referee.name == "Erlich Bachman" and referee.position is None
+    assert quote not in result.yaml()
+    assert "references[0].reference is left out (Erlich Bachman): it is the referee's" in (
+        notes_of(result)
+    )
+
+
+def test_a_referees_position_comes_back_from_the_json_resume_writer() -> None:
+    referee = {"name": "Grace Hopper", "position": "Professor, Yale", "email": "g@yale.edu"}
+    cv = CV.model_validate(
+        {"person": {"name": "Ada"}, "updated": "2024-06-15",
+         "sections": [{"kind": "references", "title": "References", "entries": [referee]}]}
+    )  # fmt: skip
+    result = imported(json_resume(cv))
+    assert referees(loaded(result))[0].position == "Professor, Yale"
+    assert "reference" not in notes_of(result)
 
 
 @pytest.mark.parametrize("basics", [{}, {"email": "a@b.org"}, {"name": "  "}])
@@ -207,6 +235,13 @@ PROFILES = [
      "AbCdEfGAAAAJ"),
     ({"network": "GoogleScholar", "url": "https://scholar.google.co.uk/citations?hl=en&user=x_Y-0123456a"},
      "scholar", "x_Y-0123456a"),
+    # as people copy them: the page's language, where they came from, its tab, twice
+    ({"url": "https://scholar.google.com/citations?user=AbCdEfGAAAAJ&hl=fr&oi=ao"}, "scholar",
+     "AbCdEfGAAAAJ"),
+    ({"url": "https://scholar.google.com.hk/citations/?hl=zh-CN&user=AbCdEfGAAAAJ"
+             "&view_op=list_works&sortby=pubdate"}, "scholar", "AbCdEfGAAAAJ"),
+    ({"url": "https://scholar.google.de/citations?user=AbCdEfGAAAAJ&hl=de&user=AbCdEfGAAAAJ"},
+     "scholar", "AbCdEfGAAAAJ"),
     ({"url": "https://www.researchgate.net/profile/Jiarui-Fang"}, "researchgate", "Jiarui-Fang"),
     ({"network": "DBLP", "url": "https://dblp.org/pid/09/5768.html"}, "dblp", "09/5768"),
     ({"url": "https://dblp.uni-trier.de/pid/f/JiaruiFang.html"}, "dblp", "f/JiaruiFang"),
@@ -282,6 +317,17 @@ def test_a_url_that_is_not_a_profile_gives_no_id_and_a_note_naming_it(
     assert f"basics.profiles[0]: {url!r} is left out: it is not the address of a profile" in (
         notes_of(result)
     )
+
+
+def test_a_profile_address_with_an_id_of_the_wrong_shape_says_what_is_wrong_with_it() -> None:
+    """`user=AbCdEfGhIjK&hl=fr` is a Scholar address; its id is 11 characters, not 12."""
+    url = "https://scholar.google.com/citations?user=AbCdEfGhIjK&hl=fr"
+    result = imported({"basics": {"name": "A", "profiles": [{"url": url}]}})
+    assert loaded(result).person.scholar is None
+    assert (
+        f"basics.profiles[0]: {url!r} is left out: 'AbCdEfGhIjK' is not a Google Scholar user"
+        " id: the 12 characters after `user=` in the profile's address, e.g. AbCdEfGAAAAJ\n"
+    ) in notes_of(result)
 
 
 def test_every_profile_comes_back_from_the_json_resume_writer() -> None:

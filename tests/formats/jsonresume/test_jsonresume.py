@@ -83,13 +83,15 @@ def test_a_resume_with_every_section_imports_with_notes_for_what_is_left_out() -
     text = render_document("txt", cv)
     shown = [
         "Ph.D. in Mathematics", "Score: summa cum laude", "A-0, FLOW-MATIC, COBOL (Master)",
-        "National Medal of Technology", "She was a good man.", "Native speaker",
+        "National Medal of Technology", "Native speaker",
     ]  # fmt: skip
     assert [s for s in shown if s not in text] == []
+    assert "She was a good man." not in text  # a referee's quote is no position
     notes = "\n".join(imported.notes)
     assert cv.person.mastodon == "@grace@example.social", "a profile with a place is kept"
     assert "basics.image is left out" in notes
     assert "projects[0].roles is left out (COBOL)" in notes
+    assert "references[0].reference is left out" in notes
 
 
 def test_broken_input_is_named_with_its_place(tmp_path: Path) -> None:
