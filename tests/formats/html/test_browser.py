@@ -180,7 +180,9 @@ def test_text_in_another_language_says_so_and_gets_its_glyph_forms(
         assert fonts_of(browser, ".second-name")[0] == f"Noto Sans CJK {face}"
 
 
-SYNTHESIS = "[...document.querySelectorAll('.where')].map(e => getComputedStyle(e).fontSynthesisStyle)"
+SYNTHESIS = (
+    "[...document.querySelectorAll('.where')].map(e => getComputedStyle(e).fontSynthesisStyle)"
+)
 
 
 def test_cjk_text_is_never_slanted(browser: Browser, default_cv: CV, tmp_path: Path) -> None:
