@@ -178,3 +178,23 @@ def test_text_in_another_language_says_so_and_gets_its_glyph_forms(
         browser.open(page, 1280)
         assert browser.evaluate("document.querySelector('.second-name').lang") == native
         assert fonts_of(browser, ".second-name")[0] == f"Noto Sans CJK {face}"
+
+
+SYNTHESIS = (
+    "[...document.querySelectorAll('.where')].map(e => getComputedStyle(e).fontSynthesisStyle)"
+)
+
+
+def test_cjk_text_is_never_slanted(browser: Browser, default_cv: CV, tmp_path: Path) -> None:
+    """An organization is italic in a Latin script; in Chinese the browser must not slant
+    腾讯云 (the PDF sets CJK italic in the upright face)."""
+    page = tmp_path / "cv.html"
+    zh = default_cv.model_copy(
+        update={"design": default_cv.design.model_copy(update={"language": "zh"})}
+    )
+    page.write_text(render_document("html", zh), encoding="utf-8")
+    browser.open(page, 1280)
+    assert set(browser.evaluate(SYNTHESIS)) == {"none"}
+    page.write_text(render_document("html", default_cv), encoding="utf-8")
+    browser.open(page, 1280)
+    assert set(browser.evaluate(SYNTHESIS)) == {"auto"}
