@@ -1134,6 +1134,11 @@ _PRIVATE = "Private: printed only where a variant's `show:` lists it."
 def _birth_date(value: Any) -> Any:
     """`1990-05`, or a whole date (`1990-05-17`, which YAML reads as a date) of which the
     month is kept: a CV prints the month (出生年月), and the day is not kept to be lost."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"{quoted(value)} is not a real date ({exc})") from None
     if isinstance(value, date):
         return YearMonth(year=value.year, month=value.month)
     parsed = _parse_date(value)

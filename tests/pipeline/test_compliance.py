@@ -447,3 +447,98 @@ def test_an_expected_field_warns_in_the_build(
     assert main([*argv, "--no-cache"]) == 0
     has_field = "contribution" in m.Publication.model_fields
     assert ("erc rule `significance`" in capsys.readouterr().err) is has_field
+
+
+# ---- the rules about private fields and a publication's data, on real fields ----------
+
+
+def profiled(tmp_path: Path, profile: str, variant: dict[str, Any], **changes: Any) -> Compliance:
+    """BASE as a variant `target` following `profile`, with `changes` to its top level."""
+    data = copy.deepcopy(BASE) | changes
+    data["variants"] = {"target": {"profile": profile, **variant}}
+    path = tmp_path / "cv.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return compliance_of(path)
+
+
+def failed(compliance: Compliance, rule: str) -> str:
+    (finding,) = [f for f in compliance.failures() if f.rule.id == rule]
+    result = finding.check_result()
+    return f"{result.value} {result.limit}"
+
+
+def test_a_birth_date_shown_in_a_us_faculty_cv_fails(tmp_path: Path) -> None:
+    person = {"name": "Ada Lovelace", "birth_date": "1815-12"}
+    hidden = profiled(tmp_path, "us-faculty", {}, person=person)
+    assert not [f for f in hidden.failures() if f.rule.id == "no-personal-data"]
+    shown = profiled(tmp_path, "us-faculty", {"show": ["person.birth_date"]}, person=person)
+    says = failed(shown, "no-personal-data")
+    assert "us-faculty rule `no-personal-data`: person.birth_date is shown" in says
+    assert "https://www.eeoc.gov/prohibited-employment-policiespractices" in says
+    assert "cv.yaml:" in says
+
+
+def test_eleven_representative_works_fail_the_nsfc_cap(tmp_path: Path) -> None:
+    papers = [
+        {"title": f"Paper {i}", "year": 2000 + i, "representative": i < 11} for i in range(14)
+    ]
+    sections = copy.deepcopy(BASE["sections"])
+    sections[2]["entries"] = papers
+    compliance = profiled(tmp_path, "nsfc", {"only_representative": True}, sections=sections)
+    assert "11 representative works (at most 10)" in failed(compliance, "representative-works")
+    papers[10]["representative"] = False
+    compliance = profiled(tmp_path, "nsfc", {"only_representative": True}, sections=sections)
+    assert not [f for f in compliance.failures() if f.rule.id == "representative-works"]
+
+
+def test_a_citation_count_shown_in_an_erc_cv_fails(tmp_path: Path) -> None:
+    sections = copy.deepcopy(BASE["sections"])
+    count = {"count": 120, "source": "Google Scholar", "as_of": "2026-11"}
+    sections[2]["entries"][0]["citations"] = count
+    quiet = profiled(tmp_path, "erc", {}, sections=sections)
+    assert not [f for f in quiet.failures() if f.rule.id == "no-metrics"]
+    shown = profiled(tmp_path, "erc", {"show": ["publications.citations"]}, sections=sections)
+    says = failed(shown, "no-metrics")
+    assert "erc rule `no-metrics`: publications.citations is shown" in says
+    assert "https://sfdora.org/resource/european-research-council-erc/" in says
+
+
+def test_the_cn_faculty_basic_information_block(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (30, 40)).save(tmp_path / "me.png")
+    person = {
+        "name": "Ada Lovelace", "birth_date": "1990-05", "gender": "女", "ethnicity": "汉族",
+        "political_status": "群众", "hometown": "北京", "photo": "me.png",
+    }  # fmt: skip
+    fields = ["birth_date", "gender", "ethnicity", "political_status", "hometown", "photo"]
+    shown = {"show": [f"person.{f}" for f in fields]}
+    complete = profiled(tmp_path, "cn-faculty", shown, person=person)
+    assert complete.warnings() == [] and complete.failures() == []
+    block = complete.view.header.basic
+    assert [(f.label, f.text) for f in block] == [
+        ("出生年月", "1990年5月"), ("性别", "女"), ("民族", "汉族"), ("政治面貌", "群众"),
+        ("籍贯", "北京"),
+    ]  # fmt: skip
+    assert complete.view.header.photo is not None
+    unshown = profiled(tmp_path, "cn-faculty", {}, person=person)
+    warned = " ".join(str(w) for w in unshown.warnings())
+    for field in fields:
+        assert f"person.{field} is not shown" in warned
+    assert unshown.view.header.basic == () and unshown.view.header.photo is None
+
+
+def test_dfg_categories_count_the_datas_own(tmp_path: Path) -> None:
+    papers: list[dict[str, Any]] = [
+        {"title": f"Paper {i}", "year": 2000 + i, "venue": "J", "entry_type": "article"}
+        for i in range(11)
+    ]
+    sections = [copy.deepcopy(BASE["sections"][2])]
+    sections[0]["entries"] = papers
+    over = profiled(tmp_path, "dfg", {}, sections=sections)
+    assert "11 category A publications (at most 10)" in failed(over, "category-a")
+    papers[0]["dfg_category"] = "B"  # the data's own category, printed by the profile
+    fits = profiled(tmp_path, "dfg", {}, sections=sections)
+    assert not [f for f in fits.failures() if f.rule.id.startswith("category")]
+    facts = [p.facts for s in fits.view.sections for p in s.entries if hasattr(p, "facts")]
+    assert [f[-1].text for f in facts][:2] == ["B", "A"]  # printed: the dfg profile shows them
