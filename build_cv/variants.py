@@ -26,12 +26,15 @@ from pydantic import BaseModel
 
 from build_cv.errors import PathKey
 from build_cv.exposure import MIN_LENGTH, View, find
+from build_cv.languages import SUPPORTED
+from build_cv.locales import words
 from build_cv.markup import strip_markup
 from build_cv.report import Secret
 from build_cv.schema import model as m
-from build_cv.schema.model import PERSON, SECTION_KINDS
+from build_cv.schema.model import OPT_IN, PERSON, SECTION_KINDS
 from build_cv.schema.profile import Profile
 from build_cv.sources import profiles
+from build_cv.sources.bibtex.kinds import Group, group_of, is_preprint
 from build_cv.sources.bibtex.owners import OwnerMatcher
 
 MIN_LEAK_CHECK = MIN_LENGTH  # shorter hidden values (a year, an initial) occur by chance
@@ -54,6 +57,12 @@ NOT_SECRET = {
     "talks.type",
     "service.type",
     "service.years",
+    # Closed values and numbers (a rank, an A or B, a count): printed as the view labels
+    # them, and too short or too common to be searched for; a test holds each out of the
+    # outputs of a variant that does not show it (tests/test_private.py).
+    "publications.ranks",
+    "publications.dfg_category",
+    "publications.citations",
 }
 
 
@@ -69,13 +78,15 @@ class Hidden:
 @dataclass(frozen=True)
 class Selection:
     """`profile`: the rules the variant follows; `retitled`: the sections (by their path
-    in the data) printed under the profile's title instead of their own."""
+    in the data) printed under the profile's title instead of their own; `shown`: the
+    opt-in fields (OPT_IN) it prints."""
 
     cv: m.CV
     hidden: tuple[Hidden, ...]
     checks: m.Checks
     profile: Profile | None = None
     retitled: tuple[PathKey, ...] = ()
+    shown: frozenset[str] = frozenset()
 
 
 def profile_of(cv: m.CV, name: str | None) -> Profile | None:
@@ -95,22 +106,36 @@ def language_of(cv: m.CV, name: str | None) -> str | None:
 
 
 def select(cv: m.CV, name: str | None) -> Selection:
-    """The CV as variant `name` shows it (None: the full CV, unchanged)."""
+    """The CV as variant `name` shows it (None: the full CV, without its opt-in fields).
+
+    The opt-in fields (private data, metrics: OPT_IN) are hidden like those `hide:`
+    names, unless the variant's `show:` (or, for a publication's, its profile's) lists
+    them: the same removal before any writer runs, and the same leak check after."""
     if name is None:
-        return Selection(cv, (), cv.design.checks)
+        hidden: list[Hidden] = []
+        person = _hide(cv.person, PERSON, sorted(OPT_IN), ("person",), hidden)
+        kept = [_hide_in_section(s, sorted(OPT_IN), hidden) for s in cv.sections]
+        if not hidden:
+            return Selection(cv, (), cv.design.checks)
+        full = cv.model_copy(update={"person": person, "sections": kept})
+        return Selection(full, tuple(hidden), cv.design.checks)
     variant = cv.variants[name]
     profile = profile_of(cv, name)
+    shown = frozenset([*variant.show, *(profile.show if profile is not None else [])])
+    hide = [*variant.hide, *sorted(OPT_IN - shown)]
     sections = _ordered(cv.sections, variant.sections, profile)
     kept = [s for s in (_filter(s, variant) for s in sections) if s is not None]
-    hidden: list[Hidden] = []
-    person = _hide(cv.person, PERSON, variant.hide, ("person",), hidden)
-    kept = [_hide_in_section(s, variant.hide, hidden) for s in kept]
+    hidden = []
+    person = _hide(cv.person, PERSON, hide, ("person",), hidden)
+    kept = [_hide_in_section(s, hide, hidden) for s in kept]
+    if "publications.dfg_category" in shown:
+        kept = [_categorised(s) for s in kept]
     kept, retitled = _retitled(kept, profile)
     design = _design(cv.design, variant, profile)
     update = {"sections": kept, "person": person, "variants": {}, "design": design}
     selected = cv.model_copy(update=update)
     checks = variant.checks.over(cv.design.checks)
-    return Selection(selected, tuple(hidden), checks, profile, retitled)
+    return Selection(selected, tuple(hidden), checks, profile, retitled, shown & OPT_IN)
 
 
 def _ordered(
@@ -172,11 +197,14 @@ def _keeps(tags: Iterable[str], variant: m.Variant) -> bool:
 
 
 def _filter(section: m.Section, variant: m.Variant) -> m.Section | None:
-    """The section with only the entries the variant keeps; None when none is left."""
+    """The section with only the entries the variant keeps; None when none is left.
+    `only_representative` keeps only the publications marked representative."""
     entries = getattr(section, "entries", None)
     if entries is None or isinstance(section, m.ListSection):
         return section if _keeps(section.tags, variant) else None
     kept = [e for e in entries if _keeps([*section.tags, *e.tags], variant)]
+    if variant.only_representative and isinstance(section, m.PublicationSection):
+        kept = [e for e in kept if e.representative]
     if not kept:
         return None
     return section.model_copy(update={"entries": kept})
@@ -190,6 +218,9 @@ def _hide(model: Any, owner: str, hide: list[str], path: PathKey, hidden: list[H
         value = getattr(model, field)
         if value in (None, [], ""):
             continue
+        if isinstance(value, m.YearMonth) and value.month is not None:  # as printed
+            for text in month_forms(value):
+                hidden.append(Hidden(spec, (*path, field), text))
         for sub, text in _texts(value, (*path, field)):
             hidden.append(Hidden(spec, sub, text))
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
@@ -221,12 +252,37 @@ def derived_from(model: Any) -> dict[str, tuple[str, ...]]:
     return dict(derived) if isinstance(derived, dict) else {}
 
 
+def _categorised(section: m.Section) -> m.Section:
+    """A publications section whose every entry has its DFG category, derived where the
+    data gives none: what a variant that shows the categories prints."""
+    if not isinstance(section, m.PublicationSection):
+        return section
+    entries = [
+        e if e.dfg_category else e.model_copy(update={"dfg_category": dfg_category(e)})
+        for e in section.entries
+    ]
+    return section.model_copy(update={"entries": entries})
+
+
 def _hide_in_section(section: m.Section, hide: list[str], hidden: list[Hidden]) -> m.Section:
     entries = getattr(section, "entries", None)
     if entries is None or section.kind not in SECTION_KINDS:
         return section
     new = [_hide(e, section.kind, hide, e.origin.path, hidden) for e in entries]
     return section.model_copy(update={"entries": new})
+
+
+def month_forms(value: m.YearMonth) -> list[str]:
+    """A month as the outputs could print it, in every language build-cv writes: ISO
+    (1990-05), each language's numeric form (1990.05, 05/1990) and its month names from
+    CLDR (May 1990, 1990年5月, Mai 1990), short and long."""
+    forms = {str(value)}
+    for tag in SUPPORTED:
+        w = words(tag, tag, "numeric")
+        forms.add(w.month(value.year, value.month))
+        forms.add(words(tag, tag, "month-year").month(value.year, value.month))
+        forms.add(w.birth_month(value.year, value.month or 1))  # May 1990, 1990年5月
+    return sorted(forms)
 
 
 def _grouped(value: Decimal | int) -> list[str]:
@@ -246,9 +302,12 @@ def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _texts(item, (*path, i))
-    elif isinstance(value, BaseModel):
+    elif isinstance(value, BaseModel) and not isinstance(value, m.YearMonth):
         for name in type(value).model_fields:
             yield from _texts(getattr(value, name), (*path, name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
     elif isinstance(value, Decimal):
         yield path, f"{value:f}"  # 550000, never 5.5E+5
     elif value is not None and not isinstance(value, bool):
@@ -290,3 +349,29 @@ def leaks(selection: Selection) -> list[tuple[Hidden, PathKey]]:
         for exposure in find(secrets, [View(t, lines=False) for t in readings]):
             found.append((values[exposure.secret], path))
     return found
+
+
+# DFG category B: what is not a peer-reviewed format (the DFG's FAQ on publication lists).
+_CATEGORY_B_TYPES = frozenset(
+    {"software", "dataset", "data", "patent", "misc", "online", "unpublished", "electronic"}
+)
+_CATEGORY_A_GROUPS = frozenset({Group.JOURNAL, Group.CONFERENCE, Group.BOOK, Group.CHAPTER})
+
+
+def dfg_category(entry: Any) -> str | None:
+    """A result's DFG category: its own `dfg_category` where the data sets it, else
+    derived from its kind: peer-reviewed formats (journal and conference papers, books
+    and chapters) are A; preprints, patents, software, data, reports, theses and
+    anything without a venue are B (the DFG's FAQ on publication lists: docs/private.md)."""
+    own = getattr(entry, "dfg_category", None) or getattr(entry, "declared_dfg_category", None)
+    if own:
+        return str(own).upper()
+    if isinstance(entry, m.Patent):
+        return "B"
+    if not isinstance(entry, m.Publication):
+        return None
+    if is_preprint(entry) or (entry.entry_type or "") in _CATEGORY_B_TYPES:
+        return "B"
+    if group_of(entry) in _CATEGORY_A_GROUPS:
+        return "A"
+    return "A" if entry.entry_type is None and entry.venue else "B"

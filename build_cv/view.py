@@ -13,8 +13,9 @@ the Markup fields (`**bold**`, `*italic*`, `[text](url)`), which each writer ren
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -154,6 +155,23 @@ class Header:
     profiles: tuple[Profile, ...]
     updated: date
     updated_text: str
+    # The basic-information block (出生年月, 性别, ...): the private fields the variant
+    # shows, in the order a Chinese hiring form asks for them; and the photo, if shown.
+    basic: tuple[Fact, ...] = ()
+    photo: Photo | None = None
+
+
+@dataclass(frozen=True)
+class Photo:
+    """The photo as build-cv re-encoded it (sources/photo.py): `file` is the name TeX
+    reads it by in its build folder, `alt` its text in HTML."""
+
+    file: str
+    data: bytes = dataclass_field(repr=False)
+    mime: str
+    width: int
+    height: int
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -222,6 +240,11 @@ class PublicationView:
     tail: str
     year: int
     links: tuple[Link, ...]
+    # What the publication says beyond its citation, where shown: its CRediT roles,
+    # ranks, citations and DFG category (a line of facts), and its narrative.
+    facts: tuple[Fact, ...] = ()
+    between: str = "; "
+    contribution: Rich | None = None
 
 
 @dataclass(frozen=True)
@@ -461,18 +484,52 @@ def build_view(cv: m.CV) -> View:
         profiles=profiles(p),
         updated=cv.updated,
         updated_text=long_date(cv.updated, w),
+        basic=basic_information(p, w),
+        photo=_photo(p, w),
     )
+    editions: dict[str, int] = dict(cv.rank_editions.items())
     return View(
         header=header,
         metadata=_metadata(cv, w),
         keywords=tuple(cv.keywords),
         summary=_rich(cv.summary),
-        sections=tuple(_section(s, owner, cv.design.marks, w) for s in cv.sections),
+        sections=tuple(_section(s, owner, cv.design.marks, w, editions) for s in cv.sections),
         labels=dict(w.labels),
     )
 
 
-def _section(section: m.Section, owner: OwnerMatcher, marks: m.Marks, w: Words) -> SectionView:
+# The private person fields of the basic-information block, in the order of a Chinese
+# hiring form (出生年月, 性别, 民族, 政治面貌, 籍贯), nationality last.
+BASIC_FIELDS = ("birth_date", "gender", "ethnicity", "political_status", "hometown", "nationality")
+
+
+def basic_information(p: m.Person, w: Words) -> tuple[Fact, ...]:
+    """The private fields `p` still has (a variant shows them), each under its label."""
+    facts = []
+    for name in BASIC_FIELDS:
+        value = getattr(p, name)
+        if value is None:
+            continue
+        text = w.birth_month(value.year, value.month) if name == "birth_date" else value
+        facts.append(Fact(name, w.fields[f"person.{name}"], text))
+    return tuple(facts)
+
+
+def _photo(p: m.Person, w: Words) -> Photo | None:
+    image = p.image
+    if image is None:
+        return None
+    file = f"photo.{image.extension}"
+    return Photo(file, image.data, image.mime, image.width, image.height, w.fields["person.photo"])
+
+
+def _section(
+    section: m.Section,
+    owner: OwnerMatcher,
+    marks: m.Marks,
+    w: Words,
+    editions: Mapping[str, int] | None = None,
+) -> SectionView:
     entries: tuple[EntryView, ...] = ()
     legend: tuple[Mark, ...] = ()
     groups: tuple[PublicationGroup, ...] = ()
@@ -486,7 +543,7 @@ def _section(section: m.Section, owner: OwnerMatcher, marks: m.Marks, w: Words) 
         )
         columns = section.columns
     elif isinstance(section, m.PublicationSection):
-        groups = _publication_groups(section, owner, marks, w)
+        groups = _publication_groups(section, owner, marks, w, editions or {})
         entries = tuple(p for g in groups for p in g.entries)
         legend = _publication_legend(section.entries, marks, w)
     elif isinstance(section, m.PatentSection):
@@ -523,7 +580,11 @@ def _publication_legend(entries: list[m.Publication], marks: m.Marks, w: Words) 
 
 
 def _publication_groups(
-    section: m.PublicationSection, owner: OwnerMatcher, marks: m.Marks, w: Words
+    section: m.PublicationSection,
+    owner: OwnerMatcher,
+    marks: m.Marks,
+    w: Words,
+    editions: Mapping[str, int],
 ) -> tuple[PublicationGroup, ...]:
     """The entries under their headings, numbered across the whole section."""
     headed: dict[str | None, list[m.Publication]] = {}
@@ -539,7 +600,7 @@ def _publication_groups(
         for e in members:
             i += 1
             number = {"ascending": f"{i}.", "descending": f"{total - i + 1}."}.get(style, "")
-            views.append(_publication(e, number, owner, marks, w))
+            views.append(_publication(e, number, owner, marks, w, editions))
         if views:
             groups.append(PublicationGroup(heading, tuple(views)))
     return tuple(groups)
@@ -619,7 +680,12 @@ def _advisors(names: list[str], w: Words) -> str:
 
 
 def _publication(
-    p: m.Publication, number: str, owner: OwnerMatcher, marks: m.Marks, w: Words
+    p: m.Publication,
+    number: str,
+    owner: OwnerMatcher,
+    marks: m.Marks,
+    w: Words,
+    editions: Mapping[str, int] | None = None,
 ) -> PublicationView:
     authors = tuple(
         Author(
@@ -644,7 +710,43 @@ def _publication(
         tail=tail,
         year=p.year,
         links=_publication_links(p, w),
+        facts=publication_facts(p, w, editions or {}),
+        between=w.kinds["facts"],
+        contribution=_rich(p.contribution),
     )
+
+
+def publication_facts(p: m.Publication, w: Words, editions: Mapping[str, int]) -> tuple[Fact, ...]:
+    """What a publication says beyond its citation, each under its label: its CRediT
+    roles, then what the variant shows of its ranks (each with its list's edition),
+    citations (with their source and date) and DFG category."""
+    facts = []
+    if p.credit:
+        roles = w.labels["comma"].join(w.fields[f"credit.{r}"] for r in p.credit)
+        facts.append(Fact("credit", w.fields["publications.credit"], roles))
+    if p.ranks:
+        ranks = w.labels["comma"].join(
+            _rank(system, rank, w, editions) for system, rank in p.ranks.items()
+        )
+        facts.append(Fact("ranks", w.fields["publications.ranks"], ranks))
+    if p.citations is not None:
+        c = p.citations
+        count = w.fields["citations"].format(
+            count=w.number(c.count), source=c.source, as_of=month_year(c.as_of, w)
+        )
+        facts.append(Fact("citations", w.fields["publications.citations"], count))
+    if p.dfg_category is not None:
+        facts.append(Fact("dfg_category", w.fields["publications.dfg_category"], p.dfg_category))
+    return tuple(facts)
+
+
+def _rank(system: str, rank: m.Rank, w: Words, editions: Mapping[str, int]) -> str:
+    """`CCF A (2022)`, `中科院1区（2023）`: the list, the rank, the list's edition."""
+    shown = w.fields[f"rank.{system}"].format(rank.rank)
+    edition = rank.edition or editions.get(system)
+    if edition is None:
+        return shown
+    return w.fields["rank.edition"].format(rank=shown, edition=edition)
 
 
 def _publication_links(p: m.Publication, w: Words) -> tuple[Link, ...]:

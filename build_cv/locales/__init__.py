@@ -41,7 +41,9 @@ STYLES: tuple[DateStyle, ...] = ("auto", "month-year", "numeric", "iso")
 # holds the words of the academic record kinds (grants, teaching, ...): a section's title
 # when the data gives none, the name of each closed value (`grants.role.PI`), and the
 # labels of their fields.
-SECTIONS = ("labels", "headings", "dates", "kinds")
+# `fields` the labels of the private person fields (the basic-information block) and of
+# what a publication says beyond its citation (CRediT roles, ranks, citations).
+SECTIONS = ("labels", "headings", "dates", "kinds", "fields")
 PLACEHOLDERS = {"yyyy", "mm", "m"}
 _ISO = "{yyyy}-{mm}"
 # CLDR puts a narrow no-break space in some dates (Russian `2024 г.`); the PDF's fonts
@@ -60,6 +62,7 @@ class LocaleFile:
     headings: Mapping[str, str]
     dates: Mapping[str, str]
     kinds: Mapping[str, str]
+    fields: Mapping[str, str]
 
 
 @cache
@@ -100,6 +103,7 @@ class Words:
     labels: Mapping[str, str]
     headings: Mapping[str, str]
     kinds: Mapping[str, str]
+    fields: Mapping[str, str]
     style: DateStyle  # never "auto": the language's own style, resolved
     numeric: str | None  # the numeric pattern; None: CLDR's (a language without a file)
     range: str
@@ -136,6 +140,11 @@ class Words:
     def open_span(self, start: str) -> str:
         between, end = self.open_parts()
         return f"{start}{between}{end}"
+
+    def birth_month(self, year: int, month: int) -> str:
+        """A birth month as the language writes one, from CLDR whatever the document's
+        date style (May 1990, 1990年5月, Mai 1990)."""
+        return _cldr("yMMMM", date(year, month, 1), self.cldr)
 
     def long_date(self, value: date) -> str:
         """The day the CV was updated: CLDR's long date (June 15, 2024; 2024年6月15日;
@@ -197,6 +206,7 @@ def words(
         labels=file.labels,
         headings=file.headings,
         kinds=file.kinds,
+        fields=file.fields,
         style=_named(chosen, file.tag),
         numeric=file.dates["numeric"] if own else None,
         range=ranges[0] if ranges else file.dates["range"],

@@ -589,6 +589,7 @@ class _Source:
     epoch: int
     tree_free: bool
     warnings: list[Warning_]
+    files: dict[str, bytes] = field(default_factory=dict)  # beside the .tex: the photo
 
 
 def _source(variant: _Variant, options: BuildOptions) -> _Source:
@@ -602,7 +603,9 @@ def _source(variant: _Variant, options: BuildOptions) -> _Source:
         tex = fit.marked(tex, variant.marks)
     tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
     cjk = cjk_font(view, design) if needs.cjk else None
-    return _Source(tex, design, cjk, epoch, tree_free, [*variant.warnings, *warnings])
+    photo = view.header.photo
+    files = {photo.file: photo.data} if photo is not None else {}
+    return _Source(tex, design, cjk, epoch, tree_free, [*variant.warnings, *warnings], files)
 
 
 def _compile(
@@ -620,6 +623,7 @@ def _compile(
         alongside=check if probe and started is not None else None,
         tree_free=source.tree_free,
         speedups=options.speedups,
+        files=source.files,
     )
 
 
@@ -690,7 +694,13 @@ def _checked_pdf(
     if options.verify_reproducible:
         try:
             _verify_reproducible(
-                tex, epoch, options.timeout, digest, source.tree_free, options.speedups
+                tex,
+                epoch,
+                options.timeout,
+                digest,
+                source.tree_free,
+                options.speedups,
+                source.files,
             )
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
@@ -779,10 +789,21 @@ def _pdf_or_error(
 
 
 def _verify_reproducible(
-    tex: str, epoch: int, timeout: float, digest: str, tree_free: bool, speedups: bool = True
+    tex: str,
+    epoch: int,
+    timeout: float,
+    digest: str,
+    tree_free: bool,
+    speedups: bool = True,
+    files: dict[str, bytes] | None = None,
 ) -> None:
     with compile_tex(
-        tex, source_date_epoch=epoch, timeout=timeout, tree_free=tree_free, speedups=speedups
+        tex,
+        source_date_epoch=epoch,
+        timeout=timeout,
+        tree_free=tree_free,
+        speedups=speedups,
+        files=files,
     ) as again:
         second = hashlib.sha256(again.pdf.read_bytes()).hexdigest()
     if second != digest:

@@ -8,11 +8,10 @@ or a convention. A violation fails the build like the page budget: in the PDF's 
 as a `profile` check (exit 1, the PDF kept as `.failed.pdf`); a text output is not
 written.
 
-Some rules concern data build-cv is still gaining (the personal fields, per-publication
-metrics, a publication's DFG category, the academic kinds). They read it by name: where
-the installed schema has no such field, a rule about showing it checks nothing (nothing
-can show it), and a count falls back to what build-cv can derive (the DFG category from
-the kind of publication).
+The rules about personal data and metrics read the opt-in fields by name (person.FIELD,
+publications.citations, publications.ranks): the selection has already left out every
+one the variant does not `show:` (variants.py), so what is still there is printed. The
+DFG category a cap counts is the publication's own, else derived from its kind.
 """
 
 from __future__ import annotations
@@ -30,8 +29,7 @@ from build_cv.pipeline.diagnose import Locator
 from build_cv.report import CheckResult, Status
 from build_cv.schema import model as m
 from build_cv.schema import profile as p
-from build_cv.sources.bibtex.kinds import Group, group_of, is_preprint
-from build_cv.variants import Selection
+from build_cv.variants import Selection, dfg_category
 from build_cv.view import EntryView, ItemView, ListItemView, SectionView, View
 
 CHECK = "profile"  # the name of the preflight check a profile's findings are reported under
@@ -61,11 +59,6 @@ METRIC_NAMES = {
     "h_index": "an h-index",
     "quartile": "a journal quartile",
 }
-# DFG category B: what is not a peer-reviewed format (the DFG's FAQ on publication lists).
-_CATEGORY_B_TYPES = frozenset(
-    {"software", "dataset", "data", "patent", "misc", "online", "unpublished", "electronic"}
-)
-_CATEGORY_A_GROUPS = frozenset({Group.JOURNAL, Group.CONFERENCE, Group.BOOK, Group.CHAPTER})
 
 
 @dataclass(frozen=True)
@@ -244,11 +237,8 @@ class Compliance:
 
     def _private(self, rule: p.PrivateFields) -> list[Finding]:
         person = self.selection.cv.person
-        known = type(person).model_fields
         found = []
         for field, policy in rule.fields.items():
-            if field not in known:
-                continue  # build-cv has no such field yet: nothing can show it
             shown = _present(getattr(person, field)) and self._shows(f"person.{field}")
             if policy == "forbidden" and shown:
                 where = self._path_at(("person", field))
@@ -325,10 +315,9 @@ class Compliance:
                 yield view, model
 
     def _shows(self, path: str) -> bool:
-        """Whether the variant prints the private field `path`: where the schema has
-        `show:`, only what it lists; without it, what `hide:` leaves."""
-        shown = getattr(self.settings, "show", None)
-        return shown is None or path in shown
+        """Whether the variant prints the opt-in field `path`: only what its `show:` (or
+        its profile's) lists; the selection has left out the rest already."""
+        return path in self.selection.shown
 
     def _at(self, origin: Origin) -> str:
         return self.where.describe(origin)
@@ -365,25 +354,6 @@ def _matches(entry: Any, where: p.Where) -> bool:
     if isinstance(where.equals, bool):
         return bool(value) is where.equals
     return value is not None and str(value).casefold() == where.equals.casefold()
-
-
-def dfg_category(entry: Any) -> str | None:
-    """A result's DFG category: its own `dfg_category` where the schema has one and the
-    data sets it, else derived from its kind: peer-reviewed formats (journal and
-    conference papers, books and chapters) are A; preprints, patents, software, data and
-    anything without a venue are B."""
-    own = getattr(entry, "dfg_category", None)
-    if own:
-        return str(own).upper()
-    if isinstance(entry, m.Patent):
-        return "B"
-    if not isinstance(entry, m.Publication):
-        return None
-    if is_preprint(entry) or (entry.entry_type or "") in _CATEGORY_B_TYPES:
-        return "B"
-    if group_of(entry) in _CATEGORY_A_GROUPS:
-        return "A"
-    return "A" if entry.entry_type is None and entry.venue else "B"
 
 
 def _present(value: Any) -> bool:

@@ -90,6 +90,10 @@ class BibEntry:
     tags: tuple[str, ...] = ()
     origin: BibOrigin | None = field(default=None, compare=False)
     arxiv_from: str | None = field(default=None, compare=False)  # the field it was found in
+    # What the entry says for the CV beyond the citation (`representative`, `credit`,
+    # `ccf`, `citations`, `priority`, ...: sources/bibtex/reader.py, CV_FIELDS), each
+    # field's decoded text with its line, for the Publication made from it.
+    cv_fields: tuple[tuple[str, str, int | None], ...] = field(default=(), compare=False)
 
     @property
     def author_names(self) -> tuple[str, ...]:

@@ -505,6 +505,119 @@ class Project(Entry, Dated):
     links: list[Link] = Field(default_factory=list)
 
 
+Year = Annotated[int, Field(strict=True, ge=1000, le=2100)]
+Count = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
+
+
+# ---- what a publication says beyond its citation (docs/private.md) -----------------------
+# CRediT, the Contributor Roles Taxonomy (ANSI/NISO Z39.104-2022): its fourteen roles,
+# by the names build-cv writes them (each role's words in every language: locales/).
+CREDIT_ROLES = (
+    "conceptualization", "data_curation", "formal_analysis", "funding_acquisition",
+    "investigation", "methodology", "project_administration", "resources", "software",
+    "supervision", "validation", "visualization", "writing_original_draft",
+    "writing_review_editing",
+)  # fmt: skip
+_ROLE_WORDS = re.compile(r"[^a-z]+")
+
+
+def credit_role(value: Any) -> str:
+    """A CRediT role as its name, however it is written (`Data curation`, `writing –
+    review & editing`, `Writing - Original Draft`); any other is refused with the
+    nearest role."""
+    if not isinstance(value, str):
+        raise ValueError("a CRediT role is a name such as conceptualization or software")
+    words = [w for w in _ROLE_WORDS.split(value.lower()) if w and w != "and"]
+    name = "_".join(words)
+    if name not in CREDIT_ROLES:
+        hint = did_you_mean(name, CREDIT_ROLES) or f"; the roles are {', '.join(CREDIT_ROLES)}"
+        raise ValueError(f"`{shorten(value)}` is not a CRediT role{hint}")
+    return name
+
+
+CreditRole = Annotated[
+    str,
+    BeforeValidator(credit_role),
+    WithJsonSchema({"type": "string", "description": "A CRediT role: " + ", ".join(CREDIT_ROLES)}),
+]
+
+# Venue ranks a user types, by the list that gives them, each with its possible ranks:
+# the CCF's list of recommended venues, the CORE conference ranking, the Journal Citation
+# Reports' quartiles and the Chinese Academy of Sciences' journal zones (中科院分区).
+RANK_SYSTEMS: dict[str, tuple[str, ...]] = {
+    "ccf": ("A", "B", "C"),
+    "core": ("A*", "A", "B", "C"),
+    "jcr": ("Q1", "Q2", "Q3", "Q4"),
+    "cas": ("1", "2", "3", "4"),
+}
+
+
+def _rank_value(system: str, value: Any) -> str:
+    """A rank as its list writes it: `a` is A, `q1` Q1, CAS `1区` or 1 is 1."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"a {system} rank is one of {', '.join(RANK_SYSTEMS[system])}")
+    text = str(value).strip().upper().removesuffix("区")
+    if text in RANK_SYSTEMS[system]:
+        return text
+    ranks = RANK_SYSTEMS[system]
+    hint = did_you_mean(text, ranks, cutoff=0.4)
+    raise ValueError(
+        f"`{shorten(str(value))}` is not a {system} rank{hint}; one of {', '.join(ranks)}"
+    )
+
+
+class Rank(Strict):
+    """A venue's rank in one list, with the list's edition (its year): lists are revised
+    (the CCF's in 2019 and 2022, CORE's every few years), and a rank means nothing without
+    the edition that gave it. `edition` may be left to the CV's `rank_editions`."""
+
+    rank: str
+    edition: Year | None = Field(None, description="The year of the list's edition: 2022.")
+
+
+def _ranks(value: Any) -> Any:
+    """`{ccf: A}` or `{ccf: {rank: A, edition: 2022}}`; each list by its name, each rank
+    one of that list's."""
+    if not isinstance(value, dict):
+        raise ValueError(
+            "`ranks` maps a list's name to a rank: {ccf: A} or {ccf: {rank: A, edition: 2022}}"
+        )
+    out: dict[str, Any] = {}
+    for system, given in value.items():
+        name = str(system).lower()
+        if name not in RANK_SYSTEMS:
+            hint = did_you_mean(name, RANK_SYSTEMS) or ""
+            raise ValueError(
+                f"`{shorten(str(system))}` is not a rank list build-cv knows{hint}; "
+                f"one of {', '.join(RANK_SYSTEMS)}"
+            )
+        fields = dict(given) if isinstance(given, dict) else {"rank": given}
+        fields["rank"] = _rank_value(name, fields.get("rank"))
+        out[name] = fields
+    return out
+
+
+Ranks = Annotated[
+    dict[Literal["ccf", "core", "jcr", "cas"], Rank],
+    BeforeValidator(_ranks),
+]
+
+
+class Citations(Strict):
+    """A citation count, with where it was read and when: a count without them cannot be
+    checked, and grows."""
+
+    count: Count
+    source: NonEmptyText = Field(description="Where the count was read: Google Scholar.")
+    as_of: CvDate = Field(description="When it was read: YYYY-MM.")
+
+
+DfgCategory = Annotated[
+    Literal["A", "B"],
+    BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+]
+
+
 class Publication(Entry):
     title: NonEmptyText
     authors: list[NonEmptyText] = Field(
@@ -529,9 +642,43 @@ class Publication(Entry):
     entry_type: Annotated[str, Field(pattern=r"^[a-z]+$")] | None = Field(
         None, description="BibTeX entry type (article, inproceedings, ...), for grouping."
     )
+    representative: bool = Field(
+        False,
+        strict=True,
+        description="One of your representative works: a variant with "
+        "`only_representative: true` shows these alone. Printed nowhere.",
+    )
+    contribution: Markup | None = Field(
+        None, description="A short narrative of the work's significance and your part in it."
+    )
+    credit: list[CreditRole] = Field(
+        default_factory=list, max_length=14, description="Your CRediT roles in the work."
+    )
+    dfg_category: DfgCategory | None = Field(
+        None,
+        description="A or B, as the DFG counts results (default: derived from the kind of "
+        "publication, docs/private.md). Printed only where `show:` lists it.",
+    )
+    ranks: Ranks = Field(
+        default_factory=dict,
+        description="The venue's rank in a list: {ccf: A} or {ccf: {rank: A, edition: 2022}} "
+        "(lists: ccf, core, jcr, cas). Printed only where `show:` lists publications.ranks.",
+    )
+    citations: Citations | None = Field(
+        None,
+        description="{count: 120, source: Google Scholar, as_of: 2026-11}. Printed only where "
+        "`show:` lists publications.citations.",
+    )
 
     _source: BibEntry | None = PrivateAttr(None)
     _derived: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
+    _declared_category: str | None = PrivateAttr(None)
+
+    @property
+    def declared_dfg_category(self) -> str | None:
+        """The `dfg_category` the data gives, kept when a variant leaves it unprinted: a
+        profile's caps count by it all the same."""
+        return self._declared_category
 
     @property
     def source(self) -> BibEntry | None:
@@ -550,8 +697,17 @@ class Publication(Entry):
     def derive(self, field: str, *sources: str) -> None:
         self._derived = {**self._derived, field: sources}
 
+    @field_validator("credit")
+    @classmethod
+    def _roles_once(cls, roles: list[str]) -> list[str]:
+        twice = sorted({r for r in roles if roles.count(r) > 1})
+        if twice:
+            raise ValueError(f"names the role {twice[0]} twice")
+        return roles
+
     @model_validator(mode="after")
     def _marked_are_authors(self) -> Publication:
+        self._declared_category = self.dfg_category
         if self.et_al and not self.authors:
             raise ValueError("has `et_al` but no `authors` for it to follow")
         for role in ("equal_contribution", "corresponding"):
@@ -688,8 +844,6 @@ Currency = Annotated[
     AfterValidator(_currency),
     WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217"}),
 ]
-Year = Annotated[int, Field(strict=True, ge=1000, le=2100)]
-Count = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
 
 
 def _with_currency(amount: Decimal | None, currency: str | None) -> None:
@@ -1018,6 +1172,73 @@ def _dialling_location(location: str | None) -> str | None:
     return next(found, location)
 
 
+_PRIVATE = "Private: printed only where a variant's `show:` lists it."
+
+
+def _birth_date(value: Any) -> Any:
+    """`1990-05`, or a whole date (`1990-05-17`, which YAML reads as a date) of which the
+    month is kept: a CV prints the month (出生年月), and the day is not kept to be lost."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"{quoted(value)} is not a real date ({exc})") from None
+    if isinstance(value, date):
+        return YearMonth(year=value.year, month=value.month)
+    parsed = _parse_date(value)
+    if parsed.month is None:
+        raise ValueError("write the birth date as YYYY-MM: a CV prints the month (出生年月)")
+    return parsed
+
+
+BirthDate = Annotated[
+    YearMonth,
+    BeforeValidator(_birth_date),
+    PlainSerializer(str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}),
+]
+
+
+def _photo_path(value: str) -> str:
+    if not value.lower().endswith((".png", ".jpg", ".jpeg")):
+        raise ValueError(f"{quoted(value)} is not a .png, .jpg or .jpeg file")
+    return value
+
+
+PhotoPath = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_photo_path)]
+
+
+@dataclass(frozen=True)
+class Image:
+    """A photo as build-cv wrote it again from its pixels: `data` in `format` (png or
+    jpeg), nothing of the file it was read from but the picture."""
+
+    data: bytes = field(repr=False)
+    format: Literal["png", "jpeg"]
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return "jpg" if self.format == "jpeg" else "png"
+
+    @property
+    def mime(self) -> str:
+        return f"image/{self.format}"
+
+
+# The fields no output prints unless a variant lists them in `show:` (a profile may turn
+# on the publication data, never the person's): the personal data a Chinese hiring form
+# asks for and a Western CV must not print, and the metrics some funders forbid.
+OPT_IN = frozenset(
+    {
+        "person.birth_date", "person.gender", "person.nationality", "person.ethnicity",
+        "person.political_status", "person.hometown", "person.photo",
+        "publications.ranks", "publications.citations", "publications.dfg_category",
+    }
+)  # fmt: skip
+
+
 class Person(Strict):
     name: NonEmptyText
     native_name: Text | None = Field(None, description="The name in another script, e.g. 方佳瑞.")
@@ -1053,8 +1274,23 @@ class Person(Strict):
         default_factory=list,
         description="Other spellings of the name in author lists; all are bolded.",
     )
+    # Private: printed only by a variant whose `show:` lists each (docs/private.md).
+    birth_date: BirthDate | None = Field(
+        None, description=f"YYYY-MM (the month is what a CV prints). {_PRIVATE}"
+    )
+    gender: Text | None = Field(None, description=_PRIVATE)
+    nationality: Text | None = Field(None, description=_PRIVATE)
+    ethnicity: Text | None = Field(None, description=f"民族. {_PRIVATE}")
+    political_status: Text | None = Field(None, description=f"政治面貌. {_PRIVATE}")
+    hometown: Text | None = Field(None, description=f"籍贯, the place of family origin. {_PRIVATE}")
+    photo: PhotoPath | None = Field(
+        None,
+        description="A PNG or JPEG file in the CV's folder (relative to this YAML file), "
+        f"re-encoded before it is printed. {_PRIVATE}",
+    )
 
     _phone_e164: str | None = PrivateAttr(None)
+    _image: Image | None = PrivateAttr(None)
 
     @field_validator("phone")
     @classmethod
@@ -1083,6 +1319,17 @@ class Person(Strict):
             return handler(data)
         finally:
             _LOCATIONS.reset(token)
+
+    @property
+    def image(self) -> Image | None:
+        """The photo as read and re-encoded (sources/photo.py); None once a variant
+        leaves the photo out."""
+        return self._image if self.photo is not None else None
+
+    def with_image(self, image: Image) -> Person:
+        person = self.model_copy()
+        person._image = image
+        return person
 
     @property
     def phone_e164(self) -> str | None:
@@ -1307,6 +1554,15 @@ class Variant(Located):
         default_factory=list,
         description="Fields left out of every output: person.FIELD or KIND.FIELD.",
     )
+    show: list[HidePath] = Field(
+        default_factory=list,
+        description="Private fields and metrics this variant prints, which no output prints "
+        "otherwise: person.birth_date, person.photo, publications.ranks, ... "
+        "(docs/private.md).",
+    )
+    only_representative: bool = Field(
+        False, description="Show only the publications marked `representative: true`."
+    )
     checks: VariantChecks = Field(default_factory=VariantChecks)
     marks: Marks | None = Field(None, description="Author marks for this variant.")
     language: Language | None = Field(
@@ -1331,6 +1587,11 @@ class CV(Strict):
     design: Design = Field(default_factory=Design)
     variants: dict[VariantName, Variant] = Field(
         default_factory=dict, description="Other documents made from this data, by name."
+    )
+    rank_editions: dict[Literal["ccf", "core", "jcr", "cas"], Year] = Field(
+        default_factory=dict,
+        description="The edition (year) of each rank list, for every rank written without "
+        "its own: {ccf: 2022}.",
     )
     # The consent may be the CV's own: someone who keeps papers.bib one folder up should
     # not have to type a flag on every build. A CV from someone else can say it too, so

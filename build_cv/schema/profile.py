@@ -42,6 +42,10 @@ ProfileKind = Literal[
 PrivateField = Literal[
     "birth_date", "gender", "nationality", "ethnicity", "political_status", "hometown", "photo"
 ]  # fmt: skip
+# The opt-in data of a publication a profile may print (schema/model.py, OPT_IN).
+PublicationOptIn = Literal[
+    "publications.ranks", "publications.citations", "publications.dfg_category"
+]
 Policy = Literal["required", "expected", "allowed", "forbidden"]
 Basis = Literal["published", "secondary", "convention"]
 Metric = Literal["impact_factor", "citations", "h_index", "quartile"]
@@ -170,7 +174,7 @@ class NoMetrics(_Rule):
 
     check: Literal["no_metrics"]
     metrics: list[Metric] = Field(min_length=1)
-    fields: list[Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$")]] = Field(default_factory=list)
+    fields: list[PublicationOptIn] = Field(default_factory=list)
 
 
 class RequiredField(_Rule):
@@ -234,6 +238,12 @@ class Profile(Cited):
     )
     page_numbers: bool | None = None
     marks: ProfileMarks | None = None
+    show: list[PublicationOptIn] = Field(
+        default_factory=list,
+        description="A publication's opt-in data the target's documents print (the DFG's "
+        "categories); a person's private fields are printed only where a variant's own "
+        "`show:` lists them.",
+    )
     sections: list[ProfileSection] = Field(min_length=1)
     other_sections: Literal["keep", "drop"] = Field(
         "drop",

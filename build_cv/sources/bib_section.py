@@ -13,6 +13,7 @@ not make the build read `~/.ssh/id_rsa` or `../../secrets.bib` into a PDF or a m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 from build_cv.errors import InputError, Location, Origin, SchemaError, SchemaProblem, shorten
 from build_cv.locales import words
 from build_cv.schema.bibentry import BibEntry
-from build_cv.schema.model import CV, Publication, PublicationSection
+from build_cv.schema.model import CV, RANK_SYSTEMS, Publication, PublicationSection
 from build_cv.sources.bibtex.kinds import PREPRINT_VENUE, details
 from build_cv.sources.bibtex.reader import read_bibtex
 from build_cv.sources.yaml_source import Loaded
@@ -169,13 +170,17 @@ def _publication(
         "tags": list(entry.tags),
         "entry_type": entry.entry_type,
     }
+    given, lines = cv_data(entry)
     try:
-        publication = Publication.model_validate({k: v for k, v in fields.items() if v})
+        publication = Publication.model_validate(
+            {**{k: v for k, v in fields.items() if v}, **given}
+        )
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             field = ".".join(str(p) for p in err["loc"])
             message = str(err["msg"]).removeprefix("Value error, ")
-            location = Location(path, line, None, f"@{entry.key}")
+            at = lines.get(str(err["loc"][0]), line) if err["loc"] else line
+            location = Location(path, at, None, f"@{entry.key}")
             problems.append(SchemaProblem(location, f"{field}: {message}"))
         return None
     publication.locate(Origin(path, (f"@{entry.key}",), line))
@@ -184,6 +189,59 @@ def _publication(
     if publication.arxiv and shown_in:
         publication.derive("arxiv", shown_in)
     return publication
+
+
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+def cv_data(entry: BibEntry) -> tuple[dict[str, Any], dict[str, int | None]]:
+    """What a .bib entry gives the CV beyond its citation (the reader's CV_FIELDS), as a
+    YAML publication would give it, and the line of the field each came from: `ccf = {A}`
+    with `ccf_edition = {2022}` is `ranks: {ccf: {rank: A, edition: 2022}}`, `credit =
+    {software, validation}` a list, `keep = {true}` a flag. A value that is none of these
+    is passed on as written, for the schema to refuse with its own message."""
+    raw = {name: (value, line) for name, value, line in entry.cv_fields}
+    given: dict[str, Any] = {}
+    lines: dict[str, int | None] = {}
+
+    def take(field: str, name: str, value: Any) -> None:
+        given[field] = value
+        lines.setdefault(field, raw[name][1])
+
+    for name in ("representative", "keep"):
+        if name in raw:
+            text = raw[name][0].strip().lower()
+            take(name, name, True if text in _TRUE else False if text in _FALSE else text)
+    if "priority" in raw:
+        text = raw["priority"][0].strip()
+        take("priority", "priority", int(text) if _INTEGER.match(text) else text)
+    for name in ("contribution", "dfg_category"):
+        if name in raw:
+            take(name, name, raw[name][0])
+    if "credit" in raw:
+        roles = [r.strip() for r in re.split(r"[,;]", raw["credit"][0]) if r.strip()]
+        take("credit", "credit", roles)
+    ranks: dict[str, Any] = {}
+    for system in RANK_SYSTEMS:
+        if system in raw:
+            rank: dict[str, Any] = {"rank": raw[system][0].strip()}
+            edition = raw.get(f"{system}_edition", ("", None))[0].strip()
+            if edition:
+                rank["edition"] = int(edition) if _INTEGER.match(edition) else edition
+            ranks[system] = rank
+            lines.setdefault("ranks", raw[system][1])
+    if ranks:
+        given["ranks"] = ranks
+    if "citations" in raw:
+        count = raw["citations"][0].strip()
+        citations: dict[str, Any] = {"count": int(count) if _INTEGER.match(count) else count}
+        for key in ("source", "as_of"):
+            if f"citations_{key}" in raw:
+                citations[key] = raw[f"citations_{key}"][0]
+        take("citations", "citations", citations)
+    return given, lines
 
 
 # The publication field that shows each BibTeX field an arXiv id may be taken from (the

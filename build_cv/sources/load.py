@@ -10,6 +10,7 @@ from build_cv.errors import SchemaError, SchemaProblem
 from build_cv.schema.model import CV
 from build_cv.sources import variant_names
 from build_cv.sources.bib_section import with_bibliographies
+from build_cv.sources.photo import with_photo
 from build_cv.sources.validate import validate
 from build_cv.sources.yaml_source import Loaded, load_yaml
 
@@ -27,7 +28,9 @@ def load_cv(
 def from_loaded(loaded: Loaded, *, allow_outside: bool = False, language: str | None = None) -> CV:
     cv = validate(loaded, language)
     cv = with_bibliographies(cv, loaded, allow_outside=allow_outside)
+    cv = with_photo(cv, loaded, allow_outside=allow_outside)
     mistakes = [SchemaProblem(loaded.locate(p.path), p.message) for p in variant_names.problems(cv)]
+    mistakes += variant_names.undated_ranks(cv, loaded)
     if mistakes:
         raise SchemaError(mistakes)
     return cv

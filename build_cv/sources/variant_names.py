@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from build_cv.errors import PathKey, did_you_mean
+from build_cv.errors import Location, PathKey, SchemaProblem, did_you_mean
 from build_cv.schema import model as m
-from build_cv.schema.model import PERSON, SECTION_KINDS, SELECTION_FIELDS
+from build_cv.schema.model import OPT_IN, PERSON, SECTION_KINDS, SELECTION_FIELDS
 from build_cv.sources import profiles
+from build_cv.sources.yaml_source import Loaded
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ def problems(cv: m.CV) -> list[Problem]:
             problem = _hide_problem(path)
             if problem:
                 found.append(Problem((*here, "hide", i), problem))
+        for i, path in enumerate(variant.show):
+            problem = show_problem(path)
+            if problem:
+                found.append(Problem((*here, "show", i), problem))
         unknown = variant.profile and profiles.unknown(variant.profile)
         if unknown:
             found.append(Problem((*here, "profile"), unknown))
@@ -83,6 +88,45 @@ def _hide_problem(path: str) -> str | None:
     if fields[field].is_required():
         return f"`{path}` cannot be hidden: every {owner} entry needs it"
     return None
+
+
+def show_problem(path: str) -> str | None:
+    """Why `show:` cannot name `path`: it is no field, or one every output prints anyway."""
+    if path in OPT_IN:
+        return None
+    options = sorted(OPT_IN)
+    if _hide_problem(path) is None:
+        return (
+            f"`{path}` is printed wherever it is given; `show:` names the fields no output "
+            f"prints otherwise: {', '.join(options)}"
+        )
+    return f"`{path}` names no private field or metric" + (
+        did_you_mean(path, options) or f"; `show:` takes {', '.join(options)}"
+    )
+
+
+def undated_ranks(cv: m.CV, loaded: Loaded) -> list[SchemaProblem]:
+    """Each venue rank with no edition, neither its own nor the CV's `rank_editions`: a
+    rank means nothing without the edition of the list that gave it."""
+    found = []
+    for section in cv.sections:
+        for entry in section.entries if isinstance(section, m.PublicationSection) else []:
+            for system, rank in entry.ranks.items():
+                if rank.edition is not None or system in cv.rank_editions:
+                    continue
+                message = (
+                    f"the {system} rank {rank.rank} has no edition: write "
+                    f"`{system}: {{rank: {rank.rank}, edition: YEAR}}`, or give every {system} "
+                    f"rank its edition with `rank_editions: {{{system}: YEAR}}`"
+                )
+                origin = entry.origin
+                if origin.file is not None and origin.file != loaded.path:  # from a .bib
+                    where = Location(origin.file, origin.line, None, origin.field)
+                    message += f" (in the .bib: `{system}_edition = {{YEAR}}`)"
+                else:
+                    where = loaded.locate((*origin.path, "ranks", system))
+                found.append(SchemaProblem(where, message))
+    return found
 
 
 def _all_tags(cv: m.CV) -> set[str]:

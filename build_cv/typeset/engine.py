@@ -25,7 +25,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,8 +206,13 @@ def compile_tex(
     alongside: Callable[[], None] | None = None,
     tree_free: bool = False,
     speedups: bool = True,
+    files: Mapping[str, bytes] | None = None,
 ) -> Iterator[Compiled]:
     """Compile `tex`; yields the result while its build directory still exists.
+
+    `files` are written into the build directory, by name, before TeX reads the body:
+    what the document includes (a photo re-encoded by build-cv), the only files besides
+    the document the sandbox lets TeX see.
 
     `started` is a pass begun earlier (see `Started`), used if it fits this document;
     `alongside` runs while TeX does (a failure there stops TeX). `tree_free` says that
@@ -222,6 +227,10 @@ def compile_tex(
     first: Started | OnFile
     first = started or (Started(source_date_epoch) if speedups else OnFile(source_date_epoch))
     try:
+        for name, data in (files or {}).items():
+            if "/" in name or name.startswith(".") or name.startswith(JOB + "."):
+                raise ValueError(f"{name!r} is not a plain file name beside the document")
+            (first.build_dir / name).write_bytes(data)
         deadline = time.monotonic() + timeout
         log, passes = _passes(first, tex, source_date_epoch, timeout, deadline, alongside, speedups)
         if (first.build_dir / f"{JOB}.xdv").exists():

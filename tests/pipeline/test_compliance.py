@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ import yaml
 
 from build_cv.cli.main import main
 from build_cv.pipeline.build import load_cv
-from build_cv.pipeline.compliance import Compliance, Finding, dfg_category
+from build_cv.pipeline.compliance import Compliance, Finding
 from build_cv.pipeline.diagnose import Locator
 from build_cv.report import Report
 from build_cv.schema import model as m
@@ -23,7 +22,7 @@ from build_cv.schema import profile as p
 from build_cv.sources import profiles
 from build_cv.sources.load import from_loaded
 from build_cv.sources.yaml_source import load_yaml_text
-from build_cv.variants import language_of, select
+from build_cv.variants import dfg_category, language_of, select
 from build_cv.view import build_view
 from tests.conftest import FIXTURES
 
@@ -132,9 +131,7 @@ def profile_with(*rules: dict[str, Any], **extra: Any) -> p.Profile:
     return p.Profile.model_validate(data)
 
 
-def check(
-    profile: p.Profile, data: dict[str, Any] | None = None, person: m.Person | None = None
-) -> Compliance:
+def check(profile: p.Profile, data: dict[str, Any] | None = None) -> Compliance:
     data = copy.deepcopy(data or BASE)
     data.setdefault("variants", {"target": {}})
     text = yaml.safe_dump(data, allow_unicode=True)
@@ -142,11 +139,12 @@ def check(
     cv = from_loaded(loaded)
     selection = select(cv, "target")
     selection = type(selection)(
-        selection.cv.model_copy(update={"person": person or selection.cv.person}),
+        selection.cv,
         selection.hidden,
         selection.checks,
         profile,
         selection.retitled,
+        selection.shown,
     )
     view = build_view(selection.cv)
     return Compliance(
@@ -211,13 +209,10 @@ def test_the_dfg_category_is_the_datas_where_it_has_one() -> None:
     bare = m.Publication(title="T", year=2020)
     assert [dfg_category(x) for x in (article, preprint, software, bare)] == ["A", "B", "B", "B"]
     assert dfg_category(m.Patent(number="GB1843001A")) == "B"
-
-    class Categorised(m.Publication):  # as the schema will have it
-        dfg_category: str | None = None
-
-    assert (
-        dfg_category(Categorised(title="T", year=2020, arxiv="2405.07719", dfg_category="a")) == "A"
-    )
+    own = m.Publication(title="T", year=2020, arxiv="2405.07719", dfg_category="a")
+    assert dfg_category(own) == "A"
+    # a variant that does not print the category still counts by it
+    assert dfg_category(own.model_copy(update={"dfg_category": None})) == "A"
 
 
 def test_max_chars_of_the_summary_counts_what_the_text_output_writes() -> None:
@@ -250,41 +245,37 @@ def test_min_font_size() -> None:
     assert "(design.font_size)" in finding.where
 
 
-class _Private(m.Person):
-    """A person as the schema will have one, with the private fields."""
-
-    birth_date: str | None = None
-    photo: str | None = None
-    nationality: str | None = None
-
-
-def test_private_fields_read_by_name() -> None:
+def test_private_fields_by_what_the_variant_shows() -> None:
     rule = profile_with(
         {"check": "private_fields",
          "fields": {"birth_date": "forbidden", "photo": "required", "nationality": "expected",
                     "gender": "forbidden"}},
     )  # fmt: skip
-    # The installed schema has none of them: nothing can be shown, nothing is asked.
-    assert outcome(check(rule)) == [("pass", "personal data as the profile asks")]
-    person = _Private(name="Ada Lovelace", birth_date="1815-12", nationality=None, photo=None)
-    found = {f.value: f for f in check(rule, person=person).findings}
-    assert found["person.birth_date is shown"].status == "fail"
-    assert "(person.birth_date)" in found["person.birth_date is shown"].where
-    missing = "person.photo is not shown (list it in the variant's `show:`)"
-    assert found[missing].status == "fail"
+    # Nothing given: nothing is shown, and what the profile asks for is missing.
+    found = {f.value: f.status for f in check(rule).findings}
+    assert found == {
+        "person.photo is not shown (list it in the variant's `show:`)": "fail",
+        "person.nationality is not shown (list it in the variant's `show:`)": "warn",
+    }
+    data = copy.deepcopy(BASE)
+    data["person"].update(birth_date="1815-12", gender="female", nationality="British")
+    data["variants"] = {"target": {"show": ["person.birth_date"]}}
+    by_value = {f.value: f for f in check(rule, data).findings}
+    assert by_value["person.birth_date is shown"].status == "fail"
+    assert "(person.birth_date)" in by_value["person.birth_date is shown"].where
     assert (
-        found["person.nationality is not shown (list it in the variant's `show:`)"].status == "warn"
-    )
-    assert len(found) == 3  # gender: not a field here
+        by_value["person.nationality is not shown (list it in the variant's `show:`)"].status
+        == "warn"
+    )  # given, but not shown
+    assert len(by_value) == 3  # the gender is given and forbidden, but not shown
 
 
 def test_a_private_field_the_variant_does_not_show_is_not_shown() -> None:
-    """Where the schema has `show:`, only what a variant lists is printed."""
     rule = profile_with({"check": "private_fields", "fields": {"birth_date": "forbidden"}})
-    person = _Private(name="Ada Lovelace", birth_date="1815-12")
-    compliance = check(rule, person=person)
-    compliance.settings = SimpleNamespace(show=["person.photo"])  # type: ignore[assignment]
-    assert [f.status for f in compliance._check(compliance.profile.rules[0])] == ["pass"]
+    data = copy.deepcopy(BASE)
+    data["person"]["birth_date"] = "1815-12"
+    data["variants"] = {"target": {"show": ["person.gender"]}}
+    assert outcome(check(rule, data)) == [("pass", "personal data as the profile asks")]
 
 
 METRICS = ["impact_factor", "citations", "h_index", "quartile"]
@@ -318,29 +309,25 @@ def test_no_metric_in_an_innocent_cv() -> None:
     assert outcome(check(rule, data)) == [("pass", "no metric shown")]
 
 
-def test_a_metric_field_is_found_by_name() -> None:
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("citations", {"count": 120, "source": "Google Scholar", "as_of": "2026-11"}),
+        ("ranks", {"jcr": {"rank": "Q1", "edition": 2023}}),
+    ],
+)
+def test_a_metric_field_fails_where_the_variant_shows_it(field: str, value: Any) -> None:
     rule = profile_with(
-        {"check": "no_metrics", "metrics": ["citations"], "fields": ["publications.citations"]}
-    )
-    assert outcome(check(rule)) == [("pass", "no metric shown")]  # no such field yet
-
-    class Counted(m.Publication):
-        citations: int | None = None
-
-    compliance = check(rule)
-    section = compliance.selection.cv.sections[2]
-    assert isinstance(section, m.PublicationSection)
-    counted = Counted(**section.entries[0].model_dump(), citations=0)
-    counted.locate(section.entries[0].origin)
-    new = section.model_copy(update={"entries": [counted, *section.entries[1:]]})
-    sections = [*compliance.selection.cv.sections]
-    sections[2] = new
-    compliance.selection = type(compliance.selection)(
-        compliance.selection.cv.model_copy(update={"sections": sections}),
-        (), compliance.selection.checks, compliance.profile,
+        {"check": "no_metrics", "metrics": ["citations"],
+         "fields": ["publications.citations", "publications.ranks"]}
     )  # fmt: skip
-    (finding,) = compliance._check(rule.rules[0])
-    assert (finding.status, finding.value) == ("fail", "publications.citations is shown")
+    data = copy.deepcopy(BASE)
+    data["sections"][2]["entries"][0][field] = value
+    assert outcome(check(rule, data)) == [("pass", "no metric shown")]  # not shown
+    data["variants"] = {"target": {"show": [f"publications.{field}"]}}
+    (finding,) = check(rule, data).findings
+    assert (finding.status, finding.value) == ("fail", f"publications.{field} is shown")
+    assert "sections[2].entries[0]" in finding.where
 
 
 def test_a_required_field_where_a_pattern_says() -> None:
@@ -356,7 +343,7 @@ def test_a_required_field_where_a_pattern_says() -> None:
     assert outcome(check(rule, data)) == [("pass", "every education entry has it")]
 
 
-def test_an_expected_field_is_a_warning_and_a_missing_field_asks_nothing() -> None:
+def test_an_expected_field_is_a_warning() -> None:
     expected = profile_with(
         {"check": "required_field", "kind": "education", "field": "advisors", "level": "expected"}
     )
@@ -365,10 +352,22 @@ def test_an_expected_field_is_a_warning_and_a_missing_field_asks_nothing() -> No
     (warning,) = compliance.warnings()
     assert "test rule `r0`: education entry without `advisors`" in str(warning)
     assert "https://example.org/rules" in str(warning)
-    later = profile_with(
+
+
+def test_a_narrative_of_significance_is_asked_of_each_output() -> None:
+    rule = profile_with(
         {"check": "required_field", "kind": "publications", "field": "contribution"}
     )
-    assert outcome(check(later)) == [("pass", "every publications entry has it")]
+    failing = check(rule).findings
+    assert [(f.status, f.value) for f in failing] == [
+        ("fail", "publications entry without `contribution`")
+    ] * 2
+    data = copy.deepcopy(BASE)
+    for entry in data["sections"][2]["entries"]:
+        entry["contribution"] = "It started the field; I wrote all of it."
+    assert outcome(check(rule, data)) == [("pass", "every publications entry has it")]
+    data["variants"] = {"target": {"hide": ["publications.contribution"]}}
+    assert {f.status for f in check(rule, data).findings} == {"fail"}  # hidden: not there
 
 
 def test_page_limits_wait_for_the_pdf() -> None:
@@ -448,3 +447,98 @@ def test_an_expected_field_warns_in_the_build(
     assert main([*argv, "--no-cache"]) == 0
     has_field = "contribution" in m.Publication.model_fields
     assert ("erc rule `significance`" in capsys.readouterr().err) is has_field
+
+
+# ---- the rules about private fields and a publication's data, on real fields ----------
+
+
+def profiled(tmp_path: Path, profile: str, variant: dict[str, Any], **changes: Any) -> Compliance:
+    """BASE as a variant `target` following `profile`, with `changes` to its top level."""
+    data = copy.deepcopy(BASE) | changes
+    data["variants"] = {"target": {"profile": profile, **variant}}
+    path = tmp_path / "cv.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return compliance_of(path)
+
+
+def failed(compliance: Compliance, rule: str) -> str:
+    (finding,) = [f for f in compliance.failures() if f.rule.id == rule]
+    result = finding.check_result()
+    return f"{result.value} {result.limit}"
+
+
+def test_a_birth_date_shown_in_a_us_faculty_cv_fails(tmp_path: Path) -> None:
+    person = {"name": "Ada Lovelace", "birth_date": "1815-12"}
+    hidden = profiled(tmp_path, "us-faculty", {}, person=person)
+    assert not [f for f in hidden.failures() if f.rule.id == "no-personal-data"]
+    shown = profiled(tmp_path, "us-faculty", {"show": ["person.birth_date"]}, person=person)
+    says = failed(shown, "no-personal-data")
+    assert "us-faculty rule `no-personal-data`: person.birth_date is shown" in says
+    assert "https://www.eeoc.gov/prohibited-employment-policiespractices" in says
+    assert "cv.yaml:" in says
+
+
+def test_eleven_representative_works_fail_the_nsfc_cap(tmp_path: Path) -> None:
+    papers = [
+        {"title": f"Paper {i}", "year": 2000 + i, "representative": i < 11} for i in range(14)
+    ]
+    sections = copy.deepcopy(BASE["sections"])
+    sections[2]["entries"] = papers
+    compliance = profiled(tmp_path, "nsfc", {"only_representative": True}, sections=sections)
+    assert "11 representative works (at most 10)" in failed(compliance, "representative-works")
+    papers[10]["representative"] = False
+    compliance = profiled(tmp_path, "nsfc", {"only_representative": True}, sections=sections)
+    assert not [f for f in compliance.failures() if f.rule.id == "representative-works"]
+
+
+def test_a_citation_count_shown_in_an_erc_cv_fails(tmp_path: Path) -> None:
+    sections = copy.deepcopy(BASE["sections"])
+    count = {"count": 120, "source": "Google Scholar", "as_of": "2026-11"}
+    sections[2]["entries"][0]["citations"] = count
+    quiet = profiled(tmp_path, "erc", {}, sections=sections)
+    assert not [f for f in quiet.failures() if f.rule.id == "no-metrics"]
+    shown = profiled(tmp_path, "erc", {"show": ["publications.citations"]}, sections=sections)
+    says = failed(shown, "no-metrics")
+    assert "erc rule `no-metrics`: publications.citations is shown" in says
+    assert "https://sfdora.org/resource/european-research-council-erc/" in says
+
+
+def test_the_cn_faculty_basic_information_block(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (30, 40)).save(tmp_path / "me.png")
+    person = {
+        "name": "Ada Lovelace", "birth_date": "1990-05", "gender": "女", "ethnicity": "汉族",
+        "political_status": "群众", "hometown": "北京", "photo": "me.png",
+    }  # fmt: skip
+    fields = ["birth_date", "gender", "ethnicity", "political_status", "hometown", "photo"]
+    shown = {"show": [f"person.{f}" for f in fields]}
+    complete = profiled(tmp_path, "cn-faculty", shown, person=person)
+    assert complete.warnings() == [] and complete.failures() == []
+    block = complete.view.header.basic
+    assert [(f.label, f.text) for f in block] == [
+        ("出生年月", "1990年5月"), ("性别", "女"), ("民族", "汉族"), ("政治面貌", "群众"),
+        ("籍贯", "北京"),
+    ]  # fmt: skip
+    assert complete.view.header.photo is not None
+    unshown = profiled(tmp_path, "cn-faculty", {}, person=person)
+    warned = " ".join(str(w) for w in unshown.warnings())
+    for field in fields:
+        assert f"person.{field} is not shown" in warned
+    assert unshown.view.header.basic == () and unshown.view.header.photo is None
+
+
+def test_dfg_categories_count_the_datas_own(tmp_path: Path) -> None:
+    papers: list[dict[str, Any]] = [
+        {"title": f"Paper {i}", "year": 2000 + i, "venue": "J", "entry_type": "article"}
+        for i in range(11)
+    ]
+    sections = [copy.deepcopy(BASE["sections"][2])]
+    sections[0]["entries"] = papers
+    over = profiled(tmp_path, "dfg", {}, sections=sections)
+    assert "11 category A publications (at most 10)" in failed(over, "category-a")
+    papers[0]["dfg_category"] = "B"  # the data's own category, printed by the profile
+    fits = profiled(tmp_path, "dfg", {}, sections=sections)
+    assert not [f for f in fits.failures() if f.rule.id.startswith("category")]
+    facts = [p.facts for s in fits.view.sections for p in s.entries if hasattr(p, "facts")]
+    assert [f[-1].text for f in facts][:2] == ["B", "A"]  # printed: the dfg profile shows them

@@ -77,7 +77,36 @@ def _owned(p: Publication) -> dict[str, Any]:
         "url": p.url,
         "arxiv": p.arxiv,
         "tags": tuple(p.tags),
+        "cv_fields": cv_fields(p),
     }
+
+
+def cv_fields(p: Publication) -> tuple[tuple[str, str, int | None], ...]:
+    """What the publication says beyond its citation, as the .bib fields the reader takes
+    it back from (sources/bibtex/reader.py, CV_FIELDS): only what the variant shows, since
+    the selection has left the rest out. `priority` and `keep` choose what a document
+    shows and are not written."""
+    fields: list[tuple[str, str]] = []
+    if p.representative:
+        fields.append(("representative", "true"))
+    if p.contribution:
+        fields.append(("contribution", p.contribution))
+    if p.credit:
+        fields.append(("credit", ", ".join(p.credit)))
+    if p.dfg_category:
+        fields.append(("dfg_category", p.dfg_category))
+    for system, rank in p.ranks.items():
+        fields.append((system, rank.rank))
+        if rank.edition is not None:
+            fields.append((f"{system}_edition", str(rank.edition)))
+    if p.citations is not None:
+        c = p.citations
+        fields += [
+            ("citations", str(c.count)),
+            ("citations_source", c.source),
+            ("citations_as_of", str(c.as_of)),
+        ]
+    return tuple((name, value, None) for name, value in fields)
 
 
 def _guess_type(p: Publication) -> str:

@@ -9,6 +9,7 @@ scripts and every request except inline styles, as a second wall behind the esca
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import dataclass
@@ -138,6 +139,7 @@ def _environment() -> jinja2.Environment:
     env = environment(TEMPLATES, _finalize, autoescape=True)
     env.filters["link"] = link
     env.filters["lang"] = _lang
+    env.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
     return env
 
 

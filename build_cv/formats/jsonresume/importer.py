@@ -449,13 +449,22 @@ def _person(basics: Json, region: Any, run: _Run) -> Json:
         "homepage": basics.get("url") or basics.get("website"),
         "author_names": run.read.get(basics, "x-authorNames", STRINGS, "basics"),
     }
+    for key, name in _X_PRIVATE.items():  # private still: printed only where shown
+        person[name] = run.read.get(basics, key, STRING, "basics")
     _phone(person, region or location.get("countryCode"), run)
     for i, profile in enumerate(basics.get("profiles") or []):
         _profile(person, profile, f"basics.profiles[{i}]", run)
     used = {"name", "label", "email", "phone", "url", "summary", "location", "profiles"}
-    used |= {"website", "x-nativeName", "x-authorNames"}
+    used |= {"website", "x-nativeName", "x-authorNames", *_X_PRIVATE}
     run.left_out("basics", set(basics) - used, basics)
     return person
+
+
+# The private person fields build-cv writes as `x-` keys of `basics`.
+_X_PRIVATE = {
+    "x-birthDate": "birth_date", "x-gender": "gender", "x-nationality": "nationality",
+    "x-ethnicity": "ethnicity", "x-politicalStatus": "political_status", "x-hometown": "hometown",
+}  # fmt: skip
 
 
 def _place(location: Json, run: _Run) -> str | None:
@@ -745,13 +754,20 @@ def _publication(e: Json, where: str, run: _Run) -> Json | None:
         "doi": get(e, "x-doi", STRING, where),
         "url": get(e, "x-url", STRING, where) if run.ours else (e.get("url") or e.get("website")),
         "pdf": get(e, "x-pdf", STRING, where),
+        "representative": get(e, "x-representative", BOOL, where),
+        "contribution": get(e, "x-contribution", STRING, where),
+        "credit": get(e, "x-credit", STRINGS, where),
+        "dfg_category": get(e, "x-dfgCategory", STRING, where),
+        "ranks": get(e, "x-ranks", OBJECT, where),
+        "citations": get(e, "x-citations", OBJECT, where),
     }
 
 
 _X_PUBLICATION = {
     "x-authors": STRINGS, "x-etAl": BOOL, "x-details": STRING, "x-equalContribution": STRINGS,
     "x-corresponding": STRINGS, "x-entryType": STRING, "x-arxiv": STRING, "x-doi": STRING,
-    "x-url": STRING, "x-pdf": STRING,
+    "x-url": STRING, "x-pdf": STRING, "x-representative": BOOL, "x-contribution": STRING,
+    "x-credit": STRINGS, "x-dfgCategory": STRING, "x-ranks": OBJECT, "x-citations": OBJECT,
 }  # fmt: skip
 
 

@@ -106,6 +106,14 @@ def _basics(cv: m.CV) -> Json:
         "profiles": profiles,
         "x-nativeName": p.native_name,
         "x-authorNames": list(p.author_names),
+        # The private fields a variant shows (JSON Resume has no place for them; the
+        # photo, a file, is not written: docs/private.md).
+        "x-birthDate": str(p.birth_date) if p.birth_date else None,
+        "x-gender": p.gender,
+        "x-nationality": p.nationality,
+        "x-ethnicity": p.ethnicity,
+        "x-politicalStatus": p.political_status,
+        "x-hometown": p.hometown,
     }
 
 
@@ -247,6 +255,12 @@ def _publication(e: m.Publication) -> Json:
         "x-url": e.url,
         "x-pdf": e.pdf,
         "x-tags": list(e.tags),
+        "x-representative": e.representative or None,
+        "x-contribution": e.contribution,
+        "x-credit": list(e.credit),
+        "x-dfgCategory": e.dfg_category,
+        "x-ranks": {k: r.model_dump(exclude_none=True) for k, r in e.ranks.items()},
+        "x-citations": e.citations.model_dump(mode="json") if e.citations else None,
     }
 
 

@@ -106,6 +106,8 @@ def _entry(e: BibEntry, key: str) -> str:
         body.append("  archiveprefix = {arXiv},")
     if e.tags:
         body.append(f"  keywords = {{{', '.join(e.tags)}}},")
+    for name, value, _ in e.cv_fields:  # as the reader reads them back (CV_FIELDS)
+        body.append(f"  {name} = {{{encode_latex(value)}}},")
     return f"@{e.entry_type}{{{key},\n" + "\n".join(body) + "\n}\n"
 
 

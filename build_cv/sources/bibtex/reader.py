@@ -548,7 +548,21 @@ def _entry(r: _Raw, path: Path, problems: list[SchemaProblem]) -> BibEntry | Non
         arxiv_from=arxiv_from,
         tags=tags_from_keywords(text("keywords") or ""),
         origin=BibOrigin(path, r.line, r.key),
+        cv_fields=tuple(
+            (name, value, r.lines.get(name)) for name in CV_FIELDS if (value := text(name))
+        ),
     )
+
+
+# The fields a .bib entry may give the CV beyond the citation, as a YAML publication does
+# (docs/bibtex.md): whether it is representative, its narrative and CRediT roles, its DFG
+# category, its venue's ranks (`ccf = {A}`, `ccf_edition = {2022}`), its citations, and
+# what `--fit` reads (`priority`, `keep`). BibTeX styles ignore fields they do not know.
+CV_FIELDS = (
+    "representative", "contribution", "credit", "dfg_category",
+    "ccf", "ccf_edition", "core", "core_edition", "jcr", "jcr_edition", "cas", "cas_edition",
+    "citations", "citations_source", "citations_as_of", "priority", "keep",
+)  # fmt: skip
 
 
 def _is_preprint(entry_type: str, text: Callable[[str], str | None]) -> bool:

@@ -116,6 +116,9 @@ FULL_BIB = r"""@article{fang2022,
   doi = {10.1109/TPDS.2022.3219819},
   url = {https://example.org/draft-only-for-committees},
   eprint = {2108.05818}, archivePrefix = {arXiv},
+  representative = {true}, contribution = {I designed the memory manager.},
+  credit = {software, methodology}, dfg_category = {A}, ccf = {A}, ccf_edition = {2022},
+  citations = {120}, citations_source = {Google Scholar}, citations_as_of = {2026-11},
 }
 """
 TYPED = {
@@ -144,6 +147,12 @@ SHOWS: dict[str, Callable[[dict[str, str]], bool]] = {
     "doi": lambda f: "doi" in f,
     "url": lambda f: "example.org/typed" in f.get("url", "") or "draft" in f.get("url", ""),
     "pdf": lambda f: "only.pdf" in f.get("url", ""),
+    "representative": lambda f: "representative" in f,
+    "contribution": lambda f: "contribution" in f,
+    "credit": lambda f: "credit" in f,
+    "dfg_category": lambda f: "dfg_category" in f,
+    "ranks": lambda f: "ccf" in f,
+    "citations": lambda f: "citations" in f,
 }
 # A BibTeX entry needs a type: hiding `entry_type` only stops the grouping by type.
 NOT_EXPORTED = {"entry_type"}
