@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote
@@ -155,6 +156,39 @@ def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Repor
     for name, check in checks:
         results += _guarded(name, check)
     return Report(pdf, results, _page_count(reader))
+
+
+@dataclass
+class Part:
+    """A PDF to be joined into a packet, as `check` reads it: its pages, how much text
+    it has, and why it may not be joined (None: it may)."""
+
+    pages: int
+    text: int  # characters of extractable text
+    refused: str | None = None
+
+
+def read_part(pdf: Path, data: bytes) -> Part:
+    """`data`, the bytes of `pdf`, read within the preflight's bounds. A file that is not
+    a readable PDF is an InputError naming it; an encrypted one, a decompression bomb or
+    one with active content is `refused`, said as `check` says it."""
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(f"{pdf}: not a PDF (no %PDF- header)")
+    try:
+        reader = PdfReader(BytesIO(data))
+        pages = len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds of error on damaged files
+        raise InputError(f"{pdf}: not a readable PDF ({_damaged('', exc).value})") from None
+    if reader.is_encrypted:
+        return Part(pages, 0, "it is encrypted (a packet cannot open it, nor can portals)")
+    (streams,) = _guarded("streams", lambda: [_check_streams(reader)])
+    if streams.status == "fail":  # nothing below may inflate a stream past the budget
+        return Part(pages, 0, f"streams: {streams.value}")
+    (active,) = _guarded("active", lambda: [_check_active(reader)])
+    if active.status == "fail":
+        return Part(pages, 0, f"active content: {active.value}")
+    text = normalize(_PageTexts(BytesIO(data)).text())
+    return Part(pages, len(text))
 
 
 def _page_count(reader: PdfReader) -> int | None:

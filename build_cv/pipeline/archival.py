@@ -127,15 +127,15 @@ def embed(pdf: bytes, files: Sequence[Attachment], epoch: int) -> bytes:
 
 
 def _deflated(data: bytes) -> bytes | None:
-    """`data` compressed, at the first level whose output does not end in a carriage
-    return (None: at none). A stream ends with an end-of-line before `endstream`, and a
-    validator reads a final CR of the data as part of a CR LF there: one byte short of the
-    stream's /Length (PDFA3B-STREAM-LENGTH-001): one file in 256 failed so."""
-    for level in range(9, 0, -1):
-        encoded = zlib.compress(data, level)
-        if not encoded.endswith(b"\r"):
-            return encoded
-    return None
+    """`data` compressed, or None when the compressed bytes end in a carriage return.
+
+    A stream ends with an end-of-line before `endstream`, and a validator reads a final
+    CR of the data as part of a CR LF there: one byte short of the stream's /Length
+    (PDFA3B-STREAM-LENGTH-001). The last byte is the Adler-32 checksum's, the same at
+    every level, so such a file (one in 256) is stored as it is: the writers end their
+    files with a newline, never a CR."""
+    encoded = zlib.compress(data, 9)
+    return None if encoded.endswith(b"\r") else encoded
 
 
 def embedded_files(pdf: bytes) -> Iterator[tuple[str, str, bytes]]:
