@@ -228,7 +228,9 @@ def test_embed_data_makes_a_valid_pdfa3_carrying_the_json_and_bib(
     assert hashlib.sha256(pdf.read_bytes()).hexdigest() == first
     capsys.readouterr()
     assert main(["check", str(pdf), "--data", str(archival_cv), "--variant", "public"]) == 0
-    assert "PASS  active" in capsys.readouterr().out
+    checked = capsys.readouterr().out
+    assert "PASS  active" in checked
+    assert "PASS  pdfa-valid  PDF/A-3b: conformant" in checked  # the data says embed_data
     assert main(["check", str(pdf)]) == 1  # without the data, the files are anybody's
     assert "FAIL  active      embedded files" in capsys.readouterr().out
 
