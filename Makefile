@@ -64,7 +64,7 @@ bytecode: $(STAMP)
 $(STAMP): pyproject.toml $(PINS)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet -c $(PINS) --upgrade pip
-	$(PY) -m pip install --quiet -c $(PINS) --build-constraint $(PINS) -e '.[dev]'
+	$(PY) -m pip install --quiet -c $(PINS) --build-constraint $(PINS) -e '.[dev,pdfa]'
 	touch $(STAMP)
 
 # Regenerate the pins: the newest releases pyproject.toml allows, in a fresh venv. Then
@@ -73,7 +73,7 @@ pins:
 	rm -rf .venv-pins
 	python3 -m venv .venv-pins
 	.venv-pins/bin/python -m pip install --quiet --upgrade pip setuptools
-	.venv-pins/bin/python -m pip install --quiet -e '.[dev]'
+	.venv-pins/bin/python -m pip install --quiet -e '.[dev,pdfa]'
 	{ echo '# Made by `make pins` from pyproject.toml; `make` installs these versions.'; \
 	  .venv-pins/bin/python -m pip freeze --all --exclude-editable; } > $(PINS).new
 	mv $(PINS).new $(PINS)

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote
@@ -36,7 +37,7 @@ from pypdf.generic import (
 from build_cv import pdfium
 from build_cv.errors import InputError
 from build_cv.exposure import View, described, find, searchable
-from build_cv.report import CheckResult, Expectations, Report, Status
+from build_cv.report import Attachment, CheckResult, Expectations, Report, Status
 from build_cv.sources.text import open_input
 from build_cv.uri import URI
 
@@ -136,7 +137,7 @@ def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Repor
         ("text", lambda: [_check_text(pages.text(), exp)]),
         ("metadata", lambda: [_check_metadata(reader, exp)]),
         ("links", lambda: [_check_links(reader)]),
-        ("active", lambda: [_check_active(reader)]),
+        ("active", lambda: [_check_active(reader, exp)]),
         ("bounds", lambda: [_check_bounds(pages)]),
         ("blank", lambda: [_check_blank_pages(reader, pages)]),
         ("tounicode", lambda: [_check_tounicode(reader)]),
@@ -145,12 +146,47 @@ def _preflight(pdf: Path, file: BinaryIO, size: int, exp: Expectations) -> Repor
         ("language", lambda: [_check_language(reader, exp)]),
     ]
     if exp.pdfa:
-        checks.append(("pdfa", lambda: [_check_pdfa(reader)]))
+        checks.append(("pdfa", lambda: [_check_pdfa(reader, exp)]))
+        checks.append(("pdfa-valid", lambda: [_check_pdfa_valid(file, reader)]))
+        checks.append(("pdfua", lambda: [_check_pdfua(file)]))
     if exp.hidden:
         checks.append(("hidden", lambda: [_check_hidden(reader, pages, exp)]))
     for name, check in checks:
         results += _guarded(name, check)
     return Report(pdf, results, _page_count(reader))
+
+
+@dataclass
+class Part:
+    """A PDF to be joined into a packet, as `check` reads it: its pages, how much text
+    it has, and why it may not be joined (None: it may)."""
+
+    pages: int
+    text: int  # characters of extractable text
+    refused: str | None = None
+
+
+def read_part(pdf: Path, data: bytes) -> Part:
+    """`data`, the bytes of `pdf`, read within the preflight's bounds. A file that is not
+    a readable PDF is an InputError naming it; an encrypted one, a decompression bomb or
+    one with active content is `refused`, said as `check` says it."""
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(f"{pdf}: not a PDF (no %PDF- header)")
+    try:
+        reader = PdfReader(BytesIO(data))
+        pages = len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds of error on damaged files
+        raise InputError(f"{pdf}: not a readable PDF ({_damaged('', exc).value})") from None
+    if reader.is_encrypted:
+        return Part(pages, 0, "it is encrypted (a packet cannot open it, nor can portals)")
+    (streams,) = _guarded("streams", lambda: [_check_streams(reader)])
+    if streams.status == "fail":  # nothing below may inflate a stream past the budget
+        return Part(pages, 0, f"streams: {streams.value}")
+    (active,) = _guarded("active", lambda: [_check_active(reader)])
+    if active.status == "fail":
+        return Part(pages, 0, f"active content: {active.value}")
+    text = normalize(_PageTexts(BytesIO(data)).text())
+    return Part(pages, len(text))
 
 
 def _page_count(reader: PdfReader) -> int | None:
@@ -800,6 +836,44 @@ def _associated(owner: DictionaryObject, where: str) -> list[str]:
     return []
 
 
+def _only_ours(root: DictionaryObject, expected: list[Attachment]) -> bool:
+    """Whether the document's embedded and associated files are exactly `expected`: one
+    flat name tree and one /AF array naming the same file specifications, each with the
+    expected name, MIME type and relationship, and the expected bytes."""
+    tree = _dict(_dict(root.get("/Names")).get("/EmbeddedFiles"))
+    if set(tree) - {"/Names"}:  # /Kids or /Limits: not the flat tree build-cv writes
+        return False
+    pairs = _list(tree.get("/Names"))
+    named = {str(_resolve(k)): v for k, v in zip(pairs[::2], pairs[1::2], strict=False)}
+    associated = _list(root.get("/AF"))
+    want = {a.name: a for a in expected}
+    if len(pairs) != 2 * len(want) or set(named) != set(want) or len(associated) != len(want):
+        return False
+    refs = {v.idnum for v in named.values() if isinstance(v, IndirectObject)}
+    if {r.idnum for r in associated if isinstance(r, IndirectObject)} != refs or len(refs) != len(
+        want
+    ):
+        return False
+    return all(_is_file(_dict(named[name]), item) for name, item in want.items())
+
+
+def _is_file(spec: DictionaryObject, item: Attachment) -> bool:
+    ef = _dict(spec.get("/EF"))
+    streams = {id(_resolve(v)) for v in ef.values()}
+    stream = _resolve(ef.get("/F"))
+    return (
+        str(spec.get("/Type")) == "/Filespec"
+        and str(spec.get("/F")) == str(spec.get("/UF")) == item.name
+        and str(spec.get("/AFRelationship")) == f"/{item.relationship}"
+        and set(ef) <= {"/F", "/UF"}
+        and len(streams) == 1
+        and "/RF" not in spec
+        and isinstance(stream, StreamObject)
+        and str(stream.get("/Subtype")) == f"/{item.mime}"
+        and _decoded(stream) == item.data
+    )
+
+
 def _form_fields(fields: Any) -> Iterator[DictionaryObject]:
     todo, seen = list(_list(fields)), 0
     while todo and seen < _MAX_ACTIONS:
@@ -809,20 +883,24 @@ def _form_fields(fields: Any) -> Iterator[DictionaryObject]:
         todo.extend(_list(field_.get("/Kids")))
 
 
-def _check_active(reader: PdfReader) -> CheckResult:
+def _check_active(reader: PdfReader, exp: Expectations | None = None) -> CheckResult:
     """Portals and readers treat scripts, launches and attachments as malware, and a CV
-    needs none: links to web pages and mail addresses are the only actions it has."""
+    needs none: links to web pages and mail addresses are the only actions it has. The
+    one exception is our own PDF/A-3 (`design.embed_data`): the files `exp` names, byte
+    for byte, as the document's associated files, and nothing else."""
     root = _root(reader)
     found = []
     names = _dict(root.get("/Names"))
     if "/JavaScript" in names:
         found.append("JavaScript in the document's /Names")
-    if "/EmbeddedFiles" in names:
+    ours = exp is not None and bool(exp.attachments) and _only_ours(root, exp.attachments)
+    if "/EmbeddedFiles" in names and not ours:
         found.append("embedded files (/Names /EmbeddedFiles)")
     if isinstance(_resolve(root.get("/OpenAction")), DictionaryObject):
         found += _judge(root["/OpenAction"], "the /OpenAction")
     found += _additional(root.get("/AA"), "the document")
-    found += _associated(root, "the document")
+    if not ours:
+        found += _associated(root, "the document")
     found += _bookmark_actions(root)
     for number, page in enumerate(reader.pages, 1):
         found += _additional(page.get("/AA"), f"page {number}")
@@ -861,26 +939,91 @@ def _has_profile(intent: Any) -> bool:
     return isinstance(profile, DictionaryObject) and "/N" in profile
 
 
-def _check_pdfa(reader: PdfReader) -> CheckResult:
-    root = _root(reader)
+def _pdfa_claim(reader: PdfReader) -> tuple[str, str] | None:
+    """The PDF/A part and conformance level the XMP claims (`2`, `B`), if any."""
     xmp = reader.xmp_metadata
     raw = xmp.stream.get_data().decode("utf-8", "replace") if xmp is not None else ""
     part = re.search(r"pdfaid:part(?:>|=[\"'])\s*(\d)", raw)
     level = re.search(r"pdfaid:conformance(?:>|=[\"'])\s*([ABUabu])", raw)
+    return (part.group(1), level.group(1).upper()) if part and level else None
+
+
+def _check_pdfa(reader: PdfReader, exp: Expectations | None = None) -> CheckResult:
+    """The markers: an XMP identification of PDF/A-2 (or -3, which alone may carry
+    files: ours does when `exp` expects attachments) and an OutputIntent with a profile."""
+    root = _root(reader)
+    claim = _pdfa_claim(reader)
+    parts = "3" if exp is not None and exp.attachments else "23"
     intents = _list(root.get("/OutputIntents"))
     problems = []
-    if not part or not level:
+    if claim is None:
         problems.append("no XMP pdfaid identification")
-    elif part.group(1) != "2" or level.group(1).upper() not in "BUA":
-        problems.append(f"XMP says PDF/A-{part.group(1)}{level.group(1).upper()}")
+    elif claim[0] not in parts or claim[1] not in "BUA":
+        problems.append(f"XMP says PDF/A-{claim[0]}{claim[1]}")
     if not intents:
         problems.append("no OutputIntent")
     elif not _has_profile(intents[0]):
         problems.append("the OutputIntent has no ICC colour profile")
+    expected = "PDF/A-3b" if parts == "3" else "PDF/A-2b"
     if problems:
-        return CheckResult("pdfa", "fail", "; ".join(problems), "PDF/A-2b markers expected")
-    found = f"PDF/A-{part.group(1)}{level.group(1).lower()}" if part and level else ""
+        return CheckResult("pdfa", "fail", "; ".join(problems), f"{expected} markers expected")
+    found = f"PDF/A-{claim[0]}{claim[1].lower()}" if claim else ""
     return CheckResult("pdfa", "pass", f"{found} XMP identification and an OutputIntent")
+
+
+VALIDATOR = "page-validation"
+_NOT_INSTALLED = f"not run: the validator ({VALIDATOR}) is not installed"
+_INSTALL = "pip install 'build-cv[pdfa]'"
+
+
+def _validate(file: BinaryIO, profile: str) -> Any:
+    """page's report on the file against `profile` (`2b`, `ua1`); None without page."""
+    try:
+        import page
+    except ImportError:
+        return None
+    file.seek(0)
+    return page.validate_pdf_bytes(file.read(), profile=profile)
+
+
+def _rules(report: Any) -> str:
+    ids = list(dict.fromkeys(f.rule_id for f in report.failures))
+    more = f" and {len(ids) - 4} more" if len(ids) > 4 else ""
+    return ", ".join(ids[:4]) + more
+
+
+def _check_pdfa_valid(file: BinaryIO, reader: PdfReader) -> CheckResult:
+    """The markers say what the file claims; a validator (page, which passes veraPDF's
+    test corpus) says whether it is so, against the part and level it claims."""
+    claim = _pdfa_claim(reader) or ("2", "B")
+    name = f"PDF/A-{claim[0]}{claim[1].lower()}"
+    report = _validate(file, f"{claim[0]}{claim[1].lower()}")
+    if report is None:
+        return CheckResult("pdfa-valid", "skip", _NOT_INSTALLED, _INSTALL)
+    import page
+
+    by = f"{VALIDATOR} {page.__version__}"
+    if report.is_compliant:
+        return CheckResult("pdfa-valid", "pass", f"{name}: conformant", by)
+    failed = report.rules.failed
+    shown = f"{name}: {failed} rule{'s' if failed != 1 else ''} broken ({_rules(report)})"
+    return CheckResult("pdfa-valid", "fail", shown, by)
+
+
+def _check_pdfua(file: BinaryIO) -> CheckResult:
+    """PDF/UA-1 readiness, said and never failed: XeTeX and moderncv write an untagged
+    PDF, so the accessible form of the CV is its HTML page (docs/accessibility.md)."""
+    report = _validate(file, "ua1")
+    if report is None:
+        return CheckResult("pdfua", "info", _NOT_INSTALLED, _INSTALL)
+    if report.is_compliant:
+        return CheckResult("pdfua", "info", "PDF/UA-1: conformant")
+    return CheckResult(
+        "pdfua",
+        "info",
+        f"not PDF/UA-1: untagged ({report.rules.failed} rules broken)",
+        "XeTeX cannot tag; the HTML page is the accessible form, docs/accessibility.md",
+    )
 
 
 # --- what a reader sees ------------------------------------------------------------------

@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Status = Literal["pass", "warn", "fail"]
+# `skip`: a check that could not run here (an optional validator not installed); `info`:
+# said for the reader's sake, never a failure, not even with --strict.
+Status = Literal["pass", "warn", "fail", "skip", "info"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,19 @@ class Secret:
     field: str
     value: str
     written: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file a PDF/A-3 of ours carries as an associated file (`design.embed_data`): its
+    name, MIME type, /AFRelationship and exact bytes. The preflight accepts exactly these
+    in place of the embedded files it otherwise refuses."""
+
+    name: str
+    mime: str
+    relationship: str  # Data or Source, without the slash
+    data: bytes = field(repr=False)
+    description: str = ""
 
 
 @dataclass
@@ -42,6 +57,7 @@ class Expectations:
     section_titles: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     pdfa: bool = False
+    attachments: list[Attachment] = field(default_factory=list)  # ours, in a PDF/A-3
     hidden: list[Secret] = field(default_factory=list)
     ours: bool = False  # made from CV data (--data): its metadata and language are required
 

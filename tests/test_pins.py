@@ -78,7 +78,7 @@ def test_the_makefile_installs_the_pins(tmp_path: Path) -> None:
     assert len(installs) == 2
     assert all(" -c constraints.txt " in c for c in installs), installs
     assert "--build-constraint constraints.txt" in installs[-1]
-    assert "-e '.[dev]'" in installs[-1]
+    assert "-e '.[dev,pdfa]'" in installs[-1]  # the PDF/A validator too (docs/pdfa.md)
     assert not [c for c in commands if "PIP_CONSTRAINT" in c]
 
 

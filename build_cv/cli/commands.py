@@ -117,7 +117,7 @@ def check_command(args: argparse.Namespace) -> int:
         )
     if args.paper:
         exp.paper = args.paper
-    exp.pdfa = args.pdfa
+    exp.pdfa = exp.pdfa or args.pdfa  # the data's `pdfa`, or the flag's
     if str(args.pdf) == "-":
         report = preflight(STDIN, exp, source=sys.stdin.buffer)
     else:

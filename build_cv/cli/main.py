@@ -110,7 +110,8 @@ _SHARED: dict[str, dict[str, Any]] = {
     },
     "--allow-outside": {
         "action": "store_true",
-        "help": "let a `bib:` name a file outside the CV's folder (see docs/security.md)",
+        "help": "let a `bib:` or a packet's part name a file outside the CV's folder "
+        "(see docs/security.md)",
     },
 }
 
@@ -242,9 +243,28 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--json", action="store_true", help="print the profiles as JSON")
     pr.add_argument("--schema", action="store_true", help="print the JSON Schema of a profile file")
 
+    _packet_parser(sub)
+
     sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")
     sub.add_parser("schema", help="print the JSON Schema of the CV data (for editors)")
     return root
+
+
+def _packet_parser(sub: Any) -> None:
+    from build_cv.cli.packet import add_parser
+
+    pk = add_parser(sub)
+    pk.add_argument(
+        "--max-pages", type=_positive_int, help="the whole packet's page budget, over the data's"
+    )
+    pk.add_argument("--strict", action="store_true", help="treat warnings as failures")
+    pk.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_TIMEOUT,
+        help="seconds TeX may run (default %(default)s)",
+    )
+    _add(pk, "--no-speedups", "--trust-raw", "--allow-outside")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,6 +357,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.schema_command()
     if args.command == "profiles":
         return commands.profiles_command(args)
+    if args.command == "packet":
+        from build_cv.cli.packet import packet_command
+
+        return packet_command(args)
     return commands.doctor_command()
 
 

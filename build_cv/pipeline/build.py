@@ -38,7 +38,7 @@ from build_cv.errors import (
 from build_cv.exposure import described
 from build_cv.formats import BY_NAME, Choices, Document, Format
 from build_cv.formats.latex.writer import cjk_font, render_tex, scripts
-from build_cv.pipeline import fit, machine, translations
+from build_cv.pipeline import archival, fit, machine, translations
 from build_cv.pipeline.compliance import Compliance
 from build_cv.pipeline.diagnose import (
     Locator,
@@ -60,7 +60,7 @@ from build_cv.pipeline.plan import (
 )
 from build_cv.pipeline.publish import locked, publish
 from build_cv.pipeline.trust import raw_latex_fields, require_isolation
-from build_cv.report import CheckResult, Expectations, Report, Secret
+from build_cv.report import Attachment, CheckResult, Expectations, Report, Secret
 from build_cv.schema.model import CV, Design, Entry
 from build_cv.sources.bib_section import bib_files
 from build_cv.sources.load import from_loaded, load_cv
@@ -114,6 +114,9 @@ def variant_expectations(
     where = Locator(loaded, view) if loaded is not None else None
     secrets = secrets_of(selection, where)
     expected = expectations(view, selection.cv, selection.checks, limits, secrets)
+    if loaded is not None and cv.design.embed_data:  # the files its PDF/A-3 must carry
+        stem = Outputs.of(loaded.path, Path("."), name).stem
+        expected.attachments = archival.attachments(Document(view, selection.cv), stem)
     budget = selection.checks.fit_pages
     if budget is not None:  # fitted: only what fitting cannot leave out must be there
         expected.section_titles = [s.title for s in selection.cv.sections if fit.stays(s)]
@@ -601,7 +604,7 @@ def _source(variant: _Variant, options: BuildOptions) -> _Source:
     tex = render_tex(view, design, epoch, needs=needs, speedups=options.speedups)
     if variant.marks is not None:
         tex = fit.marked(tex, variant.marks)
-    tree_free = not raw_latex_fields(cv) and not design.pdfa  # see typeset/fontmap.py
+    tree_free = not raw_latex_fields(cv) and not design.pdfa_part  # see typeset/fontmap.py
     cjk = cjk_font(view, design) if needs.cjk else None
     photo = view.header.photo
     files = {photo.file: photo.data} if photo is not None else {}
@@ -658,6 +661,9 @@ def _checked_pdf(
     if fitting is not None:  # the budget is the fit's (options: `_budget` checked them)
         limits = replace(limits, max_pages=None)
     exp = expectations(view, cv, variant.selection.checks, limits, variant.secrets)
+    if cv.design.embed_data:
+        exp.attachments = archival.attachments(variant.document, out.stem)
+    finish = partial(_finished, exp.attachments, epoch, target, variant)
     run: AbstractContextManager[Compiled]
     if fitting is not None and fitting.tex == tex:
         run = nullcontext(fitting.run)
@@ -669,9 +675,13 @@ def _checked_pdf(
             warnings += overfull_warnings(where, tex, compiled.overfull)
             from build_cv.preflight import preflight
 
-            report = preflight(compiled.pdf, exp)
+            checked = compiled.pdf
+            if exp.attachments:  # the PDF/A-3's files, added to TeX's PDF and read again
+                checked = compiled.build_dir / "embedded.pdf"
+                checked.write_bytes(finish(compiled.pdf.read_bytes(), warnings))
+            report = preflight(checked, exp)
             report.pdf = out.pdf
-            pdf_bytes = compiled.pdf.read_bytes()
+            pdf_bytes = checked.read_bytes()
             aux = compiled.aux
     except (TexError, TexTimeoutError) as exc:
         raise _tex_failed(exc, where, tex, warnings, out) from None
@@ -701,10 +711,31 @@ def _checked_pdf(
                 source.tree_free,
                 options.speedups,
                 source.files,
+                lambda pdf: finish(pdf, warnings) if exp.attachments else pdf,
             )
         except CheckFailedError as exc:
             raise _failed(exc, warnings, out, tex, pdf_bytes) from None
     return _Pdf(tex, pdf_bytes, report, warnings, digest, epoch)
+
+
+def _finished(
+    files: list[Attachment],
+    epoch: int,
+    target: Target,
+    variant: _Variant,
+    pdf: bytes,
+    warnings: list[Warning_],
+) -> bytes:
+    """TeX's PDF with the variant's files attached (pipeline/archival.py), unless a file
+    it now carries shows a value the variant hides: the attachments are read back from
+    the PDF itself, decoded as their formats are read."""
+    finished = archival.embed(pdf, files, epoch)
+    found = archival.embedded_exposures(finished, variant.secrets)
+    if found:
+        error = LeakError(target.outputs.pdf, target.variant, described(found))
+        error.warnings = list(warnings)
+        raise error
+    return finished
 
 
 def _refuse_leaks(
@@ -796,7 +827,10 @@ def _verify_reproducible(
     tree_free: bool,
     speedups: bool = True,
     files: dict[str, bytes] | None = None,
+    finish: Callable[[bytes], bytes] = lambda pdf: pdf,
 ) -> None:
+    """A second TeX run, finished as the first was (its files attached), must give the
+    same bytes."""
     with compile_tex(
         tex,
         source_date_epoch=epoch,
@@ -805,7 +839,7 @@ def _verify_reproducible(
         speedups=speedups,
         files=files,
     ) as again:
-        second = hashlib.sha256(again.pdf.read_bytes()).hexdigest()
+        second = hashlib.sha256(finish(again.pdf.read_bytes())).hexdigest()
     if second != digest:
         raise CheckFailedError(
             [

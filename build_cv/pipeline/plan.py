@@ -226,7 +226,7 @@ def expectations(
         leading_name=view.header.names[0].text,
         email=view.header.email,
         section_titles=[s.title for s in view.sections],
-        pdfa=cv.design.pdfa,
+        pdfa=cv.design.pdfa_part is not None,
         metadata={
             "Title": view.metadata.title,
             "Author": view.metadata.author,

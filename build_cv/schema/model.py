@@ -1479,9 +1479,23 @@ class Design(Strict):
         "dialled; default: the country `person.location` ends with.",
     )
     pdfa: bool = Field(False, description="Write PDF/A-2b (XMP metadata, sRGB OutputIntent).")
+    embed_data: bool = Field(
+        False,
+        description="Write a PDF/A-3b that carries the document's JSON Resume and BibTeX as "
+        "associated files, the same bytes `--format json,bib` writes (docs/pdfa.md). Implies "
+        "`pdfa`.",
+    )
     checks: Checks = Field(default_factory=Checks)
     marks: Marks = Field(default_factory=Marks)
     preamble_latex: RawLatex | None = Field(None, description="Raw LaTeX added to the preamble.")
+
+    @property
+    def pdfa_part(self) -> int | None:
+        """Which PDF/A the PDF claims: 3 (b) when it carries its data, which only PDF/A-3
+        allows; 2 (b) for `pdfa` alone; None for an ordinary PDF."""
+        if self.embed_data:
+            return 3
+        return 2 if self.pdfa else None
 
 
 class VariantChecks(Strict):
@@ -1576,6 +1590,59 @@ class Variant(Located):
     )
 
 
+PacketName = Annotated[
+    str, _matches(VARIANT_NAME, "a packet name (lower-case letters, digits and '-')")
+]
+PdfFileName = Annotated[
+    str,
+    _matches(
+        re.compile(r"^[^/\\\x00-\x1f]{1,200}\.pdf$"),
+        "a file name ending in .pdf, without a folder (it is written in --out)",
+    ),
+]
+PartFile = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class PacketPart(Strict):
+    """One part of a packet: the CV (a variant, or `full`) typeset by build-cv, or a PDF
+    file beside the CV (a cover letter, a statement)."""
+
+    variant: VariantName | None = Field(
+        None,
+        description="This variant of the CV (`full`: the full CV, unless a variant has that name).",
+    )
+    file: PartFile | None = Field(
+        None,
+        description="A PDF, relative to the CV's folder (and inside it, unless `--allow-outside`).",
+    )
+    title: NonEmptyText | None = Field(
+        None, description="The part's bookmark (default: the CV's subject, or the file's name)."
+    )
+    label: Annotated[Text, Field(min_length=1, max_length=40)] | None = Field(
+        None, description="Its pages' labels, as LABEL-1, LABEL-2... (default: the title)."
+    )
+    max_pages: int | None = Field(None, ge=1, description="This part's page budget.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PacketPart:
+        if (self.variant is None) == (self.file is None):
+            raise ValueError("a part is either `variant: NAME` or `file: NAME.pdf`, not both")
+        return self
+
+
+class Packet(Located):
+    """One PDF made of several: what a portal's single upload slot takes (docs/packet.md)."""
+
+    parts: list[PacketPart] = Field(min_length=1, max_length=50)
+    max_pages: int | None = Field(None, ge=1, description="The whole packet's page budget.")
+    output: PdfFileName | None = Field(
+        None, description="The file written in --out (default: <stem>-packet-<name>.pdf)."
+    )
+    title: NonEmptyText | None = Field(
+        None, description="The PDF's Title (default: `<name> - Application`)."
+    )
+
+
 class CV(Strict):
     person: Person
     updated: Updated = Field(description="When the content was last updated; also the PDF date.")
@@ -1593,14 +1660,19 @@ class CV(Strict):
         description="The edition (year) of each rank list, for every rank written without "
         "its own: {ccf: 2022}.",
     )
+    packets: dict[PacketName, Packet] = Field(
+        default_factory=dict,
+        description="Application packets: the CV and other PDFs joined into one, by name "
+        "(`build-cv packet NAME`).",
+    )
     # The consent may be the CV's own: someone who keeps papers.bib one folder up should
     # not have to type a flag on every build. A CV from someone else can say it too, so
     # docs/security.md tells whoever builds one to look for it (as `--allow-outside`).
     allow_outside: bool = Field(
         False,
-        description="Let a `bib:` name a file outside this YAML's folder (after symlinks "
-        "and `..`); without it (or `--allow-outside`) such a file is refused. Set it only "
-        "in a CV you wrote: it lets the CV read any file you can.",
+        description="Let a `bib:` or a packet's `file:` name a file outside this YAML's "
+        "folder (after symlinks and `..`); without it (or `--allow-outside`) such a file is "
+        "refused. Set it only in a CV you wrote: it lets the CV read any file you can.",
     )
 
     _languages: Languages = PrivateAttr(default_factory=Languages)
@@ -1665,6 +1737,8 @@ def locate_all(cv: CV, origin_of: Callable[[PathKey], Origin]) -> None:
     """Give each section and entry of `cv` the origin of its path in the data."""
     for name, variant in cv.variants.items():
         variant.locate(origin_of(("variants", name)))
+    for name, packet in cv.packets.items():
+        packet.locate(origin_of(("packets", name)))
     for i, section in enumerate(cv.sections):
         section.locate(origin_of(("sections", i)))
         for j, entry in enumerate(getattr(section, "entries", [])):

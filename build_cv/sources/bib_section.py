@@ -139,6 +139,12 @@ def _resolved(path: Path) -> Path:
         raise InputError(f"{path}: cannot follow the path (a symlink loop?)") from None
 
 
+def require_inside(path: Path, data: Path) -> None:
+    """Refuse `path` unless it lies in the folder of the CV `data`, after symlinks and
+    `..`: the rule of `bib:`, for every other file a CV names (a packet's parts)."""
+    _inside_the_cv_folder(path, _resolved(path), data)
+
+
 def _inside_the_cv_folder(path: Path, resolved: Path, data: Path) -> None:
     """Refuse a file outside the YAML's folder: after symlinks and `..`, it must be in it."""
     folder = _resolved(data.parent)

@@ -1,0 +1,100 @@
+"""`build-cv packet`: the CV and other PDFs joined into one checked file (docs/packet.md).
+
+The CV parts are built as `build-cv build --variant V` builds them, so the cache answers
+when nothing changed, and each is written to --out as the build writes it; the other
+parts are read before any TeX runs, so a missing or unreadable file is told at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from build_cv.cli.common import print_warnings
+from build_cv.errors import StrictWarningsError
+
+
+def packet_command(args: argparse.Namespace) -> int:
+    from build_cv.cli.build import build_command
+    from build_cv.pipeline import packet
+    from build_cv.pipeline.build import load_cv
+
+    _, cv = load_cv(args.data, allow_outside=args.allow_outside)
+    allow = args.allow_outside or cv.allow_outside
+    chosen = packet.plan(args.data, cv, args.name, args.part, args.variant, args.max_pages)
+    files = {p: packet.read(args.data, p, allow) for p in chosen.parts if p.file is not None}
+    warnings = [w for r in files.values() for w in r.warnings]
+    if args.strict and warnings:
+        raise StrictWarningsError(warnings)
+    built = {}
+    for variant in chosen.variants:
+        code = build_command(_build_args(args, variant))
+        if code != 0:
+            return code
+        built[variant] = packet.cv_output(args.data, args.out, variant).read_bytes()
+    parts = [
+        files[p] if p.file is not None else packet.built(p, built[p.variant]) for p in chosen.parts
+    ]
+    joined = packet.join(args.data, args.out, cv, chosen, parts)
+    print_warnings(joined.warnings)
+    print(joined.report.text())
+    for part, first, last in joined.ranges:
+        pages = f"page {first}" if first == last else f"pages {first}-{last}"
+        labels = f"{part.label}-1" + (
+            f" to {part.label}-{last - first + 1}" if last > first else ""
+        )
+        print(f"  {part.title}: {pages}, labelled {labels}")
+    print(f"Wrote {joined.pdf}; sha256 {joined.sha256}")
+    return 0
+
+
+def _build_args(args: argparse.Namespace, variant: str | None) -> argparse.Namespace:
+    """The `build` command line of one CV part: its variant's PDF, with its own limits."""
+    return argparse.Namespace(
+        data=args.data,
+        out=args.out,
+        variant=variant,
+        format="pdf",
+        front_matter=None,
+        pages="1",
+        min_pages=None,
+        max_pages=None,
+        max_size_mb=None,
+        strict=args.strict,
+        trust_raw=args.trust_raw,
+        allow_outside=args.allow_outside,
+        verify_reproducible=False,
+        fit=None,
+        json=False,
+        timeout=args.timeout,
+        no_speedups=args.no_speedups,
+        no_cache=args.no_cache,
+        language=None,
+    )
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """The command's own options; those it shares with `build` are added by main.py."""
+    from build_cv.cli.common import DEFAULT_DATA, DEFAULT_OUT
+
+    p: argparse.ArgumentParser = sub.add_parser(
+        "packet",
+        help="join the CV and other PDFs (a cover letter, statements) into one checked PDF",
+    )
+    p.add_argument("name", nargs="?", help="a packet of the CV's `packets:` (docs/packet.md)")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="CV YAML file")
+    p.add_argument(
+        "--part",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="a PDF to join, in order (again for each); `cv` puts the CV there, else it comes last",
+    )
+    p.add_argument("--variant", metavar="NAME", help="the CV's variant (default: the full CV)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    p.add_argument(
+        "--no-cache", action="store_true", help="build the CV from scratch, even if unchanged"
+    )
+    return p
