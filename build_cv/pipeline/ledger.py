@@ -261,13 +261,13 @@ def now() -> str:
 
 
 def new_id(ledger: Ledger, *parts: str) -> str:
-    """A short ID from what the record says, lengthened until no other ID starts as it
-    does (nor it as another), so that any one of them may be given shortened."""
+    """A short ID from what the record says, lengthened until no other ID starts with it,
+    so that it can be given as it is printed (`find` takes an exact ID first)."""
     full = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     taken = [r.id for r in ledger.records]
     for length in range(ID_LENGTH, len(full) + 1):
         ident = full[:length]
-        if not any(t.startswith(ident) or ident.startswith(t) for t in taken):
+        if not any(t.startswith(ident) for t in taken):
             return ident
     raise InputError(f"{ledger.path}: this submission is already recorded")
 
@@ -302,7 +302,10 @@ def _appended(ledger: Ledger, record: Record) -> bytes:
         old += b"\n"
     entry = yaml.safe_dump([asdict(record)], sort_keys=False, allow_unicode=True, width=1000)
     new = old + entry.encode("utf-8")
-    again = read_appended(ledger.path, new)
+    try:
+        again = read_appended(ledger.path, new)
+    except InputError:
+        again = []
     if again != [*ledger.records, record]:
         where = Location(ledger.path)
         raise LedgerError(
