@@ -259,10 +259,7 @@ def batch_command(work: Path, count: int) -> dict[str, Result]:
     (folder / "both.yaml").write_text(both, encoding="utf-8")
     env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}
 
-    cpu: dict[str, float] = {}
-
     def run(manifest: str, out: str, *extra: str) -> tuple[float, dict[str, Any]]:
-        used = _children_cpu()
         start = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-m", "build_cv", "batch", manifest, "--out", out, "--json", *extra],
@@ -273,7 +270,6 @@ def batch_command(work: Path, count: int) -> dict[str, Result]:
             check=False,
         )
         took = time.perf_counter() - start
-        cpu[out] = _children_cpu() - used
         summary = json.loads(proc.stdout)
         if proc.returncode != 0 or not summary["ok"]:
             raise SystemExit(f"bench: the batch failed:\n{proc.stderr[-2000:]}")
@@ -299,8 +295,7 @@ def batch_command(work: Path, count: int) -> dict[str, Result]:
             serial / parallel,
             ">=",
             1.9,
-            f"{serial:.1f} s / {parallel:.1f} s; CPU per CV {cpu['j1'] / count:.2f} s "
-            f"/ {cpu['j2'] / count:.2f} s",
+            f"{serial:.1f} s / {parallel:.1f} s",
         ),
         "batch: 2 shards built apart / whole run, files equal": (
             equal,
@@ -313,16 +308,6 @@ def batch_command(work: Path, count: int) -> dict[str, Result]:
         "batch: seconds per CV, two workers (full CV)": (parallel / count, "", 0.0, ""),
         "batch: seconds per variant added, two workers": (per_variant, "", 0.0, ""),
     }
-
-
-def _children_cpu() -> float:
-    """CPU seconds of every process this one has started and reaped (the batch, its
-    workers, TeX): the same CPU per CV with -j1 and -j2 means two workers add no work,
-    so what keeps -j2 from twice the throughput is a core the machine does not give."""
-    import resource
-
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
 
 
 def _files(folder: Path) -> dict[str, bytes]:
