@@ -16,6 +16,7 @@ bench runs; no test judges its times).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -25,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -157,6 +159,7 @@ def measure(work: Path, rounds: int, quick: bool) -> dict[str, Result]:
     linearity = late / early if early > 0 else 1.0
 
     batch = batch_throughput(work, 2 if quick else 20)
+    department = batch_command(work, 4 if quick else 50)
     return {
         "cold build (--no-cache) / reference pass": (ratio("cold"), "<=", 0.8, f"{cold:.2f} s"),
         "rebuild, nothing changed / reference pass": (ratio("warm"), "<=", 0.1, f"{warm:.3f} s"),
@@ -173,6 +176,7 @@ def measure(work: Path, rounds: int, quick: bool) -> dict[str, Result]:
             f"slope {slope:.2f} s per 100 publications ({slope / ref:.2f} reference passes)",
         ),
         "batch of CVs: make -j2 throughput / make -j1": (batch, ">=", 1.9, ""),
+        **department,
         "reference pass on this machine, seconds": (ref, "", 0.0, ""),
     }
 
@@ -203,6 +207,115 @@ def batch_throughput(work: Path, count: int) -> float:
 
     pairs = 1 if count < 20 else 3  # a serial and a parallel run in turn, as for the others
     return statistics.median(run(1) / run(2) for _ in range(pairs))
+
+
+def synthetic_cv(i: int) -> str:
+    """Person `i` of a department that does not exist: CVs of different lengths (1 to 6
+    positions, 0 to 9 publications), each with a `short` variant."""
+    jobs, papers = 1 + i % 6, (i * 7) % 10
+    lines = [
+        f"person: {{name: Person Number{i}, email: person{i}@example.org}}",
+        "updated: 2024-06-15",
+        "summary: Works on things that matter, and says so in two lines.",
+        "sections:",
+        "  - title: Experience",
+        "    kind: experience",
+        "    entries:",
+    ]
+    for j in range(jobs):
+        lines += [
+            f"      - position: Researcher, grade {j + 1}",
+            f"        organization: Institute {i}-{j}",
+            f'        start: "{1990 + i % 20 + j}-01"',
+            f'        end: "{1991 + i % 20 + j}-01"',
+            "        tags: [short]" if j == 0 else "        tags: []",
+            "        highlights: [Did one measurable thing, Did another]",
+        ]
+    if papers:
+        lines += ["  - title: Publications", "    kind: publications", "    entries:"]
+        for k in range(papers):
+            lines += [
+                f"      - title: On the subject, part {k}",
+                f"        authors: [Person Number{i}, A. Colleague]",
+                f"        venue: Journal of Examples {k}",
+                f"        year: {2000 + k}",
+            ]
+    lines += ["variants:", "  short: {only_tags: [short], description: one page}"]
+    return "\n".join(lines) + "\n"
+
+
+def batch_command(work: Path, count: int) -> dict[str, Result]:
+    """`build-cv batch` of `count` synthetic CVs: its -j2 / -j1 throughput on the full
+    CVs (cold builds), then the full CV and a variant of each, built whole, rebuilt with
+    nothing changed (every target must be a cache hit), and built as two shards apart,
+    each into a folder of its own (together they must be the whole run, byte for byte)."""
+    folder = work / "department"
+    (folder / "people").mkdir(parents=True)
+    for i in range(count):
+        (folder / "people" / f"p{i:03d}.yaml").write_text(synthetic_cv(i), encoding="utf-8")
+    people = "".join(f"  - people/p{i:03d}.yaml\n" for i in range(count))
+    (folder / "full.yaml").write_text(f"people:\n{people}", encoding="utf-8")
+    both = f"defaults:\n  variants: [short]\npeople:\n{people}"
+    (folder / "both.yaml").write_text(both, encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}
+
+    def run(manifest: str, out: str, *extra: str) -> tuple[float, dict[str, Any]]:
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "build_cv", "batch", manifest, "--out", out, "--json", *extra],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        took = time.perf_counter() - start
+        summary = json.loads(proc.stdout)
+        if proc.returncode != 0 or not summary["ok"]:
+            raise SystemExit(f"bench: the batch failed:\n{proc.stderr[-2000:]}")
+        return took, summary
+
+    serial, _ = run("full.yaml", "j1", "-j", "1", "--no-cache")
+    parallel, _ = run("full.yaml", "j2", "-j", "2", "--no-cache")
+    both_took, _ = run("both.yaml", "whole", "-j", "2")
+    rerun, again = run("both.yaml", "whole", "-j", "2")
+    hits = again["counts"]["hits"] / max(len(again["targets"]), 1)
+    whole = _files(folder / "whole")
+    apart: dict[str, bytes] = {}
+    for shard in ("1/2", "2/2"):
+        out = f"shard{shard[0]}"
+        run("both.yaml", out, "-j", "2", "--no-cache", "--shard", shard)
+        apart.update(_files(folder / out))
+    same = sum(apart.get(name) == data for name, data in whole.items())
+    equal = 1.0 if apart == whole else same / max(len(whole), len(apart), 1)
+    per_cv = serial / count
+    per_variant = (both_took - parallel) / count
+    return {
+        f"batch of {count} CVs: batch -j2 throughput / -j1": (
+            serial / parallel,
+            ">=",
+            1.9,
+            f"{serial:.1f} s / {parallel:.1f} s",
+        ),
+        "batch: 2 shards built apart / whole run, files equal": (
+            equal,
+            ">=",
+            1.0,
+            f"{same} of {len(whole)} files",
+        ),
+        "batch rebuilt, nothing changed: cache hits / targets": (hits, ">=", 1.0, f"{rerun:.1f} s"),
+        "batch: seconds per CV, one worker (full CV)": (per_cv, "", 0.0, ""),
+        "batch: seconds per CV, two workers (full CV)": (parallel / count, "", 0.0, ""),
+        "batch: seconds per variant added, two workers": (per_variant, "", 0.0, ""),
+    }
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".build-cv.lock"
+    }
 
 
 def report(results: dict[str, Result], quick: bool) -> int:

@@ -35,7 +35,7 @@ from pypdf.generic import (
 )
 
 from build_cv import pdfium
-from build_cv.errors import InputError
+from build_cv.errors import InputError, shorten
 from build_cv.exposure import View, described, find, searchable
 from build_cv.report import Attachment, CheckResult, Expectations, Report, Status
 from build_cv.sources.text import open_input
@@ -1074,6 +1074,16 @@ def _read_pages(file: BinaryIO) -> list[_PageText]:
             return [_read_page(document[i]) for i in range(len(document))]
         finally:
             document.close()
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """The text of each page of `pdf`, as the checks read it (`build-cv diff` compares
+    two PDFs sent by it)."""
+    with _opened(pdf, None) as (file, _size):
+        try:
+            return [page.text for page in _read_pages(file)]
+        except Exception as exc:  # PDFium raises its own errors on a damaged file
+            raise InputError(f"{pdf}: cannot read its text ({shorten(str(exc))})") from None
 
 
 def _read_page(page: Any) -> _PageText:

@@ -27,5 +27,9 @@ def test_bench_quick_run_reports_every_ratio() -> None:
         "rebuild after a one-word edit / reference pass",
         "scaling: cost per publication",
         "make -j2 throughput / make -j1",
+        "batch -j2 throughput / -j1",
+        "batch: 2 shards built apart / whole run, files equal",
+        "batch rebuilt, nothing changed: cache hits / targets",
+        "batch: seconds per variant added",
     ):
         assert name in proc.stdout

@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 from contextlib import suppress
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,20 +64,38 @@ SPEEDUPS_OFF = (
 
 
 def build_command(args: argparse.Namespace) -> int:
-    options = options_of(args)
+    return run(args.data, args.out, options_of(args), no_cache=args.no_cache).code
+
+
+@dataclass(frozen=True)
+class Ran:
+    """How one build command ended: its exit code, whether the cache answered it, and the
+    files it read with the SHA-256 of the bytes it parsed (what `submit` records)."""
+
+    code: int
+    hit: bool = False
+    inputs: dict[Path, str] = field(default_factory=dict)
+
+
+def run(
+    data: Path, out: Path, options: BuildOptions, *, no_cache: bool = False, keep: int = 0
+) -> Ran:
+    """`build`, for `build` itself and for the commands that build as it does (`submit`,
+    `batch`): the cache first, else a build, stored. `keep`: cache entries to keep, past
+    the usual number (a batch keeps one per target)."""
     if not options.speedups:
         print(f"build-cv: note: {SPEEDUPS_OFF}", file=sys.stderr)
-    if args.no_cache or options.verify_reproducible or not options.speedups:
-        return _build_fresh(args.data, args.out, options, Transcript())[0]
+    if no_cache or options.verify_reproducible or not options.speedups:
+        return _ran(_build_fresh(data, out, options, Transcript()))
     root = cache.cache_root()
-    if root is not None and cache.inside(root, args.out):
+    if root is not None and cache.inside(root, out):
         print(f"build-cv: note: {cache.INSIDE_OUT}", file=sys.stderr)
         root = None
     if root is None:
-        return _build_fresh(args.data, args.out, options, Transcript())[0]
-    key = cache.request_key(request(args.data, args.out, options))
-    names = cache.own_names(args.data.stem, options.formats)
-    found = cache.lookup(root, key, args.out, names)
+        return _ran(_build_fresh(data, out, options, Transcript()))
+    key = cache.request_key(request(data, out, options))
+    names = cache.own_names(data.stem, options.formats)
+    found = cache.lookup(root, key, out, names)
     if found.note:
         print(f"build-cv: note: {found.note}", file=sys.stderr)
     if found.hit is not None:
@@ -88,24 +106,29 @@ def build_command(args: argparse.Namespace) -> int:
             "Nothing changed since the last build: its files were reused (--no-cache rebuilds).",
             file=sys.stderr if options.json else sys.stdout,  # standard output is the JSON
         )
-        return 0
+        return Ran(0, hit=True, inputs=found.hit.inputs)
     from build_cv.pipeline import prestart
 
     transcript = Transcript()
     memory = prestart.memory_for(root, key)
-    code, built = _build_fresh(args.data, args.out, options, transcript, memory)
+    code, built = _build_fresh(data, out, options, transcript, memory)
     if code == 0 and built is not None:
         results = [o.result for o in built.outcomes if o.result is not None]
         outputs = [path for r in results for path in r.files.values()]
         stdout = "".join(f"{line}\n" for line in transcript.out)
         stderr = "".join(f"{line}\n" for line in transcript.err)
-        cache.store(root, key, built.inputs, outputs, stdout, stderr)
+        cache.store(root, key, built.inputs, outputs, stdout, stderr, keep=keep)
         from build_cv.pipeline.build import BuildResult  # loaded by the build already
 
         typeset = [r for r in results if isinstance(r, BuildResult)]
         if typeset:
             prestart.remember(memory, typeset[0].tex_text, typeset[0].epoch)
-    return code
+    return _ran((code, built))
+
+
+def _ran(fresh: tuple[int, Built | None]) -> Ran:
+    code, built = fresh
+    return Ran(code, inputs=built.inputs if built is not None else {})
 
 
 def _build_fresh(

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
-from build_cv.cli import terminal
+from build_cv.cli import batch, ledger, terminal
 from build_cv.cli.common import DEFAULT_DATA, DEFAULT_OUT, quiet_pypdf, report
 from build_cv.errors import BuildCVError, Stopped, did_you_mean, quoted, shorten
 from build_cv.formats import FORMATS, FRONT_MATTERS
@@ -244,6 +244,8 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--schema", action="store_true", help="print the JSON Schema of a profile file")
 
     _packet_parser(sub)
+    ledger.add_parsers(sub)
+    batch.add_parser(sub)
 
     sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")
     sub.add_parser("schema", help="print the JSON Schema of the CV data (for editors)")
@@ -345,6 +347,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     from build_cv.cli import commands
 
     quiet_pypdf()
+    if args.command in _AFTER_THE_BUILD:
+        return _AFTER_THE_BUILD[args.command](args)
     if args.command == "check":
         return commands.check_command(args)
     if args.command == "import":
@@ -362,6 +366,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return packet_command(args)
     return commands.doctor_command()
+
+
+# The commands of what happens to a PDF once built: the ledger (docs/ledger.md), the batch.
+_AFTER_THE_BUILD = {
+    "submit": ledger.submit_command,
+    "submissions": ledger.submissions_command,
+    "resend": ledger.resend_command,
+    "diff": ledger.diff_command,
+    "batch": batch.batch_command,
+}
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)

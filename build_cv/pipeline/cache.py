@@ -144,6 +144,7 @@ class Hit:
     files: dict[Path, bytes]
     stdout: str
     stderr: str
+    inputs: dict[Path, str]  # what the stored build read, each file's sha256 (as now)
 
     def replay(self) -> None:
         """Write the stored outputs as the cold build did: atomically, under the lock."""
@@ -213,7 +214,8 @@ def lookup(root: Path, key: str, out_dir: Path, names: re.Pattern[str]) -> Looku
         files = _files(entry, manifest["files"], out_dir, names)
     except _Damaged as exc:
         return _discard(entry, str(exc))
-    return Lookup(Hit(entry, files, manifest["stdout"], manifest["stderr"]))
+    inputs = {Path(p): h for p, h in manifest["inputs"].items()}
+    return Lookup(Hit(entry, files, manifest["stdout"], manifest["stderr"], inputs))
 
 
 def _manifest(text: str) -> dict[str, Any]:
@@ -273,9 +275,11 @@ def store(
     outputs: list[Path],
     stdout: str,
     stderr: str,
+    keep: int = MAX_ENTRIES,
 ) -> None:
     """Record a successful build, keyed on the bytes it read (`inputs`: path -> sha256);
-    a failure to cache never fails the build."""
+    a failure to cache never fails the build. `keep`: how many entries to keep (a batch
+    keeps one per target, so that a rerun finds them all)."""
     if not inputs:
         return
     try:
@@ -295,7 +299,7 @@ def store(
         }
         (temp / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         _place(temp, root / key)
-        _prune(root)
+        _prune(root, max(keep, MAX_ENTRIES))
     except OSError:
         return
 
@@ -310,15 +314,15 @@ def _place(temp: Path, entry: Path) -> None:
         shutil.rmtree(temp, ignore_errors=True)
 
 
-def _prune(root: Path) -> None:
+def _prune(root: Path, keep: int = MAX_ENTRIES) -> None:
     """Keep the most recently used entries only, and as many remembered heads
     (pipeline/prestart.py keeps them in `.heads`, one per command)."""
     entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in entries[MAX_ENTRIES:]:
+    for stale in entries[keep:]:
         shutil.rmtree(stale, ignore_errors=True)
     heads = sorted((root / ".heads").glob("*.json"), key=_mtime, reverse=True)
-    for stale in heads[MAX_ENTRIES:]:
+    for stale in heads[keep:]:
         stale.unlink(missing_ok=True)
 
 
