@@ -1178,6 +1178,11 @@ class Design(Strict):
         "dialled; default: the country `person.location` ends with.",
     )
     pdfa: bool = Field(False, description="Write PDF/A-2b (XMP metadata, sRGB OutputIntent).")
+    contact_email: Email | None = Field(
+        None,
+        description="The address `build-cv pubs` names to DBLP, ORCID, Crossref, arXiv and "
+        "OpenAlex when it fetches (their polite pools ask for one); never printed in the CV.",
+    )
     checks: Checks = Field(default_factory=Checks)
     marks: Marks = Field(default_factory=Marks)
     preamble_latex: RawLatex | None = Field(None, description="Raw LaTeX added to the preamble.")

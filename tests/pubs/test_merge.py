@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -247,6 +248,7 @@ def ids_unique(text: str) -> bool:
     return len(dois) == len(set(dois)) and len(arxivs) == len(set(arxivs))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(STARTS), st.lists(records(), max_size=8), st.randoms())
 def test_merging_is_idempotent_order_independent_and_never_duplicates(
@@ -262,6 +264,7 @@ def test_merging_is_idempotent_order_independent_and_never_duplicates(
     assert len(titles) == len(set(titles))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(STARTS),

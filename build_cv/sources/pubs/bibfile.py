@@ -13,6 +13,7 @@ only the new or changed fields are new text. Braces are found as the reader find
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,18 +68,23 @@ class Entry:
             if not last and not text.rstrip().endswith(","):
                 text = _with_comma(text)
             parts.append(text)
-        return "".join(parts) + self.tail
+        tail = self.tail
+        if self.fields and self.fields[-1].text is None and "\n" not in tail:
+            tail = "\n" + tail.lstrip()
+        return "".join(parts) + tail
 
     def _layout(self) -> tuple[int, str]:
-        """The indentation of the entry's fields and the width their names are padded to
-        before `=` (the first field's), so a field added looks like its neighbours."""
-        for f in self.fields:
-            if f.text is not None:
-                m = _LAYOUT.match(f.text.lstrip(" \t"))
-                m = m or _LAYOUT.search("\n" + f.text.lstrip("\n"))
-                if m:
-                    return len(m.group(2)) + len(m.group(3)), m.group(1)
-        return 10, "  "
+        """The indentation of the entry's fields, and the width their names are padded to
+        before `=` when they are aligned (else 0), so a field added looks like the others."""
+        found = [
+            m for f in self.fields if f.text is not None for m in [_LAYOUT.search(f.text)] if m
+        ]
+        if not found:  # a new entry: the default data's layout
+            return (10 if self.original is None else 0), "  "
+        widths = Counter(len(m.group(2)) + len(m.group(3)) for m in found)
+        width, count = max(widths.items(), key=lambda wc: (wc[1], wc[0]))
+        aligned = count > 1 and count * 2 > len(found)  # a long name may stick out
+        return (width if aligned else 0), found[0].group(1)
 
 
 def _field_text(f: Field, indent: str, pad: int) -> str:
