@@ -246,7 +246,9 @@ def parser() -> argparse.ArgumentParser:
     _packet_parser(sub)
     ledger.add_parsers(sub)
     batch.add_parser(sub)
+    from build_cv.cli.pubs import add_parser as add_pubs
 
+    add_pubs(sub)
     sub.add_parser("doctor", help="list the TeX tools, packages and fonts found")
     sub.add_parser("schema", help="print the JSON Schema of the CV data (for editors)")
     return root
@@ -344,6 +346,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return build_command(args)  # quiets pypdf once TeX has started
         quiet_pypdf()
         return watch_command(args)
+    if args.command == "pubs":
+        from build_cv.cli.pubs import pubs_command
+
+        return pubs_command(args)
     from build_cv.cli import commands
 
     quiet_pypdf()

@@ -1485,6 +1485,11 @@ class Design(Strict):
         "associated files, the same bytes `--format json,bib` writes (docs/pdfa.md). Implies "
         "`pdfa`.",
     )
+    contact_email: Email | None = Field(
+        None,
+        description="The address `build-cv pubs` names to DBLP, ORCID, Crossref, arXiv and "
+        "OpenAlex when it fetches (their polite pools ask for one); never printed in the CV.",
+    )
     checks: Checks = Field(default_factory=Checks)
     marks: Marks = Field(default_factory=Marks)
     preamble_latex: RawLatex | None = Field(None, description="Raw LaTeX added to the preamble.")

@@ -116,6 +116,11 @@ def _roles(authors: tuple[BibAuthor, ...]) -> str:
     return "; ".join(items)
 
 
+def bibtex_name(name: Name) -> str:
+    """One name as a BibTeX author list writes it (for `pubs import` too)."""
+    return _name(name)
+
+
 def _name(name: Name) -> str:
     """ "von Last, Jr, First", with braces where a part would otherwise be misread."""
     last = _part(name.last, brace_spaces=True)
