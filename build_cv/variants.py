@@ -63,6 +63,16 @@ NOT_SECRET = {
     "publications.ranks",
     "publications.dfg_category",
     "publications.citations",
+    # Private categories and places: "Chinese", "Beijing" are words a CV uses elsewhere
+    # ("21 Chinese patents", "Beijing, China"), so hunting them would refuse every build
+    # of their owner. They are removed before any writer runs, like every hidden field,
+    # and a test holds each out of every output (tests/test_private.py). The birth date
+    # and the photo are still hunted.
+    "person.gender",
+    "person.nationality",
+    "person.ethnicity",
+    "person.political_status",
+    "person.hometown",
 }
 
 
