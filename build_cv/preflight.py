@@ -1274,7 +1274,7 @@ def _check_language(reader: PdfReader, exp: Expectations) -> CheckResult:
         return CheckResult("language", status, "no /Lang", "screen readers need the language")
     if not _BCP47.fullmatch(lang):
         return CheckResult(
-            "language", "fail", f"/Lang {lang[:40]!r}", "a BCP 47 language tag such as en-GB"
+            "language", "fail", f"/Lang '{lang[:40]}'", "a BCP 47 language tag such as en-GB"
         )
     return CheckResult("language", "pass", f"/Lang {lang}")
 

@@ -134,11 +134,11 @@ def test_a_pdfs_metadata_in_check(tmp_path: Path) -> None:
     writer.write(pdf)
     done = build_cv("check", pdf)
     assert done.returncode == 1
-    assert "/Lang en\\x1b[2J" in assert_none_raw(done)
+    assert "/Lang 'en\\x1b[2J'" in assert_none_raw(done)
     done = build_cv("check", pdf, "--json")
     assert_none_raw(done)
     checks = {c["name"]: c for c in json.loads(done.stdout)["checks"]}
-    assert checks["language"]["value"] == f"/Lang en{CLEAR}"  # JSON keeps the value
+    assert checks["language"]["value"] == f"/Lang 'en{CLEAR}'"  # JSON keeps the value
 
 
 @pytest.mark.slow
