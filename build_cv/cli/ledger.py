@@ -75,15 +75,6 @@ def _ledger_path(args: argparse.Namespace) -> Path:
     return data.parent / LEDGER
 
 
-def _packets_unavailable(name: str) -> None:
-    from build_cv.errors import InputError
-
-    raise InputError(
-        f"--packet {name}: this build-cv cannot build application packets yet; "
-        "submit a --variant (or the full CV)"
-    )
-
-
 def submit_command(args: argparse.Namespace) -> int:
     from build_cv.cli.build import run
     from build_cv.errors import InputError
@@ -92,34 +83,41 @@ def submit_command(args: argparse.Namespace) -> int:
     from build_cv.pipeline.plan import Outputs
     from build_cv.schema import ALL_VARIANTS
 
-    if args.packet is not None:
-        _packets_unavailable(args.packet)
     if args.variant == ALL_VARIANTS:
         raise InputError("--variant all: a submission is one PDF; name one variant")
     if not args.to.strip():
         raise InputError("--to: name where the PDF is sent")
     path = _ledger_path(args)
     ledgers.read(path)  # a ledger that does not read stops us before the build
-    ran = run(args.data, args.out, BuildOptions(variant=args.variant))
-    if ran.code != 0:
-        return ran.code
-    pdf = Outputs.of(args.data, args.out, args.variant).pdf.read_bytes()
+    if args.packet is not None:
+        from build_cv.cli.packet import make_packet, packet_args
+
+        made = make_packet(packet_args(args.data, args.out, args.packet))
+        if made.joined is None:
+            return made.code
+        pdf, inputs = made.joined.pdf.read_bytes(), made.inputs
+    else:
+        ran = run(args.data, args.out, BuildOptions(variant=args.variant))
+        if ran.code != 0:
+            return ran.code
+        pdf = Outputs.of(args.data, args.out, args.variant).pdf.read_bytes()
+        inputs = ran.inputs
     sha256 = hashlib.sha256(pdf).hexdigest()
-    where = ledgers.provenance(args.data, ran.inputs, path)
+    where = ledgers.provenance(args.data, inputs, path)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     with ledgers.appending(path) as ledger:
         date = ledgers.now()
         record = ledgers.Record(
-            id=ledgers.new_id(ledger, date, args.to, args.variant or "", sha256),
+            id=ledgers.new_id(ledger, date, args.to, args.packet or args.variant or "", sha256),
             date=date,
             to=args.to,
             variant=args.variant,
-            packet=None,
+            packet=args.packet,
             sha256=sha256,
             source=where.source,
             commit=where.commit,
             committed=where.committed,
-            data_sha256=ledgers.data_hash(ran.inputs, args.data.parent),
+            data_sha256=ledgers.data_hash(inputs, args.data.parent),
             epoch=int(epoch) if epoch else None,
             note=args.note if args.note and args.note.strip() else None,
         )
@@ -179,8 +177,6 @@ def resend_command(args: argparse.Namespace) -> int:
     ledger = ledgers.read(_ledger_path(args))
     record = ledger.find(args.id)
     copy = ledger.copy_of(record)
-    if record.packet is not None:
-        _packets_unavailable(record.packet)
     if record.commit is None:
         raise InputError(
             f"submission {record.id} was built outside git (or before its first commit): "
@@ -254,6 +250,15 @@ def _rebuilt(tree: Path, record: Record) -> tuple[str, str]:
     if not data.is_file():
         raise InputError(f"commit {record.commit}: has no {record.source}")
     quiet_pypdf()
+    if record.packet is not None:
+        from build_cv.cli.packet import make_packet, packet_args
+
+        with _epoch(record.epoch):
+            made = make_packet(packet_args(data, tree.parent / "out", record.packet, no_cache=True))
+        if made.joined is None:
+            raise InputError(f"commit {record.commit}: packet {record.packet} was not built")
+        packet_pdf = made.joined.pdf.read_bytes()
+        return hashlib.sha256(packet_pdf).hexdigest(), data_hash(made.inputs, data.parent)
     with _epoch(record.epoch):
         built = build(data, tree.parent / "out", BuildOptions(variant=record.variant))
     (outcome,) = built.outcomes

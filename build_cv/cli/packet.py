@@ -8,15 +8,36 @@ parts are read before any TeX runs, so a missing or unreadable file is told at o
 from __future__ import annotations
 
 import argparse
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from build_cv.cli.common import print_warnings
 from build_cv.errors import StrictWarningsError
+from build_cv.typeset.settings import DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    from build_cv.pipeline.packet import Joined
+
+
+@dataclass(frozen=True)
+class Made:
+    """A packet command's end: its exit code, the packet when it was written, and every
+    file it read with the SHA-256 of the bytes read (what `submit` records)."""
+
+    code: int
+    joined: Joined | None = None
+    inputs: dict[Path, str] = field(default_factory=dict)
 
 
 def packet_command(args: argparse.Namespace) -> int:
-    from build_cv.cli.build import build_command
+    return make_packet(args).code
+
+
+def make_packet(args: argparse.Namespace) -> Made:
+    """Build the CV parts (through the cache), read the others, join and check them."""
+    from build_cv.cli.build import options_of, run
     from build_cv.pipeline import packet
     from build_cv.pipeline.build import load_cv
 
@@ -27,11 +48,16 @@ def packet_command(args: argparse.Namespace) -> int:
     warnings = [w for r in files.values() for w in r.warnings]
     if args.strict and warnings:
         raise StrictWarningsError(warnings)
+    inputs = {
+        p.file.resolve(): hashlib.sha256(r.pdf).hexdigest() for p, r in files.items() if p.file
+    }
     built = {}
     for variant in chosen.variants:
-        code = build_command(_build_args(args, variant))
-        if code != 0:
-            return code
+        part_args = _build_args(args, variant)
+        ran = run(args.data, args.out, options_of(part_args), no_cache=args.no_cache)
+        if ran.code != 0:
+            return Made(ran.code)
+        inputs.update(ran.inputs)
         built[variant] = packet.cv_output(args.data, args.out, variant).read_bytes()
     parts = [
         files[p] if p.file is not None else packet.built(p, built[p.variant]) for p in chosen.parts
@@ -46,7 +72,25 @@ def packet_command(args: argparse.Namespace) -> int:
         )
         print(f"  {part.title}: {pages}, labelled {labels}")
     print(f"Wrote {joined.pdf}; sha256 {joined.sha256}")
-    return 0
+    return Made(0, joined, inputs)
+
+
+def packet_args(data: Path, out: Path, name: str, *, no_cache: bool = False) -> argparse.Namespace:
+    """The command line of `build-cv packet NAME` as `submit` and `resend` run it."""
+    return argparse.Namespace(
+        data=data,
+        out=out,
+        name=name,
+        part=[],
+        variant=None,
+        max_pages=None,
+        strict=False,
+        trust_raw=False,
+        allow_outside=False,
+        timeout=DEFAULT_TIMEOUT,
+        no_speedups=False,
+        no_cache=no_cache,
+    )
 
 
 def _build_args(args: argparse.Namespace, variant: str | None) -> argparse.Namespace:

@@ -278,7 +278,36 @@ def test_sigint_during_resend_removes_the_worktree(starter_repo: Repo) -> None:
     assert len(repo.worktrees()) == 1 and repo.left_behind() == []
 
 
-def test_packets_are_refused_clearly(starter_repo: Repo) -> None:
-    proc = starter_repo.cv("submit", "--to", "Interfolio", "--packet", "faculty")
-    assert proc.returncode == 2 and "--packet faculty:" in proc.stderr
-    assert not (starter_repo.root / "data" / "submissions.yaml").exists()
+def test_a_packet_is_submitted_and_resent_with_the_same_sha256(starter_repo: Repo) -> None:
+    """`submit --packet`: the joined PDF is what is recorded and kept; its letter is part
+    of the data's hash; `resend` joins it again from the commit, byte for byte."""
+    repo = starter_repo
+    made = repo.cv("build", "data/cv.yaml", "--out", str(repo.tmp.parent / "letter"))
+    assert made.returncode == 0, made.stderr
+    letter = repo.root / "data" / "letter.pdf"
+    letter.write_bytes((repo.tmp.parent / "letter" / "cv.pdf").read_bytes())
+    data = repo.root / "data" / "cv.yaml"
+    cv = yaml.safe_load(data.read_text(encoding="utf-8"))
+    cv["packets"] = {
+        "faculty": {"parts": [{"file": "letter.pdf", "title": "Cover letter"}, {"variant": "full"}]}
+    }
+    data.write_text(yaml.safe_dump(cv, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    head = repo.commit("a packet")
+    record = repo.submit("--to", "Interfolio", "--packet", "faculty")
+    assert (record["packet"], record["variant"], record["commit"]) == ("faculty", None, head)
+    joined = repo.root / "out" / "cv-packet-faculty.pdf"
+    sha = hashlib.sha256(joined.read_bytes()).hexdigest()
+    assert record["sha256"] == sha
+    copy = repo.root / "data" / "submissions" / f"{record['id']}.pdf"
+    assert copy.read_bytes() == joined.read_bytes()
+
+    resent = repo.cv("resend", str(record["id"]))
+    assert resent.returncode == 0, resent.stderr
+    assert resent.stdout.splitlines()[-2].startswith(f"{sha}  rebuilt from {head[:12]}")
+    assert "Same sha256" in resent.stdout
+    assert len(repo.worktrees()) == 1 and repo.left_behind() == []
+
+    letter.write_bytes(copy.read_bytes())  # another letter: the data's hash follows it
+    repo.commit("another letter")
+    again = repo.submit("--to", "Interfolio", "--packet", "faculty")
+    assert again["data_sha256"] != record["data_sha256"]
