@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from build_cv.cli.common import print_warnings
 from build_cv.errors import StrictWarningsError
-from build_cv.typeset.settings import DEFAULT_TIMEOUT
+from build_cv.typeset.settings import DEFAULT_TIMEOUT, speedups_from_environment
 
 if TYPE_CHECKING:
+    from build_cv.pipeline.options import BuildOptions
     from build_cv.pipeline.packet import Joined
 
 
@@ -37,7 +38,7 @@ def packet_command(args: argparse.Namespace) -> int:
 
 def make_packet(args: argparse.Namespace) -> Made:
     """Build the CV parts (through the cache), read the others, join and check them."""
-    from build_cv.cli.build import options_of, run
+    from build_cv.cli.build import run
     from build_cv.pipeline import packet
     from build_cv.pipeline.build import load_cv
 
@@ -53,8 +54,7 @@ def make_packet(args: argparse.Namespace) -> Made:
     }
     built = {}
     for variant in chosen.variants:
-        part_args = _build_args(args, variant)
-        ran = run(args.data, args.out, options_of(part_args), no_cache=args.no_cache)
+        ran = run(args.data, args.out, _part_options(args, variant), no_cache=args.no_cache)
         if ran.code != 0:
             return Made(ran.code)
         inputs.update(ran.inputs)
@@ -93,28 +93,18 @@ def packet_args(data: Path, out: Path, name: str, *, no_cache: bool = False) -> 
     )
 
 
-def _build_args(args: argparse.Namespace, variant: str | None) -> argparse.Namespace:
-    """The `build` command line of one CV part: its variant's PDF, with its own limits."""
-    return argparse.Namespace(
-        data=args.data,
-        out=args.out,
+def _part_options(args: argparse.Namespace, variant: str | None) -> BuildOptions:
+    """How one CV part is built: its variant's PDF, as `build --variant` builds it, with
+    the packet's strictness, trust, consent and timeout, and the data's own limits."""
+    from build_cv.pipeline.options import BuildOptions
+
+    return BuildOptions(
         variant=variant,
-        format="pdf",
-        front_matter=None,
-        pages="1",
-        min_pages=None,
-        max_pages=None,
-        max_size_mb=None,
         strict=args.strict,
         trust_raw=args.trust_raw,
         allow_outside=args.allow_outside,
-        verify_reproducible=False,
-        fit=None,
-        json=False,
         timeout=args.timeout,
-        no_speedups=args.no_speedups,
-        no_cache=args.no_cache,
-        language=None,
+        speedups=not args.no_speedups and speedups_from_environment(),
     )
 
 
