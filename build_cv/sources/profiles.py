@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from build_cv.errors import (
     InputError,
     Location,
-    PathKey,
     ProfileError,
     SchemaProblem,
     YamlSyntaxError,
@@ -27,6 +26,7 @@ from build_cv.errors import (
 )
 from build_cv.schema.profile import Profile
 from build_cv.sources.text import decode_text, read_input
+from build_cv.sources.validate import data_path
 from build_cv.sources.yaml_source import Loaded, load_yaml_text
 
 FOLDER = Path(__file__).resolve().parent.parent / "profiles"
@@ -87,7 +87,7 @@ def read_profile(path: Path) -> Profile:
 
 
 def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
-    path = _data_path(loaded.data, tuple(err["loc"]))
+    path = data_path(loaded.data, tuple(err["loc"]), tag="check")  # a rule's union tag
     kind, message = err["type"], str(err["msg"]).removeprefix("Value error, ")
     if kind == "extra_forbidden":
         message = f"unknown key `{shorten(str(path[-1]))}`"
@@ -104,22 +104,3 @@ def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
             err.get("ctx", {}).get("expected", "")
         )
     return SchemaProblem(loaded.locate(path), message)
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
-    """pydantic's path without the steps the file does not have: a rule's `check` (the
-    union's tag) and a dictionary's `[key]`."""
-    path: list[str | int] = []
-    node = data
-    for part in loc:
-        in_dict = isinstance(node, dict) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if in_dict or in_list:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and node.get("check") == part:
-            continue
-        elif isinstance(part, str | int) and not (isinstance(part, str) and "[" in part):
-            path.append(part)
-            node = None
-    return tuple(path)

@@ -45,7 +45,7 @@ def validate(loaded: Loaded, language: str | None = None) -> CV:
 
 
 def _problem(loaded: Loaded, err: Any) -> SchemaProblem:
-    path = _data_path(loaded.data, tuple(err["loc"]))
+    path = data_path(loaded.data, tuple(err["loc"]))
     location = loaded.locate(path)
     kind = err["type"]
     message = str(err["msg"])
@@ -118,8 +118,10 @@ def _show(value: Any) -> str:
     return f"`{shorten(str(value))}`" if isinstance(value, str | int | float) else "this value"
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
-    """Drop pydantic's union-tag and validator steps that have no counterpart in the YAML."""
+def data_path(data: Any, loc: tuple[Any, ...], tag: str = "kind") -> PathKey:
+    """pydantic's path `loc` in `data` as the file has it: without the steps it does not
+    have, a union's tag (the value of the member's `tag` key, a section's `kind`) and a
+    validator's or dictionary's `[...]`."""
     path: list[str | int] = []
     node = data
     for part in loc:
@@ -128,7 +130,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
         if in_dict or in_list:
             path.append(part)
             node = node[part]
-        elif isinstance(part, str) and isinstance(node, dict) and node.get("kind") == part:
+        elif isinstance(part, str) and isinstance(node, dict) and node.get(tag) == part:
             continue
         elif isinstance(part, str | int) and not (isinstance(part, str) and "[" in part):
             path.append(part)

@@ -1030,7 +1030,7 @@ _RECORDS: dict[str, Callable[[Json, str, _Run], Json | None]] = {
 
 def _valid(data: Json, run: _Run, source: Path) -> Json:
     """`data` less each value the schema rejects, each with a note."""
-    from build_cv.sources.validate import _data_path as data_path
+    from build_cv.sources.validate import data_path
 
     while True:  # each round leaves something out, and there is only so much
         try:
