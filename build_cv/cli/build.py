@@ -85,14 +85,22 @@ def run(
     the usual number (a batch keeps one per target)."""
     if not options.speedups:
         print(f"build-cv: note: {SPEEDUPS_OFF}", file=sys.stderr)
-    if no_cache or options.verify_reproducible or not options.speedups:
+    if options.verify_reproducible or not options.speedups:
         return _ran(_build_fresh(data, out, options, Transcript()))
     root = cache.cache_root()
     if root is not None and cache.inside(root, out):
-        print(f"build-cv: note: {cache.INSIDE_OUT}", file=sys.stderr)
+        if not no_cache:
+            print(f"build-cv: note: {cache.INSIDE_OUT}", file=sys.stderr)
         root = None
     if root is None:
         return _ran(_build_fresh(data, out, options, Transcript()))
+    from build_cv.pipeline import prestart
+
+    if no_cache:  # a cold build: no entry is read or stored, but TeX may start on a head
+        memories = prestart.memories_for(root, data)
+        code, built = _build_fresh(data, out, options, Transcript(), memories)
+        _remember(memories, built)
+        return _ran((code, built))
     key = cache.request_key(request(data, out, options))
     names = cache.own_names(data.stem, options.formats)
     found = cache.lookup(root, key, out, names)
@@ -107,23 +115,30 @@ def run(
             file=sys.stderr if options.json else sys.stdout,  # standard output is the JSON
         )
         return Ran(0, hit=True, inputs=found.hit.inputs)
-    from build_cv.pipeline import prestart
-
     transcript = Transcript()
-    memory = prestart.memory_for(root, key)
-    code, built = _build_fresh(data, out, options, transcript, memory)
+    memories = prestart.memories_for(root, data, key)
+    code, built = _build_fresh(data, out, options, transcript, memories)
     if code == 0 and built is not None:
         results = [o.result for o in built.outcomes if o.result is not None]
         outputs = [path for r in results for path in r.files.values()]
         stdout = "".join(f"{line}\n" for line in transcript.out)
         stderr = "".join(f"{line}\n" for line in transcript.err)
         cache.store(root, key, built.inputs, outputs, stdout, stderr, keep=keep)
-        from build_cv.pipeline.build import BuildResult  # loaded by the build already
-
-        typeset = [r for r in results if isinstance(r, BuildResult)]
-        if typeset:
-            prestart.remember(memory, typeset[0].tex_text, typeset[0].epoch)
+    _remember(memories, built)
     return _ran((code, built))
+
+
+def _remember(memories: list[Path], built: Built | None) -> None:
+    """Keep the head of the first typeset document, for the next build to start on."""
+    if built is None:
+        return
+    from build_cv.pipeline import prestart
+    from build_cv.pipeline.build import BuildResult  # loaded by the build already
+
+    typeset = [o.result for o in built.outcomes if isinstance(o.result, BuildResult)]
+    if typeset:
+        for memory in memories:
+            prestart.remember(memory, typeset[0].tex_text, typeset[0].epoch)
 
 
 def _ran(fresh: tuple[int, Built | None]) -> Ran:
@@ -136,16 +151,15 @@ def _build_fresh(
     out: Path,
     options: BuildOptions,
     say: Transcript,
-    memory: Path | None = None,
+    memories: list[Path] | None = None,
 ) -> tuple[int, Built | None]:
-    """Build from scratch; `memory` holds what the last build of this command typeset
-    first (None: a cold build, which reuses nothing)."""
+    """Build from scratch; `memories` hold what earlier builds typeset first, for TeX to
+    start on while the imports run (pipeline/prestart.py)."""
     if not {"pdf", "png"} & set(options.formats):
         return _build_with(data, out, options, say, None)
     from build_cv.pipeline.prestart import prestart
 
-    # a rebuild: TeX starts while the imports run
-    started = prestart(data, memory, speedups=options.speedups)
+    started = prestart(data, memories or [], speedups=options.speedups)
     try:
         return _build_with(data, out, options, say, started)
     finally:

@@ -14,12 +14,13 @@ reads the data. The build checks both guesses against what it renders and starts
 of its own when either was wrong: a prediction can cost time, never correctness. This
 module stays light: no pydantic, no YAML parser.
 
-Only a rebuild starts early, when a head is remembered: there the early start saves a
-third of the build, at an editor or in `watch`, where someone waits for it. A cold build
-runs on one core. Starting it early would save a tenth, once, and cold builds are what
-CI and batches run, where another build is waiting for the second core: a build that
-used 1.15 cores of its own left `make -j2` only 1.7 times the throughput of `make -j1`
-(docs/performance.md).
+Every build with its speed-ups starts early when there is a head to guess with, cold
+builds too (issue 24: a cold build should cost little more than its own TeX pass). The
+guesses, best first: the head of this command's last build (a rebuild), of the last
+build of this data file under any command, and of the installation's last build (a cold
+build of another CV of the same design: a batch, CI's next job). A head is a guess, not
+a build: it is only used when the new document begins with it, so a cold build still
+reuses nothing that could change its bytes, and a wrong one costs a restart.
 """
 
 from __future__ import annotations
@@ -61,22 +62,19 @@ def predicted_epoch(data: Path) -> int | None:
     return epoch if epoch >= 0 else None
 
 
-def prestart(data: Path, memory: Path | None = None, *, speedups: bool = True) -> Started | None:
-    """A first TeX pass already loading the remembered head, or None: a cold build, a
-    build without its `speedups`, or no good guess (the build then starts its pass
-    itself, once the document is rendered).
+def prestart(data: Path, memories: list[Path], *, speedups: bool = True) -> Started | None:
+    """A first TeX pass already loading a remembered head, or None: a build without its
+    `speedups`, or no good guess (the build then starts its pass itself, once the
+    document is rendered).
 
-    `memory` is where the last build of this command left its document's head (None for
-    a cold build, which reuses nothing).
+    `memories`: where earlier builds left their document's head, best guess first.
     """
     if not speedups:
         return None
-    if memory is None:
-        return None  # a cold build: one core (see above)
     epoch = predicted_epoch(data)
     if epoch is None:
         return None
-    head = recalled_head(memory, epoch)
+    head = next(filter(None, (recalled_head(m, epoch) for m in memories)), "")
     if not head:
         return None
     try:
@@ -110,3 +108,18 @@ def memory_for(cache_root: Path, request_key: str) -> Path:
     """Where the head of a command's last build is kept: one file per command."""
     name = hashlib.sha256(request_key.encode()).hexdigest()[:32]
     return cache_root / ".heads" / f"{name}.json"  # a dot: not a cache entry to prune
+
+
+def memories_for(cache_root: Path, data: Path, request_key: str | None = None) -> list[Path]:
+    """Where a build looks for a head and keeps its own, best guess first: this command's
+    (none for a cold build), this data file's, the installation's last."""
+    try:
+        where = str(data.resolve())
+    except (OSError, RuntimeError):
+        where = str(data)
+    own = [memory_for(cache_root, request_key)] if request_key is not None else []
+    return [
+        *own,
+        memory_for(cache_root, f"data file {where}"),
+        cache_root / ".heads" / "latest.json",
+    ]

@@ -119,8 +119,8 @@ def test_only_a_pass_started_early_has_the_probe_run_beside_it(
     write_cv: Callable[[dict[str, object]], Path],
     early: bool,
 ) -> None:
-    """A cold build keeps to one core: the machine is probed before TeX starts, not
-    while it runs (pipeline/prestart.py says why)."""
+    """A pass started once the document is rendered has the machine probed before it,
+    not beside it: there is nothing for TeX to do meanwhile."""
     import build_cv.pipeline.build as pipeline
     from build_cv.typeset import engine
 

@@ -210,9 +210,9 @@ def test_no_early_start_without_speedups(tmp_path: Path, runs: list[Run]) -> Non
     data.write_text("updated: 2024-06-15\n", "utf-8")
     memory = memory_for(tmp_path / "cache", "a request")
     remember(memory, "\\documentclass{article}\n" + HEAD_MARK, 1718409600)
-    assert prestart(data, memory, speedups=False) is None
+    assert prestart(data, [memory], speedups=False) is None
     assert not runs
-    started = prestart(data, memory)
+    started = prestart(data, [memory])
     assert started is not None
     started.close()
 

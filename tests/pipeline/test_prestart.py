@@ -12,6 +12,7 @@ import pytest
 
 from build_cv.pipeline.prestart import (
     head_of,
+    memories_for,
     memory_for,
     predicted_epoch,
     prestart,
@@ -96,16 +97,30 @@ def _minimal_tex() -> str:
     )
 
 
-def test_a_cold_build_starts_no_pass_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cold build keeps to one core: nothing to start TeX on but the format."""
+def test_no_pass_starts_early_without_a_head_for_the_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     data = tmp_path / "cv.yaml"
     data.write_text("updated: 2024-06-15\n", encoding="utf-8")
     memory = memory_for(tmp_path / "cache", "some request")
-    assert prestart(data) is None
-    assert prestart(data, memory) is None  # no build of this command yet
+    assert prestart(data, []) is None
+    assert prestart(data, [memory]) is None  # no build of this command yet
     remember(memory, _minimal_tex(), DAY + 86400)
-    assert prestart(data, memory) is None  # remembered for another epoch
+    assert prestart(data, [memory]) is None  # remembered for another epoch
+
+
+def test_a_cold_build_guesses_from_this_file_then_from_the_last_build(tmp_path: Path) -> None:
+    """A cold build has no command of its own to remember, but it may start on the head
+    this data file had under another command, else on the installation's last."""
+    root = tmp_path / "cache"
+    data = tmp_path / "cv.yaml"
+    cold = memories_for(root, data)
+    rebuild = memories_for(root, data, "some request")
+    assert rebuild[1:] == cold and rebuild[0] == memory_for(root, "some request")
+    other = memories_for(root, tmp_path / "other.yaml")
+    assert other[0] != cold[0] and other[-1] == cold[-1]  # the last build is shared
+    assert len(set(cold + rebuild + other)) == 4
 
 
 @pytest.mark.tex
@@ -118,7 +133,7 @@ def test_a_rebuild_starts_its_pass_on_the_remembered_head(
     memory = memory_for(tmp_path / "cache", "some request")
     tex = _minimal_tex()
     remember(memory, tex, DAY)
-    started = prestart(data, memory)
+    started = prestart(data, [memory])
     assert started is not None
     try:
         assert started.head == head_of(tex) != ""

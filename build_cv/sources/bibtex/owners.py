@@ -83,8 +83,17 @@ class OwnerMatcher:
         forms = [name, *other_names]
         self._exact = {_plain(f) for f in forms if f.strip()}
         self._readings = [r for f in forms for r in _readings(f)]
+        self._seen: dict[str, bool] = {}
 
     def matches(self, author: str) -> bool:
+        """Each spelling is decided once: a long list names the same co-authors (and the
+        owner) again and again, and parsing a name is the costly part."""
+        found = self._seen.get(author)
+        if found is None:
+            found = self._seen[author] = self._decide(author)
+        return found
+
+    def _decide(self, author: str) -> bool:
         if _plain(author) in self._exact:
             return True
         return any(_compatible(r, o) for r in _readings(author) for o in self._readings)
