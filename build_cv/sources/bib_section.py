@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,7 @@ class _Reader:
     parsed: _Parsed
     allow_outside: bool
     labels: Mapping[str, str]  # the words the CV adds to a record, in its language
+    converted: dict[Path, list[Publication]] = dataclass_field(default_factory=dict)
 
 
 # A file with no entry at all is most likely not BibTeX (a key, a config file): the
@@ -124,12 +126,16 @@ def _read(path: Path, section: PublicationSection, reader: _Reader) -> list[Publ
     if isinstance(found, SchemaError):
         problems.extend(found.problems)
         return []
+    done = reader.converted.get(key)
+    if done is not None:  # validated once for every section that selects from the file
+        return list(done)
     publications = []
     for entry in found:
         publication = _publication(entry, path, problems, reader.labels)
         if publication is not None:
             publications.append(publication)
-    return publications
+    reader.converted[key] = publications
+    return list(publications)
 
 
 def _resolved(path: Path) -> Path:

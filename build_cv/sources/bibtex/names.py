@@ -8,6 +8,7 @@ is the CV's owner is decided in owners.py.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from build_cv.schema.bibentry import Name
 from build_cv.sources.bibtex.braces import scan, split_outside
@@ -69,8 +70,11 @@ def _von_last(tokens: list[str]) -> tuple[list[str], list[str]]:
     return tokens[: lower[-1] + 1], tokens[lower[-1] + 1 :]
 
 
+@lru_cache(maxsize=4096)
 def parse_name(raw: str) -> Name:
-    """Parse one BibTeX name in any of its three forms; the parts come back decoded."""
+    """Parse one BibTeX name in any of its three forms; the parts come back decoded.
+    Remembered (a Name is frozen): a long list names the same co-authors again and
+    again, and decoding is the costly part of reading a .bib."""
     parts = [p.strip() for p in split_outside(raw.strip(), _COMMA)]
     if len(parts) == 1:
         tokens = _tokens(parts[0])
