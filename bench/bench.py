@@ -4,10 +4,12 @@ Absolute seconds drift up to 2x from hour to hour on shared machines, so every t
 ratio against a baseline timed in the same run: one bare `xelatex` pass over a fixed
 reference document (bench/reference/cv.tex, the default CV as build-cv generated it in
 December 2026: the older reference loaded xeCJK, which the TeX install no longer has).
-Each round times the reference and then each kind of build, one after the other, and a
-figure is the median over the rounds of its ratio to that round's reference: a slow
-minute on a shared machine slows both sides of a ratio. Each build is the command a user
-runs (`python -m build_cv build ...`), so start-up and imports count.
+The cold builds are judged against a closer floor (issue 24): one bare `xelatex` pass
+over the `.tex` that build wrote, timed right after it. Each round times the reference,
+then each size's cold build and its bare pass, then the rebuilds, and a figure is the
+median over the rounds of its ratio to that round's base: a slow minute on a shared
+machine slows both sides of a ratio. Each build is the command a user runs
+(`python -m build_cv build ...`), so start-up and imports count.
 
 Run `make bench`; it prints every ratio beside its target and exits 1 on a miss.
 `--quick` runs each measurement once on small inputs (a test uses it to check that the
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -70,7 +73,7 @@ def copy_data(target: Path) -> Path:
 
 
 def publications_cv(n: int) -> str:
-    """A CV with `n` publications, to see how the time grows with the length."""
+    """A synthetic CV with `n` publications typed in the YAML (the scaling figure)."""
     lines = [
         "person: {name: Ada Lovelace, email: ada@example.org}",
         "updated: 2024-06-15",
@@ -89,10 +92,55 @@ def publications_cv(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+_BIB_KEY = re.compile(r"^(@\w+\{)([^,\s]+),", re.MULTILINE)
+
+
+def long_default_cv(target: Path, n: int) -> Path:
+    """The default CV with its .bib repeated to `n` publications (issue 24's measure of a
+    senior academic's CV): each copy has keys and titles of its own, and the page budget
+    is lifted."""
+    data = copy_data(target)
+    bib = (DATA / "publications.bib").read_text(encoding="utf-8")
+    entries = [e for e in re.split(r"(?m)^(?=@)", bib) if e.startswith("@")]
+    copies = []
+    for i in range(n):
+        entry = entries[i % len(entries)]
+        copy = i // len(entries)
+        if copy:
+            entry = _BIB_KEY.sub(rf"\g<1>\g<2>-{copy},", entry, count=1)
+            entry = entry.replace("title     = {{", f"title     = {{{{Part {copy}: ", 1)
+        copies.append(entry)
+    (target / "publications.bib").write_text("".join(copies), encoding="utf-8")
+    text = data.read_text(encoding="utf-8")
+    lifted = re.sub(r"(?m)^(    max_pages:) \d+$", r"\1 5000", text)
+    data.write_text(lifted, encoding="utf-8")
+    return data
+
+
+def bare_pass(tex: Path, work: Path) -> None:
+    """One bare xelatex pass over a `.tex` a build wrote: the floor a build is judged by."""
+    shutil.copyfile(tex, work / "cv.tex")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "FORCE_SOURCE_DATE": "1"}
+    subprocess.run(
+        ["xelatex", "-interaction=nonstopmode", "-no-shell-escape", "cv.tex"],
+        cwd=work,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    if not (work / "cv.pdf").exists():
+        raise SystemExit(f"bench: a bare pass over {tex} made no PDF")
+
+
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     rounds = 1 if quick else 7
     work = Path(tempfile.mkdtemp(prefix="build-cv-bench-"))
+    # The bench's builds keep their cache, heads and installation answers apart from the
+    # user's: a head left by the user's own CV must not make a cold build look faster.
+    os.environ["XDG_CACHE_HOME"] = str(work / "cache")
     try:
         results = measure(work, rounds, quick)
     finally:
@@ -113,34 +161,78 @@ def measure(work: Path, rounds: int, quick: bool) -> dict[str, Result]:
 
     data = copy_data(work / "data")
     warm_out = fresh("warm")
-    build(data, warm_out)
+    build(data, warm_out)  # also fills what is kept per installation (format, templates)
+    sizes = (17, 20, 24) if quick else (10, 100, 1000)  # the default .bib has 17
+    long = {n: long_default_cv(work / f"long{n}", n) for n in sizes}
+    edited = long[sizes[1]]
+    edit_out = fresh("edit")
+    build(edited, edit_out)
     words = iter(f"experience{i}" for i in range(10**6))
-    original = data.read_text(encoding="utf-8")
+    original = edited.read_text(encoding="utf-8")
 
     def edit_and_build() -> None:
-        data.write_text(original.replace("extensive experience", next(words)), "utf-8")
-        build(data, warm_out)
+        edited.write_text(original.replace("extensive experience", next(words)), "utf-8")
+        build(edited, edit_out)
 
-    kinds: dict[str, Callable[[], object]] = {
-        "ref": lambda: reference_pass(fresh("ref")),
-        "cold": lambda: build(data, fresh("cold"), "--no-cache"),
-        "warm": lambda: build(data, warm_out),
-        "edit": edit_and_build,
-    }
-    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    times: dict[str, list[float]] = {}
+
+    def timed(kind: str, run: Callable[..., object], *args: Any) -> None:
+        start = time.perf_counter()
+        run(*args)
+        times.setdefault(kind, []).append(time.perf_counter() - start)
+
     for _ in range(rounds):
-        for kind, run in kinds.items():
-            start = time.perf_counter()
-            run()
-            times[kind].append(time.perf_counter() - start)
-    data.write_text(original, encoding="utf-8")
+        timed("ref", lambda: reference_pass(fresh("ref")))
+        for n in sizes:
+            out = fresh(f"cold{n}-")
+            timed(f"cold{n}", build, long[n], out, "--no-cache")
+            timed(f"bare{n}", bare_pass, out / "cv.tex", fresh("bare"))
+        timed("edit", edit_and_build)
+        timed("warm", lambda: build(data, warm_out))
+    edited.write_text(original, encoding="utf-8")
 
-    def ratio(kind: str) -> float:
-        return statistics.median(t / r for t, r in zip(times[kind], times["ref"], strict=True))
+    def ratio(kind: str, base: str) -> float:
+        return statistics.median(t / r for t, r in zip(times[kind], times[base], strict=True))
 
-    ref = statistics.median(times["ref"])
-    cold, warm, edit = (statistics.median(times[k]) for k in ("cold", "warm", "edit"))
+    def median(kind: str) -> float:
+        return statistics.median(times[kind])
 
+    results: dict[str, Result] = {}
+    for n in sizes:
+        results[f"cold build, {n} publications / a bare pass over its .tex"] = (
+            ratio(f"cold{n}", f"bare{n}"),
+            "<=",
+            1.2,
+            f"{median(f'cold{n}'):.2f} s / {median(f'bare{n}'):.2f} s",
+        )
+    middle = sizes[1]
+    results[f"rebuild after a one-word edit, {middle} publications / its bare pass"] = (
+        ratio("edit", f"bare{middle}"),
+        "<=",
+        0.8,
+        f"{median('edit'):.2f} s",
+    )
+    results["rebuild, nothing changed / reference pass"] = (
+        ratio("warm", "ref"),
+        "<=",
+        0.05,
+        f"{median('warm'):.3f} s",
+    )
+    results.update(scaling(work, quick, fresh))
+    serial, parallel = batch_times(work, 2 if quick else 20)
+    results["batch of CVs: make -j2 time / make -j1 time"] = (
+        parallel / serial,
+        "<=",
+        0.6,
+        f"{parallel:.1f} s / {serial:.1f} s",
+    )
+    results.update(batch_command(work, 4 if quick else 50))
+    results["reference pass on this machine, seconds"] = (median("ref"), "", 0.0, "")
+    return results
+
+
+def scaling(work: Path, quick: bool, fresh: Callable[[str], Path]) -> dict[str, Result]:
+    """Whether the cost per publication stays flat from 10 to 1,000 (linear growth)."""
     sizes = (2, 4, 6) if quick else (10, 500, 1000)
     for n in sizes:
         (work / f"pubs{n}.yaml").write_text(publications_cv(n), encoding="utf-8")
@@ -151,39 +243,23 @@ def measure(work: Path, rounds: int, quick: bool) -> dict[str, Result]:
             build(work / f"pubs{n}.yaml", fresh("pubs"), "--no-cache")
             runs[n].append(time.perf_counter() - start)
     seconds = {n: statistics.median(times) for n, times in runs.items()}
-    first, last = sizes[0], sizes[-1]
+    first, middle, last = sizes
     slope = (seconds[last] - seconds[first]) / (last - first) * 100
-    middle = sizes[len(sizes) // 2]
     early = (seconds[middle] - seconds[first]) / (middle - first)
     late = (seconds[last] - seconds[middle]) / max(last - middle, 1)
-    linearity = late / early if early > 0 else 1.0
-
-    batch = batch_throughput(work, 2 if quick else 20)
-    department = batch_command(work, 4 if quick else 50)
     return {
-        "cold build (--no-cache) / reference pass": (ratio("cold"), "<=", 0.8, f"{cold:.2f} s"),
-        "rebuild, nothing changed / reference pass": (ratio("warm"), "<=", 0.1, f"{warm:.3f} s"),
-        "rebuild after a one-word edit / reference pass": (
-            ratio("edit"),
-            "<=",
-            0.7,
-            f"{edit:.2f} s",
-        ),
         "scaling: cost per publication, 2nd half / 1st half": (
-            linearity,
+            late / early if early > 0 else 1.0,
             "<=",
             1.5,
-            f"slope {slope:.2f} s per 100 publications ({slope / ref:.2f} reference passes)",
-        ),
-        "batch of CVs: make -j2 throughput / make -j1": (batch, ">=", 1.9, ""),
-        **department,
-        "reference pass on this machine, seconds": (ref, "", 0.0, ""),
+            f"slope {slope:.2f} s per 100 publications",
+        )
     }
 
 
-def batch_throughput(work: Path, count: int) -> float:
-    """Many CVs built by make, serially and in parallel on two cores, in turn: the median
-    of the ratios of their times."""
+def batch_times(work: Path, count: int) -> tuple[float, float]:
+    """Many CVs built by make, one after another and two at a time, in turn: the median
+    serial and parallel times over the pairs (each pair measured back to back)."""
     folder = work / "batch"
     copy_data(folder)
     names = []
@@ -205,8 +281,9 @@ def batch_throughput(work: Path, count: int) -> float:
         subprocess.run(["make", "-s", f"-j{jobs}", "-C", str(folder)], check=True)
         return time.perf_counter() - start
 
-    pairs = 1 if count < 20 else 3  # a serial and a parallel run in turn, as for the others
-    return statistics.median(run(1) / run(2) for _ in range(pairs))
+    pairs = [(run(1), run(2)) for _ in range(1 if count < 20 else 3)]
+    ratios = sorted(pairs, key=lambda p: p[1] / p[0])
+    return ratios[len(ratios) // 2]
 
 
 def synthetic_cv(i: int) -> str:
@@ -291,11 +368,11 @@ def batch_command(work: Path, count: int) -> dict[str, Result]:
     per_cv = serial / count
     per_variant = (both_took - parallel) / count
     return {
-        f"batch of {count} CVs: batch -j2 throughput / -j1": (
-            serial / parallel,
-            ">=",
-            1.9,
-            f"{serial:.1f} s / {parallel:.1f} s",
+        f"batch of {count} CVs: batch -j2 time / -j1 time": (
+            parallel / serial,
+            "<=",
+            0.6,
+            f"{parallel:.1f} s / {serial:.1f} s",
         ),
         "batch: 2 shards built apart / whole run, files equal": (
             equal,

@@ -1,5 +1,3 @@
-import sys
+from build_cv.cli.main import run
 
-from build_cv.cli.main import main
-
-sys.exit(main())
+run()

@@ -22,12 +22,13 @@ def test_bench_quick_run_reports_every_ratio() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     for name in (
-        "cold build (--no-cache) / reference pass",
+        "cold build, 17 publications / a bare pass over its .tex",
+        "cold build, 24 publications / a bare pass over its .tex",
         "rebuild, nothing changed / reference pass",
-        "rebuild after a one-word edit / reference pass",
+        "rebuild after a one-word edit, 20 publications / its bare pass",
         "scaling: cost per publication",
-        "make -j2 throughput / make -j1",
-        "batch -j2 throughput / -j1",
+        "make -j2 time / make -j1 time",
+        "batch -j2 time / -j1 time",
         "batch: 2 shards built apart / whole run, files equal",
         "batch rebuilt, nothing changed: cache hits / targets",
         "batch: seconds per variant added",

@@ -11,6 +11,7 @@ a rebuild with nothing changed is answered from the cache before any of them loa
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import math
 import os
@@ -269,6 +270,23 @@ def _packet_parser(sub: Any) -> None:
         help="seconds TeX may run (default %(default)s)",
     )
     _add(pk, "--no-speedups", "--trust-raw", "--allow-outside")
+
+
+def run() -> None:
+    """The program (`build-cv`, `python -m build_cv`): `main`, then an exit that skips the
+    interpreter's teardown. Freeing every module and object one by one took 0.15 s after
+    each build's work was done, a sixth of a cold build (issue 24). Whatever an exit
+    owes is still done first: other threads joined, exit handlers run (temporary folders
+    removed), standard streams flushed."""
+    code = main()
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
