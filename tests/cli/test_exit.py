@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import MINIMAL, ROOT
 
 
-def _program(args: list[str], tmp: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def _program(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TMPDIR": str(tmp), "XDG_CACHE_HOME": str(tmp.parent / "cache")}
     return subprocess.run(
         [sys.executable, "-m", "build_cv", *args],
@@ -26,7 +26,6 @@ def _program(args: list[str], tmp: Path, **kwargs: object) -> subprocess.Complet
         text=True,
         timeout=300,
         check=False,
-        **kwargs,  # type: ignore[call-overload]
     )
 
 
