@@ -608,7 +608,7 @@ def _check_text(extracted: str, exp: Expectations) -> CheckResult:
     if len(text) < 20:
         return CheckResult("text", "fail", "no extractable text", "portals parse the text")
     wanted = [s for s in [exp.name, exp.native_name, exp.email, *exp.section_titles] if s]
-    flat = _searchable(text)
+    flat = text.replace(" ", "").replace("-", "")  # _searchable(text): already normalized
     missing = [s for s in wanted if _searchable(s) not in flat]
     if missing:
         return CheckResult(

@@ -65,7 +65,14 @@ _LONG_WORD = re.compile(rf"[^\s\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]{{{MAX_WO
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# Printable ASCII (with tab and newline) has no character `_printable` refuses: most text
+# is taken in one step rather than a character at a time.
+_PLAIN_ASCII = re.compile(r"[\t\n\x20-\x7e]*")
+
+
 def _printable(value: str) -> str:
+    if _PLAIN_ASCII.fullmatch(value):
+        return value
     for ch in value:
         if ch in "\n\t":
             continue

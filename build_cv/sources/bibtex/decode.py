@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from build_cv.sources.bibtex.braces import MAX_DEPTH, scan
 
@@ -233,12 +234,18 @@ _SPACES = re.compile(r"[ \t\r\n]+")
 _PLAIN = re.compile(r"[^\\{}$~\-`']+")
 
 
+@lru_cache(maxsize=8192)
 def decode_latex(text: str) -> str:
     """The plain text a BibTeX field value stands for, with whitespace runs collapsed.
 
     Raises TooDeep for braces nested deeper than MAX_DEPTH (check with `brace_depth`).
+    Remembered, and plain text is taken whole: a .bib of a thousand entries decodes
+    tens of thousands of values, most of them plain, many repeated (names, venues).
     """
-    decoded = _Decoder(text, scan(text, MAX_DEPTH).closing).run()
+    if _PLAIN.fullmatch(text):
+        decoded = text
+    else:
+        decoded = _Decoder(text, scan(text, MAX_DEPTH).closing).run()
     return _SPACES.sub(" ", unicodedata.normalize("NFC", decoded)).strip()
 
 
