@@ -94,9 +94,9 @@ def run(
         root = None
     if root is None:
         return _ran(_build_fresh(data, out, options, Transcript()))
-    from build_cv.pipeline import prestart
-
     if no_cache:  # a cold build: no entry is read or stored, but TeX may start on a head
+        from build_cv.pipeline import prestart
+
         memories = prestart.memories_for(root, data)
         code, built = _build_fresh(data, out, options, Transcript(), memories)
         _remember(memories, built)
@@ -115,6 +115,8 @@ def run(
             file=sys.stderr if options.json else sys.stdout,  # standard output is the JSON
         )
         return Ran(0, hit=True, inputs=found.hit.inputs)
+    from build_cv.pipeline import prestart  # not before a hit: it loads the engine
+
     transcript = Transcript()
     memories = prestart.memories_for(root, data, key)
     code, built = _build_fresh(data, out, options, transcript, memories)
