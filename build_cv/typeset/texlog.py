@@ -27,8 +27,7 @@ _DRIVER_FATAL = re.compile(r"^xdvipdfmx:fatal: (.+)$", re.MULTILINE)
 _RERUN = re.compile(
     r"^LaTeX Warning: There were undefined references|"
     r"^Package rerunfilecheck Warning: File .* has changed|"
-    r"^LaTeX Warning: Citation .* undefined|"
-    r"^build-cv: the page total needs a wider footer",
+    r"^LaTeX Warning: Citation .* undefined",
     re.MULTILINE,
 )
 _MISSING = re.compile(
