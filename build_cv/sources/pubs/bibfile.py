@@ -83,7 +83,11 @@ class Entry:
             return (10 if self.original is None else 0), "  "
         widths = Counter(len(m.group(2)) + len(m.group(3)) for m in found)
         width, count = max(widths.items(), key=lambda wc: (wc[1], wc[0]))
-        aligned = count > 1 and count * 2 > len(found)  # a long name may stick out
+        # Aligned: most fields end their names at one column (a long name may stick
+        # out), or the one field left pads its name. An import that replaced all but one
+        # field of an entry it wrote must not make the next field it adds unaligned.
+        padded = any(len(m.group(3)) > 1 for m in found if len(m.group(2)) < width)
+        aligned = count * 2 > len(found) and (count > 1 or padded)
         return (width if aligned else 0), found[0].group(1)
 
 
