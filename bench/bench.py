@@ -102,6 +102,11 @@ def long_default_cv(target: Path, n: int) -> Path:
     data = copy_data(target)
     bib = (DATA / "publications.bib").read_text(encoding="utf-8")
     entries = [e for e in re.split(r"(?m)^(?=@)", bib) if e.startswith("@")]
+    # Preprints and papers in turn, so that a short list still fills both sections.
+    preprints = [e for e in entries if "preprint" in e]
+    papers = [e for e in entries if "preprint" not in e]
+    entries = [e for pair in zip(preprints, papers, strict=False) for e in pair]
+    entries += papers[len(preprints) :] + preprints[len(papers) :]
     copies = []
     for i in range(n):
         entry = entries[i % len(entries)]
