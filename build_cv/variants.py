@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from pydantic import BaseModel
@@ -32,10 +32,12 @@ from build_cv.markup import strip_markup
 from build_cv.report import Secret
 from build_cv.schema import model as m
 from build_cv.schema.model import OPT_IN, PERSON, SECTION_KINDS
-from build_cv.schema.profile import Profile
 from build_cv.sources import profiles
 from build_cv.sources.bibtex.kinds import Group, group_of, is_preprint
 from build_cv.sources.bibtex.owners import OwnerMatcher
+
+if TYPE_CHECKING:
+    from build_cv.schema.profile import Profile
 
 MIN_LEAK_CHECK = MIN_LENGTH  # shorter hidden values (a year, an initial) occur by chance
 # Hidden fields whose values stay shown on purpose: hiding the marks keeps the authors,

@@ -139,6 +139,10 @@ class Compliance:
             return None
         return cls(selection.profile, selection, view, where, variant, cv.variants[variant])
 
+    def on(self, selection: Selection, view: View, where: Locator) -> Compliance:
+        """The same rules, checked on another selection of the variant (what --fit left)."""
+        return Compliance(self.profile, selection, view, where, self.variant, self.settings)
+
     def failures(self) -> list[Finding]:
         return [f for f in self.findings if f.status == "fail"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -24,10 +24,12 @@ from build_cv.errors import (
     did_you_mean,
     shorten,
 )
-from build_cv.schema.profile import Profile
 from build_cv.sources.text import decode_text, read_input
 from build_cv.sources.validate import data_path
 from build_cv.sources.yaml_source import Loaded, load_yaml_text
+
+if TYPE_CHECKING:
+    from build_cv.schema.profile import Profile
 
 FOLDER = Path(__file__).resolve().parent.parent / "profiles"
 MAX_PROFILE_BYTES = 256 * 1024  # a profile is a few kilobytes of rules
@@ -78,6 +80,8 @@ def read_profile(path: Path) -> Profile:
         where = loaded.locate(("name",))
         message = f"`name` must be `{name}`, the file's name without .yaml"
         raise ProfileError(name, [SchemaProblem(where, message)])
+    from build_cv.schema.profile import Profile  # only a build that follows a profile needs it
+
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
