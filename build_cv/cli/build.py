@@ -100,6 +100,7 @@ def run(
         memories = prestart.memories_for(root, data)
         code, built = _build_fresh(data, out, options, Transcript(), memories)
         _remember(memories, built)
+        cache.prune_heads(root, max(keep, cache.MAX_ENTRIES))
         return _ran((code, built))
     key = cache.request_key(request(data, out, options))
     names = cache.own_names(data.stem, options.formats)

@@ -321,6 +321,12 @@ def _prune(root: Path, keep: int = MAX_ENTRIES) -> None:
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[keep:]:
         shutil.rmtree(stale, ignore_errors=True)
+    prune_heads(root, keep)
+
+
+def prune_heads(root: Path, keep: int = MAX_ENTRIES) -> None:
+    """Keep as many remembered heads as entries: a cold build stores no entry, so
+    nothing else prunes what a batch of `--no-cache` builds remembers."""
     heads = sorted((root / ".heads").glob("*.json"), key=_mtime, reverse=True)
     for stale in heads[keep:]:
         stale.unlink(missing_ok=True)

@@ -140,3 +140,23 @@ def test_a_rebuild_starts_its_pass_on_the_remembered_head(
         assert started.fits(tex, DAY)
     finally:
         started.close()
+
+
+def test_cold_builds_keep_only_the_newest_heads(tmp_path: Path) -> None:
+    """A batch of `--no-cache` builds remembers a head per data file, and stores no cache
+    entry whose pruning would remove the old ones: they are pruned on their own."""
+    import os
+
+    from build_cv.pipeline import cache
+
+    root = tmp_path / "cache"
+    tex = _minimal_tex()
+    made = []
+    for i in range(cache.MAX_ENTRIES + 6):
+        memory = memories_for(root, tmp_path / f"person{i}.yaml")[0]
+        remember(memory, tex, DAY)
+        os.utime(memory, (1_000_000 + i, 1_000_000 + i))
+        made.append(memory)
+    cache.prune_heads(root)
+    left = set((root / ".heads").glob("*.json"))
+    assert left == set(made[6:])
