@@ -316,8 +316,8 @@ def synthetic_cv(i: int) -> str:
 
 
 def batch_command(work: Path, count: int) -> dict[str, Result]:
-    """`build-cv batch` of `count` synthetic CVs: its -j2 / -j1 throughput on the full
-    CVs (cold builds), then the full CV and a variant of each, built whole, rebuilt with
+    """`build-cv batch` of `count` synthetic CVs: its -j2 / -j1 time on the full CVs
+    (cold builds), then the full CV and a variant of each, built whole, rebuilt with
     nothing changed (every target must be a cache hit), and built as two shards apart,
     each into a folder of its own (together they must be the whole run, byte for byte)."""
     folder = work / "department"

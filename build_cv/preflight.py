@@ -596,7 +596,12 @@ def normalize(text: str) -> str:
 
 def _searchable(text: str) -> str:
     """Spaces and hyphens dropped: a line may break at a hyphen or hyphenate a word."""
-    return normalize(text).replace(" ", "").replace("-", "")
+    return _unbroken(normalize(text))
+
+
+def _unbroken(normalized: str) -> str:
+    """`_searchable` of text that is normalized already (the whole document's, once)."""
+    return normalized.replace(" ", "").replace("-", "")
 
 
 def extract_text(reader: PdfReader) -> str:
@@ -608,7 +613,7 @@ def _check_text(extracted: str, exp: Expectations) -> CheckResult:
     if len(text) < 20:
         return CheckResult("text", "fail", "no extractable text", "portals parse the text")
     wanted = [s for s in [exp.name, exp.native_name, exp.email, *exp.section_titles] if s]
-    flat = text.replace(" ", "").replace("-", "")  # _searchable(text): already normalized
+    flat = _unbroken(text)
     missing = [s for s in wanted if _searchable(s) not in flat]
     if missing:
         return CheckResult(
