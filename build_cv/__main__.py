@@ -1,3 +1,3 @@
-from build_cv.cli.main import run
+from build_cv.cli.entry import run
 
 run()

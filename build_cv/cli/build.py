@@ -64,7 +64,8 @@ SPEEDUPS_OFF = (
 
 
 def build_command(args: argparse.Namespace) -> int:
-    return run(args.data, args.out, options_of(args), no_cache=args.no_cache).code
+    options = options_of(args)
+    return run(args.data, args.out, options, no_cache=args.no_cache, command=args.argv).code
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,19 @@ class Ran:
 
 
 def run(
-    data: Path, out: Path, options: BuildOptions, *, no_cache: bool = False, keep: int = 0
+    data: Path,
+    out: Path,
+    options: BuildOptions,
+    *,
+    no_cache: bool = False,
+    keep: int = 0,
+    command: list[str] | None = None,
 ) -> Ran:
     """`build`, for `build` itself and for the commands that build as it does (`submit`,
     `batch`): the cache first, else a build, stored. `keep`: cache entries to keep, past
-    the usual number (a batch keeps one per target)."""
+    the usual number (a batch keeps one per target). `command`: the arguments of a
+    `build` run as a program, for the next run of the same command to be answered
+    before they are parsed (pipeline/direct.py)."""
     if not options.speedups:
         print(f"build-cv: note: {SPEEDUPS_OFF}", file=sys.stderr)
     if options.verify_reproducible or not options.speedups:
@@ -108,14 +117,15 @@ def run(
     if found.note:
         print(f"build-cv: note: {found.note}", file=sys.stderr)
     if found.hit is not None:
-        found.hit.replay()
-        sys.stderr.write(found.hit.stderr)
-        sys.stdout.write(found.hit.stdout)
-        print(
-            "Nothing changed since the last build: its files were reused (--no-cache rebuilds).",
-            file=sys.stderr if options.json else sys.stdout,  # standard output is the JSON
-        )
-        return Ran(0, hit=True, inputs=found.hit.inputs)
+        hit = found.hit
+        hit.replay()
+        printed = _hit_transcript(hit.stdout, hit.stderr, options)
+        sys.stderr.write(printed[1])
+        sys.stdout.write(printed[0])
+        if command is not None:
+            hashes = {path: cache.digest(body) for path, body in hit.files.items()}
+            _record(command, root / key, hit.inputs, hashes, printed)
+        return Ran(0, hit=True, inputs=hit.inputs)
     from build_cv.pipeline import prestart  # not before a hit: it loads the engine
 
     transcript = Transcript()
@@ -126,9 +136,41 @@ def run(
         outputs = [path for r in results for path in r.files.values()]
         stdout = "".join(f"{line}\n" for line in transcript.out)
         stderr = "".join(f"{line}\n" for line in transcript.err)
-        cache.store(root, key, built.inputs, outputs, stdout, stderr, keep=keep)
+        stored = cache.store(root, key, built.inputs, outputs, stdout, stderr, keep=keep)
+        if command is not None and stored is not None:
+            printed = _hit_transcript(stdout, stderr, options)
+            _record(command, root / key, built.inputs, stored, printed)
     _remember(memories, built)
     return _ran((code, built))
+
+
+NOTHING_CHANGED = (
+    "Nothing changed since the last build: its files were reused (--no-cache rebuilds).\n"
+)
+
+
+def _hit_transcript(stdout: str, stderr: str, options: BuildOptions) -> tuple[str, str]:
+    """What a cache hit prints (standard output, error): the build's own words, then
+    that nothing changed; on standard error when standard output is the JSON."""
+    if options.json:
+        return stdout, stderr + NOTHING_CHANGED
+    return stdout + NOTHING_CHANGED, stderr
+
+
+def _record(
+    command: list[str],
+    entry: Path,
+    inputs: dict[Path, str],
+    outputs: dict[Path, str],
+    printed: tuple[str, str],
+) -> None:
+    """Record this command for pipeline/direct.py, with what a hit prints as the terminal
+    is given it (cli/terminal.py `shown`): the shortcut prints it past `main`'s guard."""
+    from build_cv.cli.terminal import shown
+    from build_cv.pipeline import direct
+
+    printed = (shown(printed[0]), shown(printed[1]))
+    direct.record(command, entry, inputs, outputs, printed, cache.cldr())
 
 
 def _remember(memories: list[Path], built: Built | None) -> None:

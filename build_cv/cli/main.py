@@ -274,9 +274,10 @@ def _packet_parser(sub: Any) -> None:
 
 
 def run() -> None:
-    """The program (`build-cv`, `python -m build_cv`): `main`, then an exit that skips the
-    interpreter's teardown. Freeing every module and object one by one took 0.15 s after
-    each build's work was done, a sixth of a cold build (issue 24). Whatever an exit
+    """The program (`build-cv`, `python -m build_cv`) where cli/entry.py's shortcut
+    did not answer: `main`, then an exit that skips the interpreter's teardown.
+    Freeing every module and object one by one took 0.15 s after each build's work
+    was done, a sixth of a cold build (issue 24). Whatever an exit
     owes is still done first: other threads joined, exit handlers run (temporary folders
     removed), standard streams flushed.
 
@@ -322,6 +323,7 @@ def _parsed_and_run(argv: list[str] | None) -> int:
     except SystemExit:  # --help, --version or a usage error: argparse has printed it
         sys.stdout.flush()
         raise
+    args.argv = sys.argv[1:] if argv is None else list(argv)  # what pipeline/direct.py keys on
     code = _run(args)
     sys.stdout.flush()
     return code

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from build_cv.errors import BuildCVError
+from build_cv.pipeline import direct
 from build_cv.pipeline.publish import locked, publish
 from build_cv.sources.text import read_input
 from build_cv.typeset.installation import installation_stamp, stat_stamp
@@ -44,7 +45,6 @@ from build_cv.userdirs import user_cache
 
 VERSION = "2"
 MAX_ENTRIES = 64
-_PACKAGE = Path(__file__).resolve().parents[1]
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _BLOB = re.compile(r"^[0-9]+\.[a-z0-9]+$")
 # What a target may be called after its stem: `-variant`, then an extension or a page.
@@ -80,10 +80,10 @@ def request_key(options: dict[str, Any]) -> str:
         "tools": installation_stamp(),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
-    return _digest(json.dumps(parts, sort_keys=True).encode())
+    return digest(json.dumps(parts, sort_keys=True).encode())
 
 
-def _digest(data: bytes) -> str:
+def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -91,14 +91,8 @@ def _package_stamp() -> str:
     """Every file of build-cv (code, templates, label files), and the CLDR data it takes
     month names from: an edited template, or a Babel with other month names, is a new
     build-cv."""
-    roots = [_PACKAGE, _PACKAGE.parent / "tex_templates"]
-    stamps = [f"cldr={stat_stamp(_cldr())}"]
-    for root in roots:
-        if root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    stamps.append(f"{path.relative_to(root.parent)}={stat_stamp(path)}")
-    return _digest("\n".join(stamps).encode())
+    stamps = [f"cldr={stat_stamp(cldr())}", *direct.package_files()]
+    return digest("\n".join(stamps).encode())
 
 
 # Nothing in an entry is read past these bounds, nor from anything but a regular file: a
@@ -107,7 +101,7 @@ MAX_INPUT = 64 * 2**20  # the largest input a build reads (a .bib)
 MAX_STORED = 256 * 2**20  # a stored output, or the manifest
 
 
-def _cldr() -> str:
+def cldr() -> str:
     """Babel's CLDR data, found without importing Babel (this module stays light)."""
     spec = importlib.util.find_spec("babel")
     origin = spec.origin if spec is not None else None
@@ -116,7 +110,7 @@ def _cldr() -> str:
 
 def file_hash(path: Path) -> str | None:
     data = _bounded(path, MAX_INPUT)
-    return None if data is None else _digest(data)
+    return None if data is None else digest(data)
 
 
 def _bounded(path: Path, limit: int) -> bytes | None:
@@ -257,7 +251,7 @@ def _files(
         data = _bounded(entry / record["blob"], MAX_STORED)
         if data is None:
             raise _Damaged(f"its copy of {name} is missing")
-        if _digest(data) != record["sha256"]:
+        if digest(data) != record["sha256"]:
             raise _Damaged(f"its copy of {name} is not what the build wrote")
         files[out_dir / name] = data
     return files
@@ -276,12 +270,14 @@ def store(
     stdout: str,
     stderr: str,
     keep: int = MAX_ENTRIES,
-) -> None:
+) -> dict[Path, str] | None:
     """Record a successful build, keyed on the bytes it read (`inputs`: path -> sha256);
     a failure to cache never fails the build. `keep`: how many entries to keep (a batch
-    keeps one per target, so that a rerun finds them all)."""
+    keeps one per target, so that a rerun finds them all). The stored outputs' SHA-256
+    by path, or None when nothing was stored."""
     if not inputs:
-        return
+        return None
+    hashes = {}
     try:
         temp = Path(tempfile.mkdtemp(prefix=".entry-", dir=root))
         files = {}
@@ -289,7 +285,8 @@ def store(
             blob = f"{i}{path.suffix}"
             data = path.read_bytes()
             (temp / blob).write_bytes(data)
-            files[path.name] = {"blob": blob, "sha256": _digest(data)}
+            hashes[path] = digest(data)
+            files[path.name] = {"blob": blob, "sha256": hashes[path]}
         manifest = {
             "version": VERSION,
             "inputs": {str(p): h for p, h in inputs.items()},
@@ -298,13 +295,14 @@ def store(
             "stderr": stderr,
         }
         (temp / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-        _place(temp, root / key)
+        placed = _place(temp, root / key)
         _prune(root, max(keep, MAX_ENTRIES))
     except OSError:
-        return
+        return None
+    return hashes if placed else None
 
 
-def _place(temp: Path, entry: Path) -> None:
+def _place(temp: Path, entry: Path) -> bool:
     """Rename the finished entry into place; a concurrent equal entry may win the race."""
     if entry.exists():
         shutil.rmtree(entry, ignore_errors=True)
@@ -312,6 +310,8 @@ def _place(temp: Path, entry: Path) -> None:
         os.replace(temp, entry)
     except OSError:
         shutil.rmtree(temp, ignore_errors=True)
+        return False
+    return True
 
 
 def _prune(root: Path, keep: int = MAX_ENTRIES) -> None:
@@ -322,6 +322,7 @@ def _prune(root: Path, keep: int = MAX_ENTRIES) -> None:
     for stale in entries[keep:]:
         shutil.rmtree(stale, ignore_errors=True)
     prune_heads(root, keep)
+    direct.prune(root, keep)
 
 
 def prune_heads(root: Path, keep: int = MAX_ENTRIES) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from build_cv.pipeline import cache
+from build_cv.pipeline import cache, direct
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.tex
@@ -164,7 +164,7 @@ def test_the_key_follows_build_cv_itself_and_the_clock(
     package = tmp_path / "build_cv"
     package.mkdir()
     (package / "x.py").write_text("a = 1\n")
-    monkeypatch.setattr(cache, "_PACKAGE", package)
+    monkeypatch.setattr(direct, "_PACKAGE", str(package))
     key = cache.request_key({"data": "cv.yaml"})
     assert cache.request_key({"data": "cv.yaml"}) == key
     assert cache.request_key({"data": "other.yaml"}) != key
