@@ -16,6 +16,7 @@ from build_cv.pipeline import direct
 
 
 def run() -> None:
+    _standard_streams()
     argv = sys.argv[1:]
     replayed = direct.replay(argv) if argv[:1] == ["build"] else None
     if replayed is None:
@@ -24,6 +25,23 @@ def run() -> None:
         run_main()
         return
     os._exit(_print(*replayed))
+
+
+def _standard_streams() -> None:
+    """A standard stream closed by the caller (`build-cv build >&-`) reads as empty and
+    writes nowhere, as /dev/null does. Python leaves it None, which every message would
+    trip over with a traceback, and its number free, for the next file the build opens
+    to take and a subprocess to write into."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
 def _print(stdout: str, stderr: str) -> int:

@@ -60,3 +60,33 @@ def test_a_build_leaves_no_temporary_folder_and_says_all_it_wrote(
     assert proc.stdout.rstrip().splitlines()[-1].startswith("Wrote ")
     assert "sha256" in proc.stdout
     assert list(tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize("closed", ["<&- >&- 2>&-", ">&-", "2>&-"])
+def test_a_closed_standard_stream_costs_no_traceback(
+    tmp_path: Path, write_cv: Callable[[dict[str, object]], Path], closed: str
+) -> None:
+    """`build-cv build >&-`: what would be printed goes nowhere, the build is done, and the
+    same command again (answered before it is parsed, cli/entry.py) does as well."""
+    data = write_cv(MINIMAL)
+    out = tmp_path / "out"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ["build", str(data), "--out", str(out), "--format", "md"]
+    command = f'exec "$@" {closed}'
+    stderr = tmp_path / "stderr.txt"
+    if "2>&-" not in closed:
+        command += f" 2>{stderr}"
+    for _ in range(2):
+        proc = subprocess.run(
+            ["sh", "-c", command, "sh", sys.executable, "-m", "build_cv", *args],
+            cwd=tmp_path,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        said = stderr.read_text() if stderr.exists() else ""
+        assert proc.returncode == 0, said
+        assert "Traceback" not in proc.stdout + proc.stderr + said
+        assert (out / "cv.md").read_text(encoding="utf-8").startswith("#")
