@@ -63,9 +63,12 @@ SPEEDUPS_OFF = (
 )
 
 
-def build_command(args: argparse.Namespace) -> int:
+def build_command(args: argparse.Namespace, spare: Spare | None = None) -> int:
     options = options_of(args)
-    return run(args.data, args.out, options, no_cache=args.no_cache, command=args.argv).code
+    command = args.argv if args.command == "build" else None  # not watch's rounds
+    return run(
+        args.data, args.out, options, no_cache=args.no_cache, command=command, spare=spare
+    ).code
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,14 @@ def run(
     no_cache: bool = False,
     keep: int = 0,
     command: list[str] | None = None,
+    spare: Spare | None = None,
 ) -> Ran:
     """`build`, for `build` itself and for the commands that build as it does (`submit`,
     `batch`): the cache first, else a build, stored. `keep`: cache entries to keep, past
     the usual number (a batch keeps one per target). `command`: the arguments of a
     `build` run as a program, for the next run of the same command to be answered
-    before they are parsed (pipeline/direct.py)."""
+    before they are parsed (pipeline/direct.py). `spare`: `watch`'s pass started on the
+    last head, for a build that misses the cache."""
     if not options.speedups:
         print(f"build-cv: note: {SPEEDUPS_OFF}", file=sys.stderr)
     if options.verify_reproducible or not options.speedups:
@@ -130,7 +135,8 @@ def run(
 
     transcript = Transcript()
     memories = prestart.memories_for(root, data, key)
-    code, built = _build_fresh(data, out, options, transcript, memories)
+    early = spare.take() if spare is not None else None
+    code, built = _build_fresh(data, out, options, transcript, memories, early)
     if code == 0 and built is not None:
         results = [o.result for o in built.outcomes if o.result is not None]
         outputs = [path for r in results for path in r.files.values()]
@@ -197,14 +203,19 @@ def _build_fresh(
     options: BuildOptions,
     say: Transcript,
     memories: list[Path] | None = None,
+    started: Started | None = None,
 ) -> tuple[int, Built | None]:
     """Build from scratch; `memories` hold what earlier builds typeset first, for TeX to
-    start on while the imports run (pipeline/prestart.py)."""
+    start on while the imports run (pipeline/prestart.py), unless a pass was `started`
+    on one already (`Spare`)."""
     if not {"pdf", "png"} & set(options.formats):
+        if started is not None:
+            started.close()
         return _build_with(data, out, options, say, None)
-    from build_cv.pipeline.prestart import prestart
+    if started is None:
+        from build_cv.pipeline.prestart import prestart
 
-    started = prestart(data, memories or [], speedups=options.speedups)
+        started = prestart(data, memories or [], speedups=options.speedups)
     try:
         return _build_with(data, out, options, say, started)
     finally:
@@ -348,6 +359,38 @@ def _table(outcomes: list[Outcome], say: Transcript, show_format: bool, tty: boo
     return _exit_code(outcomes)
 
 
+class Spare:
+    """`watch`'s next TeX pass, started on the head of the build it just made while it
+    waits for a save. Loading moderncv and its packages is a third of a pass, and
+    between saves nothing else runs: the round after an edit then waits for TeX's body
+    only. A spare that does not fit the next document (another design, another date)
+    is stopped and a pass started afresh, as for any head (pipeline/prestart.py)."""
+
+    def __init__(self) -> None:
+        self.started: Started | None = None
+
+    def take(self) -> Started | None:
+        started, self.started = self.started, None
+        return started
+
+    def refill(self, data: Path, out: Path, speedups: bool) -> None:
+        """Start the next pass, unless one waits already or the build keeps no heads
+        (without its speed-ups, the cache folder is not even made)."""
+        if self.started is not None or not speedups:
+            return
+        root = cache.cache_root()
+        if root is None or cache.inside(root, out):
+            return
+        from build_cv.pipeline import prestart
+
+        self.started = prestart.prestart(data, prestart.memories_for(root, data), speedups=speedups)
+
+    def close(self) -> None:
+        started = self.take()
+        if started is not None:
+            started.close()
+
+
 def watch_command(args: argparse.Namespace) -> int:
     """Build on every save; an error is shown and the previous files stay."""
     from build_cv.pipeline.build import inputs_of
@@ -364,10 +407,12 @@ def watch_command(args: argparse.Namespace) -> int:
             known[:] = inputs_of(args.data, args.out, options_of(args))
         return known
 
+    spare = Spare()
+
     def rebuild() -> None:
         start = time.monotonic()
         try:
-            code = build_command(args)
+            code = build_command(args, spare)
         except BuildCVError as exc:
             report(exc)
             code = exc.exit_code
@@ -378,6 +423,8 @@ def watch_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
+        with suppress(BuildCVError):
+            spare.refill(args.data, args.out, options_of(args).speedups)
 
     try:
         watch(inputs, rebuild)
@@ -385,4 +432,6 @@ def watch_command(args: argparse.Namespace) -> int:
         print("build-cv: stopped watching", file=sys.stderr)
         if isinstance(exc, Stopped) and exc.signum != signal.SIGINT:
             return 128 + exc.signum  # ended by a service manager or a closed terminal
+    finally:
+        spare.close()
     return 0

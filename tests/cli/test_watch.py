@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.processes import zombies
+from tests.processes import alive, command, descendants, zombies
 
 pytestmark = pytest.mark.tex
 
@@ -153,3 +153,57 @@ def test_after_a_burst_of_saves_the_pdf_shows_the_last_one_and_no_process_is_lef
         assert zombies(proc.pid) == []
     assert run.code == 0, log.read_text()
     assert "Traceback" not in log.read_text()
+
+
+def tex_passes(pid: int) -> set[int]:
+    """The XeLaTeX passes under the watch `pid` (its own processes only)."""
+    return {c for c in descendants(pid) if {"xelatex", "cv.tex"} <= set(command(c).split())}
+
+
+def test_between_saves_a_pass_waits_on_the_head_and_ends_with_the_watch(
+    tmp_path: Path,
+) -> None:
+    """watch starts the next TeX pass on the head of the build it just made, so a save
+    waits for TeX's body only; each save takes the waiting pass and leaves a new one,
+    and none outlives the watch."""
+    with watching(tmp_path, "first") as run:
+        data, out, log, proc = run.data, run.out, run.log, run.proc
+        wait_for(lambda: "watching for changes" in log.read_text())
+        wait_for(lambda: bool(tex_passes(proc.pid)))
+        first = tex_passes(proc.pid)
+        save(data, YAML.replace("WORD", "second"))
+        wait_for(lambda: log.read_text().count(" built in ") == 2)
+        assert "second" in (out / "cv.tex").read_text()
+        wait_for(lambda: bool(tex_passes(proc.pid)) and not tex_passes(proc.pid) & first)
+        seen = first | tex_passes(proc.pid)
+    assert run.code == 0, log.read_text()
+    wait_for(lambda: not any(alive(pid) for pid in seen), seconds=10)
+
+
+def test_the_waiting_pass_builds_the_next_save_with_the_bytes_of_a_plain_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from build_cv.cli.build import Spare, run
+    from build_cv.pipeline.options import BuildOptions
+    from build_cv.typeset import engine
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data, out = tmp_path / "cv.yaml", tmp_path / "out"
+    data.write_text(YAML.replace("WORD", "first"), encoding="utf-8")
+    (tmp_path / "papers.bib").write_text(BIB.replace("TITLE", "One"), encoding="utf-8")
+    assert run(data, out, BuildOptions()).code == 0  # leaves its head for the next pass
+    spare = Spare()
+    spare.refill(data, out, speedups=True)
+    waiting = spare.started
+    assert waiting is not None
+    save(data, YAML.replace("WORD", "second"))
+
+    def no_second_pass(*_: object, **__: object) -> None:
+        raise AssertionError("the build started a pass of its own")
+
+    monkeypatch.setattr(engine.Started, "__init__", no_second_pass)
+    assert run(data, out, BuildOptions(), spare=spare).code == 0
+    assert spare.started is None and "second" in (out / "cv.tex").read_text()
+    plain = tmp_path / "plain"
+    assert run(data, plain, BuildOptions(speedups=False)).code == 0
+    assert (out / "cv.pdf").read_bytes() == (plain / "cv.pdf").read_bytes()
