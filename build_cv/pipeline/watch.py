@@ -19,6 +19,10 @@ from pathlib import Path
 import watchfiles
 
 DEBOUNCE_MS = 300
+# A batch ends after this long without a change. An editor's save (a new file renamed
+# over the old, or a file rewritten in place) is over within a few milliseconds, and
+# every millisecond waited here is one more between the save and the PDF.
+QUIET_MS = 20
 _POLL_S = 0.25  # how often the waiting main thread looks up, so Ctrl-C is felt at once
 
 
@@ -43,7 +47,7 @@ class _Watcher:
             *self.folders,
             watch_filter=self._relevant,
             debounce=DEBOUNCE_MS,
-            step=50,
+            step=QUIET_MS,
             stop_event=self._stop,
             recursive=False,
             rust_timeout=100,
