@@ -26,6 +26,7 @@ def test_bench_quick_run_reports_every_ratio() -> None:
         "cold build, 24 publications / a bare pass over its .tex",
         "rebuild, nothing changed / reference pass",
         "rebuild after a one-word edit, 20 publications / its bare pass",
+        "watch: rebuild after a one-word edit, 20 publications / its bare pass",
         "scaling: cost per publication",
         "make -j2 time / make -j1 time",
         "batch -j2 time / -j1 time",
