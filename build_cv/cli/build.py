@@ -27,6 +27,7 @@ from build_cv.typeset.settings import speedups_from_environment
 if TYPE_CHECKING:
     from build_cv.pipeline.build import Built, Outcome
     from build_cv.pipeline.fit import Fitted
+    from build_cv.pipeline.prestart import Spare
     from build_cv.typeset.engine import Started
 
 
@@ -207,7 +208,7 @@ def _build_fresh(
 ) -> tuple[int, Built | None]:
     """Build from scratch; `memories` hold what earlier builds typeset first, for TeX to
     start on while the imports run (pipeline/prestart.py), unless a pass was `started`
-    on one already (`Spare`)."""
+    on one already (`prestart.Spare`)."""
     if not {"pdf", "png"} & set(options.formats):
         if started is not None:
             started.close()
@@ -359,38 +360,6 @@ def _table(outcomes: list[Outcome], say: Transcript, show_format: bool, tty: boo
     return _exit_code(outcomes)
 
 
-class Spare:
-    """`watch`'s next TeX pass, started on the head of the build it just made while it
-    waits for a save. Loading moderncv and its packages is a third of a pass, and
-    between saves nothing else runs: the round after an edit then waits for TeX's body
-    only. A spare that does not fit the next document (another design, another date)
-    is stopped and a pass started afresh, as for any head (pipeline/prestart.py)."""
-
-    def __init__(self) -> None:
-        self.started: Started | None = None
-
-    def take(self) -> Started | None:
-        started, self.started = self.started, None
-        return started
-
-    def refill(self, data: Path, out: Path, speedups: bool) -> None:
-        """Start the next pass, unless one waits already or the build keeps no heads
-        (without its speed-ups, the cache folder is not even made)."""
-        if self.started is not None or not speedups:
-            return
-        root = cache.cache_root()
-        if root is None or cache.inside(root, out):
-            return
-        from build_cv.pipeline import prestart
-
-        self.started = prestart.prestart(data, prestart.memories_for(root, data), speedups=speedups)
-
-    def close(self) -> None:
-        started = self.take()
-        if started is not None:
-            started.close()
-
-
 def watch_command(args: argparse.Namespace) -> int:
     """Build on every save; an error is shown and the previous files stay."""
     from build_cv.pipeline.build import inputs_of
@@ -406,6 +375,8 @@ def watch_command(args: argparse.Namespace) -> int:
         with suppress(BuildCVError):
             known[:] = inputs_of(args.data, args.out, options_of(args))
         return known
+
+    from build_cv.pipeline.prestart import Spare
 
     spare = Spare()
 

@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 
 from build_cv.errors import BuildCVError
+from build_cv.pipeline import cache
 from build_cv.sources.text import MAX_YAML_BYTES, read_input
 from build_cv.typeset.engine import Started
 from build_cv.typeset.settings import HEAD_MARK
@@ -123,3 +124,33 @@ def memories_for(cache_root: Path, data: Path, request_key: str | None = None) -
         memory_for(cache_root, f"data file {where}"),
         cache_root / ".heads" / "latest.json",
     ]
+
+
+class Spare:
+    """`watch`'s next TeX pass (cli/build.py), started on the head of the build it just
+    made while it waits for a save. Loading moderncv and its packages is a third of a
+    pass, and between saves nothing else runs: the round after an edit then waits for
+    TeX's body only. A spare that does not fit the next document (another design,
+    another date) is stopped and a pass started afresh, as for any head."""
+
+    def __init__(self) -> None:
+        self.started: Started | None = None
+
+    def take(self) -> Started | None:
+        started, self.started = self.started, None
+        return started
+
+    def refill(self, data: Path, out: Path, speedups: bool) -> None:
+        """Start the next pass, unless one waits already or the build keeps no heads
+        (without its speed-ups, the cache folder is not even made)."""
+        if self.started is not None or not speedups:
+            return
+        root = cache.cache_root()
+        if root is None or cache.inside(root, out):
+            return
+        self.started = prestart(data, memories_for(root, data), speedups=speedups)
+
+    def close(self) -> None:
+        started = self.take()
+        if started is not None:
+            started.close()

@@ -183,8 +183,9 @@ def test_between_saves_a_pass_waits_on_the_head_and_ends_with_the_watch(
 def test_the_waiting_pass_builds_the_next_save_with_the_bytes_of_a_plain_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from build_cv.cli.build import Spare, run
+    from build_cv.cli.build import run
     from build_cv.pipeline.options import BuildOptions
+    from build_cv.pipeline.prestart import Spare
     from build_cv.typeset import engine
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
