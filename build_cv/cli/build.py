@@ -129,8 +129,7 @@ def run(
         sys.stderr.write(printed[1])
         sys.stdout.write(printed[0])
         if command is not None:
-            hashes = {path: cache.digest(body) for path, body in hit.files.items()}
-            _record(command, root / key, hit.inputs, hashes, printed)
+            _record(command, root / key, hit.inputs, hit.digests, printed)
         return Ran(0, hit=True, inputs=hit.inputs)
     from build_cv.pipeline import prestart  # not before a hit: it loads the engine
 

@@ -36,10 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from build_cv.errors import BuildCVError
 from build_cv.pipeline import direct
 from build_cv.pipeline.publish import locked, publish
-from build_cv.sources.text import read_input
 from build_cv.typeset.installation import installation_stamp, stat_stamp
 from build_cv.userdirs import user_cache
 
@@ -80,10 +78,10 @@ def request_key(options: dict[str, Any]) -> str:
         "tools": installation_stamp(),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
-    return digest(json.dumps(parts, sort_keys=True).encode())
+    return _digest(json.dumps(parts, sort_keys=True).encode())
 
 
-def digest(data: bytes) -> str:
+def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -92,7 +90,7 @@ def _package_stamp() -> str:
     month names from: an edited template, or a Babel with other month names, is a new
     build-cv."""
     stamps = [f"cldr={stat_stamp(cldr())}", *direct.package_files()]
-    return digest("\n".join(stamps).encode())
+    return _digest("\n".join(stamps).encode())
 
 
 # Nothing in an entry is read past these bounds, nor from anything but a regular file: a
@@ -109,15 +107,7 @@ def cldr() -> str:
 
 
 def file_hash(path: Path) -> str | None:
-    data = _bounded(path, MAX_INPUT)
-    return None if data is None else digest(data)
-
-
-def _bounded(path: Path, limit: int) -> bytes | None:
-    try:
-        return read_input(path, "a file", limit)
-    except BuildCVError:
-        return None
+    return direct.file_hash(path, MAX_INPUT)
 
 
 def own_names(stem: str, formats: tuple[str, ...]) -> re.Pattern[str]:
@@ -139,6 +129,7 @@ class Hit:
     stdout: str
     stderr: str
     inputs: dict[Path, str]  # what the stored build read, each file's sha256 (as now)
+    digests: dict[Path, str]  # each of `files`' sha256, checked
 
     def replay(self) -> None:
         """Write the stored outputs as the cold build did: atomically, under the lock."""
@@ -194,7 +185,7 @@ def lookup(root: Path, key: str, out_dir: Path, names: re.Pattern[str]) -> Looku
     entry = root / key
     if not (entry / "manifest.json").exists():
         return Lookup()
-    raw = _bounded(entry / "manifest.json", MAX_STORED)
+    raw = direct.read_bounded(entry / "manifest.json", MAX_STORED)
     try:
         text = raw.decode("utf-8") if raw is not None else None
     except UnicodeDecodeError:
@@ -209,7 +200,8 @@ def lookup(root: Path, key: str, out_dir: Path, names: re.Pattern[str]) -> Looku
     except _Damaged as exc:
         return _discard(entry, str(exc))
     inputs = {Path(p): h for p, h in manifest["inputs"].items()}
-    return Lookup(Hit(entry, files, manifest["stdout"], manifest["stderr"], inputs))
+    digests = {out_dir / name: r["sha256"] for name, r in manifest["files"].items()}
+    return Lookup(Hit(entry, files, manifest["stdout"], manifest["stderr"], inputs, digests))
 
 
 def _manifest(text: str) -> dict[str, Any]:
@@ -248,10 +240,10 @@ def _files(
     for name, record in records.items():
         if not names.fullmatch(name):
             raise _Damaged(f"it would write {name!r}, which is not a file of this build")
-        data = _bounded(entry / record["blob"], MAX_STORED)
+        data = direct.read_bounded(entry / record["blob"], MAX_STORED)
         if data is None:
             raise _Damaged(f"its copy of {name} is missing")
-        if digest(data) != record["sha256"]:
+        if _digest(data) != record["sha256"]:
             raise _Damaged(f"its copy of {name} is not what the build wrote")
         files[out_dir / name] = data
     return files
@@ -285,7 +277,7 @@ def store(
             blob = f"{i}{path.suffix}"
             data = path.read_bytes()
             (temp / blob).write_bytes(data)
-            hashes[path] = digest(data)
+            hashes[path] = _digest(data)
             files[path.name] = {"blob": blob, "sha256": hashes[path]}
         manifest = {
             "version": VERSION,
@@ -322,14 +314,19 @@ def _prune(root: Path, keep: int = MAX_ENTRIES) -> None:
     for stale in entries[keep:]:
         shutil.rmtree(stale, ignore_errors=True)
     prune_heads(root, keep)
-    direct.prune(root, keep)
+    _keep_newest(root / direct.FOLDER, "*", keep)  # the records of command lines
 
 
 def prune_heads(root: Path, keep: int = MAX_ENTRIES) -> None:
     """Keep as many remembered heads as entries: a cold build stores no entry, so
     nothing else prunes what a batch of `--no-cache` builds remembers."""
-    heads = sorted((root / ".heads").glob("*.json"), key=_mtime, reverse=True)
-    for stale in heads[keep:]:
+    _keep_newest(root / ".heads", "*.json", keep)
+
+
+def _keep_newest(folder: Path, pattern: str, keep: int) -> None:
+    """Remove all but the `keep` files of `folder` used last."""
+    found = sorted(folder.glob(pattern), key=_mtime, reverse=True)
+    for stale in found[keep:]:
         stale.unlink(missing_ok=True)
 
 

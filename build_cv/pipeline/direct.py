@@ -126,18 +126,6 @@ def record(
             os.unlink(temp)
 
 
-def prune(root: Path, keep: int) -> None:
-    """Keep the records used last, as many as the cache keeps entries."""
-    folder = os.path.join(root, FOLDER)
-    try:
-        records = [e for e in os.scandir(folder) if e.is_file(follow_symlinks=False)]
-        records.sort(key=lambda e: e.stat().st_mtime, reverse=True)
-        for stale in records[keep:]:
-            os.unlink(stale.path)
-    except OSError:
-        return
-
-
 def _record_path(argv: list[str]) -> str | None:
     root = cache_folder("builds")
     if root is None:
@@ -161,7 +149,7 @@ _FIELDS = ("version", "entry", "cldr", "cldr_stamp", "stdout", "stderr")
 
 def _load(path: str) -> dict[str, Any] | None:
     """The record at `path` if it is one this build-cv writes, else None."""
-    data = _read(path, MAX_RECORD)
+    data = read_bounded(path, MAX_RECORD)
     if data is None:
         return None
     try:
@@ -186,7 +174,7 @@ def _current(record: dict[str, Any]) -> bool:
     if stat_stamp(record["cldr"]) != record["cldr_stamp"] or not os.path.isdir(record["entry"]):
         return False
     files: dict[str, str] = {**record["inputs"], **record["outputs"]}
-    if not all(_hash(path) == digest for path, digest in files.items()):
+    if not all(file_hash(path) == digest for path, digest in files.items()):
         return False
     return not any(_other_pages(path, record["outputs"]) for path in record["outputs"])
 
@@ -211,14 +199,16 @@ def _other_pages(path: str, outputs: dict[str, str]) -> bool:
     )
 
 
-def _hash(path: str) -> str | None:
-    data = _read(path, MAX_FILE)
+def file_hash(path: str | os.PathLike[str], limit: int = MAX_FILE) -> str | None:
+    data = read_bounded(path, limit)
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _read(path: str, limit: int) -> bytes | None:
+def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes | None:
     """The bytes of a regular file of at most `limit` bytes, read without blocking (as
-    sources/text.py reads an input: a FIFO or a device in its place is no match)."""
+    sources/text.py reads an input: a FIFO or a device in its place is no match), or
+    None. The cache reads its entries and hashes their inputs with it too, so that the
+    two ways of answering agree on what a file is."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from build_cv.pipeline import direct
+from build_cv.pipeline import cache, direct
 from build_cv.typeset.settings import NO_SPEEDUPS
 from tests.conftest import ROOT
 
@@ -215,12 +215,12 @@ def test_a_page_image_the_recorded_build_did_not_make_is_not_skipped(tmp_path: P
 def test_only_a_regular_file_of_bounded_size_is_read(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    assert direct._read(str(fifo), 100) is None  # no wait for a writer
+    assert direct.read_bounded(str(fifo), 100) is None  # no wait for a writer
     big = tmp_path / "big"
     big.write_bytes(b"x" * 101)
-    assert direct._read(str(big), 100) is None
-    assert direct._read(str(big), 101) == b"x" * 101
-    assert direct._read(str(tmp_path), 100) is None
+    assert direct.read_bounded(str(big), 100) is None
+    assert direct.read_bounded(str(big), 101) == b"x" * 101
+    assert direct.read_bounded(str(tmp_path), 100) is None
 
 
 def test_the_records_used_last_are_kept(tmp_path: Path) -> None:
@@ -229,5 +229,5 @@ def test_the_records_used_last_are_kept(tmp_path: Path) -> None:
     for i in range(5):
         (folder / f"r{i}").write_bytes(b"")
         os.utime(folder / f"r{i}", (1000 + i, 1000 + i))
-    direct.prune(tmp_path, 2)
+    cache._prune(tmp_path, 2)
     assert sorted(p.name for p in folder.iterdir()) == ["r3", "r4"]
